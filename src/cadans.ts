@@ -1,0 +1,78 @@
+// Builds and starts one Cadans instance on a database: migrations, jobs, cards, Teams app, HTTP.
+// main.ts calls it for the real process; tests and benchmarks call it the same way.
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { createCardRenderer } from './cards/render.js';
+import type { Config } from './config.js';
+import { createPool, type Db } from './db/pool.js';
+import { migrate, pendingMigrations } from './db/migrate.js';
+import { startJobs, type Jobs } from './jobs/boss.js';
+import { LOCAL_SEED } from './local/seed.js';
+import { createPeopleService } from './people/service.js';
+import { createRoutes } from './app-routes.js';
+import { createHttpServer } from './server.js';
+import { createTeamsApp } from './teams/app.js';
+
+export interface RunningCadans {
+  url: string;
+  port: number;
+  db: Db;
+  jobs: Jobs;
+  /** Drains HTTP, stops the workers, closes the database pool. */
+  stop(): Promise<void>;
+}
+
+export async function startCadans(config: Readonly<Config>, log: Logger, databaseUrl: string): Promise<RunningCadans> {
+  const db = createPool(databaseUrl, log);
+  try {
+    await migrate(db, log);
+    const jobs = await startJobs(databaseUrl, log);
+    const cards = createCardRenderer(path.join(config.rootDir, 'adaptive-cards'));
+    const people = createPeopleService({
+      db,
+      mode: config.mode,
+      defaultLanguage: config.defaultLanguage,
+      beheerders: config.beheerders,
+      seed: config.mode === 'local' ? LOCAL_SEED : undefined,
+    });
+    const teams = createTeamsApp({ config, db, log, cards, people, routes: createRoutes() });
+    const http = createHttpServer({
+      log,
+      maxBodyBytes: config.maxBodyBytes,
+      processActivity: (req, res) => teams.process(req, res),
+      async readiness() {
+        const checks: Record<string, unknown> = {};
+        let ready = true;
+        try {
+          await db.query('select 1');
+          checks.database = 'ok';
+          const pending = await pendingMigrations(db);
+          checks.migrations = pending === 0 ? 'ok' : `${pending} pending`;
+          if (pending > 0) ready = false;
+        } catch {
+          checks.database = 'unreachable';
+          ready = false;
+        }
+        checks.jobs = jobs.isRunning() ? 'ok' : 'stopped';
+        if (!jobs.isRunning()) ready = false;
+        return { ready, checks };
+      },
+    });
+    const { port, url } = await http.listen(config.port, config.host);
+    log.info({ url, mode: config.mode }, 'Cadans is listening');
+    return {
+      url,
+      port,
+      db,
+      jobs,
+      async stop() {
+        await http.drain(config.shutdownGraceMs);
+        await jobs.stop();
+        await db.end();
+      },
+    };
+  } catch (err) {
+    await db.end().catch(() => undefined);
+    throw err;
+  }
+}

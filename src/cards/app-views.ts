@@ -1,0 +1,59 @@
+// View-models for the app-level cards: welcome, help and the generic notice.
+import type { Translate } from './i18n.js';
+import type { AdaptiveCard, CardRenderer } from './render.js';
+
+export function renderWelcomeCard(cards: CardRenderer, t: Translate, scope: 'personal' | 'team'): AdaptiveCard {
+  return cards.render('app.welcome', {
+    title: t('welcomeTitle'),
+    intro: scope === 'team' ? t('welcomeTeamIntro') : t('welcomeIntro'),
+    features: [
+      { name: t('featureCadencesTitle'), text: t('featureCadencesText') },
+      { name: t('featureChecklistsTitle'), text: t('featureChecklistsText') },
+      { name: t('featureSurveysTitle'), text: t('featureSurveysText') },
+      { name: t('featureResultsTitle'), text: t('featureResultsText') },
+    ],
+    next: t('welcomeNext'),
+    buttonHelp: t('buttonHelp'),
+  });
+}
+
+export function renderHelpCard(cards: CardRenderer, t: Translate): AdaptiveCard {
+  return cards.render('app.help', {
+    title: t('helpTitle'),
+    intro: t('helpIntro'),
+    commands: [
+      { command: t('commandHelp'), text: t('commandHelpText') },
+      { command: t('commandChecklist'), text: t('commandChecklistText') },
+      { command: t('commandSurvey'), text: t('commandSurveyText') },
+      { command: t('commandMeetings'), text: t('commandMeetingsText') },
+      { command: t('commandResults'), text: t('commandResultsText') },
+      { command: t('commandRoles'), text: t('commandRolesText') },
+    ],
+    channelHint: t('helpChannelHint'),
+    buttons: {
+      checklist: t('buttonChecklist'),
+      survey: t('buttonSurvey'),
+      meetings: t('buttonMeetings'),
+      results: t('buttonResults'),
+      roles: t('buttonRoles'),
+    },
+  });
+}
+
+export interface Notice {
+  title: string;
+  text: string;
+  tone?: 'default' | 'warning' | 'attention';
+  reference?: string;
+  withHelpButton?: boolean;
+}
+
+export function renderNoticeCard(cards: CardRenderer, t: Translate, n: Notice): AdaptiveCard {
+  return cards.render('app.notice', {
+    title: n.title,
+    text: n.text,
+    color: n.tone === 'attention' ? 'Attention' : n.tone === 'warning' ? 'Warning' : 'Default',
+    reference: n.reference ?? '',
+    buttonHelp: n.withHelpButton ? t('buttonHelp') : '',
+  });
+}

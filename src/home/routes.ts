@@ -1,0 +1,25 @@
+// App-level routes: help, and honest "coming soon" answers for features not built yet.
+import { renderHelpCard, renderNoticeCard } from '../cards/app-views.js';
+import type { StringKey } from '../cards/i18n.js';
+import type { CommandHandler, RouteContext, VerbHandler } from '../routes.js';
+
+export const showHelp = async (ctx: RouteContext) => renderHelpCard(ctx.cards, ctx.t);
+
+export function comingSoon(featureKey: StringKey): VerbHandler & CommandHandler {
+  return async (ctx: RouteContext) =>
+    renderNoticeCard(ctx.cards, ctx.t, {
+      title: ctx.t('comingTitle'),
+      text: ctx.t('comingText', { feature: ctx.t(featureKey) }),
+      withHelpButton: true,
+    });
+}
+
+/** Shown for text that is no command. The text is echoed without markdown, shortened. */
+export function renderUnknownCommand(ctx: RouteContext, text: string) {
+  const shown = text.replace(/[*_`[\]()#>~|\\<]/g, '').replace(/\s+/g, ' ').trim();
+  return renderNoticeCard(ctx.cards, ctx.t, {
+    title: ctx.t('unknownTitle'),
+    text: ctx.t('unknownText', { text: shown.length > 60 ? `${shown.slice(0, 57)}...` : shown }),
+    withHelpButton: true,
+  });
+}

@@ -1,0 +1,79 @@
+// The contract between the Teams layer (src/teams/) and the features: who is acting, which verbs and
+// commands exist, and the shape of a handler. Nothing here imports botbuilder.
+import type { Language } from './config.js';
+import type { Translate } from './cards/i18n.js';
+import type { AdaptiveCard, CardRenderer } from './cards/render.js';
+
+export type ConversationKind = 'personal' | 'channel' | 'groupChat';
+
+/** Who is acting, taken from the activity Teams sent (never from card data). */
+export interface Actor {
+  tenantId: string;
+  aadObjectId: string;
+  teamsUserId: string;
+  name: string;
+  locale: string;
+  conversation: {
+    id: string;
+    kind: ConversationKind;
+    teamId?: string;
+    channelId?: string;
+  };
+}
+
+export interface RouteContext {
+  actor: Actor;
+  /** Language of the reply: the user's for 1:1 and group chats, the tenant's in a channel. */
+  language: Language;
+  t: Translate;
+  cards: CardRenderer;
+}
+
+/** Every Action.Execute verb Cadans knows. A verb without a handler does not compile. */
+export const VERBS = ['help.show', 'checklist.open', 'survey.open', 'cadence.open', 'results.open', 'roles.open'] as const;
+export type Verb = (typeof VERBS)[number];
+export type VerbHandler = (ctx: RouteContext, data: unknown) => Promise<AdaptiveCard>;
+
+export const COMMANDS = ['help', 'checklist', 'survey', 'meetings', 'results', 'roles'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+export type CommandHandler = (ctx: RouteContext, args: string) => Promise<AdaptiveCard>;
+
+/** Anchored patterns, Dutch and English: "help" matches, "helpful" does not. */
+export const COMMAND_PATTERNS: Record<CommandName, RegExp> = {
+  help: /^(?:hulp|help|\?|menu|start)$/,
+  checklist: /^(?:checklists?)(?:\s+(.*))?$/,
+  survey: /^(?:peiling(?:en)?|surveys?)(?:\s+(.*))?$/,
+  meetings: /^(?:overleg(?:gen)?|meetings?)(?:\s+(.*))?$/,
+  results: /^(?:resultaten|results?)(?:\s+(.*))?$/,
+  roles: /^(?:rollen|roles?)(?:\s+(.*))?$/,
+};
+
+export interface Routes {
+  verbs: Record<Verb, VerbHandler>;
+  commands: Record<CommandName, CommandHandler>;
+}
+
+/** Turns what a person typed (after the @mention is removed) into a command, or null. */
+export function parseCommand(text: string): { name: CommandName; args: string } | null {
+  const normal = normaliseText(text);
+  for (const name of COMMANDS) {
+    const m = COMMAND_PATTERNS[name].exec(normal);
+    if (m) return { name, args: (m[1] ?? '').trim() };
+  }
+  return null;
+}
+
+export function normaliseText(text: string): string {
+  return text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^\/+/, '')
+    .replace(/[.!]+$/, '')
+    .toLowerCase();
+}
+
+export function isVerb(x: unknown): x is Verb {
+  return typeof x === 'string' && (VERBS as readonly string[]).includes(x);
+}

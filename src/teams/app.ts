@@ -1,0 +1,285 @@
+// Wires teams-ai's Application: installs, messages (commands), Action.Execute verbs. The only place,
+// with the rest of src/teams/, that knows botbuilder and teams-ai.
+import { randomUUID } from 'node:crypto';
+import {
+  ActivityTypes,
+  CardFactory,
+  MessageFactory,
+  type Activity,
+  type ConversationReference,
+  type Mention,
+  type TurnContext,
+} from 'botbuilder';
+import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import type { Logger } from 'pino';
+import type { Config, Language } from '../config.js';
+import type { Db } from '../db/pool.js';
+import { createTranslator, toLanguage } from '../cards/i18n.js';
+import { renderNoticeCard, renderWelcomeCard } from '../cards/app-views.js';
+import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
+import { DomainError } from '../errors.js';
+import { renderUnknownCommand } from '../home/routes.js';
+import type { PeopleService } from '../people/service.js';
+import { ensureTenant } from '../people/store.js';
+import { VERBS, parseCommand, type Actor, type RouteContext, type Routes } from '../routes.js';
+import { toActor, toBaseConversationId, toConversationKind, toTeamInfo, toTenantId } from './actor.js';
+import { claimWelcome, deactivateReferences, releaseWelcome, saveReferences, toReferenceRows } from './references.js';
+
+export interface TeamsAppDeps {
+  config: Pick<Config, 'botAuth' | 'defaultLanguage'>;
+  db: Db;
+  log: Logger;
+  cards: CardRenderer;
+  people: PeopleService;
+  routes: Routes;
+}
+
+export interface TeamsApp {
+  adapter: TeamsAdapter;
+  /** Handles one HTTP request already parsed and checked by the server. */
+  process(req: { body?: unknown; headers: Record<string, string | string[] | undefined>; method?: string }, res: unknown): Promise<void>;
+}
+
+const INVOKE_ACTION = 'adaptiveCard/action';
+
+export function createAdapter(config: Pick<Config, 'botAuth'>): TeamsAdapter {
+  const a = config.botAuth;
+  if (!a) return new TeamsAdapter({}); // local mode: no authentication, as the Agents Playground expects
+  return new TeamsAdapter({
+    MicrosoftAppId: a.appId,
+    MicrosoftAppType: a.appType,
+    MicrosoftAppTenantId: a.tenantId,
+    MicrosoftAppPassword: a.password,
+    CertificateThumbprint: a.certificateThumbprint,
+    CertificatePrivateKey: a.certificatePrivateKey,
+  });
+}
+
+function isBotMentioned(activity: Activity): boolean {
+  const botId = activity.recipient?.id;
+  return (activity.entities ?? []).some(
+    (e) => e.type === 'mention' && (e as Mention).mentioned?.id === botId,
+  );
+}
+
+function cardActivity(card: AdaptiveCard): Partial<Activity> {
+  return MessageFactory.attachment(CardFactory.adaptiveCard(card));
+}
+
+async function sendInvokeCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
+  await context.sendActivity({
+    type: ActivityTypes.InvokeResponse,
+    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
+  });
+}
+
+export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
+  const { db, log, cards, people, routes, config } = deps;
+  const adapter = createAdapter(config);
+  const app = new Application<TurnState>({
+    adapter,
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    longRunningMessages: false,
+  });
+
+  const PERSON_LANGUAGE = Symbol('cadans.personLanguage');
+
+  /** In a channel everyone reads along: the tenant's language. Elsewhere the person's. */
+  async function languageFor(context: TurnContext, actor: Actor | null): Promise<Language> {
+    const activity = context.activity;
+    const tenantId = actor?.tenantId ?? toTenantId(activity);
+    if (toConversationKind(activity) === 'channel' && tenantId) return people.tenantLanguage(tenantId);
+    const chosen = context.turnState.get(PERSON_LANGUAGE) as Language | null | undefined;
+    return chosen ?? toLanguage(actor?.locale ?? activity.locale, 'en');
+  }
+
+  async function routeContext(context: TurnContext): Promise<RouteContext | null> {
+    const actor = toActor(context.activity);
+    if (!actor) return null;
+    const language = await languageFor(context, actor);
+    return { actor, language, t: createTranslator(language), cards };
+  }
+
+  function errorCard(err: unknown, ctx: { t: RouteContext['t'] }, turnLog: Logger): AdaptiveCard {
+    if (err instanceof DomainError) {
+      turnLog.info({ kind: err.kind, detail: err.message }, 'request refused');
+      return renderNoticeCard(cards, ctx.t, {
+        title: ctx.t(err.titleKey, err.params),
+        text: ctx.t(err.textKey, err.params),
+        tone: err.kind === 'notAllowed' ? 'attention' : 'warning',
+      });
+    }
+    const id = randomUUID().slice(0, 8);
+    turnLog.error({ err, correlationId: id }, 'turn failed');
+    return renderNoticeCard(cards, ctx.t, {
+      title: ctx.t('errorTitle'),
+      text: ctx.t('errorText'),
+      tone: 'attention',
+      reference: ctx.t('errorReference', { id }),
+    });
+  }
+
+  function turnLogger(context: TurnContext): Logger {
+    const a = context.activity;
+    return log.child({ tenant: toTenantId(a), conversation: a.conversation?.id, activity: a.id, type: a.type });
+  }
+
+  // Every turn: refuse other tenants (production), then remember who and where.
+  app.turn('beforeTurn', async (context) => {
+    const a = context.activity;
+    const tenantId = toTenantId(a);
+    if (config.botAuth && tenantId !== config.botAuth.tenantId) {
+      turnLogger(context).warn({ tenantId }, 'activity from another tenant refused');
+      if (a.type === ActivityTypes.Invoke) {
+        await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403 } });
+      }
+      return false;
+    }
+    const actor = toActor(a);
+    if (actor) context.turnState.set(PERSON_LANGUAGE, await people.recordActor(actor));
+    const rows = toReferenceRows(a);
+    if (rows.length > 0) {
+      if (!actor && tenantId) await ensureTenant(db, tenantId, config.defaultLanguage);
+      await saveReferences(db, rows);
+    }
+    return true;
+  });
+
+  async function welcome(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const tenantId = toTenantId(a);
+    if (!tenantId) return;
+    const kind = toConversationKind(a);
+    const team = toTeamInfo(a);
+    const scope = kind === 'channel' ? 'team' : kind;
+    const key = kind === 'channel' ? team.teamId : kind === 'personal' ? a.from?.aadObjectId : a.conversation.id;
+    if (!key || !(await claimWelcome(db, tenantId, scope, key))) return;
+    const language = await languageFor(context, toActor(a));
+    const card = renderWelcomeCard(cards, createTranslator(language), scope === 'personal' ? 'personal' : 'team');
+    try {
+      if (scope === 'team' && team.teamId && toBaseConversationId(a.conversation.id) !== team.teamId) {
+        // The General channel carries the team's id: post there, not in the channel the event came from.
+        await adapter.continueConversationAsync(config.botAuth?.appId ?? '', toReferenceIn(a, team.teamId), async (ctx) => {
+          await ctx.sendActivity(cardActivity(card));
+        });
+      } else {
+        await context.sendActivity(cardActivity(card));
+      }
+    } catch (err) {
+      await releaseWelcome(db, tenantId, scope, key); // the next install event or message tries again
+      throw err;
+    }
+  }
+
+  function botWasAdded(a: Activity): boolean {
+    return (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
+  }
+  function botWasRemoved(a: Activity): boolean {
+    return (a.membersRemoved ?? []).some((m) => m.id === a.recipient?.id);
+  }
+
+  async function uninstall(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const tenantId = toTenantId(a);
+    if (!tenantId) return;
+    const kind = toConversationKind(a);
+    const team = toTeamInfo(a);
+    if (kind === 'channel' && team.teamId) await deactivateReferences(db, tenantId, 'team', team.teamId);
+    else if (kind === 'personal' && a.from?.aadObjectId) await deactivateReferences(db, tenantId, 'personal', a.from.aadObjectId);
+    else await deactivateReferences(db, tenantId, 'groupChat', a.conversation.id);
+    turnLogger(context).info({ kind }, 'uninstalled');
+  }
+
+  app.activity(ActivityTypes.ConversationUpdate, async (context) => {
+    if (botWasAdded(context.activity)) await welcome(context);
+    else if (botWasRemoved(context.activity)) await uninstall(context);
+  });
+
+  app.activity(ActivityTypes.InstallationUpdate, async (context) => {
+    const action = String(context.activity.action ?? '');
+    if (action === 'add' || action === 'add-upgrade') await welcome(context);
+    else if (action === 'remove' || action === 'remove-upgrade') await uninstall(context);
+  });
+
+  app.activity(ActivityTypes.Message, async (context) => {
+    const a = context.activity;
+    const kind = toConversationKind(a);
+    // In channels and group chats Cadans listens only when it is @mentioned.
+    if (kind !== 'personal' && !isBotMentioned(a)) return;
+    const ctx = await routeContext(context);
+    if (!ctx) return;
+    const turnLog = turnLogger(context);
+    let card: AdaptiveCard;
+    try {
+      const text = a.text ?? '';
+      const command = parseCommand(text);
+      card = command ? await routes.commands[command.name](ctx, command.args) : renderUnknownCommand(ctx, text);
+    } catch (err) {
+      card = errorCard(err, ctx, turnLog);
+    }
+    await context.sendActivity(cardActivity(card));
+  });
+
+  for (const verb of VERBS) {
+    app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
+      const ctx = await routeContext(context);
+      const turnLog = turnLogger(context);
+      const t = ctx?.t ?? createTranslator(toLanguage(context.activity.locale));
+      let card: AdaptiveCard;
+      try {
+        if (!ctx) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText', {}, 'no Entra user on the activity');
+        card = await routes.verbs[verb](ctx, data);
+      } catch (err) {
+        card = errorCard(err, { t }, turnLog);
+      }
+      await sendInvokeCard(context, card);
+      return card;
+    });
+  }
+  // Any other Action.Execute (an old card, a forged verb): a friendly card, not teams-ai's 501.
+  app.adaptiveCards.actionExecute(/.*/, async (context) => {
+    const language = toLanguage(context.activity.locale);
+    const t = createTranslator(language);
+    turnLogger(context).info({ verb: (context.activity.value as { action?: { verb?: unknown } })?.action?.verb }, 'unknown verb');
+    const card = renderNoticeCard(cards, t, { title: t('staleTitle'), text: t('staleText'), tone: 'warning', withHelpButton: true });
+    await sendInvokeCard(context, card);
+    return card;
+  });
+
+  app.error(async (context, err) => {
+    const turnLog = turnLogger(context);
+    const t = createTranslator(toLanguage(context.activity.locale));
+    const card = errorCard(err, { t }, turnLog);
+    try {
+      if (context.activity.type === ActivityTypes.Invoke && context.activity.name === INVOKE_ACTION) {
+        await sendInvokeCard(context, card);
+      } else if (context.activity.type === ActivityTypes.Message) {
+        await context.sendActivity(cardActivity(card));
+      }
+    } catch (sendErr) {
+      turnLog.error({ err: sendErr }, 'could not tell the user about a failed turn');
+    }
+  });
+
+  return {
+    adapter,
+    async process(req, res) {
+      await adapter.process(req as never, res as never, async (context) => {
+        await app.run(context);
+      });
+    },
+  };
+}
+
+/** The conversation reference of an activity, moved to another conversation of the same tenant. */
+function toReferenceIn(a: Activity, conversationId: string): Partial<ConversationReference> {
+  return {
+    user: a.from,
+    bot: a.recipient,
+    conversation: { ...a.conversation, id: conversationId },
+    channelId: a.channelId,
+    locale: a.locale,
+    serviceUrl: a.serviceUrl,
+  };
+}

@@ -1,0 +1,105 @@
+// Conversation references: where Cadans can reach a person, channel or team proactively.
+import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import type { Queryable } from '../db/pool.js';
+import { toBaseConversationId, toConversationKind, toTeamInfo, toTenantId } from './actor.js';
+
+export type ReferenceScope = 'personal' | 'channel' | 'team' | 'groupChat';
+
+export interface ReferenceRow {
+  tenantId: string;
+  scope: ReferenceScope;
+  key: string;
+  conversationId: string;
+  serviceUrl: string;
+  teamId?: string;
+  name?: string;
+  reference: Partial<ConversationReference>;
+}
+
+/** The references an activity tells us about: its conversation, and for a team also the team itself. */
+export function toReferenceRows(activity: Activity): ReferenceRow[] {
+  const tenantId = toTenantId(activity);
+  if (!tenantId || !activity.conversation?.id || !activity.serviceUrl) return [];
+  const ref = TurnContext.getConversationReference(activity);
+  const base = toBaseConversationId(activity.conversation.id);
+  const reference = { ...ref, conversation: { ...ref.conversation!, id: base }, activityId: undefined };
+  const kind = toConversationKind(activity);
+  const team = toTeamInfo(activity);
+  const rows: ReferenceRow[] = [];
+  if (kind === 'personal') {
+    const aad = activity.from?.aadObjectId;
+    if (aad) rows.push({ tenantId, scope: 'personal', key: aad, conversationId: base, serviceUrl: activity.serviceUrl, name: activity.from.name, reference });
+  } else if (kind === 'channel') {
+    const channelId = team.channelId ?? base;
+    rows.push({ tenantId, scope: 'channel', key: channelId, conversationId: channelId, serviceUrl: activity.serviceUrl, teamId: team.teamId, name: team.channelName, reference });
+    if (team.teamId) {
+      // A team's General channel has the team's own id: that is where team-wide messages go.
+      const teamRef = { ...reference, conversation: { ...reference.conversation, id: team.teamId } };
+      rows.push({ tenantId, scope: 'team', key: team.teamId, conversationId: team.teamId, serviceUrl: activity.serviceUrl, teamId: team.teamId, name: team.teamName, reference: teamRef });
+    }
+  } else {
+    rows.push({ tenantId, scope: 'groupChat', key: base, conversationId: base, serviceUrl: activity.serviceUrl, reference });
+  }
+  return rows;
+}
+
+export async function saveReferences(db: Queryable, rows: ReferenceRow[]): Promise<void> {
+  for (const r of rows) {
+    await db.query(
+      `insert into conversation_refs (tenant_id, scope, key, conversation_id, service_url, team_id, name, reference, active)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, true)
+       on conflict (tenant_id, scope, key) do update set
+         conversation_id = excluded.conversation_id, service_url = excluded.service_url,
+         team_id = coalesce(excluded.team_id, conversation_refs.team_id),
+         name = coalesce(excluded.name, conversation_refs.name),
+         reference = excluded.reference, active = true, updated_at = now()
+       where conversation_refs.service_url is distinct from excluded.service_url
+          or conversation_refs.conversation_id is distinct from excluded.conversation_id
+          or conversation_refs.active = false
+          or (excluded.name is not null and conversation_refs.name is distinct from excluded.name)
+          or conversation_refs.updated_at < now() - interval '1 day'`,
+      [r.tenantId, r.scope, r.key, r.conversationId, r.serviceUrl, r.teamId ?? null, r.name ?? null, JSON.stringify(r.reference)],
+    );
+  }
+}
+
+/** Claims the one welcome of an installation; true only for the first caller. */
+export async function claimWelcome(db: Queryable, tenantId: string, scope: ReferenceScope, key: string): Promise<boolean> {
+  const r = await db.query(
+    `update conversation_refs set welcomed_at = now()
+     where tenant_id = $1 and scope = $2 and key = $3 and welcomed_at is null`,
+    [tenantId, scope, key],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
+
+export async function releaseWelcome(db: Queryable, tenantId: string, scope: ReferenceScope, key: string): Promise<void> {
+  await db.query('update conversation_refs set welcomed_at = null where tenant_id = $1 and scope = $2 and key = $3', [tenantId, scope, key]);
+}
+
+/** Uninstall: the references stop being used; a later install welcomes again. */
+export async function deactivateReferences(db: Queryable, tenantId: string, scope: ReferenceScope, key: string): Promise<void> {
+  if (scope === 'team') {
+    await db.query(
+      `update conversation_refs set active = false, welcomed_at = null, updated_at = now()
+       where tenant_id = $1 and (team_id = $2 or (scope = 'team' and key = $2))`,
+      [tenantId, key],
+    );
+  } else {
+    await db.query(
+      `update conversation_refs set active = false, welcomed_at = null, updated_at = now()
+       where tenant_id = $1 and scope = $2 and key = $3`,
+      [tenantId, scope, key],
+    );
+  }
+}
+
+export async function getReference(db: Queryable, tenantId: string, scope: ReferenceScope, key: string): Promise<(ReferenceRow & { active: boolean }) | null> {
+  const r = await db.query<{ conversation_id: string; service_url: string; team_id: string | null; name: string | null; reference: Partial<ConversationReference>; active: boolean }>(
+    'select conversation_id, service_url, team_id, name, reference, active from conversation_refs where tenant_id = $1 and scope = $2 and key = $3',
+    [tenantId, scope, key],
+  );
+  const row = r.rows[0];
+  if (!row) return null;
+  return { tenantId, scope, key, conversationId: row.conversation_id, serviceUrl: row.service_url, teamId: row.team_id ?? undefined, name: row.name ?? undefined, reference: row.reference, active: row.active };
+}
