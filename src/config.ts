@@ -60,8 +60,8 @@ const bool = z
 const port = z.coerce
   .number({ message: 'must be a number' })
   .int('must be a whole number')
-  .min(1, 'must be between 1 and 65535')
-  .max(65535, 'must be between 1 and 65535');
+  .min(0, 'must be between 0 (any free port) and 65535')
+  .max(65535, 'must be between 0 (any free port) and 65535');
 
 const raw = z.object({
   CADANS_MODE: z.enum(['local', 'production'], { message: "must be 'local' or 'production'" }).default('local'),

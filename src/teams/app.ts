@@ -91,7 +91,11 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
     const tenantId = actor?.tenantId ?? toTenantId(activity);
     if (toConversationKind(activity) === 'channel' && tenantId) return people.tenantLanguage(tenantId);
     const chosen = context.turnState.get(PERSON_LANGUAGE) as Language | null | undefined;
-    return chosen ?? toLanguage(actor?.locale ?? activity.locale, 'en');
+    if (chosen) return chosen;
+    const locale = actor?.locale || activity.locale;
+    if (locale) return toLanguage(locale);
+    // Teams sends no locale on install events: fall back to the tenant's language (default Dutch).
+    return tenantId ? people.tenantLanguage(tenantId) : config.defaultLanguage;
   }
 
   async function routeContext(context: TurnContext): Promise<RouteContext | null> {
