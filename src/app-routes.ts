@@ -1,8 +1,11 @@
 // The verb and command tables. Adding a verb to VERBS without a handler here does not compile.
 import { comingSoon, showHelp } from './home/routes.js';
+import { createPeopleRoutes } from './people/routes.js';
+import type { PeopleService } from './people/service.js';
 import type { Routes } from './routes.js';
 
-export function createRoutes(): Routes {
+export function createRoutes(deps: { people: PeopleService }): Routes {
+  const roles = createPeopleRoutes(deps.people);
   return {
     verbs: {
       'help.show': showHelp,
@@ -10,7 +13,10 @@ export function createRoutes(): Routes {
       'survey.open': comingSoon('featureSurveysTitle'),
       'cadence.open': comingSoon('featureCadencesTitle'),
       'results.open': comingSoon('featureResultsTitle'),
-      'roles.open': comingSoon('buttonRoles'),
+      'roles.open': roles.open,
+      'roles.addSchool': roles.addSchool,
+      'roles.grant': roles.grant,
+      'roles.revoke': roles.revoke,
     },
     commands: {
       help: showHelp,
@@ -18,7 +24,7 @@ export function createRoutes(): Routes {
       survey: comingSoon('featureSurveysTitle'),
       meetings: comingSoon('featureCadencesTitle'),
       results: comingSoon('featureResultsTitle'),
-      roles: comingSoon('buttonRoles'),
+      roles: roles.open,
     },
   };
 }

@@ -35,7 +35,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       beheerders: config.beheerders,
       seed: config.mode === 'local' ? LOCAL_SEED : undefined,
     });
-    const teams = createTeamsApp({ config, db, log, cards, people, routes: createRoutes() });
+    const teams = createTeamsApp({ config, db, log, cards, people, routes: createRoutes({ people }) });
     const http = createHttpServer({
       log,
       maxBodyBytes: config.maxBodyBytes,

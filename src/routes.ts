@@ -21,8 +21,21 @@ export interface Actor {
   };
 }
 
+/** Someone who can be picked in a card: members of the conversation, and people Cadans knows. */
+export interface Member {
+  aadObjectId: string;
+  name: string;
+  email?: string;
+}
+
+export interface Directory {
+  /** Members of the conversation the action came from (a team's roster), plus known people. */
+  listMembers(): Promise<Member[]>;
+}
+
 export interface RouteContext {
   actor: Actor;
+  directory: Directory;
   /** Language of the reply: the user's for 1:1 and group chats, the tenant's in a channel. */
   language: Language;
   t: Translate;
@@ -30,7 +43,17 @@ export interface RouteContext {
 }
 
 /** Every Action.Execute verb Cadans knows. A verb without a handler does not compile. */
-export const VERBS = ['help.show', 'checklist.open', 'survey.open', 'cadence.open', 'results.open', 'roles.open'] as const;
+export const VERBS = [
+  'help.show',
+  'checklist.open',
+  'survey.open',
+  'cadence.open',
+  'results.open',
+  'roles.open',
+  'roles.addSchool',
+  'roles.grant',
+  'roles.revoke',
+] as const;
 export type Verb = (typeof VERBS)[number];
 export type VerbHandler = (ctx: RouteContext, data: unknown) => Promise<AdaptiveCard>;
 

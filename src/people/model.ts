@@ -20,3 +20,15 @@ export function hasRole(grants: readonly RoleGrant[], role: Role, schoolId?: num
 export function canManageRoles(grants: readonly RoleGrant[]): boolean {
   return hasRole(grants, 'beheerder');
 }
+
+/** A beheerder may not remove the last beheerder role of a tenant: nobody could hand out roles any more. */
+export function isLastBeheerder(assignment: { role: Role; schoolId: number | null }, beheerderCount: number): boolean {
+  return assignment.role === 'beheerder' && assignment.schoolId === null && beheerderCount <= 1;
+}
+
+/** School names as people type them: trimmed, inner spaces collapsed, 1–120 characters. */
+export function parseSchoolName(input: unknown): string | null {
+  if (typeof input !== 'string') return null;
+  const name = input.replace(/\s+/g, ' ').trim();
+  return name.length >= 1 && name.length <= 120 ? name : null;
+}

@@ -2,8 +2,39 @@
 import type { Language, Mode } from '../config.js';
 import { inTransaction, type Db } from '../db/pool.js';
 import type { Actor } from '../routes.js';
-import type { Role, RoleGrant } from './model.js';
-import { countBeheerders, ensureTenant, getPersonLanguage, getTenantLanguage, grantRole, listGrants, setPersonLanguage, upsertPerson } from './store.js';
+import { DomainError, notAllowed } from '../errors.js';
+import { canManageRoles, isLastBeheerder, isRole, parseSchoolName, type Role, type RoleGrant } from './model.js';
+import {
+  countBeheerders,
+  deleteAssignment,
+  ensureTenant,
+  findAssignment,
+  findSchool,
+  getPersonLanguage,
+  getTenantLanguage,
+  grantRole,
+  insertSchool,
+  listAssignments,
+  listGrants,
+  listSchools,
+  recordAudit,
+  setPersonLanguage,
+  upsertPerson,
+  type Assignment,
+  type School,
+} from './store.js';
+
+export interface RolesOverview {
+  schools: School[];
+  assignments: Assignment[];
+  totalAssignments: number;
+}
+
+/** Someone picked from a roster; the route has checked they are a member where the action happened. */
+export interface PickedPerson {
+  aadObjectId: string;
+  name: string;
+}
 
 export interface SeedPerson {
   aadObjectId: string;
@@ -29,7 +60,15 @@ export interface PeopleService {
   /** The person's explicit language choice, or null to follow the Teams locale. */
   languageOf(tenantId: string, aadObjectId: string): Promise<Language | null>;
   tenantLanguage(tenantId: string): Promise<Language>;
+  /** Schools and role assignments of the actor's tenant; beheerders only. */
+  rolesOverview(actor: Actor): Promise<RolesOverview>;
+  addSchool(actor: Actor, name: unknown): Promise<School>;
+  grant(actor: Actor, person: PickedPerson, role: unknown, schoolId: number | null): Promise<{ role: Role; school: School | null; added: boolean }>;
+  revoke(actor: Actor, assignmentId: number): Promise<Assignment>;
 }
+
+export const rolesProblem = (textKey: 'rolesSchoolExists' | 'rolesSchoolNameInvalid' | 'rolesLastBeheerder' | 'rolesPersonUnknown' | 'rolesRoleInvalid' | 'rolesSchoolUnknown' | 'rolesAssignmentGone', params: Record<string, string> = {}) =>
+  new DomainError('conflict', 'rolesProblemTitle', textKey, params);
 
 export function createPeopleService(o: PeopleServiceOptions): PeopleService {
   const seedByAad = new Map((o.seed ?? []).map((s) => [s.aadObjectId, s]));
@@ -69,5 +108,59 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
     async tenantLanguage(tenantId) {
       return (await getTenantLanguage(o.db, tenantId)) ?? o.defaultLanguage;
     },
+    rolesOverview: async (actor) => {
+      await requireBeheerder(actor);
+      const [schools, assignments] = await Promise.all([listSchools(o.db, actor.tenantId), listAssignments(o.db, actor.tenantId)]);
+      return { schools, assignments: assignments.rows, totalAssignments: assignments.total };
+    },
+    async addSchool(actor, input) {
+      await requireBeheerder(actor);
+      const name = parseSchoolName(input);
+      if (!name) throw rolesProblem('rolesSchoolNameInvalid');
+      return inTransaction(o.db, async (tx) => {
+        const school = await insertSchool(tx, actor.tenantId, name);
+        if (!school) throw rolesProblem('rolesSchoolExists', { name });
+        await recordAudit(tx, { tenantId: actor.tenantId, actor: actor.aadObjectId, action: 'school.add', subject: `school:${school.id}`, detail: { name } });
+        return school;
+      });
+    },
+    async grant(actor, person, role, schoolId) {
+      await requireBeheerder(actor);
+      if (!isRole(role)) throw rolesProblem('rolesRoleInvalid');
+      return inTransaction(o.db, async (tx) => {
+        const school = schoolId === null ? null : await findSchool(tx, actor.tenantId, schoolId);
+        if (schoolId !== null && !school) throw rolesProblem('rolesSchoolUnknown');
+        await upsertPerson(tx, { tenantId: actor.tenantId, aadObjectId: person.aadObjectId, name: person.name });
+        const added = await grantRole(tx, actor.tenantId, person.aadObjectId, role, school?.id ?? null, actor.aadObjectId);
+        if (added) {
+          await recordAudit(tx, {
+            tenantId: actor.tenantId,
+            actor: actor.aadObjectId,
+            action: 'role.grant',
+            subject: `person:${person.aadObjectId}`,
+            detail: { role, schoolId: school?.id ?? null },
+          });
+        }
+        return { role, school, added };
+      });
+    },
+    async revoke(actor, assignmentId) {
+      await requireBeheerder(actor);
+      return inTransaction(o.db, async (tx) => {
+        await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`beheerder-bootstrap:${actor.tenantId}`]);
+        const a = await findAssignment(tx, actor.tenantId, assignmentId);
+        if (!a) throw rolesProblem('rolesAssignmentGone');
+        if (isLastBeheerder(a, await countBeheerders(tx, actor.tenantId))) throw rolesProblem('rolesLastBeheerder');
+        await deleteAssignment(tx, actor.tenantId, assignmentId);
+        await recordAudit(tx, { tenantId: actor.tenantId, actor: actor.aadObjectId, action: 'role.revoke', subject: `person:${a.aadObjectId}`, detail: { role: a.role, schoolId: a.schoolId } });
+        return a;
+      });
+    },
   };
+
+  async function requireBeheerder(actor: Actor): Promise<void> {
+    if (!canManageRoles(await listGrants(o.db, actor.tenantId, actor.aadObjectId))) {
+      throw notAllowed(`${actor.aadObjectId} is no beheerder in ${actor.tenantId}`);
+    }
+  }
 }

@@ -78,3 +78,91 @@ export async function getPersonLanguage(db: Queryable, tenantId: string, aadObje
   const r = await db.query<{ language: Language | null }>('select language from people where tenant_id = $1 and aad_object_id = $2', [tenantId, aadObjectId]);
   return r.rows[0]?.language ?? null;
 }
+
+export interface School {
+  id: number;
+  name: string;
+}
+
+export interface Assignment {
+  id: number;
+  aadObjectId: string;
+  name: string;
+  role: Role;
+  schoolId: number | null;
+  schoolName: string | null;
+}
+
+export async function listSchools(db: Queryable, tenantId: string): Promise<School[]> {
+  const r = await db.query<{ id: string; name: string }>('select id, name from schools where tenant_id = $1 order by lower(name)', [tenantId]);
+  return r.rows.map((x) => ({ id: Number(x.id), name: x.name }));
+}
+
+/** null when a school with that name (case-insensitive) exists already. */
+export async function insertSchool(db: Queryable, tenantId: string, name: string): Promise<School | null> {
+  const r = await db.query<{ id: string; name: string }>(
+    'insert into schools (tenant_id, name) values ($1, $2) on conflict (tenant_id, lower(name)) do nothing returning id, name',
+    [tenantId, name],
+  );
+  const row = r.rows[0];
+  return row ? { id: Number(row.id), name: row.name } : null;
+}
+
+export async function findSchool(db: Queryable, tenantId: string, schoolId: number): Promise<School | null> {
+  const r = await db.query<{ id: string; name: string }>('select id, name from schools where tenant_id = $1 and id = $2', [tenantId, schoolId]);
+  const row = r.rows[0];
+  return row ? { id: Number(row.id), name: row.name } : null;
+}
+
+export async function listAssignments(db: Queryable, tenantId: string, limit = 200): Promise<{ rows: Assignment[]; total: number }> {
+  const r = await db.query<{ id: string; aad_object_id: string; name: string; role: Role; school_id: string | null; school_name: string | null; total: string }>(
+    `select ra.id, ra.aad_object_id, p.name, ra.role, ra.school_id, s.name as school_name, count(*) over () as total
+       from role_assignments ra
+       join people p on p.tenant_id = ra.tenant_id and p.aad_object_id = ra.aad_object_id
+       left join schools s on s.id = ra.school_id
+      where ra.tenant_id = $1
+      order by lower(p.name), ra.role, s.name nulls first
+      limit $2`,
+    [tenantId, limit],
+  );
+  return {
+    total: Number(r.rows[0]?.total ?? 0),
+    rows: r.rows.map((x) => ({ id: Number(x.id), aadObjectId: x.aad_object_id, name: x.name, role: x.role, schoolId: x.school_id === null ? null : Number(x.school_id), schoolName: x.school_name })),
+  };
+}
+
+export async function findAssignment(db: Queryable, tenantId: string, id: number): Promise<Assignment | null> {
+  const r = await db.query<{ id: string; aad_object_id: string; name: string; role: Role; school_id: string | null; school_name: string | null }>(
+    `select ra.id, ra.aad_object_id, p.name, ra.role, ra.school_id, s.name as school_name
+       from role_assignments ra
+       join people p on p.tenant_id = ra.tenant_id and p.aad_object_id = ra.aad_object_id
+       left join schools s on s.id = ra.school_id
+      where ra.tenant_id = $1 and ra.id = $2`,
+    [tenantId, id],
+  );
+  const x = r.rows[0];
+  return x ? { id: Number(x.id), aadObjectId: x.aad_object_id, name: x.name, role: x.role, schoolId: x.school_id === null ? null : Number(x.school_id), schoolName: x.school_name } : null;
+}
+
+export async function deleteAssignment(db: Queryable, tenantId: string, id: number): Promise<boolean> {
+  const r = await db.query('delete from role_assignments where tenant_id = $1 and id = $2', [tenantId, id]);
+  return (r.rowCount ?? 0) > 0;
+}
+
+export async function listKnownPeople(db: Queryable, tenantId: string, limit: number): Promise<{ aadObjectId: string; name: string }[]> {
+  const r = await db.query<{ aad_object_id: string; name: string }>(
+    "select aad_object_id, name from people where tenant_id = $1 and name <> '' order by lower(name) limit $2",
+    [tenantId, limit],
+  );
+  return r.rows.map((x) => ({ aadObjectId: x.aad_object_id, name: x.name }));
+}
+
+export async function recordAudit(db: Queryable, e: { tenantId: string; actor: string | null; action: string; subject?: string; detail?: object }): Promise<void> {
+  await db.query('insert into audit_events (tenant_id, actor_aad_object_id, action, subject, detail) values ($1, $2, $3, $4, $5)', [
+    e.tenantId,
+    e.actor,
+    e.action,
+    e.subject ?? null,
+    JSON.stringify(e.detail ?? {}),
+  ]);
+}

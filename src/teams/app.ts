@@ -22,6 +22,8 @@ import { renderUnknownCommand } from '../home/routes.js';
 import type { PeopleService } from '../people/service.js';
 import { ensureTenant } from '../people/store.js';
 import { VERBS, parseCommand, type Actor, type RouteContext, type Routes } from '../routes.js';
+import type { Graph } from '../graph/index.js';
+import { createDirectory } from './directory.js';
 import { toActor, toBaseConversationId, toConversationKind, toTeamInfo, toTenantId } from './actor.js';
 import { claimWelcome, deactivateReferences, releaseWelcome, saveReferences, toReferenceRows } from './references.js';
 
@@ -32,6 +34,8 @@ export interface TeamsAppDeps {
   cards: CardRenderer;
   people: PeopleService;
   routes: Routes;
+  /** Microsoft Graph, when configured: rosters with job titles. */
+  graph?: Graph | null;
 }
 
 export interface TeamsApp {
@@ -102,7 +106,7 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
     const actor = toActor(context.activity);
     if (!actor) return null;
     const language = await languageFor(context, actor);
-    return { actor, language, t: createTranslator(language), cards };
+    return { actor, language, t: createTranslator(language), cards, directory: createDirectory(context, { db, log, graph: deps.graph }) };
   }
 
   function errorCard(err: unknown, ctx: { t: RouteContext['t'] }, turnLog: Logger): AdaptiveCard {

@@ -1,0 +1,88 @@
+// Roles card routes: parse the action data, check on the server, call the service, render.
+import { z } from 'zod';
+import { renderNoticeCard } from '../cards/app-views.js';
+import { DomainError, invalidInput, staleCard } from '../errors.js';
+import type { CommandHandler, RouteContext, VerbHandler } from '../routes.js';
+import { canManageRoles } from './model.js';
+import { rolesProblem, type PeopleService } from './service.js';
+import { renderRolesCard, roleLabel, scopeLabel } from './view.js';
+
+const id = z.string().regex(/^\d{1,12}$/).transform(Number);
+const addSchoolData = z.object({ v: z.literal(1), schoolName: z.string().max(1000).optional() });
+const grantData = z.object({
+  v: z.literal(1),
+  person: z.string().max(200).optional(),
+  role: z.string().max(40).optional(),
+  school: z.union([z.literal('all'), id]).optional(),
+});
+const revokeData = z.object({ v: z.literal(1), assignmentId: z.union([id, z.number().int().positive()]) });
+
+/** Cards in channels outlive releases: an unknown version is a stale card, anything else bad input. */
+export function parseActionData<T extends z.ZodTypeAny>(schema: T, data: unknown): z.output<T> {
+  const v = (data as { v?: unknown } | null)?.v;
+  if (v !== 1) throw staleCard(`action data version ${String(v)}`);
+  const r = schema.safeParse(data);
+  if (!r.success) throw invalidInput(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return r.data;
+}
+
+export function createPeopleRoutes(people: PeopleService) {
+  async function rolesCard(ctx: RouteContext, message?: { text: string; tone: 'good' | 'warning' }) {
+    const [overview, members] = await Promise.all([people.rolesOverview(ctx.actor), ctx.directory.listMembers()]);
+    return renderRolesCard(ctx.cards, ctx.t, { overview, people: members, message });
+  }
+
+  /** Runs a change; an expected conflict is shown on the roles card itself, so the beheerder can go on. */
+  async function change(ctx: RouteContext, run: () => Promise<string>) {
+    let message: { text: string; tone: 'good' | 'warning' };
+    try {
+      message = { text: await run(), tone: 'good' };
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.kind !== 'conflict') throw err;
+      message = { text: ctx.t(err.textKey, err.params), tone: 'warning' };
+    }
+    return rolesCard(ctx, message);
+  }
+
+  const open: VerbHandler & CommandHandler = async (ctx) => {
+    const grants = await people.grantsOf(ctx.actor.tenantId, ctx.actor.aadObjectId);
+    if (canManageRoles(grants)) return rolesCard(ctx);
+    const names = [...new Set(grants.map((g) => roleLabel(ctx.t, g.role)))];
+    return renderNoticeCard(ctx.cards, ctx.t, {
+      title: ctx.t('rolesYourRolesTitle'),
+      text: names.length ? ctx.t('rolesYourRoles', { roles: names.join(', ') }) : ctx.t('rolesYouHaveNone'),
+    });
+  };
+
+  const addSchool: VerbHandler = async (ctx, data) => {
+    const d = parseActionData(addSchoolData, data);
+    return change(ctx, async () => {
+      const school = await people.addSchool(ctx.actor, d.schoolName ?? '');
+      return ctx.t('rolesSchoolAdded', { name: school.name });
+    });
+  };
+
+  const grant: VerbHandler = async (ctx, data) => {
+    const d = parseActionData(grantData, data);
+    return change(ctx, async () => {
+      // Whatever the card offered: only someone in this conversation's roster (or already known) qualifies.
+      const person = d.person ? (await ctx.directory.listMembers()).find((m) => m.aadObjectId === d.person) : undefined;
+      if (!person) {
+        await people.rolesOverview(ctx.actor); // not-allowed wins over a bad pick
+        throw rolesProblem('rolesPersonUnknown');
+      }
+      const r = await people.grant(ctx.actor, person, d.role, d.school === undefined || d.school === 'all' ? null : d.school);
+      return ctx.t(r.added ? 'rolesGranted' : 'rolesAlreadyHad', { name: person.name, role: roleLabel(ctx.t, r.role), scope: scopeLabel(ctx.t, r.school?.name ?? null) });
+    });
+  };
+
+  const revoke: VerbHandler = async (ctx, data) => {
+    const d = parseActionData(revokeData, data);
+    return change(ctx, async () => {
+      const a = await people.revoke(ctx.actor, d.assignmentId);
+      return ctx.t('rolesRevoked', { name: a.name, role: roleLabel(ctx.t, a.role), scope: scopeLabel(ctx.t, a.schoolName) });
+    });
+  };
+
+  return { open, addSchool, grant, revoke };
+}

@@ -1,0 +1,55 @@
+// Who can be picked in a card: the roster of the team or chat the action came from (the connector's
+// paged members, or Microsoft Graph when configured), plus the people Cadans already knows.
+import { TeamsInfo, type TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Db } from '../db/pool.js';
+import type { Graph } from '../graph/index.js';
+import { listKnownPeople } from '../people/store.js';
+import type { Directory, Member } from '../routes.js';
+import { toConversationKind, toTenantId } from './actor.js';
+
+const MAX_MEMBERS = 5_000;
+
+async function rosterViaConnector(context: TurnContext): Promise<Member[]> {
+  const out: Member[] = [];
+  let token: string | undefined;
+  do {
+    const page = await TeamsInfo.getPagedMembers(context, 500, token);
+    for (const m of page.members) {
+      if (m.aadObjectId) out.push({ aadObjectId: m.aadObjectId, name: m.name ?? '', email: m.email ?? undefined });
+    }
+    token = page.continuationToken || undefined;
+  } while (token && out.length < MAX_MEMBERS);
+  return out;
+}
+
+export function createDirectory(context: TurnContext, deps: { db: Db; log: Logger; graph?: Graph | null }): Directory {
+  let cached: Promise<Member[]> | null = null;
+  async function load(): Promise<Member[]> {
+    const a = context.activity;
+    const tenantId = toTenantId(a);
+    const byId = new Map<string, Member>();
+    if (toConversationKind(a) !== 'personal') {
+      const groupId = (a.channelData as { team?: { aadGroupId?: string } } | undefined)?.team?.aadGroupId;
+      try {
+        const roster =
+          deps.graph && groupId
+            ? (await deps.graph.listTeamMembers(groupId)).map((m) => ({ aadObjectId: m.aadObjectId, name: m.displayName, email: m.email }))
+            : await rosterViaConnector(context);
+        for (const m of roster) byId.set(m.aadObjectId, m);
+      } catch (err) {
+        deps.log.warn({ err, conversation: a.conversation?.id }, 'could not read the roster; offering known people only');
+      }
+    }
+    if (tenantId) {
+      for (const p of await listKnownPeople(deps.db, tenantId, 1_000)) if (!byId.has(p.aadObjectId)) byId.set(p.aadObjectId, p);
+    }
+    return [...byId.values()].filter((m) => m.name).sort((x, y) => x.name.localeCompare(y.name, 'nl'));
+  }
+  return {
+    listMembers() {
+      cached ??= load();
+      return cached;
+    },
+  };
+}
