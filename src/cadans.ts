@@ -39,7 +39,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
     const http = createHttpServer({
       log,
       maxBodyBytes: config.maxBodyBytes,
-      processActivity: (req, res) => teams.process(req, res),
+      processActivity: (body, authorization) => teams.handle(body, authorization),
       async readiness() {
         const checks: Record<string, unknown> = {};
         let ready = true;

@@ -16,6 +16,8 @@ export interface BotAuth {
   password?: string;
   certificateThumbprint?: string;
   certificatePrivateKey?: string;
+  /** OpenID metadata of the Bot Framework channel tokens; unset: the public cloud's. */
+  openIdMetadataUrl?: string;
 }
 
 export interface GraphConfig {
@@ -87,6 +89,7 @@ const raw = z.object({
   MicrosoftAppPassword: z.string().min(1).optional(),
   CertificateThumbprint: z.string().min(1).optional(),
   CertificatePrivateKey: z.string().min(1).optional(),
+  BOT_OPENID_METADATA_URL: z.string().url('must be a URL').optional(),
   CADANS_BEHEERDERS: z.string().optional(),
   CADANS_DEFAULT_LANGUAGE: z.enum(['nl', 'en'], { message: "must be 'nl' or 'en'" }).default('nl'),
   OUTBOX_TENANT_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(50),
@@ -166,6 +169,7 @@ export function loadConfig(
         password: e.MicrosoftAppPassword,
         certificateThumbprint: e.CertificateThumbprint,
         certificatePrivateKey: e.CertificatePrivateKey,
+        openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
       };
     }
   } else {

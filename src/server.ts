@@ -11,7 +11,8 @@ export interface Readiness {
 export interface ServerDeps {
   log: Logger;
   maxBodyBytes: number;
-  processActivity(req: { body: unknown; headers: Record<string, string | string[] | undefined>; method?: string }, res: restify.Response): Promise<void>;
+  /** Runs the activity; resolves with the HTTP answer, or throws an error with a numeric `status`. */
+  processActivity(body: unknown, authorization: string): Promise<{ status: number; body?: unknown }>;
   readiness(): Promise<Readiness>;
 }
 
@@ -107,8 +108,20 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
       }
       const problem = parseActivityShape(body);
       if (problem) return sendError(res, 400, problem);
-      await deps.processActivity({ body, headers: req.headers, method: req.method }, res);
+      const auth = req.headers.authorization;
+      const answer = await deps.processActivity(body, typeof auth === 'string' ? auth : '');
+      res.status(answer.status);
+      if (answer.body !== undefined) {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(answer.body));
+      } else res.end();
     } catch (err) {
+      const status = (err as { status?: unknown }).status;
+      if (typeof status === 'number' && status >= 400 && status < 600) {
+        log.warn({ status, reason: (err as Error).message }, 'request refused');
+        if (!res.headersSent) sendError(res, status, (err as Error).message);
+        return;
+      }
       log.error({ err }, 'request failed');
       if (!res.headersSent) sendError(res, 500, 'internal error');
     } finally {

@@ -10,7 +10,8 @@ import {
   type Mention,
   type TurnContext,
 } from 'botbuilder';
-import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import { Application, TurnState } from '@microsoft/teams-ai';
+import { createAdapter, type CadansAdapter } from './adapter.js';
 import type { Logger } from 'pino';
 import type { Config, Language } from '../config.js';
 import type { Db } from '../db/pool.js';
@@ -39,25 +40,13 @@ export interface TeamsAppDeps {
 }
 
 export interface TeamsApp {
-  adapter: TeamsAdapter;
-  /** Handles one HTTP request already parsed and checked by the server. */
-  process(req: { body?: unknown; headers: Record<string, string | string[] | undefined>; method?: string }, res: unknown): Promise<void>;
+  adapter: CadansAdapter;
+  /** Handles one activity already parsed and shape-checked by the server; throws HttpError. */
+  handle(body: unknown, authorization: string): Promise<{ status: number; body?: unknown }>;
 }
 
 const INVOKE_ACTION = 'adaptiveCard/action';
 
-export function createAdapter(config: Pick<Config, 'botAuth'>): TeamsAdapter {
-  const a = config.botAuth;
-  if (!a) return new TeamsAdapter({}); // local mode: no authentication, as the Agents Playground expects
-  return new TeamsAdapter({
-    MicrosoftAppId: a.appId,
-    MicrosoftAppType: a.appType,
-    MicrosoftAppTenantId: a.tenantId,
-    MicrosoftAppPassword: a.password,
-    CertificateThumbprint: a.certificateThumbprint,
-    CertificatePrivateKey: a.certificatePrivateKey,
-  });
-}
 
 function isBotMentioned(activity: Activity): boolean {
   const botId = activity.recipient?.id;
@@ -272,8 +261,8 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
 
   return {
     adapter,
-    async process(req, res) {
-      await adapter.process(req as never, res as never, async (context) => {
+    handle(body, authorization) {
+      return adapter.handle(body, authorization, async (context) => {
         await app.run(context);
       });
     },
