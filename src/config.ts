@@ -127,9 +127,14 @@ export function loadConfig(
 
   const parsed = raw.safeParse(merged);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    // Also name what production still lacks, so one start-up attempt shows everything to fix.
+    if (merged.CADANS_MODE === 'production') {
+      for (const key of ['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'DATABASE_URL', 'CADANS_BEHEERDERS']) {
+        if (!merged[key] && !problems.some((p) => p.startsWith(`${key}:`))) problems.push(`${key}: required in production`);
+      }
+    }
+    throw new ConfigError(problems);
   }
   const e = parsed.data;
   const problems: string[] = [];

@@ -69,6 +69,13 @@ describe('configuration', () => {
     expect(problemsOf({ DATABASE_URL: 'mysql://x' })).toEqual([expect.stringMatching(/^DATABASE_URL:/)]);
   });
 
+  it('names a malformed value and the missing production variables together', () => {
+    const problems = problemsOf({ CADANS_MODE: 'production', PORT: 'x' });
+    expect(problems[0]).toMatch(/^PORT:/);
+    expect(problems.some((p) => p.startsWith('MicrosoftAppId:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('DATABASE_URL:'))).toBe(true);
+  });
+
   it('returns a frozen object', () => {
     expect(Object.isFrozen(loadConfig({}, root))).toBe(true);
   });
