@@ -10,6 +10,7 @@ import { startJobs, type Jobs } from './jobs/boss.js';
 import { LOCAL_SEED } from './local/seed.js';
 import { createPeopleService } from './people/service.js';
 import { createRoutes } from './app-routes.js';
+import { createGraphFromConfig } from './graph/from-config.js';
 import { createHttpServer } from './server.js';
 import { createTeamsApp } from './teams/app.js';
 
@@ -35,7 +36,8 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       beheerders: config.beheerders,
       seed: config.mode === 'local' ? LOCAL_SEED : undefined,
     });
-    const teams = createTeamsApp({ config, db, log, cards, people, routes: createRoutes({ people }) });
+    const graph = createGraphFromConfig(config, log);
+    const teams = createTeamsApp({ config, db, log, cards, people, graph, routes: createRoutes({ people }) });
     const http = createHttpServer({
       log,
       maxBodyBytes: config.maxBodyBytes,

@@ -24,6 +24,8 @@ export interface GraphConfig {
   enabled: boolean;
   baseUrl: string;
   authorityHost: string;
+  /** SHA-256 thumbprint of the certificate, when the bot signs in with one (msal needs SHA-256). */
+  certificateThumbprintSha256?: string;
 }
 
 export interface Config {
@@ -97,6 +99,7 @@ const raw = z.object({
   GRAPH_ENABLED: bool.optional(),
   GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com/v1.0'),
   ENTRA_AUTHORITY_HOST: z.string().url().default('https://login.microsoftonline.com'),
+  GRAPH_CERTIFICATE_THUMBPRINT_SHA256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters').optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(16_384).max(10_485_760).default(1_048_576),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
@@ -189,6 +192,9 @@ export function loadConfig(
   if (graphEnabled && e.CADANS_MODE !== 'production') {
     problems.push('GRAPH_ENABLED: Microsoft Graph needs the bot registration credentials of production mode');
   }
+  if (graphEnabled && e.CertificateThumbprint && !e.MicrosoftAppPassword && !e.GRAPH_CERTIFICATE_THUMBPRINT_SHA256) {
+    problems.push('GRAPH_CERTIFICATE_THUMBPRINT_SHA256: Graph with a certificate needs its SHA-256 thumbprint');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(rootDir, e.CADANS_DATA_DIR);
@@ -207,7 +213,12 @@ export function loadConfig(
     beheerders,
     defaultLanguage: e.CADANS_DEFAULT_LANGUAGE,
     outbox: { tenantPerSecond: e.OUTBOX_TENANT_PER_SECOND, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
-    graph: { enabled: graphEnabled, baseUrl: e.GRAPH_BASE_URL, authorityHost: e.ENTRA_AUTHORITY_HOST },
+    graph: {
+      enabled: graphEnabled,
+      baseUrl: e.GRAPH_BASE_URL,
+      authorityHost: e.ENTRA_AUTHORITY_HOST,
+      certificateThumbprintSha256: e.GRAPH_CERTIFICATE_THUMBPRINT_SHA256,
+    },
     maxBodyBytes: e.MAX_BODY_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };

@@ -22,11 +22,11 @@ export function toConversationKind(activity: Partial<Activity>): ConversationKin
   return 'personal';
 }
 
-export function toTeamInfo(activity: Partial<Activity>): { teamId?: string; teamName?: string; channelId?: string; channelName?: string } {
+export function toTeamInfo(activity: Partial<Activity>): { teamId?: string; teamName?: string; aadGroupId?: string; channelId?: string; channelName?: string } {
   const cd = activity.channelData as
-    | { team?: { id?: string; name?: string }; channel?: { id?: string; name?: string } }
+    | { team?: { id?: string; name?: string; aadGroupId?: string }; channel?: { id?: string; name?: string } }
     | undefined;
-  return { teamId: cd?.team?.id, teamName: cd?.team?.name, channelId: cd?.channel?.id, channelName: cd?.channel?.name };
+  return { teamId: cd?.team?.id, teamName: cd?.team?.name, aadGroupId: cd?.team?.aadGroupId, channelId: cd?.channel?.id, channelName: cd?.channel?.name };
 }
 
 /** The channel or chat id without Teams' ";messageid=…" thread suffix. */

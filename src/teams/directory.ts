@@ -6,7 +6,8 @@ import type { Db } from '../db/pool.js';
 import type { Graph } from '../graph/index.js';
 import { listKnownPeople } from '../people/store.js';
 import type { Directory, Member } from '../routes.js';
-import { toConversationKind, toTenantId } from './actor.js';
+import { toConversationKind, toTeamInfo, toTenantId } from './actor.js';
+import { getTeamGroupId } from './references.js';
 
 const MAX_MEMBERS = 5_000;
 
@@ -23,6 +24,15 @@ async function rosterViaConnector(context: TurnContext): Promise<Member[]> {
   return out;
 }
 
+/** Teams names a team's Entra group on install events only: remembered, or asked of the connector. */
+async function teamGroupId(context: TurnContext, db: Db): Promise<string | null> {
+  const team = toTeamInfo(context.activity);
+  if (team.aadGroupId) return team.aadGroupId;
+  const tenantId = toTenantId(context.activity);
+  if (!team.teamId || !tenantId) return null;
+  return (await getTeamGroupId(db, tenantId, team.teamId)) ?? (await TeamsInfo.getTeamDetails(context)).aadGroupId ?? null;
+}
+
 export function createDirectory(context: TurnContext, deps: { db: Db; log: Logger; graph?: Graph | null }): Directory {
   let cached: Promise<Member[]> | null = null;
   async function load(): Promise<Member[]> {
@@ -30,8 +40,8 @@ export function createDirectory(context: TurnContext, deps: { db: Db; log: Logge
     const tenantId = toTenantId(a);
     const byId = new Map<string, Member>();
     if (toConversationKind(a) !== 'personal') {
-      const groupId = (a.channelData as { team?: { aadGroupId?: string } } | undefined)?.team?.aadGroupId;
       try {
+        const groupId = deps.graph ? await teamGroupId(context, deps.db) : null;
         const roster =
           deps.graph && groupId
             ? (await deps.graph.listTeamMembers(groupId)).map((m) => ({ aadObjectId: m.aadObjectId, name: m.displayName, email: m.email }))

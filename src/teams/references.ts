@@ -12,6 +12,7 @@ export interface ReferenceRow {
   conversationId: string;
   serviceUrl: string;
   teamId?: string;
+  aadGroupId?: string;
   name?: string;
   reference: Partial<ConversationReference>;
 }
@@ -35,7 +36,7 @@ export function toReferenceRows(activity: Activity): ReferenceRow[] {
     if (team.teamId) {
       // A team's General channel has the team's own id: that is where team-wide messages go.
       const teamRef = { ...reference, conversation: { ...reference.conversation, id: team.teamId } };
-      rows.push({ tenantId, scope: 'team', key: team.teamId, conversationId: team.teamId, serviceUrl: activity.serviceUrl, teamId: team.teamId, name: team.teamName, reference: teamRef });
+      rows.push({ tenantId, scope: 'team', key: team.teamId, conversationId: team.teamId, serviceUrl: activity.serviceUrl, teamId: team.teamId, aadGroupId: team.aadGroupId, name: team.teamName, reference: teamRef });
     }
   } else {
     rows.push({ tenantId, scope: 'groupChat', key: base, conversationId: base, serviceUrl: activity.serviceUrl, reference });
@@ -46,19 +47,21 @@ export function toReferenceRows(activity: Activity): ReferenceRow[] {
 export async function saveReferences(db: Queryable, rows: ReferenceRow[]): Promise<void> {
   for (const r of rows) {
     await db.query(
-      `insert into conversation_refs (tenant_id, scope, key, conversation_id, service_url, team_id, name, reference, active)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, true)
+      `insert into conversation_refs (tenant_id, scope, key, conversation_id, service_url, team_id, name, reference, active, aad_group_id)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, true, $9)
        on conflict (tenant_id, scope, key) do update set
          conversation_id = excluded.conversation_id, service_url = excluded.service_url,
          team_id = coalesce(excluded.team_id, conversation_refs.team_id),
+         aad_group_id = coalesce(excluded.aad_group_id, conversation_refs.aad_group_id),
          name = coalesce(excluded.name, conversation_refs.name),
          reference = excluded.reference, active = true, updated_at = now()
        where conversation_refs.service_url is distinct from excluded.service_url
           or conversation_refs.conversation_id is distinct from excluded.conversation_id
           or conversation_refs.active = false
           or (excluded.name is not null and conversation_refs.name is distinct from excluded.name)
+          or (excluded.aad_group_id is not null and conversation_refs.aad_group_id is distinct from excluded.aad_group_id)
           or conversation_refs.updated_at < now() - interval '1 day'`,
-      [r.tenantId, r.scope, r.key, r.conversationId, r.serviceUrl, r.teamId ?? null, r.name ?? null, JSON.stringify(r.reference)],
+      [r.tenantId, r.scope, r.key, r.conversationId, r.serviceUrl, r.teamId ?? null, r.name ?? null, JSON.stringify(r.reference), r.aadGroupId ?? null],
     );
   }
 }
@@ -102,4 +105,10 @@ export async function getReference(db: Queryable, tenantId: string, scope: Refer
   const row = r.rows[0];
   if (!row) return null;
   return { tenantId, scope, key, conversationId: row.conversation_id, serviceUrl: row.service_url, teamId: row.team_id ?? undefined, name: row.name ?? undefined, reference: row.reference, active: row.active };
+}
+
+/** The Entra group id of a team, as remembered from an install event. */
+export async function getTeamGroupId(db: Queryable, tenantId: string, teamId: string): Promise<string | null> {
+  const r = await db.query<{ aad_group_id: string | null }>("select aad_group_id from conversation_refs where tenant_id = $1 and scope = 'team' and key = $2", [tenantId, teamId]);
+  return r.rows[0]?.aad_group_id ?? null;
 }

@@ -72,6 +72,14 @@ describe('installing Cadans', () => {
     expect(cardText(connector.cardOf(sent[0]))).toContain('Cadans is aan dit team toegevoegd');
   });
 
+  it("remembers a team's Entra group from the install event, for Microsoft Graph", async () => {
+    const installer = world.user({ name: 'Femke Kok' });
+    const team = world.team({ name: 'Bestuursbureau', members: [installer] });
+    await postActivities(cadans.url, world.teamInstall(installer, team));
+    const r = await cadans.db.query("select aad_group_id from conversation_refs where scope = 'team' and key = $1", [team.id]);
+    expect(r.rows).toEqual([{ aad_group_id: team.aadGroupId }]);
+  });
+
   it('remembers where a person, channel and team can be reached', async () => {
     const user = world.user({ name: 'Noor Hendriks' });
     const team = world.team({ name: 'Directie', channels: ['Overleg'], members: [user] });

@@ -51,6 +51,8 @@ create table conversation_refs (
   conversation_id text not null,
   service_url text not null,
   team_id text,
+  -- The Entra group of a team (scope 'team'): Teams sends it on install events only.
+  aad_group_id text,
   name text,
   reference jsonb not null,
   active boolean not null default true,
