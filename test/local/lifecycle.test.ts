@@ -93,6 +93,26 @@ describe('the Cadans process in local mode', () => {
     expect(pgPid && alive(pgPid)).toBe(false);
   }, 60_000);
 
+  it('finishes the turn in flight on SIGTERM before it exits', async () => {
+    const slow = await startFakeConnector({ latencyMs: 1_500 });
+    try {
+      const slowWorld = createTeamsWorld({ serviceUrl: slow.serviceUrl });
+      const run = startMain();
+      const url = await run.url;
+      const user = slowWorld.user({ name: 'Laatste Vraag' });
+      let settled = false;
+      const inFlight = postActivity(url, slowWorld.personalMessage(user, 'hulp')).finally(() => (settled = true));
+      await slow.waitFor((r) => r.method === 'POST', { timeoutMs: 10_000 }); // the reply is on its way
+      run.child.kill('SIGTERM');
+      expect(settled).toBe(false);
+      expect((await inFlight).status).toBe(200);
+      expect(await run.exit).toBe(0);
+      expect(slow.sent(user.personalConversationId)).toHaveLength(1);
+    } finally {
+      await slow.close();
+    }
+  }, 60_000);
+
   it('refuses to start with invalid configuration, naming each variable, and leaves nothing running', async () => {
     const bad = startMain({ CADANS_MODE: 'production', PORT: 'x' });
     await expect(bad.url).rejects.toThrow();
