@@ -13,12 +13,18 @@ import { createRoutes } from './app-routes.js';
 import { createGraphFromConfig } from './graph/from-config.js';
 import { createHttpServer } from './server.js';
 import { createTeamsApp } from './teams/app.js';
+import { createAdapter } from './teams/adapter.js';
+import { createChecklistFeature, todayInAmsterdam } from './checklists/feature.js';
+import { createOutbox, type Outbox } from './outbox/service.js'; // outbox
+import { createConnectorTransport } from './teams/connector-transport.js'; // outbox
 
 export interface RunningCadans {
   url: string;
   port: number;
   db: Db;
   jobs: Jobs;
+  /** The one door out to Teams for proactive sends, 1:1 conversations and card updates (docs/outbox.md). */
+  outbox: Outbox;
   /** Drains HTTP, stops the workers, closes the database pool. */
   stop(): Promise<void>;
 }
@@ -37,7 +43,32 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       seed: config.mode === 'local' ? LOCAL_SEED : undefined,
     });
     const graph = createGraphFromConfig(config, log);
-    const teams = createTeamsApp({ config, db, log, cards, people, graph, routes: createRoutes({ people }) });
+    const adapter = createAdapter(config);
+    // The outbox: started after the jobs, stopped before them; its own small pool, so its workers
+    // and listener never take the connections HTTP turns need.
+    const outboxDb = createPool(databaseUrl, log, 6);
+    const outbox = createOutbox({
+      db: outboxDb,
+      boss: jobs.boss,
+      log,
+      transport: createConnectorTransport({ adapter, botAppId: config.botAuth?.appId ?? '' }),
+      tenantPerSecond: config.outbox.tenantPerSecond,
+      maxAttempts: config.outbox.maxAttempts,
+    });
+    const checklists = createChecklistFeature({
+      db,
+      cards,
+      outbox,
+      grantsOf: (tenantId, aad) => people.grantsOf(tenantId, aad),
+      tenantLanguage: (tenantId) => people.tenantLanguage(tenantId),
+      today: () => todayInAmsterdam(new Date()),
+    });
+    outbox.registerRenderer(checklists.renderer.name, {
+      render: checklists.renderer.render,
+      onSent: (info, tx) => checklists.renderer.onSent(info, tx),
+    });
+    await outbox.start();
+    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, routes: createRoutes({ people, checklists: checklists.routes }) });
     const http = createHttpServer({
       log,
       maxBodyBytes: config.maxBodyBytes,
@@ -57,6 +88,8 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
         }
         checks.jobs = jobs.isRunning() ? 'ok' : 'stopped';
         if (!jobs.isRunning()) ready = false;
+        // outbox: counts and failure reasons for operators; failed messages do not make Cadans unready.
+        checks.outbox = await outbox.stats().catch(() => 'unavailable');
         return { ready, checks };
       },
     });
@@ -67,8 +100,11 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       port,
       db,
       jobs,
+      outbox,
       async stop() {
         await http.drain(config.shutdownGraceMs);
+        await outbox.stop(); // outbox
+        await outboxDb.end(); // outbox
         await jobs.stop();
         await db.end();
       },

@@ -16,6 +16,8 @@ export interface Actor {
   conversation: {
     id: string;
     kind: ConversationKind;
+    /** Where Teams' connector for this conversation lives (for replies through the outbox). */
+    serviceUrl: string;
     teamId?: string;
     channelId?: string;
   };
@@ -53,6 +55,13 @@ export const VERBS = [
   'roles.addSchool',
   'roles.grant',
   'roles.revoke',
+  'checklist.new',
+  'checklist.start',
+  'checklist.view',
+  'checklist.step',
+  'checklist.setStatus',
+  'checklist.take',
+  'checklist.saveStep',
 ] as const;
 export type Verb = (typeof VERBS)[number];
 export type VerbHandler = (ctx: RouteContext, data: unknown) => Promise<AdaptiveCard>;

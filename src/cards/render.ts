@@ -5,7 +5,16 @@ import * as ACData from 'adaptivecards-templating';
 
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };
 
-export const TEMPLATE_NAMES = ['app.welcome', 'app.help', 'app.notice', 'roles.manage'] as const;
+export const TEMPLATE_NAMES = [
+  'app.welcome',
+  'app.help',
+  'app.notice',
+  'roles.manage',
+  'checklist.menu',
+  'checklist.new',
+  'checklist.channel',
+  'checklist.step',
+] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 export interface CardRenderer {

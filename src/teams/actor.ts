@@ -50,6 +50,7 @@ export function toActor(activity: Partial<Activity>): Actor | null {
     conversation: {
       id: activity.conversation.id,
       kind: toConversationKind(activity),
+      serviceUrl: activity.serviceUrl ?? '',
       teamId: team.teamId,
       channelId: team.channelId,
     },

@@ -11,7 +11,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
-import { createAdapter, type CadansAdapter } from './adapter.js';
+import type { CadansAdapter } from './adapter.js';
 import type { Logger } from 'pino';
 import type { Config, Language } from '../config.js';
 import type { Db } from '../db/pool.js';
@@ -30,6 +30,8 @@ import { claimWelcome, deactivateReferences, releaseWelcome, saveReferences, toR
 
 export interface TeamsAppDeps {
   config: Pick<Config, 'botAuth' | 'defaultLanguage'>;
+  /** Built first (see adapter.ts): the outbox's transport uses it too. */
+  adapter: CadansAdapter;
   db: Db;
   log: Logger;
   cards: CardRenderer;
@@ -67,8 +69,7 @@ async function sendInvokeCard(context: TurnContext, card: AdaptiveCard): Promise
 }
 
 export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
-  const { db, log, cards, people, routes, config } = deps;
-  const adapter = createAdapter(config);
+  const { db, log, cards, people, routes, config, adapter } = deps;
   const app = new Application<TurnState>({
     adapter,
     removeRecipientMention: true,

@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 describe('the Agents Playground (browser)', () => {
-  it('shows the help card for "help" and answers the Checklists button', { timeout: 60_000 }, async (ctx) => {
+  it('shows the help card for "help" and answers the Peilingen button', { timeout: 60_000 }, async (ctx) => {
     if (!chromiumLookup.found) {
       if (process.env.CI === 'true') throw new Error(chromiumLookup.message);
       console.warn(chromiumLookup.message);
@@ -82,10 +82,10 @@ describe('the Agents Playground (browser)', () => {
       .last();
     await helpCard.waitFor({ state: 'visible' });
 
-    await helpCard.getByRole('button', { name: 'Checklists', exact: true }).click();
+    await helpCard.getByRole('button', { name: 'Peilingen', exact: true }).click();
     const coming = p.locator('.ac-adaptiveCard').filter({ hasText: 'Komt eraan' }).last();
     await coming.waitFor({ state: 'visible' });
-    await expect(coming.innerText()).resolves.toContain('Checklists is nog in aanbouw');
+    await expect(coming.innerText()).resolves.toContain('Peilingen is nog in aanbouw');
 
     // The screenshot is for people: without the developer log panel the conversation gets the room.
     const hideLog = p.locator('button[title="Hide log panel"]');

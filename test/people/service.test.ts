@@ -16,7 +16,7 @@ const actor = (aadObjectId: string, name: string): Actor => ({
   teamsUserId: `29:${name}`,
   name,
   locale: 'nl-NL',
-  conversation: { id: `a:${name}`, kind: 'personal' },
+  conversation: { id: `a:${name}`, kind: 'personal', serviceUrl: 'https://smba.trafficmanager.net/emea/' },
 });
 
 beforeAll(async () => {

@@ -122,10 +122,16 @@ describe('commands', () => {
     expect(card.actions).toEqual([expect.objectContaining({ type: 'Action.Execute', verb: 'help.show' })]);
   });
 
-  it('says honestly that checklists are still coming', async () => {
+  it('says honestly that pulse surveys are still coming', async () => {
     const user = world.user({ name: 'Tim Bos' });
+    await postActivity(cadans.url, world.personalMessage(user, 'peiling'));
+    expect(cardText(connector.cardOf(connector.sent(user.personalConversationId)[0]))).toContain('Peilingen is nog in aanbouw');
+  });
+
+  it('explains in a personal chat that a checklist belongs in a team channel', async () => {
+    const user = world.user({ name: 'Tom Bos' });
     await postActivity(cadans.url, world.personalMessage(user, 'checklist'));
-    expect(cardText(connector.cardOf(connector.sent(user.personalConversationId)[0]))).toContain('nog in aanbouw');
+    expect(cardText(connector.cardOf(connector.sent(user.personalConversationId)[0]))).toContain('Een checklist hoort in een kanaal');
   });
 
   it('answers in a channel only when mentioned, in the thread of the message', async () => {

@@ -1,0 +1,155 @@
+// Checklist rules. Pure: no I/O, no clock (today is passed in as an ISO date), no SDKs.
+import type { ChecklistTemplate } from './templates.js';
+
+export const STEP_STATUSES = ['open', 'bezig', 'klaar', 'nvt'] as const;
+/** open, bezig (in progress), klaar (done), nvt (niet van toepassing: not applicable). */
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export const LIMITS = {
+  title: 120,
+  note: 2_000,
+  evidenceUrl: 2_000,
+  /** A note longer than this is shortened in the channel card; the export has it whole. */
+  noteInCard: 280,
+} as const;
+
+export function isStepStatus(x: unknown): x is StepStatus {
+  return typeof x === 'string' && (STEP_STATUSES as readonly string[]).includes(x);
+}
+
+/** Done or not applicable: the step no longer holds the checklist up. */
+export function isSettled(status: StepStatus): boolean {
+  return status === 'klaar' || status === 'nvt';
+}
+
+export interface Progress {
+  settled: number;
+  total: number;
+  percent: number;
+}
+
+export function toProgress(statuses: readonly StepStatus[]): Progress {
+  const settled = statuses.filter(isSettled).length;
+  const total = statuses.length;
+  return { settled, total, percent: total === 0 ? 0 : Math.round((settled / total) * 100) };
+}
+
+export function isComplete(statuses: readonly StepStatus[]): boolean {
+  return statuses.length > 0 && statuses.every(isSettled);
+}
+
+// --- dates (ISO yyyy-mm-dd, calendar dates in Europe/Amsterdam) -------------------------------
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar date in yyyy-mm-dd, or null. */
+export function parseIsoDate(input: unknown): string | null {
+  if (typeof input !== 'string') return null;
+  const m = ISO_DATE.exec(input.trim());
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return null;
+  if (y < 2000 || y > 2100) return null;
+  return input.trim();
+}
+
+export function addDays(isoDate: string, days: number): string {
+  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** 0 Sunday … 6 Saturday. */
+export function weekday(isoDate: string): number {
+  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+}
+
+/** A due date that falls in a weekend moves back to the Friday before. */
+export function toWorkingDay(isoDate: string): string {
+  const w = weekday(isoDate);
+  return w === 6 ? addDays(isoDate, -1) : w === 0 ? addDays(isoDate, -2) : isoDate;
+}
+
+/** Default due dates of a template's steps for a target date (none without a target date). */
+export function defaultDueDates(template: Pick<ChecklistTemplate, 'steps'>, targetDate: string | null): (string | null)[] {
+  return template.steps.map((s) => (targetDate && s.dueOffsetDays !== undefined ? toWorkingDay(addDays(targetDate, s.dueOffsetDays)) : null));
+}
+
+export type DueState = 'none' | 'later' | 'soon' | 'today' | 'overdue';
+
+/** "soon": within two working days. */
+export function toDueState(due: string | null, status: StepStatus, today: string): DueState {
+  if (!due || isSettled(status)) return 'none';
+  if (due < today) return 'overdue';
+  if (due === today) return 'today';
+  let d = today;
+  let working = 0;
+  while (d < due && working <= 2) {
+    d = addDays(d, 1);
+    const w = weekday(d);
+    if (w !== 0 && w !== 6) working++;
+  }
+  return d >= due && working <= 2 ? 'soon' : 'later';
+}
+
+// --- who may do what --------------------------------------------------------------------------
+
+export interface Grant {
+  role: string;
+  schoolId: number | null;
+}
+
+/**
+ * Starting, assigning and editing: kwaliteitsmedewerker and beheerder; a directeur for their own
+ * school (a tenant-wide directeur everywhere).
+ */
+export function canEditChecklist(grants: readonly Grant[], checklistSchoolId: number | null): boolean {
+  return grants.some((g) => {
+    if (g.role === 'beheerder' || g.role === 'kwaliteitsmedewerker') return g.schoolId === null || g.schoolId === checklistSchoolId;
+    if (g.role === 'directeur') return g.schoolId === null || (checklistSchoolId !== null && g.schoolId === checklistSchoolId);
+    return false;
+  });
+}
+
+/** The owner of a step may set its status, whatever their role. */
+export function canSetStepStatus(grants: readonly Grant[], checklistSchoolId: number | null, ownerAad: string | null, actorAad: string): boolean {
+  return canEditChecklist(grants, checklistSchoolId) || (ownerAad !== null && ownerAad === actorAad);
+}
+
+/** Anyone in the tenant may volunteer for a step nobody has taken yet; editors may take any step. */
+export function canTakeStep(grants: readonly Grant[], checklistSchoolId: number | null, ownerAad: string | null): boolean {
+  return ownerAad === null || canEditChecklist(grants, checklistSchoolId);
+}
+
+// --- input -----------------------------------------------------------------------------------
+
+export function parseTitle(input: unknown): string | null {
+  if (typeof input !== 'string') return null;
+  const t = input.replace(/\s+/g, ' ').trim();
+  return t.length >= 1 && t.length <= LIMITS.title ? t : null;
+}
+
+export function parseNote(input: unknown): string | null {
+  if (typeof input !== 'string') return null;
+  const t = input.replace(/\r\n/g, '\n').trim();
+  return t.length <= LIMITS.note ? t : null;
+}
+
+/** Evidence links point at documents (SharePoint, Teams files): https only. '' clears the link. */
+export function parseEvidenceUrl(input: unknown): string | null {
+  if (typeof input !== 'string') return null;
+  const t = input.trim();
+  if (t === '') return '';
+  if (t.length > LIMITS.evidenceUrl) return null;
+  try {
+    const u = new URL(t);
+    return u.protocol === 'https:' && u.hostname.includes('.') ? u.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+export function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}

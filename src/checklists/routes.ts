@@ -1,0 +1,147 @@
+// Checklist routes: parse the action data, call one service function, render a card.
+import { z } from 'zod';
+import { DomainError } from '../errors.js';
+import { parseActionData } from '../people/routes.js';
+import { listSchools } from '../people/store.js';
+import type { Db } from '../db/pool.js';
+import type { AdaptiveCard } from '../cards/render.js';
+import type { CommandHandler, RouteContext, VerbHandler } from '../routes.js';
+import { checklistProblem, type ChecklistService } from './service.js';
+import type { Checklist } from './store.js';
+import { renderMenuCard, renderNewCard, renderStepCard } from './view.js';
+
+const id = z.union([z.number().int().positive(), z.string().regex(/^\d{1,12}$/).transform(Number)]);
+const position = z.union([z.number().int().min(1).max(100), z.string().regex(/^\d{1,3}$/).transform(Number)]);
+const newData = z.object({ v: z.literal(1), template: z.string().max(80) });
+const startData = z.object({
+  v: z.literal(1),
+  template: z.string().max(80),
+  title: z.string().max(1000).optional(),
+  school: z.union([z.literal('none'), z.literal(''), id]).optional(),
+  targetDate: z.string().max(40).optional(),
+});
+const viewData = z.object({ v: z.literal(1), checklistId: id });
+const stepData = z.object({ v: z.literal(1), checklistId: id, position });
+const statusData = stepData.extend({ status: z.string().max(20) });
+const saveData = stepData.extend({
+  owner: z.string().max(200).optional(),
+  dueDate: z.string().max(40).optional(),
+  note: z.string().max(10_000).optional(),
+  evidenceUrl: z.string().max(10_000).optional(),
+});
+
+export interface ChecklistRouteDeps {
+  db: Db;
+  checklists: ChecklistService;
+  /** Renders the shared channel card for one viewer (the refresh and "back" answer). */
+  renderChannel(ctx: RouteContext, checklist: Checklist): Promise<AdaptiveCard>;
+}
+
+export function createChecklistRoutes(deps: ChecklistRouteDeps) {
+  const { checklists } = deps;
+
+  async function menu(ctx: RouteContext) {
+    const [running, canStart] = await Promise.all([checklists.running(ctx.actor), checklists.canStart(ctx.actor, null)]);
+    return renderMenuCard(ctx.cards, ctx.t, { running, templates: checklists.templates(), canStart, language: ctx.language });
+  }
+
+  async function stepCard(ctx: RouteContext, c: Checklist, n: number, message?: { text: string; tone: 'good' | 'warning' }) {
+    const step = c.steps.find((s) => s.position === n);
+    if (!step) throw checklistProblem('checklistNotFound');
+    const perms = await checklists.permissions(ctx.actor, c, n);
+    const people = perms.canEdit ? await ctx.directory.listMembers() : [];
+    return renderStepCard(ctx.cards, ctx.t, { checklist: c, step, language: ctx.language, ...perms, people, message });
+  }
+
+  /** Expected problems with a step are shown on the step card, so the person can correct them. */
+  async function onStep(ctx: RouteContext, checklistId: number, n: number, run: () => Promise<Checklist>) {
+    try {
+      const c = await run();
+      return stepCard(ctx, c, n, { text: ctx.t('checklistSaved'), tone: 'good' });
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.kind !== 'conflict') throw err;
+      const c = await checklists.get(ctx.actor, checklistId);
+      return stepCard(ctx, c, n, { text: ctx.t(err.textKey, err.params), tone: 'warning' });
+    }
+  }
+
+  const open: VerbHandler & CommandHandler = async (ctx) => {
+    if (ctx.actor.conversation.kind !== 'channel') throw checklistProblem('checklistChannelOnly');
+    return menu(ctx);
+  };
+
+  const newChecklist: VerbHandler = async (ctx, data) => {
+    const d = parseActionData(newData, data);
+    const template = checklists.template(d.template);
+    if (!template) throw checklistProblem('checklistNotFound');
+    if (!(await checklists.canStart(ctx.actor, null)) && !(await hasAnyStartRight(ctx))) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText');
+    const schools = await listSchools(deps.db, ctx.actor.tenantId);
+    return renderNewCard(ctx.cards, ctx.t, { template, schools, language: ctx.language });
+  };
+
+  /** A directeur of one school may start a checklist for that school only. */
+  async function hasAnyStartRight(ctx: RouteContext) {
+    const schools = await listSchools(deps.db, ctx.actor.tenantId);
+    for (const s of schools) if (await checklists.canStart(ctx.actor, s.id)) return true;
+    return false;
+  }
+
+  const start: VerbHandler = async (ctx, data) => {
+    const d = parseActionData(startData, data);
+    try {
+      const c = await checklists.start(ctx.actor, {
+        templateKey: d.template,
+        title: d.title ?? '',
+        schoolId: d.school === undefined || d.school === 'none' || d.school === '' ? null : d.school,
+        targetDate: d.targetDate,
+      });
+      return deps.renderChannel(ctx, c);
+    } catch (err) {
+      const template = checklists.template(d.template);
+      if (!(err instanceof DomainError) || err.kind !== 'conflict' || !template) throw err;
+      const schools = await listSchools(deps.db, ctx.actor.tenantId);
+      return renderNewCard(ctx.cards, ctx.t, { template, schools, language: ctx.language, message: ctx.t(err.textKey), values: { title: d.title, targetDate: d.targetDate } });
+    }
+  };
+
+  const view: VerbHandler = async (ctx, data) => {
+    const d = parseActionData(viewData, data);
+    return deps.renderChannel(ctx, await checklists.get(ctx.actor, d.checklistId));
+  };
+
+  const step: VerbHandler = async (ctx, data) => {
+    const d = parseActionData(stepData, data);
+    return stepCard(ctx, await checklists.get(ctx.actor, d.checklistId), d.position);
+  };
+
+  const setStatus: VerbHandler = async (ctx, data) => {
+    const d = parseActionData(statusData, data);
+    return onStep(ctx, d.checklistId, d.position, () => checklists.setStatus(ctx.actor, d.checklistId, d.position, d.status));
+  };
+
+  const take: VerbHandler = async (ctx, data) => {
+    const d = parseActionData(stepData, data);
+    return onStep(ctx, d.checklistId, d.position, () => checklists.take(ctx.actor, d.checklistId, d.position));
+  };
+
+  const saveStep: VerbHandler = async (ctx, data) => {
+    const d = parseActionData(saveData, data);
+    return onStep(ctx, d.checklistId, d.position, async () => {
+      const current = await checklists.get(ctx.actor, d.checklistId);
+      if (!(await checklists.permissions(ctx.actor, current)).canEdit) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText');
+      let owner: { aad: string; name: string } | null | undefined;
+      if (d.owner !== undefined) {
+        if (d.owner === '') owner = null;
+        else {
+          // Whatever the card offered: the owner must be in this team's roster or known to Cadans.
+          const m = (await ctx.directory.listMembers()).find((x) => x.aadObjectId === d.owner);
+          if (!m) throw checklistProblem('checklistOwnerUnknown');
+          owner = { aad: m.aadObjectId, name: m.name };
+        }
+      }
+      return checklists.editStep(ctx.actor, d.checklistId, d.position, { owner, dueDate: d.dueDate, note: d.note, evidenceUrl: d.evidenceUrl });
+    });
+  };
+
+  return { open, newChecklist, start, view, step, setStatus, take, saveStep };
+}

@@ -1,0 +1,237 @@
+// Checklist use cases: start, view, change steps. Every change is checked here, applied in one
+// transaction with its log entries, and the shared channel card is updated through the outbox.
+import type { Language } from '../config.js';
+import { inTransaction, type Db, type Queryable } from '../db/pool.js';
+import { DomainError, notAllowed } from '../errors.js';
+import type { Actor } from '../routes.js';
+import {
+  canEditChecklist,
+  canSetStepStatus,
+  canTakeStep,
+  defaultDueDates,
+  isStepStatus,
+  parseEvidenceUrl,
+  parseIsoDate,
+  parseNote,
+  parseTitle,
+  type Grant,
+  type StepStatus,
+} from './model.js';
+import {
+  applyStepChange,
+  getChecklist,
+  insertChecklist,
+  listRunning,
+  logChecklistEvent,
+  markCompletedIfSettled,
+  setCardActivityId,
+  type Checklist,
+  type RunningChecklist,
+  type StepChange,
+} from './store.js';
+import { BUILT_IN_TEMPLATES, type ChecklistTemplate } from './templates.js';
+
+/** The outbox, as far as checklists need it. */
+export interface ChecklistOutbox {
+  enqueue(
+    request:
+      | { op: 'send'; tenantId: string; serviceUrl: string; conversationId: string; idempotencyKey: string; render: { renderer: string; args: unknown } }
+      | { op: 'update'; tenantId: string; serviceUrl: string; conversationId: string; activityId: string; render: { renderer: string; args: unknown } },
+    options: { client: Queryable },
+  ): Promise<unknown>;
+}
+
+export const CHANNEL_RENDERER = 'checklist.channel';
+
+export interface ChecklistServiceDeps {
+  db: Db;
+  outbox: ChecklistOutbox;
+  grantsOf(tenantId: string, aadObjectId: string): Promise<Grant[]>;
+  tenantLanguage(tenantId: string): Promise<Language>;
+  /** Today's date (yyyy-mm-dd) in Europe/Amsterdam. */
+  today(): string;
+}
+
+export const checklistProblem = (
+  textKey: 'checklistNotFound' | 'checklistInvalidTitle' | 'checklistInvalidDate' | 'checklistInvalidUrl' | 'checklistInvalidNote' | 'checklistOwnerUnknown' | 'checklistChannelOnly',
+) => new DomainError(textKey === 'checklistNotFound' ? 'notFound' : 'conflict', 'checklistProblemTitle', textKey);
+
+export interface StartInput {
+  templateKey: string;
+  title: unknown;
+  schoolId: number | null;
+  targetDate: unknown;
+}
+
+export interface StepEdit {
+  owner?: { aad: string; name: string } | null;
+  dueDate?: unknown;
+  note?: unknown;
+  evidenceUrl?: unknown;
+}
+
+export interface ChecklistService {
+  templates(): readonly ChecklistTemplate[];
+  template(key: string): ChecklistTemplate | undefined;
+  canStart(actor: Actor, schoolId: number | null): Promise<boolean>;
+  running(actor: Actor): Promise<RunningChecklist[]>;
+  start(actor: Actor, input: StartInput): Promise<Checklist>;
+  get(actor: Actor, id: number): Promise<Checklist>;
+  permissions(actor: Actor, checklist: Checklist, position?: number): Promise<{ canEdit: boolean; canSetStatus: boolean; canTake: boolean }>;
+  setStatus(actor: Actor, id: number, position: number, status: unknown): Promise<Checklist>;
+  take(actor: Actor, id: number, position: number): Promise<Checklist>;
+  editStep(actor: Actor, id: number, position: number, edit: StepEdit): Promise<Checklist>;
+  /** The outbox posted the channel card: remember its id; catch up on changes made meanwhile. */
+  onCardPosted(checklistId: number, activityId: string, tx: Queryable): Promise<void>;
+}
+
+export function createChecklistService(deps: ChecklistServiceDeps): ChecklistService {
+  const { db } = deps;
+  const byKey = new Map(BUILT_IN_TEMPLATES.map((t) => [t.key, t]));
+
+  async function load(actor: Actor, id: number): Promise<Checklist> {
+    const c = await getChecklist(db, actor.tenantId, id);
+    if (!c) throw checklistProblem('checklistNotFound');
+    return c;
+  }
+
+  async function enqueueCardUpdate(tx: Queryable, c: Pick<Checklist, 'id' | 'tenantId' | 'serviceUrl' | 'conversationId' | 'cardActivityId'>) {
+    // Not posted yet: the post renders the latest state when it goes out (and onCardPosted catches up).
+    if (!c.cardActivityId) return;
+    await deps.outbox.enqueue(
+      { op: 'update', tenantId: c.tenantId, serviceUrl: c.serviceUrl, conversationId: c.conversationId, activityId: c.cardActivityId, render: { renderer: CHANNEL_RENDERER, args: { checklistId: c.id } } },
+      { client: tx },
+    );
+  }
+
+  /** One change to one step: checked, applied under the step's row lock, logged, card updated. */
+  async function change(actor: Actor, id: number, position: number, check: (c: Checklist, grants: Grant[]) => StepChange) {
+    const c = await load(actor, id);
+    const step = c.steps.find((s) => s.position === position);
+    if (!step) throw checklistProblem('checklistNotFound');
+    const grants = await deps.grantsOf(actor.tenantId, actor.aadObjectId);
+    const changeSet = check(c, grants);
+    await inTransaction(db, async (tx) => {
+      const applied = await applyStepChange(tx, c.id, position, changeSet, { aad: actor.aadObjectId, name: actor.name });
+      if (!applied || applied.length === 0) return;
+      if (await markCompletedIfSettled(tx, c.id)) await logChecklistEvent(tx, c.id, { aad: actor.aadObjectId, name: actor.name }, 'completed', null);
+      await enqueueCardUpdate(tx, c);
+    });
+    return load(actor, id);
+  }
+
+  return {
+    templates: () => BUILT_IN_TEMPLATES,
+    template: (key) => byKey.get(key),
+    async canStart(actor, schoolId) {
+      return canEditChecklist(await deps.grantsOf(actor.tenantId, actor.aadObjectId), schoolId);
+    },
+    running: (actor) => listRunning(db, actor.tenantId, channelIdOf(actor)),
+    async start(actor, input) {
+      if (actor.conversation.kind !== 'channel') throw checklistProblem('checklistChannelOnly');
+      const template = byKey.get(input.templateKey);
+      if (!template) throw checklistProblem('checklistNotFound');
+      if (!canEditChecklist(await deps.grantsOf(actor.tenantId, actor.aadObjectId), input.schoolId)) throw notAllowed('start checklist');
+      const title = parseTitle(input.title);
+      if (!title) throw checklistProblem('checklistInvalidTitle');
+      const targetDate = input.targetDate === undefined || input.targetDate === '' ? null : parseIsoDate(input.targetDate);
+      if (targetDate === null && input.targetDate !== undefined && input.targetDate !== '') throw checklistProblem('checklistInvalidDate');
+      const language = await deps.tenantLanguage(actor.tenantId);
+      const dues = defaultDueDates(template, targetDate);
+      const conversationId = channelIdOf(actor);
+      const id = await inTransaction(db, async (tx) => {
+        if (input.schoolId !== null) {
+          const s = await tx.query('select 1 from schools where tenant_id = $1 and id = $2', [actor.tenantId, input.schoolId]);
+          if (s.rowCount === 0) throw checklistProblem('checklistNotFound');
+        }
+        const newId = await insertChecklist(tx, {
+          tenantId: actor.tenantId,
+          templateKey: template.key,
+          title,
+          schoolId: input.schoolId,
+          targetDate,
+          language,
+          conversationId,
+          serviceUrl: actor.conversation.serviceUrl,
+          teamId: actor.conversation.teamId ?? null,
+          createdBy: actor.aadObjectId,
+          steps: template.steps.map((s, i) => ({ key: s.key, title: s.title, guidance: s.guidance, link: s.link ?? null, dueDate: dues[i] ?? null })),
+        });
+        await logChecklistEvent(tx, newId, { aad: actor.aadObjectId, name: actor.name }, 'started', title);
+        await deps.outbox.enqueue(
+          { op: 'send', tenantId: actor.tenantId, serviceUrl: actor.conversation.serviceUrl, conversationId, idempotencyKey: `checklist:${newId}:card`, render: { renderer: CHANNEL_RENDERER, args: { checklistId: newId } } },
+          { client: tx },
+        );
+        return newId;
+      });
+      return load(actor, id);
+    },
+    get: load,
+    async permissions(actor, c, position) {
+      const grants = await deps.grantsOf(actor.tenantId, actor.aadObjectId);
+      const step = position === undefined ? undefined : c.steps.find((s) => s.position === position);
+      return {
+        canEdit: canEditChecklist(grants, c.schoolId),
+        canSetStatus: step ? canSetStepStatus(grants, c.schoolId, step.ownerAad, actor.aadObjectId) : false,
+        canTake: step ? canTakeStep(grants, c.schoolId, step.ownerAad) : false,
+      };
+    },
+    setStatus(actor, id, position, status) {
+      if (!isStepStatus(status)) throw checklistProblem('checklistNotFound');
+      return change(actor, id, position, (c, grants) => {
+        const step = c.steps.find((s) => s.position === position)!;
+        if (!canSetStepStatus(grants, c.schoolId, step.ownerAad, actor.aadObjectId)) throw notAllowed('set step status');
+        return { status: status as StepStatus };
+      });
+    },
+    take(actor, id, position) {
+      return change(actor, id, position, (c, grants) => {
+        const step = c.steps.find((s) => s.position === position)!;
+        if (!canTakeStep(grants, c.schoolId, step.ownerAad)) throw notAllowed('take step');
+        return { owner: { aad: actor.aadObjectId, name: actor.name }, ...(step.status === 'open' ? { status: 'bezig' as const } : {}) };
+      });
+    },
+    editStep(actor, id, position, edit) {
+      return change(actor, id, position, (c, grants) => {
+        if (!canEditChecklist(grants, c.schoolId)) throw notAllowed('edit step');
+        const out: StepChange = {};
+        if (edit.owner !== undefined) out.owner = edit.owner;
+        if (edit.dueDate !== undefined) {
+          const d = edit.dueDate === '' ? null : parseIsoDate(edit.dueDate);
+          if (d === null && edit.dueDate !== '') throw checklistProblem('checklistInvalidDate');
+          out.dueDate = d;
+        }
+        if (edit.note !== undefined) {
+          const n = parseNote(edit.note);
+          if (n === null) throw checklistProblem('checklistInvalidNote');
+          out.note = n;
+        }
+        if (edit.evidenceUrl !== undefined) {
+          const u = parseEvidenceUrl(edit.evidenceUrl);
+          if (u === null) throw checklistProblem('checklistInvalidUrl');
+          out.evidenceUrl = u;
+        }
+        return out;
+      });
+    },
+    async onCardPosted(checklistId, activityId, tx) {
+      await setCardActivityId(tx, checklistId, activityId);
+      const r = await tx.query<{ tenant_id: string; service_url: string; conversation_id: string; version: number }>(
+        'select tenant_id, service_url, conversation_id, version from checklists where id = $1',
+        [checklistId],
+      );
+      const row = r.rows[0];
+      // Changes made while the post was on its way may not be in it: one update catches up.
+      if (row && row.version > 0) {
+        await enqueueCardUpdate(tx, { id: checklistId, tenantId: row.tenant_id, serviceUrl: row.service_url, conversationId: row.conversation_id, cardActivityId: activityId });
+      }
+    },
+  };
+}
+
+/** The channel itself, not the thread the command was typed in. */
+export function channelIdOf(actor: Actor): string {
+  const id = actor.conversation.channelId ?? actor.conversation.id;
+  const i = id.indexOf(';messageid=');
+  return i === -1 ? id : id.slice(0, i);
+}

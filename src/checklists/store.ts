@@ -1,0 +1,278 @@
+import type { Language } from '../config.js';
+import type { Queryable } from '../db/pool.js';
+import type { StepStatus } from './model.js';
+
+export interface Step {
+  position: number;
+  key: string;
+  title: { nl: string; en: string };
+  guidance: { nl: string; en: string };
+  link: string | null;
+  status: StepStatus;
+  ownerAad: string | null;
+  ownerName: string | null;
+  dueDate: string | null;
+  note: string;
+  evidenceUrl: string;
+  updatedBy: string | null;
+  updatedAt: Date | null;
+}
+
+export interface Checklist {
+  id: number;
+  tenantId: string;
+  templateKey: string;
+  title: string;
+  schoolId: number | null;
+  schoolName: string | null;
+  targetDate: string | null;
+  language: Language;
+  conversationId: string;
+  serviceUrl: string;
+  teamId: string | null;
+  cardActivityId: string | null;
+  createdBy: string;
+  createdAt: Date;
+  completedAt: Date | null;
+  version: number;
+  steps: Step[];
+}
+
+export interface NewChecklist {
+  tenantId: string;
+  templateKey: string;
+  title: string;
+  schoolId: number | null;
+  targetDate: string | null;
+  language: Language;
+  conversationId: string;
+  serviceUrl: string;
+  teamId: string | null;
+  createdBy: string;
+  steps: { key: string; title: { nl: string; en: string }; guidance: { nl: string; en: string }; link: string | null; dueDate: string | null }[];
+}
+
+const dateText = (d: unknown): string | null => (d === null || d === undefined ? null : d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10));
+
+export async function insertChecklist(tx: Queryable, c: NewChecklist): Promise<number> {
+  const r = await tx.query<{ id: string }>(
+    `insert into checklists (tenant_id, template_key, title, school_id, target_date, language, conversation_id, service_url, team_id, created_by)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
+    [c.tenantId, c.templateKey, c.title, c.schoolId, c.targetDate, c.language, c.conversationId, c.serviceUrl, c.teamId, c.createdBy],
+  );
+  const id = Number(r.rows[0]!.id);
+  await tx.query(
+    `insert into checklist_steps (checklist_id, position, step_key, title_nl, title_en, guidance_nl, guidance_en, link, due_date)
+     select $1, s.position, s.key, s.title_nl, s.title_en, s.guidance_nl, s.guidance_en, s.link, s.due_date::date
+       from jsonb_to_recordset($2::jsonb) as s(position int, key text, title_nl text, title_en text, guidance_nl text, guidance_en text, link text, due_date text)`,
+    [
+      id,
+      JSON.stringify(
+        c.steps.map((s, i) => ({ position: i + 1, key: s.key, title_nl: s.title.nl, title_en: s.title.en, guidance_nl: s.guidance.nl, guidance_en: s.guidance.en, link: s.link, due_date: s.dueDate })),
+      ),
+    ],
+  );
+  return id;
+}
+
+export async function getChecklist(db: Queryable, tenantId: string, id: number): Promise<Checklist | null> {
+  const r = await db.query(
+    `select c.*, s.name as school_name from checklists c left join schools s on s.id = c.school_id where c.tenant_id = $1 and c.id = $2`,
+    [tenantId, id],
+  );
+  const c = r.rows[0];
+  if (!c) return null;
+  const steps = await db.query('select * from checklist_steps where checklist_id = $1 order by position', [id]);
+  return toChecklist(c, steps.rows);
+}
+
+/** For renderers, which run outside any request: by id alone. */
+export async function getChecklistById(db: Queryable, id: number): Promise<Checklist | null> {
+  const r = await db.query<{ tenant_id: string }>('select tenant_id from checklists where id = $1', [id]);
+  return r.rows[0] ? getChecklist(db, r.rows[0].tenant_id, id) : null;
+}
+
+// pg rows are untyped here; the columns are those of the migration.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function toChecklist(c: any, steps: any[]): Checklist {
+  return {
+    id: Number(c.id),
+    tenantId: c.tenant_id,
+    templateKey: c.template_key,
+    title: c.title,
+    schoolId: c.school_id === null ? null : Number(c.school_id),
+    schoolName: c.school_name ?? null,
+    targetDate: dateText(c.target_date),
+    language: c.language,
+    conversationId: c.conversation_id,
+    serviceUrl: c.service_url,
+    teamId: c.team_id,
+    cardActivityId: c.card_activity_id,
+    createdBy: c.created_by,
+    createdAt: c.created_at,
+    completedAt: c.completed_at,
+    version: c.version,
+    steps: steps.map((s) => ({
+      position: s.position,
+      key: s.step_key,
+      title: { nl: s.title_nl, en: s.title_en },
+      guidance: { nl: s.guidance_nl, en: s.guidance_en },
+      link: s.link,
+      status: s.status,
+      ownerAad: s.owner_aad,
+      ownerName: s.owner_name,
+      dueDate: dateText(s.due_date),
+      note: s.note,
+      evidenceUrl: s.evidence_url,
+      updatedBy: s.updated_by,
+      updatedAt: s.updated_at,
+    })),
+  };
+}
+
+export interface RunningChecklist {
+  id: number;
+  title: string;
+  settled: number;
+  total: number;
+  cardActivityId: string | null;
+}
+
+export async function listRunning(db: Queryable, tenantId: string, conversationId: string): Promise<RunningChecklist[]> {
+  const r = await db.query<{ id: string; title: string; settled: string; total: string; card_activity_id: string | null }>(
+    `select c.id, c.title, c.card_activity_id,
+            count(*) filter (where s.status in ('klaar', 'nvt')) as settled, count(*) as total
+       from checklists c join checklist_steps s on s.checklist_id = c.id
+      where c.tenant_id = $1 and c.conversation_id = $2 and c.completed_at is null
+      group by c.id order by c.created_at`,
+    [tenantId, conversationId],
+  );
+  return r.rows.map((x) => ({ id: Number(x.id), title: x.title, settled: Number(x.settled), total: Number(x.total), cardActivityId: x.card_activity_id }));
+}
+
+export type StepField = 'status' | 'owner' | 'due' | 'note' | 'evidence';
+
+export interface StepChange {
+  status?: StepStatus;
+  owner?: { aad: string; name: string } | null;
+  dueDate?: string | null;
+  note?: string;
+  evidenceUrl?: string;
+}
+
+export interface AppliedChange {
+  field: StepField;
+  oldValue: string | null;
+  newValue: string | null;
+}
+
+/**
+ * Applies a change to one step under that step's row lock (changes to other steps run in
+ * parallel), logs every field that really changed, and bumps the checklist's version.
+ */
+export async function applyStepChange(
+  tx: Queryable,
+  checklistId: number,
+  position: number,
+  change: StepChange,
+  actor: { aad: string; name: string },
+): Promise<AppliedChange[] | null> {
+  const cur = await tx.query('select status, owner_aad, owner_name, due_date, note, evidence_url from checklist_steps where checklist_id = $1 and position = $2 for update', [
+    checklistId,
+    position,
+  ]);
+  const row = cur.rows[0];
+  if (!row) return null;
+  const applied: AppliedChange[] = [];
+  const sets: string[] = [];
+  const values: unknown[] = [checklistId, position, actor.aad];
+  const set = (column: string, value: unknown) => {
+    values.push(value);
+    sets.push(`${column} = $${values.length}`);
+  };
+  if (change.status !== undefined && change.status !== row.status) {
+    set('status', change.status);
+    applied.push({ field: 'status', oldValue: row.status, newValue: change.status });
+  }
+  if (change.owner !== undefined && (change.owner?.aad ?? null) !== row.owner_aad) {
+    set('owner_aad', change.owner?.aad ?? null);
+    set('owner_name', change.owner?.name ?? null);
+    applied.push({ field: 'owner', oldValue: row.owner_name ?? row.owner_aad, newValue: change.owner?.name ?? null });
+  }
+  if (change.dueDate !== undefined && change.dueDate !== dateText(row.due_date)) {
+    set('due_date', change.dueDate);
+    applied.push({ field: 'due', oldValue: dateText(row.due_date), newValue: change.dueDate });
+  }
+  if (change.note !== undefined && change.note !== row.note) {
+    set('note', change.note);
+    applied.push({ field: 'note', oldValue: row.note || null, newValue: change.note || null });
+  }
+  if (change.evidenceUrl !== undefined && change.evidenceUrl !== row.evidence_url) {
+    set('evidence_url', change.evidenceUrl);
+    applied.push({ field: 'evidence', oldValue: row.evidence_url || null, newValue: change.evidenceUrl || null });
+  }
+  if (applied.length === 0) return applied;
+  await tx.query(`update checklist_steps set ${sets.join(', ')}, updated_by = $3, updated_at = clock_timestamp() where checklist_id = $1 and position = $2`, values);
+  await tx.query(
+    `insert into checklist_events (checklist_id, position, actor_aad, actor_name, field, old_value, new_value)
+     select $1, $2, $3, $4, e.field, e.old_value, e.new_value from jsonb_to_recordset($5::jsonb) as e(field text, old_value text, new_value text)`,
+    [checklistId, position, actor.aad, actor.name, JSON.stringify(applied.map((a) => ({ field: a.field, old_value: a.oldValue, new_value: a.newValue })))],
+  );
+  await tx.query('update checklists set version = version + 1 where id = $1', [checklistId]);
+  return applied;
+}
+
+export async function logChecklistEvent(tx: Queryable, checklistId: number, actor: { aad: string; name: string }, field: string, newValue: string | null): Promise<void> {
+  await tx.query('insert into checklist_events (checklist_id, actor_aad, actor_name, field, new_value) values ($1, $2, $3, $4, $5)', [checklistId, actor.aad, actor.name, field, newValue]);
+}
+
+/** Marks the checklist complete once; true only for the change that completed it. */
+export async function markCompletedIfSettled(tx: Queryable, checklistId: number): Promise<boolean> {
+  const r = await tx.query(
+    `update checklists set completed_at = clock_timestamp()
+      where id = $1 and completed_at is null
+        and not exists (select 1 from checklist_steps where checklist_id = $1 and status not in ('klaar', 'nvt'))`,
+    [checklistId],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
+
+export async function setCardActivityId(db: Queryable, checklistId: number, activityId: string): Promise<void> {
+  await db.query('update checklists set card_activity_id = $2 where id = $1 and card_activity_id is null', [checklistId, activityId]);
+}
+
+export interface ChecklistEvent {
+  position: number | null;
+  actorName: string;
+  field: string;
+  oldValue: string | null;
+  newValue: string | null;
+  at: Date;
+}
+
+export async function listEvents(db: Queryable, checklistId: number): Promise<ChecklistEvent[]> {
+  const r = await db.query('select position, actor_name, field, old_value, new_value, at from checklist_events where checklist_id = $1 order by id', [checklistId]);
+  return r.rows.map((x) => ({ position: x.position, actorName: x.actor_name, field: x.field, oldValue: x.old_value, newValue: x.new_value, at: x.at }));
+}
+
+/** Teams user ids of the people who worked on a checklist, most recent first (for card refresh). */
+export async function listRefreshUsers(db: Queryable, checklistId: number, limit: number): Promise<string[]> {
+  const r = await db.query<{ teams_user_id: string }>(
+    `select p.teams_user_id from (
+        select actor_aad as aad, max(id) as last from checklist_events where checklist_id = $1 group by actor_aad
+        union all
+        select owner_aad, 0 from checklist_steps where checklist_id = $1 and owner_aad is not null
+      ) x
+      join checklists c on c.id = $1
+      join people p on p.tenant_id = c.tenant_id and p.aad_object_id = x.aad
+     where p.teams_user_id is not null
+     group by p.teams_user_id order by max(x.last) desc limit $2`,
+    [checklistId, limit],
+  );
+  return r.rows.map((x) => x.teams_user_id);
+}
+
+export async function lastChangedBy(db: Queryable, checklistId: number): Promise<string | null> {
+  const r = await db.query<{ actor_name: string }>("select actor_name from checklist_events where checklist_id = $1 and actor_name <> '' order by id desc limit 1", [checklistId]);
+  return r.rows[0]?.actor_name ?? null;
+}

@@ -1,0 +1,190 @@
+// View-models and cards for checklists. Display-ready strings only; names are escaped.
+import type { Language } from '../config.js';
+import type { StringKey, Translate } from '../cards/i18n.js';
+import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
+import { escapeMarkdown } from '../people/view.js';
+import type { Member } from '../routes.js';
+import { LIMITS, shorten, toDueState, toProgress, type StepStatus } from './model.js';
+import type { Checklist, RunningChecklist, Step } from './store.js';
+import type { ChecklistTemplate } from './templates.js';
+
+const STATUS_KEYS: Record<StepStatus, StringKey> = {
+  open: 'checklistStatusOpen',
+  bezig: 'checklistStatusBezig',
+  klaar: 'checklistStatusKlaar',
+  nvt: 'checklistStatusNvt',
+};
+const STATUS_COLORS: Record<StepStatus, string> = { open: 'Default', bezig: 'Accent', klaar: 'Good', nvt: 'Default' };
+/** Teams refreshes a card automatically for at most 60 listed users. */
+export const MAX_REFRESH_USERS = 60;
+
+export function formatDate(iso: string, language: Language): string {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  return new Intl.DateTimeFormat(language === 'nl' ? 'nl-NL' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+function subtitle(t: Translate, c: Checklist, template: ChecklistTemplate | undefined, language: Language): string {
+  const parts: string[] = [];
+  if (c.schoolName) parts.push(t('checklistSchoolLine', { school: escapeMarkdown(c.schoolName) }));
+  if (c.targetDate) parts.push(t('checklistTargetLine', { label: template?.targetLabel[language] ?? '', date: formatDate(c.targetDate, language) }));
+  return parts.join(' · ');
+}
+
+function stepMeta(t: Translate, s: Step, language: Language, today: string): { meta: string; overdue: boolean } {
+  const owner = s.ownerName ? escapeMarkdown(s.ownerName) : t('checklistNoOwner');
+  const state = toDueState(s.dueDate, s.status, today);
+  const due = s.dueDate ? (state === 'overdue' ? t('checklistOverdue', { date: formatDate(s.dueDate, language) }) : t('checklistDue', { date: formatDate(s.dueDate, language) })) : '';
+  return { meta: [owner, due].filter(Boolean).join(' · '), overdue: state === 'overdue' };
+}
+
+export interface ChannelCardInput {
+  checklist: Checklist;
+  template?: ChecklistTemplate;
+  /** Teams user ids (29:…) of people who worked on it: they get the card refreshed automatically. */
+  refreshUserIds: string[];
+  lastChangedBy?: string | null;
+  today: string;
+}
+
+/** The shared card in the channel, in the checklist's language (the tenant's when it started). */
+export function renderChannelCard(cards: CardRenderer, t: Translate, input: ChannelCardInput): AdaptiveCard {
+  const { checklist: c } = input;
+  const lang = c.language;
+  const progress = toProgress(c.steps.map((s) => s.status));
+  return cards.render('checklist.channel', {
+    id: String(c.id),
+    refreshLabel: t('checklistOpen'),
+    userIds: input.refreshUserIds.slice(0, MAX_REFRESH_USERS),
+    title: escapeMarkdown(c.title),
+    subtitle: subtitle(t, c, input.template, lang),
+    progressText: c.completedAt
+      ? `${t('checklistCompleted')} · ${t('checklistProgress', { settled: progress.settled, total: progress.total })}`
+      : t('checklistProgress', { settled: progress.settled, total: progress.total }),
+    progressColor: c.completedAt ? 'Good' : 'Default',
+    settled: progress.settled,
+    open: progress.total - progress.settled,
+    detailsLabel: t('checklistDetails'),
+    steps: c.steps.map((s) => {
+      const { meta, overdue } = stepMeta(t, s, lang, input.today);
+      return {
+        n: s.position,
+        title: escapeMarkdown(s.title[lang]),
+        statusLabel: t(STATUS_KEYS[s.status]),
+        statusColor: STATUS_COLORS[s.status],
+        meta,
+        metaColor: overdue ? 'Attention' : 'Default',
+        note: s.note ? escapeMarkdown(shorten(s.note, LIMITS.noteInCard)) : '',
+      };
+    }),
+    footer: input.lastChangedBy ? t('checklistUpdatedBy', { name: escapeMarkdown(input.lastChangedBy) }) : '',
+  });
+}
+
+export interface StepCardInput {
+  checklist: Checklist;
+  step: Step;
+  language: Language;
+  canEdit: boolean;
+  canTake: boolean;
+  canSetStatus: boolean;
+  people: Member[];
+  message?: { text: string; tone: 'good' | 'warning' };
+}
+
+const LINK_LABELS: Record<string, StringKey> = { roles: 'checklistOpenRoles', survey: 'checklistOpenSurvey', results: 'checklistOpenResults' };
+
+/** One step, for the person who opened it (an invoke response: nobody else sees it). */
+export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCardInput): AdaptiveCard {
+  const { checklist: c, step: s, language: lang } = input;
+  // "Status" is the same word in Dutch and English.
+  const facts = [{ label: 'Status', value: t(STATUS_KEYS[s.status]) }];
+  facts.push({ label: t('checklistAssignLabel'), value: s.ownerName ? escapeMarkdown(s.ownerName) : t('checklistNoOwner') });
+  if (s.dueDate) facts.push({ label: t('checklistDueLabel'), value: formatDate(s.dueDate, lang) });
+  if (s.note) facts.push({ label: t('checklistNoteLabel'), value: escapeMarkdown(shorten(s.note, 600)) });
+  const statusActions = input.canSetStatus
+    ? (['klaar', 'bezig', 'nvt', 'open'] as const)
+        .filter((x) => x !== s.status)
+        .map((x) => ({ status: x, title: t(x === 'klaar' ? 'checklistMarkDone' : x === 'bezig' ? 'checklistMarkBusy' : x === 'nvt' ? 'checklistMarkNvt' : 'checklistReopen') }))
+    : [];
+  const people = input.people.slice(0, 250);
+  if (s.ownerAad && !people.some((p) => p.aadObjectId === s.ownerAad)) people.unshift({ aadObjectId: s.ownerAad, name: s.ownerName ?? s.ownerAad });
+  const link = s.link && LINK_LABELS[s.link] ? s.link : '';
+  return cards.render('checklist.step', {
+    id: String(c.id),
+    n: s.position,
+    checklistTitle: escapeMarkdown(c.title),
+    heading: t('checklistStepHeading', { n: s.position, title: escapeMarkdown(s.title[lang]) }),
+    message: input.message?.text ?? '',
+    messageStyle: input.message?.tone === 'warning' ? 'warning' : 'good',
+    guidance: s.guidance[lang],
+    facts,
+    evidence: s.evidenceUrl ? t('checklistEvidenceLine', { url: s.evidenceUrl }) : '',
+    statusActions,
+    canTake: input.canTake && s.ownerAad === null,
+    takeLabel: t('checklistTake'),
+    canEdit: input.canEdit,
+    ownerLabel: t('checklistAssignLabel'),
+    ownerValue: s.ownerAad ?? '',
+    people: people.map((p) => ({ id: p.aadObjectId, name: p.name })),
+    dueLabel: t('checklistDueLabel'),
+    dueValue: s.dueDate ?? '',
+    noteLabel: t('checklistNoteLabel'),
+    noteValue: s.note,
+    evidenceLabel: t('checklistEvidenceLabel'),
+    evidenceValue: s.evidenceUrl,
+    saveLabel: t('checklistSave'),
+    link,
+    linkLabel: link ? t(LINK_LABELS[link]!) : '',
+    backLabel: t('checklistBack'),
+  });
+}
+
+export interface MenuCardInput {
+  running: RunningChecklist[];
+  templates: readonly ChecklistTemplate[];
+  canStart: boolean;
+  language: Language;
+}
+
+export function renderMenuCard(cards: CardRenderer, t: Translate, input: MenuCardInput): AdaptiveCard {
+  return cards.render('checklist.menu', {
+    title: t('checklistMenuTitle'),
+    intro: t('checklistMenuIntro'),
+    runningHeading: t('checklistRunningHeading'),
+    noneRunning: t('checklistNoneRunning'),
+    running: input.running.map((r) => ({ id: String(r.id), title: escapeMarkdown(r.title), progress: t('checklistProgress', { settled: r.settled, total: r.total }) })),
+    openLabel: t('checklistOpen'),
+    startHeading: t('checklistStartHeading'),
+    onlyEditors: t('checklistOnlyEditorsStart'),
+    canStart: input.canStart,
+    startLabel: t('checklistStart'),
+    templates: input.templates.map((tpl) => ({ key: tpl.key, title: tpl.title[input.language], description: tpl.description[input.language] })),
+  });
+}
+
+export interface NewCardInput {
+  template: ChecklistTemplate;
+  schools: { id: number; name: string }[];
+  language: Language;
+  message?: string;
+  values?: { title?: string; targetDate?: string };
+}
+
+export function renderNewCard(cards: CardRenderer, t: Translate, input: NewCardInput): AdaptiveCard {
+  const lang = input.language;
+  return cards.render('checklist.new', {
+    heading: t('checklistNewTitle', { template: input.template.title[lang] }),
+    description: input.template.description[lang],
+    message: input.message ?? '',
+    titleLabel: t('checklistTitleLabel'),
+    defaultTitle: input.values?.title ?? input.template.title[lang],
+    titleError: t('checklistInvalidTitle'),
+    schoolLabel: t('checklistSchoolLabel'),
+    schools: [{ id: 'none', name: t('checklistNoSchool') }, ...input.schools.map((s) => ({ id: String(s.id), name: s.name }))],
+    targetLabel: input.template.targetLabel[lang],
+    defaultDate: input.values?.targetDate ?? '',
+    startLabel: t('checklistStartButton'),
+    cancelLabel: t('checklistCancel'),
+    template: input.template.key,
+  });
+}

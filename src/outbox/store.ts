@@ -1,0 +1,588 @@
+// SQL of the outbox: messages (the queue and the record) and the send log (the shared limiter).
+// Every time decision uses the database clock (clock_timestamp()), never the process clock, so all
+// instances agree.
+import type { Db, Queryable } from '../db/pool.js';
+import { decideLimiter, longestWindowMs, toBaseConversationId, type FailureReason, type OutboxOp, type RateWindow } from './model.js';
+
+export type OutboxStatusName = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed';
+export const OUTBOX_STATUSES: readonly OutboxStatusName[] = ['queued', 'sending', 'sent', 'retrying', 'failed'];
+
+export type OutboxPayload =
+  | { activity: Record<string, unknown> }
+  | { render: { renderer: string; args: unknown } };
+
+export interface OutboxRow {
+  id: number;
+  tenantId: string;
+  op: OutboxOp;
+  lane: string;
+  serviceUrl: string;
+  conversationId: string | null;
+  activityId: string | null;
+  userId: string | null;
+  botId: string | null;
+  payload: OutboxPayload;
+  idempotencyKey: string | null;
+  coalesceKey: string | null;
+  status: OutboxStatusName;
+  failureReason: FailureReason | null;
+  attempts: number;
+  nextAttemptAt: Date;
+  leaseUntil: Date | null;
+  claimToken: string | null;
+  /** The message's place(s) in its tenant's queue: reserved send-log entries. */
+  reservationIds: string[] | null;
+  outcomeUnknown: boolean;
+  possibleDuplicate: boolean;
+  lastStatus: number | null;
+  lastError: string | null;
+  sentActivityId: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+  updatedAt: Date;
+}
+
+export interface NewMessage {
+  tenantId: string;
+  op: OutboxOp;
+  lane: string;
+  serviceUrl: string;
+  conversationId: string | null;
+  activityId: string | null;
+  userId: string | null;
+  botId: string | null;
+  payload: OutboxPayload;
+  idempotencyKey: string | null;
+  coalesceKey: string | null;
+}
+
+interface DbRow {
+  id: string;
+  tenant_id: string;
+  op: OutboxOp;
+  lane: string;
+  service_url: string;
+  conversation_id: string | null;
+  activity_id: string | null;
+  user_id: string | null;
+  bot_id: string | null;
+  payload: OutboxPayload;
+  idempotency_key: string | null;
+  coalesce_key: string | null;
+  status: OutboxStatusName;
+  failure_reason: FailureReason | null;
+  attempts: number;
+  next_attempt_at: Date;
+  lease_until: Date | null;
+  claim_token: string | null;
+  reservation_ids: string[] | null;
+  outcome_unknown: boolean;
+  possible_duplicate: boolean;
+  last_status: number | null;
+  last_error: string | null;
+  sent_activity_id: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+  updated_at: Date;
+}
+
+function toRow(r: DbRow): OutboxRow {
+  return {
+    id: Number(r.id),
+    tenantId: r.tenant_id,
+    op: r.op,
+    lane: r.lane,
+    serviceUrl: r.service_url,
+    conversationId: r.conversation_id,
+    activityId: r.activity_id,
+    userId: r.user_id,
+    botId: r.bot_id,
+    payload: r.payload,
+    idempotencyKey: r.idempotency_key,
+    coalesceKey: r.coalesce_key,
+    status: r.status,
+    failureReason: r.failure_reason,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    leaseUntil: r.lease_until,
+    claimToken: r.claim_token,
+    reservationIds: r.reservation_ids,
+    outcomeUnknown: r.outcome_unknown,
+    possibleDuplicate: r.possible_duplicate,
+    lastStatus: r.last_status,
+    lastError: r.last_error,
+    sentActivityId: r.sent_activity_id,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+const PENDING = `status in ('queued', 'sending', 'retrying')`;
+const NOW_MS = `(extract(epoch from clock_timestamp()) * 1000)::float8`;
+
+// ---------------------------------------------------------------------------------------------
+// Enqueue and read
+// ---------------------------------------------------------------------------------------------
+
+export interface InsertResult {
+  row: OutboxRow;
+  /** A new row was added (false: the idempotency key existed, or an update was coalesced). */
+  created: boolean;
+  /** An update replaced the render instruction of a still-queued update of the same message. */
+  coalesced: boolean;
+}
+
+const INSERT_COLUMNS = `tenant_id, op, lane, service_url, conversation_id, activity_id, user_id, bot_id, payload, idempotency_key, coalesce_key`;
+const INSERT_VALUES = `$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11`;
+
+function insertParams(m: NewMessage): unknown[] {
+  return [m.tenantId, m.op, m.lane, m.serviceUrl, m.conversationId, m.activityId, m.userId, m.botId, JSON.stringify(m.payload), m.idempotencyKey, m.coalesceKey];
+}
+
+/** Inserts a message, or returns the existing one for its idempotency key, or coalesces a queued update. */
+export async function insertMessage(q: Queryable, m: NewMessage): Promise<InsertResult> {
+  if (m.coalesceKey !== null) {
+    // At most one queued update per posted message: a newer one replaces the render instruction.
+    // A row that is already sending is not in the partial index, so the new one queues behind it.
+    const r = await q.query<DbRow & { inserted: boolean }>(
+      `insert into outbox_messages (${INSERT_COLUMNS}) values (${INSERT_VALUES})
+       on conflict (coalesce_key) where status = 'queued' and coalesce_key is not null
+       do update set payload = excluded.payload, updated_at = now()
+       returning *, (xmax = 0) as inserted`,
+      insertParams(m),
+    );
+    const row = r.rows[0] as DbRow & { inserted: boolean };
+    return { row: toRow(row), created: row.inserted, coalesced: !row.inserted };
+  }
+  if (m.idempotencyKey !== null) {
+    const r = await q.query<DbRow>(
+      `insert into outbox_messages (${INSERT_COLUMNS}) values (${INSERT_VALUES})
+       on conflict (idempotency_key) do nothing returning *`,
+      insertParams(m),
+    );
+    if (r.rows[0]) return { row: toRow(r.rows[0]), created: true, coalesced: false };
+    const existing = await q.query<DbRow>('select * from outbox_messages where idempotency_key = $1', [m.idempotencyKey]);
+    if (!existing.rows[0]) throw new Error(`outbox: idempotency key ${m.idempotencyKey} conflicted but was not found`);
+    return { row: toRow(existing.rows[0]), created: false, coalesced: false };
+  }
+  const r = await q.query<DbRow>(`insert into outbox_messages (${INSERT_COLUMNS}) values (${INSERT_VALUES}) returning *`, insertParams(m));
+  return { row: toRow(r.rows[0] as DbRow), created: true, coalesced: false };
+}
+
+export async function getMessage(q: Queryable, id: number): Promise<OutboxRow | null> {
+  const r = await q.query<DbRow>('select * from outbox_messages where id = $1', [id]);
+  return r.rows[0] ? toRow(r.rows[0]) : null;
+}
+
+export async function getMessageByKey(q: Queryable, idempotencyKey: string): Promise<OutboxRow | null> {
+  const r = await q.query<DbRow>('select * from outbox_messages where idempotency_key = $1', [idempotencyKey]);
+  return r.rows[0] ? toRow(r.rows[0]) : null;
+}
+
+export interface StoreStats {
+  byStatus: Record<OutboxStatusName, number>;
+  failedByReason: Record<string, number>;
+  possibleDuplicates: number;
+  oldestPendingSeconds: number | null;
+}
+
+export async function readStats(q: Queryable): Promise<StoreStats> {
+  const r = await q.query<{ status: OutboxStatusName; failure_reason: string | null; n: number; dup: number }>(
+    `select status, failure_reason, count(*)::int as n, count(*) filter (where possible_duplicate)::int as dup
+     from outbox_messages group by status, failure_reason`,
+  );
+  const oldest = await q.query<{ s: number | null }>(
+    `select extract(epoch from clock_timestamp() - min(created_at))::float8 as s from outbox_messages where ${PENDING}`,
+  );
+  const byStatus = Object.fromEntries(OUTBOX_STATUSES.map((s) => [s, 0])) as Record<OutboxStatusName, number>;
+  const failedByReason: Record<string, number> = {};
+  let possibleDuplicates = 0;
+  for (const row of r.rows) {
+    byStatus[row.status] += row.n;
+    possibleDuplicates += row.dup;
+    if (row.status === 'failed') failedByReason[row.failure_reason ?? 'unknown'] = (failedByReason[row.failure_reason ?? 'unknown'] ?? 0) + row.n;
+  }
+  const s = oldest.rows[0]?.s;
+  return { byStatus, failedByReason, possibleDuplicates, oldestPendingSeconds: s === null || s === undefined ? null : Math.round(s * 10) / 10 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claiming the head of a lane, under the shared rate limiter
+// ---------------------------------------------------------------------------------------------
+
+export interface LimiterSettings {
+  /** Per conversation (lane). */
+  laneWindows: readonly RateWindow[];
+  /** Per tenant, shared by all instances. */
+  tenantWindows: readonly RateWindow[];
+  marginMs: number;
+}
+
+export interface ClaimSettings {
+  leaseMs: number;
+  maxAttempts: number;
+  limiter: LimiterSettings;
+  /** How long to wait for the head's row lock (held briefly by claims, or by a caller's transaction coalescing an update). */
+  lockTimeoutMs: number;
+}
+
+export type ClaimResult =
+  | { kind: 'empty' }
+  /** Another worker is sending the head (its lease is live). */
+  | { kind: 'busy' }
+  /** A lock was not granted within lockTimeoutMs (e.g. a caller's open transaction coalescing an update): try again soon. */
+  | { kind: 'locked' }
+  | { kind: 'notDue'; id: number; dueAtMs: number; nowMs: number }
+  /** The limiter holds the lane back; the head's next attempt was moved to dueAtMs. */
+  | { kind: 'throttled'; id: number; dueAtMs: number; nowMs: number }
+  /** A worker died with the head's last allowed attempt in flight: it was marked failed. */
+  | { kind: 'gaveUp'; row: OutboxRow }
+  | {
+      kind: 'claimed';
+      row: OutboxRow;
+      token: string;
+      /** The send-log entries of this attempt, stamped with the database clock during the claim. */
+      slotIds: string[];
+      /** performance.now() taken before the stamp (after the limiter locks): see finishAttempt. */
+      stampedNoEarlierThan: number;
+      reclaimed: boolean;
+      nowMs: number;
+    };
+
+/** Keys in the send log. A lane is one conversation (or one person, for createPersonal). */
+export function laneKey(lane: string): string {
+  return `c:${lane}`;
+}
+export function tenantKey(tenantId: string): string {
+  return `t:${tenantId}`;
+}
+
+/** How many requests an attempt makes: createPersonal creates the chat and then sends into it. */
+export function requestsOf(row: Pick<OutboxRow, 'op' | 'conversationId'>): number {
+  return row.op === 'createPersonal' && row.conversationId === null ? 2 : 1;
+}
+
+/**
+ * One transaction: lock the lane's head, check it is due, check the shared limiter for its
+ * conversation and tenant (advisory locks per key, database clock), then either record the requests
+ * in the send log and claim the head (status sending, a lease, a fresh claim token, attempts + 1) or
+ * move its next attempt to when the limiter allows it.
+ */
+export async function claimHead(db: Db, lane: string, s: ClaimSettings): Promise<ClaimResult> {
+  const client = await db.connect();
+  let inTx = false;
+  try {
+    for (let round = 0; round < 5; round++) {
+      await client.query('begin');
+      inTx = true;
+      await client.query(`select set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.round(s.lockTimeoutMs))}ms`]);
+      const head = await client.query<{ id: string }>(`select id from outbox_messages where lane = $1 and ${PENDING} order by id limit 1`, [lane]);
+      const headId = head.rows[0]?.id;
+      if (!headId) {
+        await client.query('commit');
+        inTx = false;
+        return { kind: 'empty' };
+      }
+      const locked = await client.query<DbRow & { now_ms: number }>(`select *, ${NOW_MS} as now_ms from outbox_messages where id = $1 for update`, [headId]);
+      const raw = locked.rows[0];
+      if (!raw || !['queued', 'sending', 'retrying'].includes(raw.status)) {
+        // Finished by another worker between the two reads: look for the new head.
+        await client.query('commit');
+        inTx = false;
+        continue;
+      }
+      const nowMs = raw.now_ms;
+      const row = toRow(raw);
+      if (row.status === 'sending' && row.leaseUntil !== null && row.leaseUntil.getTime() > nowMs) {
+        await client.query('commit');
+        inTx = false;
+        return { kind: 'busy' };
+      }
+      if (row.status !== 'sending' && row.nextAttemptAt.getTime() > nowMs) {
+        await client.query('commit');
+        inTx = false;
+        return { kind: 'notDue', id: row.id, dueAtMs: row.nextAttemptAt.getTime(), nowMs };
+      }
+      const reclaimed = row.status === 'sending';
+      if (reclaimed && row.attempts >= s.maxAttempts) {
+        const r = await client.query<DbRow>(
+          `update outbox_messages set status = 'failed', failure_reason = 'max_attempts', outcome_unknown = true,
+             possible_duplicate = possible_duplicate or op <> 'update',
+             last_error = 'the worker sending the last attempt stopped before recording its outcome (lease expired)',
+             lease_until = null, claim_token = null, reservation_ids = null, updated_at = now()
+           where id = $1 returning *`,
+          [row.id],
+        );
+        await client.query('commit');
+        inTx = false;
+        return { kind: 'gaveUp', row: toRow(r.rows[0] as DbRow) };
+      }
+
+      // The shared limiter. Keys are locked in a fixed order (c: before t:), so claims cannot deadlock.
+      const cost = requestsOf(row);
+      const lk = laneKey(lane);
+      const tk = tenantKey(row.tenantId);
+      for (const key of [lk, tk].sort()) await client.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [`cadans.outbox.rate|${key}`]);
+      const stampedNoEarlierThan = performance.now();
+      const laneHorizonMs = longestWindowMs(s.limiter.laneWindows) + s.limiter.marginMs;
+      const tenantHorizonMs = longestWindowMs(s.limiter.tenantWindows) + s.limiter.marginMs;
+      // Real requests within each key's longest window; of the tenant's queue (reservations still
+      // ahead) only the end matters: whether there is one, and its last window, where the next place goes.
+      const log = await client.query<{ id: string; key: string; at_ms: number; reserved: boolean }>(
+        `select id, key, (extract(epoch from at) * 1000)::float8 as at_ms, reserved from outbox_send_log
+         where (key = $1 and not reserved and at > clock_timestamp() - make_interval(secs => $2))
+            or (key = $3 and not reserved and at > clock_timestamp() - make_interval(secs => $4))
+            or (key = $3 and reserved and at > clock_timestamp()
+                and at > (select max(at) from outbox_send_log where key = $3 and reserved) - make_interval(secs => $4))`,
+        [lk, laneHorizonMs / 1000, tk, tenantHorizonMs / 1000],
+      );
+      const nowRes = await client.query<{ now_ms: number }>(`select ${NOW_MS} as now_ms`);
+      const limiterNow = (nowRes.rows[0] as { now_ms: number }).now_ms;
+      const own = new Set(row.reservationIds ?? []);
+      const decision = decideLimiter({
+        nowMs: limiterNow,
+        laneTimes: log.rows.filter((x) => x.key === lk && !x.reserved).map((x) => x.at_ms),
+        tenantTimes: log.rows.filter((x) => x.key === tk && !x.reserved).map((x) => x.at_ms),
+        tenantQueue: log.rows.filter((x) => x.key === tk && x.reserved && !own.has(x.id) && x.at_ms > limiterNow).map((x) => x.at_ms),
+        holdsPlace: row.reservationIds !== null,
+        cost,
+        laneWindows: s.limiter.laneWindows,
+        tenantWindows: s.limiter.tenantWindows,
+        marginMs: s.limiter.marginMs,
+      });
+      if (decision.kind === 'wait') {
+        let reservationIds: string[] | null = decision.keepPlace ? row.reservationIds : null;
+        if (!decision.keepPlace && own.size > 0) await client.query('delete from outbox_send_log where id = any($1::bigint[])', [[...own]]);
+        if (decision.reserve) {
+          const r = await client.query<{ id: string }>(
+            `insert into outbox_send_log (key, at, reserved)
+             select $1, to_timestamp($2::float8 / 1000), true from generate_series(1, $3) returning id`,
+            [tk, decision.untilMs, cost],
+          );
+          reservationIds = r.rows.map((x) => x.id);
+        }
+        // A reclaimed head keeps the fact that its last attempt's outcome is unknown.
+        await client.query(
+          `update outbox_messages set next_attempt_at = to_timestamp($2::float8 / 1000), reservation_ids = $3::bigint[],
+             status = case when status = 'sending' then 'retrying' else status end,
+             outcome_unknown = outcome_unknown or status = 'sending',
+             lease_until = null, claim_token = null, updated_at = now()
+           where id = $1`,
+          [row.id, decision.untilMs, reservationIds],
+        );
+        await client.query('commit');
+        inTx = false;
+        return { kind: 'throttled', id: row.id, dueAtMs: decision.untilMs, nowMs: limiterNow };
+      }
+      // Go: the held place becomes the tenant's real request(s); record the lane's request.
+      const converted = own.size === 0
+        ? []
+        : (await client.query<{ id: string }>(
+            `update outbox_send_log set reserved = false, at = clock_timestamp() where id = any($1::bigint[]) and reserved returning id`,
+            [[...own]],
+          )).rows.map((x) => x.id).slice(0, cost);
+      const slotKeys: string[] = [lk, ...Array.from({ length: cost - converted.length }, () => tk)];
+      const slots = await client.query<{ id: string }>(
+        `insert into outbox_send_log (key, at) select k, clock_timestamp() from unnest($1::text[]) as k returning id`,
+        [slotKeys],
+      );
+      const claimed = await client.query<DbRow>(
+        `update outbox_messages set status = 'sending', attempts = attempts + 1, claim_token = gen_random_uuid(),
+           lease_until = clock_timestamp() + make_interval(secs => $2),
+           possible_duplicate = possible_duplicate or (op <> 'update' and (status = 'sending' or outcome_unknown)),
+           reservation_ids = null, updated_at = now()
+         where id = $1 returning *`,
+        [row.id, s.leaseMs / 1000],
+      );
+      await client.query('commit');
+      inTx = false;
+      const claimedRow = toRow(claimed.rows[0] as DbRow);
+      const slotIds = [...converted, ...slots.rows.map((x) => x.id)];
+      return { kind: 'claimed', row: claimedRow, token: claimedRow.claimToken as string, slotIds, stampedNoEarlierThan, reclaimed, nowMs: limiterNow };
+    }
+    return { kind: 'busy' };
+  } catch (err) {
+    if (inTx) await client.query('rollback').catch(() => undefined);
+    if ((err as { code?: string }).code === '55P03') return { kind: 'locked' }; // lock_not_available
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recording the outcome of an attempt
+// ---------------------------------------------------------------------------------------------
+
+export type AttemptOutcome =
+  | { kind: 'sent'; status?: number; activityId: string | null; conversationId: string | null }
+  | { kind: 'retry'; delayMs: number; status: number | null; error: string; outcomeUnknown: boolean; conversationId: string | null }
+  | { kind: 'failed'; reason: FailureReason; status: number | null; error: string; outcomeUnknown: boolean; conversationId: string | null; deactivateReference: boolean };
+
+export type FinishResult =
+  | { fenced: true }
+  /** afterSentError: the onSent hook threw (its work was rolled back; the message is still recorded as sent). */
+  | { fenced: false; row: OutboxRow; nowMs: number; afterSentError?: unknown };
+
+/**
+ * Records an attempt's outcome, fenced by the claim token: a worker whose lease expired and whose
+ * message was taken over cannot overwrite the newer state.
+ *
+ * Also moves the attempt's send-log entries from the claim to when the answer came: Teams counts a
+ * request when it arrives, which is somewhere between the two, so the limiter counts each request
+ * from its latest possible arrival. `answeredAfterMs` is measured in this process from before the
+ * stamp, so stamp + answeredAfterMs is never earlier than the answer (and is not delayed by waiting
+ * for a database connection to record it).
+ */
+export async function finishAttempt(
+  db: Db,
+  id: number,
+  token: string,
+  slots: { ids: readonly string[]; answeredAfterMs: number },
+  outcome: AttemptOutcome,
+  /** Runs in this transaction once the message is recorded as sent (under a savepoint). */
+  afterSent?: (tx: Queryable, row: OutboxRow) => Promise<void>,
+): Promise<FinishResult> {
+  const client = await db.connect();
+  try {
+    await client.query('begin');
+    if (slots.ids.length > 0) {
+      await client.query('update outbox_send_log set at = at + make_interval(secs => $2) where id = any($1::bigint[])', [
+        slots.ids,
+        Math.max(0, slots.answeredAfterMs) / 1000,
+      ]);
+    }
+    let r;
+    if (outcome.kind === 'sent') {
+      r = await client.query<DbRow & { now_ms: number }>(
+        `update outbox_messages set status = 'sent', sent_at = now(), sent_activity_id = $3,
+           conversation_id = coalesce($4, conversation_id), last_status = $5, last_error = null, failure_reason = null,
+           outcome_unknown = false, lease_until = null, claim_token = null, updated_at = now()
+         where id = $1 and claim_token = $2 and status = 'sending' returning *, ${NOW_MS} as now_ms`,
+        [id, token, outcome.activityId, outcome.conversationId, outcome.status ?? null],
+      );
+    } else if (outcome.kind === 'retry') {
+      r = await client.query<DbRow & { now_ms: number }>(
+        `update outbox_messages set status = 'retrying', next_attempt_at = clock_timestamp() + make_interval(secs => $3),
+           last_status = $4, last_error = $5, outcome_unknown = $6, conversation_id = coalesce($7, conversation_id),
+           lease_until = null, claim_token = null, updated_at = now()
+         where id = $1 and claim_token = $2 and status = 'sending' returning *, ${NOW_MS} as now_ms`,
+        [id, token, outcome.delayMs / 1000, outcome.status, outcome.error, outcome.outcomeUnknown, outcome.conversationId],
+      );
+    } else {
+      r = await client.query<DbRow & { now_ms: number }>(
+        `update outbox_messages set status = 'failed', failure_reason = $3, last_status = $4, last_error = $5,
+           outcome_unknown = $6, conversation_id = coalesce($7, conversation_id),
+           lease_until = null, claim_token = null, updated_at = now()
+         where id = $1 and claim_token = $2 and status = 'sending' returning *, ${NOW_MS} as now_ms`,
+        [id, token, outcome.reason, outcome.status, outcome.error, outcome.outcomeUnknown, outcome.conversationId],
+      );
+    }
+    const raw = r.rows[0];
+    if (!raw) {
+      await client.query('commit');
+      return { fenced: true };
+    }
+    const row = toRow(raw);
+    if (row.op === 'createPersonal' && outcome.kind === 'sent' && row.conversationId) {
+      // The message went into the 1:1 chat: count it for that conversation too, where later sends queue.
+      await client.query(`insert into outbox_send_log (key, at) values ($1, clock_timestamp())`, [laneKey(toBaseConversationId(row.conversationId))]);
+    }
+    if (outcome.kind === 'failed' && outcome.deactivateReference) await deactivateReference(client, row);
+    let afterSentError: unknown;
+    if (outcome.kind === 'sent' && afterSent) {
+      // The feature's bookkeeping commits with the sent state; if it fails, the message stays sent.
+      await client.query('savepoint after_sent');
+      try {
+        await afterSent(client, row);
+        await client.query('release savepoint after_sent');
+      } catch (err) {
+        afterSentError = err;
+        await client.query('rollback to savepoint after_sent');
+      }
+    }
+    await client.query('commit');
+    return { fenced: false, row, nowMs: raw.now_ms, ...(afterSentError !== undefined ? { afterSentError } : {}) };
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * 403: the person blocked the bot or the app was removed. The conversation references that lead
+ * there stop being used (as on uninstall; a later install or message makes them active again).
+ */
+async function deactivateReference(q: Queryable, row: OutboxRow): Promise<void> {
+  if (row.conversationId) {
+    await q.query(
+      `update conversation_refs set active = false, welcomed_at = null, updated_at = now()
+       where tenant_id = $1 and conversation_id = $2 and active`,
+      [row.tenantId, toBaseConversationId(row.conversationId)],
+    );
+  }
+  if (row.op === 'createPersonal' && row.userId) {
+    await q.query(
+      `update conversation_refs set active = false, welcomed_at = null, updated_at = now()
+       where tenant_id = $1 and scope = 'personal' and active
+         and (key = $2 or reference -> 'user' ->> 'id' = $2 or reference -> 'user' ->> 'aadObjectId' = $2)`,
+      [row.tenantId, row.userId],
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Housekeeping
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Heads of lanes that should have been worked but were not: due for longer than graceMs (their wake-up
+ * job was lost, e.g. enqueued before the queue existed), or sending with an expired lease (the worker died).
+ */
+export async function findStalledHeads(q: Queryable, graceMs: number, limit = 200): Promise<Array<{ id: number; lane: string }>> {
+  const r = await q.query<{ id: string; lane: string }>(
+    `with heads as (
+       select distinct on (lane) id, lane, status, next_attempt_at, lease_until
+       from outbox_messages where ${PENDING} order by lane, id
+     )
+     select id, lane from heads
+     where (status <> 'sending' and next_attempt_at < clock_timestamp() - make_interval(secs => $1))
+        or (status = 'sending' and lease_until < clock_timestamp())
+     order by id limit $2`,
+    [graceMs / 1000, limit],
+  );
+  return r.rows.map((x) => ({ id: Number(x.id), lane: x.lane }));
+}
+
+export interface PruneSettings {
+  /** Send-log entries older than this are no longer in any window. */
+  sendLogHorizonMs: number;
+  /** Finished messages keep their payload this long (then only the record remains, for idempotency and stats). */
+  keepPayloadDays: number;
+  /** Finished messages without an idempotency key are deleted after this long. */
+  keepRecordDays: number;
+}
+
+export async function prune(q: Queryable, s: PruneSettings): Promise<{ sendLog: number; compacted: number; deleted: number }> {
+  const a = await q.query(
+    `delete from outbox_send_log where id in (
+       select id from outbox_send_log where at < clock_timestamp() - make_interval(secs => $1) limit 5000)`,
+    [s.sendLogHorizonMs / 1000],
+  );
+  const b = await q.query(
+    `update outbox_messages set payload = '{}'::jsonb where id in (
+       select id from outbox_messages where status in ('sent', 'failed') and payload <> '{}'::jsonb
+         and updated_at < now() - make_interval(days => $1) limit 1000)`,
+    [s.keepPayloadDays],
+  );
+  const c = await q.query(
+    `delete from outbox_messages where id in (
+       select id from outbox_messages where status in ('sent', 'failed') and idempotency_key is null
+         and updated_at < now() - make_interval(days => $1) limit 1000)`,
+    [s.keepRecordDays],
+  );
+  return { sendLog: a.rowCount ?? 0, compacted: b.rowCount ?? 0, deleted: c.rowCount ?? 0 };
+}

@@ -1,0 +1,307 @@
+// The outbox against a real PostgreSQL and the fake Teams connector: sending, creating 1:1 chats,
+// retries, final failures, idempotency, transactions, coalesced card updates.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { inTransaction } from '../../src/db/pool.js';
+import { toCardActivity, type OutboxRequest } from '../../src/outbox/service.js';
+import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
+import { createTeamsWorld, type TeamsWorld } from '../support/teams-activities.js';
+import {
+  eventually,
+  newChannelId,
+  startOutboxDatabase,
+  startOutboxInstance,
+  textActivity,
+  uniqueTenant,
+  waitForStatus,
+  type OutboxDatabase,
+  type OutboxInstance,
+} from './support.js';
+
+const MAX_ATTEMPTS = 3;
+const SLOW = 'slowput';
+
+let connector: FakeConnector;
+let database: OutboxDatabase;
+let instance: OutboxInstance;
+let world: TeamsWorld;
+let tenantId: string;
+const renders: number[] = [];
+
+beforeAll(async () => {
+  // PUTs to conversations whose id carries SLOW take 40 ms, so rapid updates pile up behind one in flight.
+  connector = await startFakeConnector({ latencyMs: (r) => (r.method === 'PUT' && r.path.includes(SLOW) ? 40 : 0) });
+  database = await startOutboxDatabase();
+  instance = await startOutboxInstance(database, {
+    maxAttempts: MAX_ATTEMPTS,
+    renderers: {
+      'test.counter': async (args) => {
+        const n = (args as { n: number }).n;
+        renders.push(n);
+        return toCardActivity({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `stand ${n}` }] });
+      },
+    },
+  });
+});
+afterAll(async () => {
+  await instance?.stop();
+  await database?.close();
+  await connector?.close();
+});
+beforeEach(() => {
+  connector.reset();
+  tenantId = uniqueTenant();
+  world = createTeamsWorld({ serviceUrl: connector.serviceUrl, tenantId });
+});
+
+const send = (conversationId: string, text: string, extra: Partial<OutboxRequest> = {}): OutboxRequest =>
+  ({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId, activity: textActivity(text), ...extra }) as OutboxRequest;
+
+async function storeReference(conversationId: string, scope: 'channel' | 'personal', key: string): Promise<void> {
+  await database.db.query(`insert into tenants (id) values ($1) on conflict do nothing`, [tenantId]);
+  await database.db.query(
+    `insert into conversation_refs (tenant_id, scope, key, conversation_id, service_url, reference)
+     values ($1, $2, $3, $4, $5, $6)`,
+    [tenantId, scope, key, conversationId, connector.serviceUrl, JSON.stringify({ conversation: { id: conversationId } })],
+  );
+}
+
+describe('sending', () => {
+  it('sends a proactive message to a stored channel reference', async () => {
+    const channel = newChannelId();
+    await storeReference(channel, 'channel', channel);
+    const ref = await database.db.query<{ conversation_id: string; service_url: string }>(
+      `select conversation_id, service_url from conversation_refs where tenant_id = $1 and scope = 'channel'`,
+      [tenantId],
+    );
+    const { conversation_id, service_url } = ref.rows[0]!;
+    const r = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: service_url, conversationId: conversation_id, activity: textActivity('Nieuwe peiling') });
+    const [record] = await connector.waitForSent(1, { conversationId: channel });
+    expect(connector.activityText(record)).toBe('Nieuwe peiling');
+    const status = await waitForStatus(instance.outbox, r.id);
+    expect(status).toMatchObject({ status: 'sent', attempts: 1, sentActivityId: record!.activityId, possibleDuplicate: false, lastStatus: 201 });
+  });
+
+  it('goes out within about 100 ms of an enqueue in this process', async () => {
+    const channel = newChannelId();
+    const started = Date.now();
+    await instance.outbox.enqueue(send(channel, 'snel'));
+    const [record] = await connector.waitForSent(1, { conversationId: channel });
+    const latency = record!.at - started;
+    console.info(`outbox latency, enqueue → Teams: ${latency} ms`);
+    expect(latency).toBeLessThan(300); // normally ~10 ms; the pg-boss poll here is 2 s
+  });
+
+  it('creates a 1:1 conversation and sends the card', async () => {
+    const person = world.user({ name: 'Fenna Jansen' });
+    const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Je hebt een nieuwe taak' }] };
+    const r = await instance.outbox.enqueue({
+      op: 'createPersonal',
+      tenantId,
+      serviceUrl: connector.serviceUrl,
+      userId: person.id,
+      botId: world.botId,
+      activity: toCardActivity(card),
+    });
+    const [record] = await connector.waitForSent(1, { conversationId: person.personalConversationId });
+    expect(connector.cardOf(record)).toEqual(card);
+    expect(connector.created()).toHaveLength(1);
+    const status = await waitForStatus(instance.outbox, r.id);
+    expect(status).toMatchObject({ status: 'sent', conversationId: person.personalConversationId, sentActivityId: record!.activityId });
+  });
+
+  it('renders a render instruction when it is time to send', async () => {
+    const channel = newChannelId();
+    const r = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: { renderer: 'test.counter', args: { n: 7 } } });
+    const [record] = await connector.waitForSent(1, { conversationId: channel });
+    expect(connector.activityText(record)).toBe('stand 7');
+    expect((await waitForStatus(instance.outbox, r.id)).status).toBe('sent');
+  });
+
+  it('fails a message whose renderer nobody registered, without calling Teams', async () => {
+    const channel = newChannelId();
+    const r = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: { renderer: 'nobody.knows' } });
+    const status = await waitForStatus(instance.outbox, r.id);
+    expect(status).toMatchObject({ status: 'failed', failureReason: 'unknown_renderer' });
+    expect(connector.records.filter((x) => x.conversationId === channel)).toHaveLength(0);
+  });
+});
+
+describe('retries', () => {
+  it('retries an injected 429 after its Retry-After and delivers it once', async () => {
+    const channel = newChannelId();
+    connector.failNext({ conversationId: channel, status: 429, retryAfterSeconds: 1 });
+    const r = await instance.outbox.enqueue(send(channel, 'na de pauze'));
+    await connector.waitForSent(1, { conversationId: channel, timeoutMs: 4_000 });
+    const calls = connector.records.filter((x) => x.conversationId === channel);
+    expect(calls.map((c) => c.status)).toEqual([429, 201]);
+    const waited = calls[1]!.at - calls[0]!.completedAt;
+    expect(waited).toBeGreaterThanOrEqual(1_000);
+    expect(waited).toBeLessThan(1_600);
+    expect(await waitForStatus(instance.outbox, r.id)).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('retries a 503 itself: the fake sees exactly the attempts the outbox made', async () => {
+    const channel = newChannelId();
+    connector.failNext({ conversationId: channel, status: 503 });
+    const r = await instance.outbox.enqueue(send(channel, 'na een storing'));
+    await connector.waitForSent(1, { conversationId: channel });
+    const status = await waitForStatus(instance.outbox, r.id);
+    const calls = connector.records.filter((x) => x.conversationId === channel);
+    // botbuilder would have retried the 503 inside one attempt (about a second later); here the
+    // outbox saw it, counted an attempt, and retried after its own short backoff.
+    expect(calls.map((c) => c.status)).toEqual([503, 201]);
+    expect(status).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(calls[1]!.at - calls[0]!.completedAt).toBeLessThan(500);
+  });
+
+  it('gives up after maxAttempts with the reason, and counts it in stats', async () => {
+    const channel = newChannelId();
+    const before = await instance.outbox.stats();
+    connector.failNext({ conversationId: channel, status: 502, times: MAX_ATTEMPTS });
+    const r = await instance.outbox.enqueue(send(channel, 'komt niet aan'));
+    const status = await waitForStatus(instance.outbox, r.id);
+    expect(status).toMatchObject({ status: 'failed', failureReason: 'max_attempts', attempts: MAX_ATTEMPTS, lastStatus: 502 });
+    expect(connector.records.filter((x) => x.conversationId === channel)).toHaveLength(MAX_ATTEMPTS);
+    const after = await instance.outbox.stats();
+    expect(after.failedByReason.max_attempts ?? 0).toBe((before.failedByReason.max_attempts ?? 0) + 1);
+    expect(after.byStatus.failed).toBe(before.byStatus.failed + 1);
+  });
+});
+
+describe('final failures', () => {
+  it('marks a message failed on 403, marks the reference inactive, and does not retry', async () => {
+    const person = world.user({ name: 'Sven Bakker' });
+    await storeReference(person.personalConversationId, 'personal', person.aadObjectId);
+    connector.blockConversation(person.personalConversationId);
+    const r = await instance.outbox.enqueue(send(person.personalConversationId, 'hallo'));
+    const status = await waitForStatus(instance.outbox, r.id);
+    expect(status).toMatchObject({ status: 'failed', failureReason: 'blocked', attempts: 1, lastStatus: 403 });
+    expect(connector.records.filter((x) => x.conversationId === person.personalConversationId)).toHaveLength(1);
+    const ref = await database.db.query('select active from conversation_refs where tenant_id = $1 and key = $2', [tenantId, person.aadObjectId]);
+    expect(ref.rows).toEqual([{ active: false }]);
+  });
+
+  it('records an update of a deleted message as deleted, without retrying', async () => {
+    const channel = newChannelId();
+    const r = await instance.outbox.enqueue({
+      op: 'update',
+      tenantId,
+      serviceUrl: connector.serviceUrl,
+      conversationId: channel,
+      activityId: '1700000000000',
+      render: { renderer: 'test.counter', args: { n: 1 } },
+    });
+    const status = await waitForStatus(instance.outbox, r.id);
+    expect(status).toMatchObject({ status: 'failed', failureReason: 'deleted', attempts: 1, lastStatus: 404 });
+    expect(connector.records.filter((x) => x.conversationId === channel)).toHaveLength(1);
+  });
+
+  it('fails a message that is too large for Teams at once', async () => {
+    const channel = newChannelId();
+    const r = await instance.outbox.enqueue(send(channel, 'x'.repeat(60_000)));
+    expect(await waitForStatus(instance.outbox, r.id)).toMatchObject({ status: 'failed', failureReason: 'too_large', attempts: 1, lastStatus: 413 });
+  });
+});
+
+describe('idempotency and transactions', () => {
+  it('sends a message once when its idempotency key is enqueued twice', async () => {
+    const channel = newChannelId();
+    const key = `welcome:team:${channel}`;
+    const first = await instance.outbox.enqueue(send(channel, 'Welkom', { idempotencyKey: key }));
+    const second = await instance.outbox.enqueue(send(channel, 'Welkom', { idempotencyKey: key }));
+    expect(first.created).toBe(true);
+    expect(second).toMatchObject({ id: first.id, created: false });
+    await waitForStatus(instance.outbox, first.id);
+    const third = await instance.outbox.enqueue(send(channel, 'Welkom', { idempotencyKey: key }));
+    expect(third).toMatchObject({ id: first.id, created: false, message: { status: 'sent' } });
+    // A later message in the same conversation goes out after anything queued before it.
+    await instance.outbox.enqueue(send(channel, 'daarna'));
+    await connector.waitForSent(2, { conversationId: channel });
+    expect(connector.sent(channel).map((x) => connector.activityText(x))).toEqual(['Welkom', 'daarna']);
+  });
+
+  it('sends nothing for a message enqueued in a transaction that rolled back', async () => {
+    const channel = newChannelId();
+    let id = 0;
+    await expect(
+      inTransaction(database.db, async (client) => {
+        id = (await instance.outbox.enqueue(send(channel, 'teruggedraaid'), { client })).id;
+        throw new Error('the feature changed its mind');
+      }),
+    ).rejects.toThrow('changed its mind');
+    expect(await instance.outbox.status(id)).toBeNull();
+    await instance.outbox.enqueue(send(channel, 'wel verstuurd'));
+    await connector.waitForSent(1, { conversationId: channel });
+    expect(connector.sent(channel).map((x) => connector.activityText(x))).toEqual(['wel verstuurd']);
+  });
+
+  it('sends a message enqueued in a transaction right after that transaction commits', async () => {
+    const channel = newChannelId();
+    let committedAt = 0;
+    await inTransaction(database.db, async (client) => {
+      await client.query('select 1'); // the feature's own state change would be here
+      await instance.outbox.enqueue(send(channel, 'samen vastgelegd'), { client });
+    });
+    committedAt = Date.now();
+    const [record] = await connector.waitForSent(1, { conversationId: channel });
+    // Woken by NOTIFY at commit, not by the 2 s poll.
+    expect(record!.at - committedAt).toBeLessThan(500);
+  });
+});
+
+describe('after sending', () => {
+  it("tells the renderer's feature the posted card's id, in the transaction that records it as sent", async () => {
+    await database.db.query('create table if not exists test_posted (card int primary key, activity_id text not null)');
+    instance.outbox.registerRenderer('test.posted', {
+      render: async (args) => textActivity(`kaart ${(args as { card: number }).card}`),
+      onSent: async ({ args, activityId }, tx) => {
+        await tx.query('insert into test_posted (card, activity_id) values ($1, $2)', [(args as { card: number }).card, activityId]);
+      },
+    });
+    const channel = newChannelId();
+    const r = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: { renderer: 'test.posted', args: { card: 42 } } });
+    const status = await waitForStatus(instance.outbox, r.id);
+    const stored = await database.db.query('select activity_id from test_posted where card = 42');
+    expect(stored.rows).toEqual([{ activity_id: status.sentActivityId }]);
+    expect(connector.sent(channel)[0]?.activityId).toBe(status.sentActivityId);
+  });
+
+  it('keeps a message sent when its onSent fails, without sending it again', async () => {
+    instance.outbox.registerRenderer('test.failing-hook', {
+      render: async () => textActivity('verstuurd'),
+      onSent: async () => {
+        throw new Error('the feature tripped');
+      },
+    });
+    const channel = newChannelId();
+    const r = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: { renderer: 'test.failing-hook' } });
+    expect(await waitForStatus(instance.outbox, r.id)).toMatchObject({ status: 'sent', attempts: 1 });
+    await instance.outbox.enqueue(send(channel, 'daarna'));
+    await connector.waitForSent(2, { conversationId: channel });
+    expect(connector.sent(channel).map((x) => connector.activityText(x))).toEqual(['verstuurd', 'daarna']);
+  });
+});
+
+describe('card updates', () => {
+  it('turns 20 rapid updates of one card into a few PUTs, in order, ending with the latest state', async () => {
+    const channel = `19:${SLOW}${Date.now()}@thread.tacv2`;
+    const posted = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: { renderer: 'test.counter', args: { n: 0 } } });
+    const card = await waitForStatus(instance.outbox, posted.id);
+    const activityId = card.sentActivityId!;
+    const ids: number[] = [];
+    for (let n = 1; n <= 20; n++) {
+      const r = await instance.outbox.enqueue({ op: 'update', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, activityId, render: { renderer: 'test.counter', args: { n } } });
+      ids.push(r.id);
+    }
+    await eventually(async () => connector.activity(activityId)?.activity && connector.activityText(connector.activity(activityId)) === 'stand 20', 'the card to show stand 20');
+    const puts = connector.updates(channel).map((x) => Number(connector.activityText(x).replace('stand ', '')));
+    console.info(`20 updates of one card became ${puts.length} PUTs: ${puts.join(', ')}`);
+    expect(puts.length).toBeLessThanOrEqual(5);
+    expect(puts.at(-1)).toBe(20);
+    for (let i = 1; i < puts.length; i++) expect(puts[i]).toBeGreaterThan(puts[i - 1]!);
+    const distinct = [...new Set(ids)];
+    const statuses = await Promise.all(distinct.map((id) => waitForStatus(instance.outbox, id)));
+    expect(statuses.every((s) => s.status === 'sent')).toBe(true);
+    expect(distinct.length).toBe(puts.length);
+  });
+});
