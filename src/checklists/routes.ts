@@ -1,6 +1,8 @@
 // Checklist routes: parse the action data, call one service function, render a card.
 import { z } from 'zod';
+import { renderNoticeCard } from '../cards/app-views.js';
 import { DomainError } from '../errors.js';
+import { escapeMarkdown } from '../people/view.js';
 import { parseActionData } from '../people/routes.js';
 import { listSchools } from '../people/store.js';
 import type { Db } from '../db/pool.js';
@@ -95,7 +97,8 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
         schoolId: d.school === undefined || d.school === 'none' || d.school === '' ? null : d.school,
         targetDate: d.targetDate,
       });
-      return deps.renderChannel(ctx, c);
+      // The checklist itself is posted in the channel by the outbox; the form becomes a confirmation.
+      return renderNoticeCard(ctx.cards, ctx.t, { title: escapeMarkdown(c.title), text: ctx.t('checklistStarted', { title: escapeMarkdown(c.title) }) });
     } catch (err) {
       const template = checklists.template(d.template);
       if (!(err instanceof DomainError) || err.kind !== 'conflict' || !template) throw err;

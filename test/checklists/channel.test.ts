@@ -1,0 +1,226 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeConnector, type ConnectorRecord, type FakeConnector } from '../support/fake-connector.js';
+import { startTestCadans, type TestCadans } from '../support/harness.js';
+import { createTeamsWorld, postActivity, type TeamsChannel, type TeamsTeam, type TeamsUser, type TeamsWorld } from '../support/teams-activities.js';
+
+let connector: FakeConnector;
+let cadans: TestCadans;
+let world: TeamsWorld;
+let sanne: TeamsUser; // kwaliteitsmedewerker-like: first person, so beheerder in local mode
+let joost: TeamsUser; // no role
+let team: TeamsTeam;
+let channel: TeamsChannel;
+let helpers: TeamsUser[];
+
+const text = (x: unknown) => JSON.stringify(x);
+
+async function invoke(user: TeamsUser, verb: string, data: Record<string, unknown>) {
+  const res = await postActivity(cadans.url, world.actionExecute(user, channel, verb, data));
+  expect(res.status).toBe(200);
+  return (res.body as { value: Record<string, unknown> }).value;
+}
+
+async function steps(checklistId: number) {
+  const r = await cadans.db.query<{ position: number; status: string; owner_name: string | null; note: string; evidence_url: string }>(
+    'select position, status, owner_name, note, evidence_url from checklist_steps where checklist_id = $1 order by position',
+    [checklistId],
+  );
+  return r.rows;
+}
+
+/** The posted channel card as Teams shows it now: the latest PUT, or the original post. */
+function currentCard(activityId: string) {
+  return connector.cardOf(connector.activity(activityId)?.activity);
+}
+
+async function startInspection(title: string): Promise<{ id: number; activityId: string }> {
+  const card = await invoke(sanne, 'checklist.start', { v: 1, template: 'inspection', title, school: 'none', targetDate: '2027-03-09' });
+  expect(text(card)).toContain('staat in het kanaal');
+  const r = await cadans.db.query<{ id: string }>('select id from checklists where title = $1', [title]);
+  const id = Number(r.rows[0]!.id);
+  const posted = await connector.waitFor((rec) => rec.method === 'POST' && rec.status < 300 && text(rec.body).includes(title) && text(rec.body).includes('checklist.step'), { timeoutMs: 5_000 });
+  const activityId = String((posted.response as { id: string }).id);
+  // The outbox tells the checklist where its card is.
+  await waitUntil(async () => (await cadans.db.query('select card_activity_id from checklists where id = $1', [id])).rows[0]?.card_activity_id === activityId);
+  return { id, activityId };
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5_000) {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Waits until the posted card shows `expected` (the coalesced updates have gone out). */
+async function waitForCardText(activityId: string, expected: string) {
+  await waitUntil(async () => text(currentCard(activityId)).includes(expected));
+}
+
+beforeAll(async () => {
+  connector = await startFakeConnector();
+  cadans = await startTestCadans();
+  world = createTeamsWorld({ serviceUrl: connector.serviceUrl });
+  sanne = world.user({ name: 'Sanne de Vries' });
+  joost = world.user({ name: 'Joost Bakker' });
+  helpers = Array.from({ length: 10 }, (_, i) => world.user({ name: `Collega ${String.fromCharCode(65 + i)}` }));
+  team = world.team({ name: 'Team Kwaliteit', channels: ['Kwaliteit'], members: [sanne, joost, ...helpers] });
+  channel = team.channel('Kwaliteit');
+  connector.addTeam(team.id, team.connectorInfo);
+  connector.setMembers(team.id, team.members.map((m) => m.rosterEntry));
+  await postActivity(cadans.url, world.personalMessage(sanne, 'hulp')); // first person: beheerder
+});
+afterAll(async () => {
+  await cadans?.close();
+  await connector?.close();
+});
+// No connector.reset() between tests: it would forget the posted cards that later tests update.
+
+describe('starting a checklist in a channel', () => {
+  it('offers both built-in checklists to someone who may start one', async () => {
+    const since = connector.mark();
+    await postActivity(cadans.url, world.channelMessage(sanne, channel, 'checklist', { mention: true }));
+    const card = connector.cardOf((await connector.waitForSent(1, { since }))[0]);
+    expect(text(card)).toContain('Aan de slag met Cadans');
+    expect(text(card)).toContain('Voorbereiding inspectiebezoek');
+    expect(text(card)).toContain('checklist.new');
+  });
+
+  it('offers no start button to someone without a role', async () => {
+    const since = connector.mark();
+    await postActivity(cadans.url, world.channelMessage(joost, channel, 'checklist', { mention: true }));
+    const card = connector.cardOf((await connector.waitForSent(1, { since }))[0]);
+    expect(text(card)).not.toContain('checklist.new');
+    expect(text(card)).toContain('Een kwaliteitsmedewerker, directeur of beheerder kan een checklist starten');
+  });
+
+  it('posts one shared card in the channel with all ten steps in Dutch and default due dates', async () => {
+    const { activityId } = await startInspection('Inspectiebezoek De Regenboog, maart 2027');
+    const card = text(currentCard(activityId));
+    expect(card).toContain('0 van 10 klaar');
+    for (const step of ['Bepaal wat je wilt vertellen', 'Verzamel data en kwaliteitsdocumenten', 'Stem af met de verificatiescholen', 'Ken je sterke punten']) {
+      expect(card).toContain(step);
+    }
+    expect(card).toContain('uiterlijk 26 januari 2027'); // step 3: six weeks before the visit
+    const posts = connector.sent().filter((r) => text(r.body).includes('Inspectiebezoek De Regenboog'));
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.conversationId).toBe(channel.id); // a new post in the channel, not a thread reply
+  });
+
+  it('refuses a checklist start from someone without a role and creates nothing', async () => {
+    const before = await cadans.db.query('select count(*)::int as n from checklists');
+    const card = await invoke(joost, 'checklist.start', { v: 1, template: 'inspection', title: 'Nep', school: 'none' });
+    expect(text(card)).toContain('Dat mag je niet doen');
+    expect((await cadans.db.query('select count(*)::int as n from checklists')).rows).toEqual(before.rows);
+  });
+
+  it('asks again for a real date instead of starting with a bad one', async () => {
+    const card = await invoke(sanne, 'checklist.start', { v: 1, template: 'inspection', title: 'Datumtest', school: 'none', targetDate: '2027-02-30' });
+    expect(text(card)).toContain('Kies een geldige datum');
+    expect((await cadans.db.query("select count(*)::int as n from checklists where title = 'Datumtest'")).rows[0].n).toBe(0);
+  });
+});
+
+describe('working through the steps', () => {
+  let checklist: { id: number; activityId: string };
+  beforeAll(async () => {
+    checklist = await startInspection('Inspectie Het Kompas, april 2027');
+  });
+
+  it('marks a step done, and everyone sees the updated card', async () => {
+    const card = await invoke(sanne, 'checklist.setStatus', { v: 1, checklistId: checklist.id, position: 1, status: 'klaar' });
+    expect(text(card)).toContain('Opgeslagen');
+    await waitForCardText(checklist.activityId, '1 van 10 klaar');
+    const puts = connector.updates().filter((r) => r.activityId === checklist.activityId);
+    expect(puts.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('lets someone without a role volunteer for an open step and then finish it', async () => {
+    await invoke(joost, 'checklist.take', { v: 1, checklistId: checklist.id, position: 2 });
+    expect((await steps(checklist.id))[1]).toMatchObject({ owner_name: 'Joost Bakker', status: 'bezig' });
+    await invoke(joost, 'checklist.setStatus', { v: 1, checklistId: checklist.id, position: 2, status: 'klaar' });
+    expect((await steps(checklist.id))[1]).toMatchObject({ status: 'klaar' });
+    await waitForCardText(checklist.activityId, 'Joost Bakker');
+  });
+
+  it("refuses a status change on someone else's step from someone without a role, changing nothing", async () => {
+    const before = await steps(checklist.id);
+    const card = await invoke(joost, 'checklist.setStatus', { v: 1, checklistId: checklist.id, position: 3, status: 'klaar' });
+    expect(text(card)).toContain('Dat mag je niet doen');
+    expect(await steps(checklist.id)).toEqual(before);
+  });
+
+  it('refuses an action on a checklist of another tenant as if it did not exist', async () => {
+    const other = createTeamsWorld({ serviceUrl: connector.serviceUrl, tenantId: '12121212-3434-4545-8656-787878787878' });
+    const stranger = other.user({ name: 'Vreemde Beheerder' });
+    const strangerTeam = other.team({ name: 'Ander Team', members: [stranger] });
+    await postActivity(cadans.url, other.personalMessage(stranger, 'hulp')); // beheerder of their own tenant
+    const before = await steps(checklist.id);
+    const res = await postActivity(cadans.url, other.actionExecute(stranger, strangerTeam.general, 'checklist.setStatus', { v: 1, checklistId: checklist.id, position: 3, status: 'klaar' }));
+    expect(text(res.body)).toContain('Deze checklist bestaat niet');
+    expect(await steps(checklist.id)).toEqual(before);
+  });
+
+  it('keeps a note and an evidence link, and refuses a link that is not https', async () => {
+    const bad = await invoke(sanne, 'checklist.saveStep', { v: 1, checklistId: checklist.id, position: 3, note: 'x', evidenceUrl: 'javascript:alert(1)' });
+    expect(text(bad)).toContain('Een bewijslink moet een https-adres zijn');
+    expect((await steps(checklist.id))[2]).toMatchObject({ note: '', evidence_url: '' });
+    await invoke(sanne, 'checklist.saveStep', {
+      v: 1,
+      checklistId: checklist.id,
+      position: 3,
+      note: 'Analyse rekenen groep 8 staat in de map.',
+      evidenceUrl: 'https://stichting.sharepoint.com/sites/kwaliteit/analyse.docx',
+    });
+    expect((await steps(checklist.id))[2]).toMatchObject({ note: 'Analyse rekenen groep 8 staat in de map.', evidence_url: 'https://stichting.sharepoint.com/sites/kwaliteit/analyse.docx' });
+    await waitForCardText(checklist.activityId, 'Analyse rekenen groep 8');
+  });
+
+  it('assigns a step only to someone in the team roster', async () => {
+    const outsider = world.user({ name: 'Niet In Het Team' });
+    const refused = await invoke(sanne, 'checklist.saveStep', { v: 1, checklistId: checklist.id, position: 4, owner: outsider.aadObjectId });
+    expect(text(refused)).toContain('Kies een eigenaar uit de lijst');
+    await invoke(sanne, 'checklist.saveStep', { v: 1, checklistId: checklist.id, position: 4, owner: helpers[0]!.aadObjectId });
+    expect((await steps(checklist.id))[3]).toMatchObject({ owner_name: 'Collega A' });
+  });
+
+  it('keeps every change in the log, with who, and old and new values', async () => {
+    const r = await cadans.db.query<{ position: number; actor_name: string; field: string; old_value: string | null; new_value: string | null }>(
+      'select position, actor_name, field, old_value, new_value from checklist_events where checklist_id = $1 order by id',
+      [checklist.id],
+    );
+    expect(r.rows).toContainEqual({ position: 1, actor_name: 'Sanne de Vries', field: 'status', old_value: 'open', new_value: 'klaar' });
+    expect(r.rows).toContainEqual({ position: 2, actor_name: 'Joost Bakker', field: 'owner', old_value: null, new_value: 'Joost Bakker' });
+    expect(r.rows).toContainEqual({ position: 4, actor_name: 'Sanne de Vries', field: 'owner', old_value: null, new_value: 'Collega A' });
+  });
+});
+
+describe('many people at once', () => {
+  it('applies 20 simultaneous changes from different people to different steps, losing none', async () => {
+    const c = await startInspection('Gelijktijdig, mei 2027');
+    // Ten volunteers each take a step while Sanne writes a note on each step: 20 invokes at once.
+    const takes = helpers.map((u, i) => invoke(u, 'checklist.take', { v: 1, checklistId: c.id, position: i + 1 }));
+    const notes = helpers.map((_, i) => invoke(sanne, 'checklist.saveStep', { v: 1, checklistId: c.id, position: i + 1, note: `Notitie ${i + 1}` }));
+    await Promise.all([...takes, ...notes]);
+    const rows = await steps(c.id);
+    expect(rows.map((r) => r.owner_name)).toEqual(helpers.map((u) => u.name));
+    expect(rows.map((r) => r.note)).toEqual(rows.map((_, i) => `Notitie ${i + 1}`));
+    expect(rows.every((r) => r.status === 'bezig')).toBe(true);
+    // The channel card ends up showing all twenty changes, after a handful of coalesced updates.
+    await waitUntil(async () => {
+      const card = text(currentCard(c.activityId));
+      return helpers.every((u) => card.includes(u.name)) && rows.every((_, i) => card.includes(`Notitie ${i + 1}`));
+    }, 10_000);
+    const puts = connector.updates().filter((r: ConnectorRecord) => r.activityId === c.activityId);
+    expect(puts.length).toBeLessThan(20);
+  });
+
+  it('shows a finished checklist as completed on the card', async () => {
+    const c = await startInspection('Afronden, juni 2027');
+    for (let n = 1; n <= 10; n++) await invoke(sanne, 'checklist.setStatus', { v: 1, checklistId: c.id, position: n, status: n === 6 ? 'nvt' : 'klaar' });
+    await waitForCardText(c.activityId, 'Afgerond');
+    const r = await cadans.db.query('select completed_at from checklists where id = $1', [c.id]);
+    expect(r.rows[0].completed_at).not.toBeNull();
+  });
+});
