@@ -19,6 +19,7 @@ export function createRoutes(deps: { people: PeopleService; checklists: ReturnTy
       'checklist.setStatus': checklist.setStatus,
       'checklist.take': checklist.take,
       'checklist.saveStep': checklist.saveStep,
+      'checklist.export': checklist.exportChecklist,
       'survey.open': comingSoon('featureSurveysTitle'),
       'cadence.open': comingSoon('featureCadencesTitle'),
       'results.open': comingSoon('featureResultsTitle'),

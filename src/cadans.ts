@@ -17,6 +17,7 @@ import { createAdapter } from './teams/adapter.js';
 import { createChecklistFeature, todayInAmsterdam } from './checklists/feature.js';
 import { createOutbox, type Outbox } from './outbox/service.js'; // outbox
 import { createConnectorTransport } from './teams/connector-transport.js'; // outbox
+import { createExportLinks, type ExportLinks } from './exports/service.js'; // exports
 
 export interface RunningCadans {
   url: string;
@@ -25,6 +26,8 @@ export interface RunningCadans {
   jobs: Jobs;
   /** The one door out to Teams for proactive sends, 1:1 conversations and card updates (docs/outbox.md). */
   outbox: Outbox;
+  /** Signed, expiring download links for checklist exports (docs/exports.md). */ // exports
+  exportLinks: ExportLinks; // exports
   /** Drains HTTP, stops the workers, closes the database pool. */
   stop(): Promise<void>;
 }
@@ -55,6 +58,18 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       tenantPerSecond: config.outbox.tenantPerSecond,
       maxAttempts: config.outbox.maxAttempts,
     });
+    // exports: signed download links (docs/exports.md). Links are absolute: PUBLIC_BASE_URL, or in
+    // local mode this server's own address once it listens.
+    let ownUrl: string | undefined;
+    const exportLinks = createExportLinks({
+      db,
+      secret: config.exports.signingSecret,
+      baseUrl: () => config.exports.publicBaseUrl ?? (config.mode === 'local' ? ownUrl : undefined),
+      now: () => new Date(),
+      log,
+    });
+    if (config.exports.signingSecretIsEphemeral) log.info('EXPORT_SIGNING_SECRET is not set: download links work until this process stops');
+    // exports end
     const checklists = createChecklistFeature({
       db,
       cards,
@@ -62,17 +77,17 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       grantsOf: (tenantId, aad) => people.grantsOf(tenantId, aad),
       tenantLanguage: (tenantId) => people.tenantLanguage(tenantId),
       today: () => todayInAmsterdam(new Date()),
+      linkFor: (tenantId, checklistId, format) => exportLinks.linkFor(tenantId, checklistId, format),
     });
-    outbox.registerRenderer(checklists.renderer.name, {
-      render: checklists.renderer.render,
-      onSent: (info, tx) => checklists.renderer.onSent(info, tx),
-    });
+    for (const r of checklists.renderers) outbox.registerRenderer(r.name, r);
     await outbox.start();
-    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, routes: createRoutes({ people, checklists: checklists.routes }) });
+    await checklists.registerJobs(jobs.boss);
+    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, outbox, routes: createRoutes({ people, checklists: checklists.routes }) });
     const http = createHttpServer({
       log,
       maxBodyBytes: config.maxBodyBytes,
       processActivity: (body, authorization) => teams.handle(body, authorization),
+      serveExport: (token) => exportLinks.serve(token), // exports
       async readiness() {
         const checks: Record<string, unknown> = {};
         let ready = true;
@@ -94,6 +109,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       },
     });
     const { port, url } = await http.listen(config.port, config.host);
+    ownUrl = url; // exports
     log.info({ url, mode: config.mode }, 'Cadans is listening');
     return {
       url,
@@ -101,6 +117,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       db,
       jobs,
       outbox,
+      exportLinks, // exports
       async stop() {
         await http.drain(config.shutdownGraceMs);
         await outbox.stop(); // outbox

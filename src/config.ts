@@ -1,5 +1,6 @@
 // The only reader of process.env and env/ files. Produces one validated, frozen Config, or fails
 // naming every bad variable. Nothing else in src/ may read process.env.
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
@@ -48,6 +49,16 @@ export interface Config {
   graph: GraphConfig;
   maxBodyBytes: number;
   shutdownGraceMs: number;
+  /** Signed download links (docs/exports.md). */
+  exports: ExportsConfig;
+}
+
+export interface ExportsConfig {
+  /** EXPORT_SIGNING_SECRET; in local mode, when unset, random per process (links die with it). */
+  signingSecret: string;
+  signingSecretIsEphemeral: boolean;
+  /** PUBLIC_BASE_URL without a trailing slash: where browsers reach Cadans. */
+  publicBaseUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -102,6 +113,12 @@ const raw = z.object({
   GRAPH_CERTIFICATE_THUMBPRINT_SHA256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters').optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(16_384).max(10_485_760).default(1_048_576),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  // exports (docs/exports.md)
+  EXPORT_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 48)').optional(),
+  PUBLIC_BASE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be an http(s) address without query, like https://cadans.example.org')
+    .optional(),
 });
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -136,6 +153,7 @@ export function loadConfig(
       for (const key of ['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'DATABASE_URL', 'CADANS_BEHEERDERS']) {
         if (!merged[key] && !problems.some((p) => p.startsWith(`${key}:`))) problems.push(`${key}: required in production`);
       }
+      if (!merged.EXPORT_SIGNING_SECRET && !problems.some((p) => p.startsWith('EXPORT_SIGNING_SECRET:'))) problems.push('EXPORT_SIGNING_SECRET: required in production'); // exports
     }
     throw new ConfigError(problems);
   }
@@ -169,6 +187,8 @@ export function loadConfig(
     if (beheerders.length === 0) {
       problems.push('CADANS_BEHEERDERS: name at least one beheerder (Entra object id) in production');
     }
+    if (!e.EXPORT_SIGNING_SECRET) problems.push('EXPORT_SIGNING_SECRET: required in production (at least 32 characters, the same on every instance; signs download links)');
+    if (e.PUBLIC_BASE_URL && !e.PUBLIC_BASE_URL.startsWith('https://')) problems.push('PUBLIC_BASE_URL: must be an https:// address in production (download links carry their key)');
     if (problems.length === 0) {
       botAuth = {
         appId: e.MicrosoftAppId!,
@@ -221,6 +241,12 @@ export function loadConfig(
     },
     maxBodyBytes: e.MAX_BODY_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    exports: {
+      // Local mode without a secret: a random one per process; its links stop working on restart.
+      signingSecret: e.EXPORT_SIGNING_SECRET ?? randomBytes(32).toString('base64url'),
+      signingSecretIsEphemeral: !e.EXPORT_SIGNING_SECRET,
+      publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    },
   };
   return Object.freeze(config);
 }

@@ -62,6 +62,7 @@ export const VERBS = [
   'checklist.setStatus',
   'checklist.take',
   'checklist.saveStep',
+  'checklist.export',
 ] as const;
 export type Verb = (typeof VERBS)[number];
 export type VerbHandler = (ctx: RouteContext, data: unknown) => Promise<AdaptiveCard>;

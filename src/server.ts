@@ -14,6 +14,8 @@ export interface ServerDeps {
   /** Runs the activity; resolves with the HTTP answer, or throws an error with a numeric `status`. */
   processActivity(body: unknown, authorization: string): Promise<{ status: number; body?: unknown }>;
   readiness(): Promise<Readiness>;
+  /** exports: answers GET /exports/<token> (signed downloads, docs/exports.md); unset, the route is not served. */
+  serveExport?(token: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer | string }>;
 }
 
 export interface HttpServer {
@@ -143,6 +145,28 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
       res.json(503, { status: 'not ready' });
     }
   });
+
+  // exports: signed downloads; the answer, headers included, comes whole from serveExport. A
+  // wildcard, not :token: the router caps named parameters at 100 characters, and tokens are longer.
+  const { serveExport } = deps;
+  if (serveExport) {
+    server.get('/exports/*', async (req: restify.Request, res: restify.Response) => {
+      inFlight++;
+      try {
+        const answer = await serveExport(String(req.params['*'] ?? ''));
+        res.status(answer.status);
+        for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+        res.end(answer.body);
+      } catch (err) {
+        log.error({ err }, 'export failed');
+        if (!res.headersSent) sendError(res, 500, 'internal error');
+      } finally {
+        inFlight--;
+        if (inFlight === 0 && idle) idle();
+      }
+    });
+  }
+  // exports end
 
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: Error, cb: () => void) => {
     log.debug({ err: err.message, url: req.url }, 'http error');

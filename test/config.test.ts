@@ -10,6 +10,7 @@ const prodBase = {
   MicrosoftAppPassword: 'not-a-real-secret',
   DATABASE_URL: 'postgresql://cadans@db.internal/cadans',
   CADANS_BEHEERDERS: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+  EXPORT_SIGNING_SECRET: 'test-only-export-signing-secret-0123456789',
 };
 
 function problemsOf(env: Record<string, string>): string[] {

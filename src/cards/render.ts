@@ -14,6 +14,8 @@ export const TEMPLATE_NAMES = [
   'checklist.new',
   'checklist.channel',
   'checklist.step',
+  'checklist.summary',
+  'checklist.export',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

@@ -145,6 +145,22 @@ export const nl = {
   checklistOwnerUnknown: 'Kies een eigenaar uit de lijst.',
   checklistChannelOnly: 'Een checklist hoort in een kanaal van een team: noem daar @Cadans en typ checklist.',
   checklistProblemTitle: 'Dat kan zo niet',
+  checklistAssignedMessage: 'Je bent eigenaar van deze stap. Zet hem op klaar als hij af is.',
+  checklistDueSoonMessage: 'Herinnering: deze stap moet uiterlijk {date} klaar zijn.',
+  checklistOverdueMessage: 'Deze stap had op {date} klaar moeten zijn. Lukt dat niet, overleg dan met je kwaliteitsmedewerker.',
+  checklistSummaryTitle: 'Afgerond: {title}',
+  checklistSummaryIntro: 'Alle {total} stappen zijn klaar of niet van toepassing. Gestart op {start}, afgerond op {end}: {days} dagen.',
+  checklistSummaryStep: '{status} door {who} op {date}',
+  checklistSummaryNextHeading: 'Hoe verder',
+  checklistStartImprovement: 'Verbeterplan starten',
+  checklistEvidenceShort: '[bewijs]({url})',
+  checklistToCard: 'Naar de kaart',
+  checklistExport: 'Exporteren',
+  checklistExportTitle: 'Exporteren: {title}',
+  checklistExportText: 'De stappen en het volledige logboek. De links werken een kwartier; vraag daarna nieuwe aan.',
+  checklistExportXlsx: 'Download (Excel)',
+  checklistExportCsv: 'Download (CSV)',
+  checklistFinishedHeading: 'Afgeronde checklists',
 } as const;
 
 export type StringKey = keyof typeof nl;

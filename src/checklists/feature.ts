@@ -1,13 +1,14 @@
 // Builds the checklist feature: service, routes, and the renderer the outbox calls at send time.
-import { createTranslator } from '../cards/i18n.js';
+import { createTranslator, toLanguage } from '../cards/i18n.js';
+import type { PgBoss } from '../jobs/boss.js';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
 import type { Language } from '../config.js';
 import type { Db, Queryable } from '../db/pool.js';
 import type { Grant } from './model.js';
 import { createChecklistRoutes } from './routes.js';
-import { CHANNEL_RENDERER, createChecklistService, type ChecklistOutbox } from './service.js';
-import { getChecklistById, lastChangedBy, listRefreshUsers, type Checklist } from './store.js';
-import { MAX_REFRESH_USERS, renderChannelCard } from './view.js';
+import { CHANNEL_RENDERER, PERSONAL_RENDERER, SUMMARY_RENDERER, createChecklistService, type ChecklistOutbox, type PersonalNoticeArgs } from './service.js';
+import { getChecklistById, getContact, lastChangedBy, listRefreshUsers, type Checklist } from './store.js';
+import { MAX_REFRESH_USERS, formatDate, renderChannelCard, renderStepCard, renderSummaryCard } from './view.js';
 
 export interface ChecklistFeatureDeps {
   db: Db;
@@ -17,6 +18,8 @@ export interface ChecklistFeatureDeps {
   tenantLanguage(tenantId: string): Promise<string>;
   /** Today's date (yyyy-mm-dd) in Europe/Amsterdam. */
   today(): string;
+  /** Signed, expiring download links for exports. */
+  linkFor(tenantId: string, checklistId: number, format: 'xlsx' | 'csv'): string;
 }
 
 export function createChecklistFeature(deps: ChecklistFeatureDeps) {
@@ -40,14 +43,63 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
     });
   }
 
-  const routes = createChecklistRoutes({ db: deps.db, checklists: service, renderChannel: (_ctx, c) => renderChannel(c) });
+  const routes = createChecklistRoutes({ db: deps.db, checklists: service, renderChannel: (_ctx, c) => renderChannel(c), linkFor: deps.linkFor });
 
   /** For the outbox: the latest state of a checklist's channel card, rendered when it is sent. */
   async function renderForOutbox(args: unknown) {
     const id = Number((args as { checklistId?: unknown } | null)?.checklistId);
     const c = Number.isInteger(id) ? await getChecklistById(deps.db, id) : null;
     if (!c) throw new Error(`checklist ${String(id)} is gone`);
-    return { type: 'message' as const, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: await renderChannel(c) }] };
+    return toActivity(await renderChannel(c));
+  }
+
+  /** A 1:1 card for a step's owner, in the owner's language. */
+  async function renderPersonal(args: unknown) {
+    const a = args as PersonalNoticeArgs;
+    const c = await getChecklistById(deps.db, Number(a?.checklistId));
+    const step = c?.steps.find((s) => s.position === Number(a.position));
+    if (!c || !step) throw new Error(`checklist step ${String(a?.checklistId)}/${String(a?.position)} is gone`);
+    const contact = await getContact(deps.db, c.tenantId, String(a.ownerAad));
+    const language: Language = contact?.language === 'nl' || contact?.language === 'en' ? contact.language : contact?.locale ? toLanguage(contact.locale) : c.language;
+    const t = createTranslator(language);
+    const date = step.dueDate ? formatDate(step.dueDate, language) : '';
+    const text = a.kind === 'assigned' ? t('checklistAssignedMessage') : a.kind === 'dueSoon' ? t('checklistDueSoonMessage', { date }) : t('checklistOverdueMessage', { date });
+    const card = renderStepCard(deps.cards, t, {
+      checklist: c,
+      step,
+      language,
+      canEdit: false,
+      canTake: false,
+      canSetStatus: true,
+      people: [],
+      message: { text, tone: a.kind === 'overdue' ? 'warning' : 'good' },
+    });
+    return toActivity(card);
+  }
+
+  /** The completion summary, posted in the channel. */
+  async function renderSummary(args: unknown) {
+    const c = await getChecklistById(deps.db, Number((args as { checklistId?: unknown } | null)?.checklistId));
+    if (!c) throw new Error('checklist is gone');
+    const r = await deps.db.query<{ position: number; actor_name: string; at: Date }>(
+      `select distinct on (position) position, actor_name, at from checklist_events
+        where checklist_id = $1 and field = 'status' and position is not null order by position, id desc`,
+      [c.id],
+    );
+    const settledBy = new Map(r.rows.map((x) => [x.position, { name: x.actor_name, at: x.at }]));
+    return toActivity(renderSummaryCard(deps.cards, createTranslator(c.language), { checklist: c, template: service.template(c.templateKey), settledBy }));
+  }
+
+  /** Due-date reminders: every working day at 08:00 in Amsterdam (a job may name the day, for tests). */
+  async function registerJobs(boss: PgBoss) {
+    await boss.createQueue(REMINDER_QUEUE);
+    await boss.schedule(REMINDER_QUEUE, '0 8 * * 1-5', {}, { tz: 'Europe/Amsterdam' });
+    await boss.work<{ today?: string }>(REMINDER_QUEUE, async (jobs) => {
+      for (const job of jobs) {
+        const today = typeof job.data?.today === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(job.data.today) ? job.data.today : deps.today();
+        await service.runReminders(today);
+      }
+    });
   }
 
   /** The channel card was posted: remember its id (in the outbox's transaction). */
@@ -56,7 +108,22 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
     if (info.op === 'send' && info.activityId && Number.isInteger(id)) await service.onCardPosted(id, info.activityId, tx);
   }
 
-  return { service, routes, renderer: { name: CHANNEL_RENDERER, render: renderForOutbox, onSent } };
+  return {
+    service,
+    routes,
+    registerJobs,
+    renderers: [
+      { name: CHANNEL_RENDERER, render: renderForOutbox, onSent },
+      { name: PERSONAL_RENDERER, render: renderPersonal },
+      { name: SUMMARY_RENDERER, render: renderSummary },
+    ],
+  };
+}
+
+export const REMINDER_QUEUE = 'checklist.reminders';
+
+function toActivity(card: AdaptiveCard) {
+  return { type: 'message' as const, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] };
 }
 
 /** yyyy-mm-dd in Europe/Amsterdam. */

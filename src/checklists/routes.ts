@@ -10,7 +10,7 @@ import type { AdaptiveCard } from '../cards/render.js';
 import type { CommandHandler, RouteContext, VerbHandler } from '../routes.js';
 import { checklistProblem, type ChecklistService } from './service.js';
 import type { Checklist } from './store.js';
-import { renderMenuCard, renderNewCard, renderStepCard } from './view.js';
+import { renderExportCard, renderMenuCard, renderNewCard, renderStepCard } from './view.js';
 
 const id = z.union([z.number().int().positive(), z.string().regex(/^\d{1,12}$/).transform(Number)]);
 const position = z.union([z.number().int().min(1).max(100), z.string().regex(/^\d{1,3}$/).transform(Number)]);
@@ -35,6 +35,8 @@ const saveData = stepData.extend({
 export interface ChecklistRouteDeps {
   db: Db;
   checklists: ChecklistService;
+  /** Signed, expiring download links (src/exports/). */
+  linkFor(tenantId: string, checklistId: number, format: 'xlsx' | 'csv'): string;
   /** Renders the shared channel card for one viewer (the refresh and "back" answer). */
   renderChannel(ctx: RouteContext, checklist: Checklist): Promise<AdaptiveCard>;
 }
@@ -43,8 +45,8 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
   const { checklists } = deps;
 
   async function menu(ctx: RouteContext) {
-    const [running, canStart] = await Promise.all([checklists.running(ctx.actor), checklists.canStart(ctx.actor, null)]);
-    return renderMenuCard(ctx.cards, ctx.t, { running, templates: checklists.templates(), canStart, language: ctx.language });
+    const [running, finished, canStart] = await Promise.all([checklists.running(ctx.actor), checklists.finished(ctx.actor), checklists.canStart(ctx.actor, null)]);
+    return renderMenuCard(ctx.cards, ctx.t, { running, finished, templates: checklists.templates(), canStart, language: ctx.language });
   }
 
   async function stepCard(ctx: RouteContext, c: Checklist, n: number, message?: { text: string; tone: 'good' | 'warning' }) {
@@ -146,5 +148,16 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     });
   };
 
-  return { open, newChecklist, start, view, step, setStatus, take, saveStep };
+  const exportChecklist: VerbHandler = async (ctx, data) => {
+    const d = parseActionData(viewData, data);
+    const c = await checklists.get(ctx.actor, d.checklistId);
+    if (!(await checklists.canExport(ctx.actor, c))) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText');
+    return renderExportCard(ctx.cards, ctx.t, {
+      title: c.title,
+      xlsxUrl: deps.linkFor(ctx.actor.tenantId, c.id, 'xlsx'),
+      csvUrl: deps.linkFor(ctx.actor.tenantId, c.id, 'csv'),
+    });
+  };
+
+  return { open, newChecklist, start, view, step, setStatus, take, saveStep, exportChecklist };
 }

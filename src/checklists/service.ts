@@ -5,6 +5,8 @@ import { inTransaction, type Db, type Queryable } from '../db/pool.js';
 import { DomainError, notAllowed } from '../errors.js';
 import type { Actor } from '../routes.js';
 import {
+  addDays,
+  toDueState,
   canEditChecklist,
   canSetStepStatus,
   canTakeStep,
@@ -21,10 +23,12 @@ import {
   applyStepChange,
   getChecklist,
   insertChecklist,
+  listFinished,
   listRunning,
   logChecklistEvent,
   markCompletedIfSettled,
   setCardActivityId,
+  getContact,
   type Checklist,
   type RunningChecklist,
   type StepChange,
@@ -36,12 +40,25 @@ export interface ChecklistOutbox {
   enqueue(
     request:
       | { op: 'send'; tenantId: string; serviceUrl: string; conversationId: string; idempotencyKey: string; render: { renderer: string; args: unknown } }
-      | { op: 'update'; tenantId: string; serviceUrl: string; conversationId: string; activityId: string; render: { renderer: string; args: unknown } },
+      | { op: 'update'; tenantId: string; serviceUrl: string; conversationId: string; activityId: string; render: { renderer: string; args: unknown } }
+      | { op: 'createPersonal'; tenantId: string; serviceUrl: string; userId: string; botId?: string; idempotencyKey: string; render: { renderer: string; args: unknown } },
     options: { client: Queryable },
   ): Promise<unknown>;
 }
 
 export const CHANNEL_RENDERER = 'checklist.channel';
+export const PERSONAL_RENDERER = 'checklist.personal';
+export const SUMMARY_RENDERER = 'checklist.summary';
+
+/** Why a step's owner gets a 1:1 card. */
+export type PersonalNoticeKind = 'assigned' | 'dueSoon' | 'overdue';
+
+export interface PersonalNoticeArgs {
+  checklistId: number;
+  position: number;
+  ownerAad: string;
+  kind: PersonalNoticeKind;
+}
 
 export interface ChecklistServiceDeps {
   db: Db;
@@ -75,12 +92,20 @@ export interface ChecklistService {
   template(key: string): ChecklistTemplate | undefined;
   canStart(actor: Actor, schoolId: number | null): Promise<boolean>;
   running(actor: Actor): Promise<RunningChecklist[]>;
+  finished(actor: Actor): Promise<{ id: number; title: string }[]>;
+  /** Editors, and anyone asking from the checklist's own channel, may export it with its log. */
+  canExport(actor: Actor, checklist: Checklist): Promise<boolean>;
   start(actor: Actor, input: StartInput): Promise<Checklist>;
   get(actor: Actor, id: number): Promise<Checklist>;
   permissions(actor: Actor, checklist: Checklist, position?: number): Promise<{ canEdit: boolean; canSetStatus: boolean; canTake: boolean }>;
   setStatus(actor: Actor, id: number, position: number, status: unknown): Promise<Checklist>;
   take(actor: Actor, id: number, position: number): Promise<Checklist>;
   editStep(actor: Actor, id: number, position: number, edit: StepEdit): Promise<Checklist>;
+  /**
+   * Due-date reminders for step owners, for `today` (yyyy-mm-dd, Europe/Amsterdam): due within two
+   * working days, and overdue. Each reminder goes out once per step, kind and due date.
+   */
+  runReminders(today: string): Promise<number>;
   /** The outbox posted the channel card: remember its id; catch up on changes made meanwhile. */
   onCardPosted(checklistId: number, activityId: string, tx: Queryable): Promise<void>;
 }
@@ -104,6 +129,27 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     );
   }
 
+  /** A 1:1 card to a step's owner, created through the outbox (once per key). */
+  async function notifyOwner(tx: Queryable, c: Pick<Checklist, 'id' | 'tenantId' | 'serviceUrl' | 'conversationId'>, args: PersonalNoticeArgs, key: string) {
+    const contact = await getContact(tx, c.tenantId, args.ownerAad);
+    const bot = await tx.query<{ bot_id: string | null }>(
+      "select reference->'bot'->>'id' as bot_id from conversation_refs where tenant_id = $1 and conversation_id = $2 limit 1",
+      [c.tenantId, c.conversationId],
+    );
+    await deps.outbox.enqueue(
+      {
+        op: 'createPersonal',
+        tenantId: c.tenantId,
+        serviceUrl: c.serviceUrl,
+        userId: contact?.teamsUserId ?? args.ownerAad,
+        ...(bot.rows[0]?.bot_id ? { botId: bot.rows[0].bot_id } : {}),
+        idempotencyKey: key,
+        render: { renderer: PERSONAL_RENDERER, args },
+      },
+      { client: tx },
+    );
+  }
+
   /** One change to one step: checked, applied under the step's row lock, logged, card updated. */
   async function change(actor: Actor, id: number, position: number, check: (c: Checklist, grants: Grant[]) => StepChange) {
     const c = await load(actor, id);
@@ -114,19 +160,35 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     await inTransaction(db, async (tx) => {
       const applied = await applyStepChange(tx, c.id, position, changeSet, { aad: actor.aadObjectId, name: actor.name });
       if (!applied || applied.length === 0) return;
-      if (await markCompletedIfSettled(tx, c.id)) await logChecklistEvent(tx, c.id, { aad: actor.aadObjectId, name: actor.name }, 'completed', null);
+      const newOwner = changeSet.owner;
+      if (newOwner && newOwner.aad !== actor.aadObjectId && applied.some((a) => a.field === 'owner')) {
+        const v = await tx.query<{ version: number }>('select version from checklists where id = $1', [c.id]);
+        await notifyOwner(tx, c, { checklistId: c.id, position, ownerAad: newOwner.aad, kind: 'assigned' }, `checklist:${c.id}:step:${position}:assigned:${newOwner.aad}:v${v.rows[0]?.version ?? 0}`);
+      }
+      if (await markCompletedIfSettled(tx, c.id)) {
+        await logChecklistEvent(tx, c.id, { aad: actor.aadObjectId, name: actor.name }, 'completed', null);
+        await deps.outbox.enqueue(
+          { op: 'send', tenantId: c.tenantId, serviceUrl: c.serviceUrl, conversationId: c.conversationId, idempotencyKey: `checklist:${c.id}:summary`, render: { renderer: SUMMARY_RENDERER, args: { checklistId: c.id } } },
+          { client: tx },
+        );
+      }
       await enqueueCardUpdate(tx, c);
     });
     return load(actor, id);
   }
 
   return {
-    templates: () => BUILT_IN_TEMPLATES,
+    templates: () => BUILT_IN_TEMPLATES.filter((t) => !t.followUpOnly),
     template: (key) => byKey.get(key),
     async canStart(actor, schoolId) {
       return canEditChecklist(await deps.grantsOf(actor.tenantId, actor.aadObjectId), schoolId);
     },
     running: (actor) => listRunning(db, actor.tenantId, channelIdOf(actor)),
+    finished: (actor) => listFinished(db, actor.tenantId, channelIdOf(actor), 5),
+    async canExport(actor, c) {
+      if (actor.conversation.kind === 'channel' && channelIdOf(actor) === c.conversationId) return true;
+      return canEditChecklist(await deps.grantsOf(actor.tenantId, actor.aadObjectId), c.schoolId);
+    },
     async start(actor, input) {
       if (actor.conversation.kind !== 'channel') throw checklistProblem('checklistChannelOnly');
       const template = byKey.get(input.templateKey);
@@ -213,6 +275,28 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
         }
         return out;
       });
+    },
+    async runReminders(today) {
+      const horizon = addDays(today, 5);
+      const r = await db.query<{ id: string; tenant_id: string; service_url: string; conversation_id: string; position: number; owner_aad: string; due: string; status: StepStatus }>(
+        `select c.id, c.tenant_id, c.service_url, c.conversation_id, s.position, s.owner_aad, to_char(s.due_date, 'YYYY-MM-DD') as due, s.status
+           from checklist_steps s join checklists c on c.id = s.checklist_id
+          where c.completed_at is null and s.owner_aad is not null and s.status in ('open', 'bezig')
+            and s.due_date is not null and s.due_date <= $1::date`,
+        [horizon],
+      );
+      let sent = 0;
+      for (const row of r.rows) {
+        const state = toDueState(row.due, row.status, today);
+        if (state !== 'soon' && state !== 'overdue') continue;
+        const kind: PersonalNoticeKind = state === 'soon' ? 'dueSoon' : 'overdue';
+        const c = { id: Number(row.id), tenantId: row.tenant_id, serviceUrl: row.service_url, conversationId: row.conversation_id };
+        await inTransaction(db, (tx) =>
+          notifyOwner(tx, c, { checklistId: c.id, position: row.position, ownerAad: row.owner_aad, kind }, `checklist:${c.id}:step:${row.position}:${kind}:${row.due}`),
+        );
+        sent++;
+      }
+      return sent;
     },
     async onCardPosted(checklistId, activityId, tx) {
       await setCardActivityId(tx, checklistId, activityId);

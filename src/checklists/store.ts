@@ -136,18 +136,32 @@ export interface RunningChecklist {
   settled: number;
   total: number;
   cardActivityId: string | null;
+  conversationId: string;
+  tenantId: string;
+  /** The team's Entra group, when known: Teams deep links want it. */
+  groupId: string | null;
 }
 
 export async function listRunning(db: Queryable, tenantId: string, conversationId: string): Promise<RunningChecklist[]> {
-  const r = await db.query<{ id: string; title: string; settled: string; total: string; card_activity_id: string | null }>(
-    `select c.id, c.title, c.card_activity_id,
+  const r = await db.query<{ id: string; title: string; settled: string; total: string; card_activity_id: string | null; conversation_id: string; tenant_id: string; group_id: string | null }>(
+    `select c.id, c.title, c.card_activity_id, c.conversation_id, c.tenant_id,
+            (select aad_group_id from conversation_refs r where r.tenant_id = c.tenant_id and r.scope = 'team' and r.key = c.team_id) as group_id,
             count(*) filter (where s.status in ('klaar', 'nvt')) as settled, count(*) as total
        from checklists c join checklist_steps s on s.checklist_id = c.id
       where c.tenant_id = $1 and c.conversation_id = $2 and c.completed_at is null
       group by c.id order by c.created_at`,
     [tenantId, conversationId],
   );
-  return r.rows.map((x) => ({ id: Number(x.id), title: x.title, settled: Number(x.settled), total: Number(x.total), cardActivityId: x.card_activity_id }));
+  return r.rows.map((x) => ({
+    id: Number(x.id),
+    title: x.title,
+    settled: Number(x.settled),
+    total: Number(x.total),
+    cardActivityId: x.card_activity_id,
+    conversationId: x.conversation_id,
+    tenantId: x.tenant_id,
+    groupId: (x as { group_id?: string | null }).group_id ?? null,
+  }));
 }
 
 export type StepField = 'status' | 'owner' | 'due' | 'note' | 'evidence';
@@ -275,4 +289,28 @@ export async function listRefreshUsers(db: Queryable, checklistId: number, limit
 export async function lastChangedBy(db: Queryable, checklistId: number): Promise<string | null> {
   const r = await db.query<{ actor_name: string }>("select actor_name from checklist_events where checklist_id = $1 and actor_name <> '' order by id desc limit 1", [checklistId]);
   return r.rows[0]?.actor_name ?? null;
+}
+
+export interface Contact {
+  teamsUserId: string | null;
+  language: string | null;
+  locale: string | null;
+}
+
+/** How to reach a person 1:1, and in which language. */
+export async function getContact(db: Queryable, tenantId: string, aadObjectId: string): Promise<Contact | null> {
+  const r = await db.query<{ teams_user_id: string | null; language: string | null; locale: string | null }>(
+    'select teams_user_id, language, locale from people where tenant_id = $1 and aad_object_id = $2',
+    [tenantId, aadObjectId],
+  );
+  const x = r.rows[0];
+  return x ? { teamsUserId: x.teams_user_id, language: x.language, locale: x.locale } : null;
+}
+
+export async function listFinished(db: Queryable, tenantId: string, conversationId: string, limit: number): Promise<{ id: number; title: string }[]> {
+  const r = await db.query<{ id: string; title: string }>(
+    'select id, title from checklists where tenant_id = $1 and conversation_id = $2 and completed_at is not null order by completed_at desc limit $3',
+    [tenantId, conversationId, limit],
+  );
+  return r.rows.map((x) => ({ id: Number(x.id), title: x.title }));
 }

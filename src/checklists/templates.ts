@@ -26,6 +26,10 @@ export interface ChecklistTemplate {
   steps: TemplateStep[];
   /** What comes after, shown in the completion summary. */
   next: LocalText;
+  /** Offered as the follow-up of another checklist only, not in the list of checklists to start. */
+  followUpOnly?: boolean;
+  /** The template the completion summary offers to start next. */
+  followUp?: string;
 }
 
 export const ONBOARDING: ChecklistTemplate = {
@@ -241,6 +245,61 @@ export const INSPECTION: ChecklistTemplate = {
     nl: 'Volgende stap: is het rapport binnen, start dan een verbeterplan voor wat onvoldoende is, met eigenaren en deadlines.',
     en: 'Next: once the report is in, start an improvement plan for anything judged insufficient, with owners and due dates.',
   },
+  followUp: 'improvement',
 };
 
-export const BUILT_IN_TEMPLATES: readonly ChecklistTemplate[] = [ONBOARDING, INSPECTION];
+/** After an inspection: what was judged insufficient, improved in a planned way (seed 001, step 9). */
+export const IMPROVEMENT: ChecklistTemplate = {
+  key: 'improvement',
+  followUpOnly: true,
+  title: { nl: 'Verbeterplan na de inspectie', en: 'Improvement plan after the inspection' },
+  description: {
+    nl: 'Wat als onvoldoende is beoordeeld, planmatig verbeteren: met eigenaren, deadlines en monitoring.',
+    en: 'Improve what was judged insufficient in a planned way: with owners, due dates and monitoring.',
+  },
+  targetLabel: { nl: 'Datum van het herstelonderzoek', en: 'Date of the follow-up inspection' },
+  steps: [
+    {
+      key: 'analyse',
+      title: { nl: 'Analyseer wat onvoldoende is', en: 'Analyse what is insufficient' },
+      guidance: { nl: 'Wat zegt het rapport precies, en wat zijn de oorzaken?', en: 'What exactly does the report say, and what are the causes?' },
+      dueOffsetDays: -150,
+    },
+    {
+      key: 'improvement-plan',
+      title: { nl: 'Stel een verbeterplan op', en: 'Draw up an improvement plan' },
+      guidance: { nl: 'Welke doelen, met welke succescriteria, zodat je ziet of het werkt?', en: 'Which goals, with which success criteria, so you can see whether it works?' },
+      dueOffsetDays: -130,
+    },
+    {
+      key: 'plan-of-action',
+      title: { nl: 'Maak een plan van aanpak', en: 'Make a plan of action' },
+      guidance: { nl: 'Wie doet wat, wanneer, en wat is ervoor nodig?', en: 'Who does what, when, and what is needed?' },
+      dueOffsetDays: -120,
+    },
+    {
+      key: 'project-organisation',
+      title: { nl: 'Richt de projectorganisatie in', en: 'Set up the project organisation' },
+      guidance: { nl: 'Leg rollen, mandaten en overlegmomenten vast.', en: 'Record roles, mandates and meeting moments.' },
+      dueOffsetDays: -110,
+    },
+    {
+      key: 'monitor',
+      title: { nl: 'Monitor de verbetering', en: 'Monitor the improvement' },
+      guidance: { nl: 'Bespreek de voortgang op vaste momenten aan tafel met bestuur en school.', en: 'Discuss progress at fixed moments with the board and the school.' },
+      dueOffsetDays: -30,
+    },
+    {
+      key: 'evaluate-and-safeguard',
+      title: { nl: 'Evalueer en borg', en: 'Evaluate and safeguard' },
+      guidance: { nl: 'Is het doel bereikt? Leg vast wat werkt, zodat het blijft, ook als mensen wisselen.', en: 'Was the goal reached? Record what works so it lasts, also when people change.' },
+      dueOffsetDays: -7,
+    },
+  ],
+  next: {
+    nl: 'Volgende stap: neem de uitkomsten mee in de kwaliteitsrapportage en het gesprek met de Raad van Toezicht.',
+    en: 'Next: take the outcomes into the quality report and the conversation with the supervisory board.',
+  },
+};
+
+export const BUILT_IN_TEMPLATES: readonly ChecklistTemplate[] = [ONBOARDING, INSPECTION, IMPROVEMENT];

@@ -141,6 +141,7 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
 
 export interface MenuCardInput {
   running: RunningChecklist[];
+  finished: { id: number; title: string }[];
   templates: readonly ChecklistTemplate[];
   canStart: boolean;
   language: Language;
@@ -152,8 +153,17 @@ export function renderMenuCard(cards: CardRenderer, t: Translate, input: MenuCar
     intro: t('checklistMenuIntro'),
     runningHeading: t('checklistRunningHeading'),
     noneRunning: t('checklistNoneRunning'),
-    running: input.running.map((r) => ({ id: String(r.id), title: escapeMarkdown(r.title), progress: t('checklistProgress', { settled: r.settled, total: r.total }) })),
+    running: input.running.map((r) => ({
+      id: String(r.id),
+      title: escapeMarkdown(r.title),
+      progress: t('checklistProgress', { settled: r.settled, total: r.total }),
+      url: r.cardActivityId ? toMessageLink(r.conversationId, r.cardActivityId, r.tenantId, r.groupId) : '',
+    })),
     openLabel: t('checklistOpen'),
+    toCardLabel: t('checklistToCard'),
+    exportLabel: t('checklistExport'),
+    finishedHeading: t('checklistFinishedHeading'),
+    finished: input.finished.map((f) => ({ id: String(f.id), title: escapeMarkdown(f.title) })),
     startHeading: t('checklistStartHeading'),
     onlyEditors: t('checklistOnlyEditorsStart'),
     canStart: input.canStart,
@@ -186,5 +196,71 @@ export function renderNewCard(cards: CardRenderer, t: Translate, input: NewCardI
     startLabel: t('checklistStartButton'),
     cancelLabel: t('checklistCancel'),
     template: input.template.key,
+  });
+}
+
+export interface SummaryCardInput {
+  checklist: Checklist;
+  template?: ChecklistTemplate;
+  /** Per step: who settled it and when (the last status change). */
+  settledBy: Map<number, { name: string; at: Date }>;
+}
+
+function daysBetween(a: Date, b: Date): number {
+  return Math.max(0, Math.round((b.getTime() - a.getTime()) / 86_400_000));
+}
+
+function dateInAmsterdam(d: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+}
+
+/** Posted in the channel when the last step is settled: who did what, how long it took, what next. */
+export function renderSummaryCard(cards: CardRenderer, t: Translate, input: SummaryCardInput): AdaptiveCard {
+  const { checklist: c } = input;
+  const lang = c.language;
+  const end = c.completedAt ?? new Date();
+  return cards.render('checklist.summary', {
+    title: t('checklistSummaryTitle', { title: escapeMarkdown(c.title) }),
+    subtitle: c.schoolName ? t('checklistSchoolLine', { school: escapeMarkdown(c.schoolName) }) : '',
+    intro: t('checklistSummaryIntro', {
+      total: c.steps.length,
+      start: formatDate(dateInAmsterdam(c.createdAt), lang),
+      end: formatDate(dateInAmsterdam(end), lang),
+      days: daysBetween(c.createdAt, end),
+    }),
+    steps: c.steps.map((s) => {
+      const by = input.settledBy.get(s.position);
+      const detail = [s.note ? escapeMarkdown(shorten(s.note, LIMITS.noteInCard)) : '', s.evidenceUrl ? t('checklistEvidenceShort', { url: s.evidenceUrl }) : ''].filter(Boolean).join(' ');
+      return {
+        n: s.position,
+        title: escapeMarkdown(s.title[lang]),
+        done: by ? t('checklistSummaryStep', { status: t(STATUS_KEYS[s.status]), who: escapeMarkdown(by.name), date: formatDate(dateInAmsterdam(by.at), lang) }) : t(STATUS_KEYS[s.status]),
+        detail,
+      };
+    }),
+    nextHeading: t('checklistSummaryNextHeading'),
+    next: input.template?.next[lang] ?? '',
+    followUp: input.template?.followUp ?? '',
+    followUpLabel: t('checklistStartImprovement'),
+  });
+}
+
+/** A Teams deep link to a channel message (the posted checklist card). */
+export function toMessageLink(channelId: string, messageId: string, tenantId: string, groupId: string | null): string {
+  const q = new URLSearchParams({ tenantId, parentMessageId: messageId });
+  if (groupId) q.set('groupId', groupId);
+  return `https://teams.microsoft.com/l/message/${encodeURIComponent(channelId)}/${encodeURIComponent(messageId)}?${q.toString()}`;
+}
+
+/** Fresh download links for one person (they expire, so they are never put in a shared card). */
+export function renderExportCard(cards: CardRenderer, t: Translate, input: { title: string; xlsxUrl: string; csvUrl: string }): AdaptiveCard {
+  return cards.render('checklist.export', {
+    title: t('checklistExportTitle', { title: escapeMarkdown(input.title) }),
+    text: t('checklistExportText'),
+    xlsxLabel: t('checklistExportXlsx'),
+    xlsxUrl: input.xlsxUrl,
+    csvLabel: t('checklistExportCsv'),
+    csvUrl: input.csvUrl,
+    backLabel: t('checklistCancel'),
   });
 }

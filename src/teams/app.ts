@@ -39,6 +39,10 @@ export interface TeamsAppDeps {
   routes: Routes;
   /** Microsoft Graph, when configured: rosters with job titles. */
   graph?: Graph | null;
+  /** The outbox, for what is not an answer within the turn (the team welcome). */
+  outbox: {
+    enqueue(request: { op: 'send'; tenantId: string; serviceUrl: string; conversationId: string; idempotencyKey: string; activity: Partial<Activity> & { type: 'message' } }): Promise<unknown>;
+  };
 }
 
 export interface TeamsApp {
@@ -156,10 +160,15 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
     const language = await languageFor(context, toActor(a));
     const card = renderWelcomeCard(cards, createTranslator(language), scope === 'personal' ? 'personal' : 'team');
     try {
-      if (scope === 'team' && team.teamId && toBaseConversationId(a.conversation.id) !== team.teamId) {
-        // The General channel carries the team's id: post there, not in the channel the event came from.
-        await adapter.continueConversationAsync(config.botAuth?.appId ?? '', toReferenceIn(a, team.teamId), async (ctx) => {
-          await ctx.sendActivity(cardActivity(card));
+      if (scope === 'team' && team.teamId) {
+        // A post in the team's General channel (it carries the team's id), through the outbox.
+        await deps.outbox.enqueue({
+          op: 'send',
+          tenantId,
+          serviceUrl: a.serviceUrl,
+          conversationId: team.teamId,
+          idempotencyKey: `welcome:team:${team.teamId}:${a.id ?? Date.now()}`,
+          activity: { ...cardActivity(card), type: 'message' },
         });
       } else {
         await context.sendActivity(cardActivity(card));
@@ -267,17 +276,5 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
         await app.run(context);
       });
     },
-  };
-}
-
-/** The conversation reference of an activity, moved to another conversation of the same tenant. */
-function toReferenceIn(a: Activity, conversationId: string): Partial<ConversationReference> {
-  return {
-    user: a.from,
-    bot: a.recipient,
-    conversation: { ...a.conversation, id: conversationId },
-    channelId: a.channelId,
-    locale: a.locale,
-    serviceUrl: a.serviceUrl,
   };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeConnector, type ConnectorRecord, type FakeConnector } from '../support/fake-connector.js';
 import { startTestCadans, type TestCadans } from '../support/harness.js';
+import { REMINDER_QUEUE } from '../../src/checklists/feature.js';
 import { createTeamsWorld, postActivity, type TeamsChannel, type TeamsTeam, type TeamsUser, type TeamsWorld } from '../support/teams-activities.js';
 
 let connector: FakeConnector;
@@ -108,6 +109,15 @@ describe('starting a checklist in a channel', () => {
     expect(posts[0]!.conversationId).toBe(channel.id); // a new post in the channel, not a thread reply
   });
 
+  it('lists the running checklists with their progress and a link to each card', async () => {
+    const since = connector.mark();
+    await postActivity(cadans.url, world.channelMessage(joost, channel, 'checklist', { mention: true }));
+    const card = text(connector.cardOf((await connector.waitForSent(1, { since }))[0]));
+    expect(card).toContain('Inspectiebezoek De Regenboog, maart 2027');
+    expect(card).toContain('0 van 10 klaar');
+    expect(card).toContain('https://teams.microsoft.com/l/message/');
+  });
+
   it('refuses a checklist start from someone without a role and creates nothing', async () => {
     const before = await cadans.db.query('select count(*)::int as n from checklists');
     const card = await invoke(joost, 'checklist.start', { v: 1, template: 'inspection', title: 'Nep', school: 'none' });
@@ -177,6 +187,35 @@ describe('working through the steps', () => {
     await waitForCardText(checklist.activityId, 'Analyse rekenen groep 8');
   });
 
+  it('sends the new owner of a step a 1:1 card about it', async () => {
+    const owner = helpers[1]!;
+    await invoke(sanne, 'checklist.saveStep', { v: 1, checklistId: checklist.id, position: 5, owner: owner.aadObjectId });
+    const msg = await connector.waitFor(
+      (r) => r.conversationId === owner.personalConversationId && (r.operation === 'sendToConversation' || r.operation === 'replyToActivity') && r.status < 300,
+      { timeoutMs: 5_000 },
+    );
+    const card = text(connector.cardOf(msg));
+    expect(card).toContain('Je bent eigenaar van deze stap');
+    expect(card).toContain('Stem af met de verificatiescholen');
+  });
+
+  it('reminds the owner once when a step is overdue, on the day the reminder job runs', async () => {
+    const owner = helpers[1]!; // owns step 5, due 2027-03-19 for a visit on 2027-04-09
+    const due = (await cadans.db.query("select to_char(due_date, 'YYYY-MM-DD') as d from checklist_steps where checklist_id = $1 and position = 5", [checklist.id])).rows[0].d as string;
+    const dayAfter = new Date(Date.parse(`${due}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const since = connector.mark();
+    await cadans.jobs.boss.send(REMINDER_QUEUE, { today: dayAfter });
+    await cadans.jobs.boss.send(REMINDER_QUEUE, { today: dayAfter });
+    const isOverdueCard = (r: ConnectorRecord) =>
+      r.conversationId === owner.personalConversationId && (r.operation === 'sendToConversation' || r.operation === 'replyToActivity') && r.status < 300 && text(r.body).includes('had op');
+    const msg = await connector.waitFor(isOverdueCard, { since, timeoutMs: 8_000 });
+    expect(text(connector.cardOf(msg))).toContain('Deze stap had op');
+    // The second run of the same day sends nothing new.
+    await waitUntil(async () => (await cadans.db.query("select count(*)::int as n from outbox_messages where idempotency_key like $1", [`checklist:${checklist.id}:step:5:overdue:%`])).rows[0].n === 1);
+    const overdueCards = connector.records.filter((r) => r.seq > since && isOverdueCard(r));
+    expect(overdueCards).toHaveLength(1);
+  });
+
   it('assigns a step only to someone in the team roster', async () => {
     const outsider = world.user({ name: 'Niet In Het Team' });
     const refused = await invoke(sanne, 'checklist.saveStep', { v: 1, checklistId: checklist.id, position: 4, owner: outsider.aadObjectId });
@@ -222,5 +261,26 @@ describe('many people at once', () => {
     await waitForCardText(c.activityId, 'Afgerond');
     const r = await cadans.db.query('select completed_at from checklists where id = $1', [c.id]);
     expect(r.rows[0].completed_at).not.toBeNull();
+    // One summary in the channel: who did what, and the next step of the cycle.
+    const summary = await connector.waitFor((rec) => rec.method === 'POST' && rec.status < 300 && text(rec.body).includes('Afgerond: Afronden, juni 2027'), { timeoutMs: 5_000 });
+    const card = text(connector.cardOf(summary));
+    expect(card).toContain('Klaar door Sanne de Vries');
+    expect(card).toContain('N.v.t. door Sanne de Vries');
+    expect(card).toContain('Verbeterplan starten');
+    expect(summary.conversationId).toBe(channel.id);
+  });
+
+  it('offers finished and running checklists for export, with fresh download links that work', async () => {
+    const since = connector.mark();
+    await postActivity(cadans.url, world.channelMessage(joost, channel, 'checklist', { mention: true }));
+    const menu = text(connector.cardOf((await connector.waitForSent(1, { since }))[0]));
+    expect(menu).toContain('Afgeronde checklists');
+    const done = await cadans.db.query<{ id: string }>("select id from checklists where title = 'Afronden, juni 2027'");
+    const card = await invoke(joost, 'checklist.export', { v: 1, checklistId: done.rows[0]!.id });
+    const urls = (card.actions as { type: string; url?: string }[]).filter((a) => a.type === 'Action.OpenUrl').map((a) => a.url!);
+    expect(urls).toHaveLength(2);
+    const res = await fetch(urls[0]!);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('.xlsx');
   });
 });

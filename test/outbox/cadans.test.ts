@@ -30,6 +30,7 @@ describe('the outbox in Cadans', () => {
     await postActivities(cadans.url, world.teamInstall(installer, team));
     const ref = await getReference(cadans.db, world.tenantId, 'team', team.id);
     expect(ref?.active).toBe(true);
+    await connector.waitForSent(1, { conversationId: team.id }); // the team welcome, itself sent through the outbox
     const since = connector.mark();
     const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'De peiling staat open' }] };
     const r = await cadans.outbox.enqueue({

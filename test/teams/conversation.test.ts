@@ -67,9 +67,11 @@ describe('installing Cadans', () => {
     const installer = world.user({ name: 'Kim Evers', locale: 'en-US' });
     const team = world.team({ name: 'Team Kwaliteit', channels: ['Kwaliteit'], members: [installer] });
     await postActivities(cadans.url, world.teamInstall(installer, team));
-    const sent = connector.sent(team.general.id);
-    expect(sent).toHaveLength(1);
-    expect(cardText(connector.cardOf(sent[0]))).toContain('Cadans is aan dit team toegevoegd');
+    const [welcome] = await connector.waitForSent(1, { conversationId: team.general.id });
+    expect(cardText(connector.cardOf(welcome))).toContain('Cadans is aan dit team toegevoegd');
+    await postActivities(cadans.url, world.teamInstall(installer, team).slice(1)); // a repeated install event
+    const n = await cadans.db.query("select count(*)::int as n from outbox_messages where idempotency_key like 'welcome:team:%' and conversation_id = $1", [team.general.id]);
+    expect(n.rows[0].n).toBe(1);
   });
 
   it("remembers a team's Entra group from the install event, for Microsoft Graph", async () => {

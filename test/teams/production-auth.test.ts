@@ -25,6 +25,7 @@ beforeAll(async () => {
     CADANS_BEHEERDERS: 'aaaaaaaa-0000-4000-8000-00000000000a',
     DATABASE_URL: 'postgresql://set-by-harness/unused',
     BOT_OPENID_METADATA_URL: auth.metadataUrl,
+    EXPORT_SIGNING_SECRET: 'test-only-export-signing-secret-0123456789',
   });
   world = createTeamsWorld({ serviceUrl: connector.serviceUrl, botId: APP_ID, tenantId: TENANT });
 });

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createTranslator } from '../../src/cards/i18n.js';
+import { createCardRenderer } from '../../src/cards/render.js';
+import type { Checklist } from '../../src/checklists/store.js';
+import { INSPECTION } from '../../src/checklists/templates.js';
+import { renderChannelCard, renderStepCard, renderSummaryCard } from '../../src/checklists/view.js';
+import { ROOT_DIR } from '../support/harness.js';
+
+const cards = createCardRenderer(path.join(ROOT_DIR, 'adaptive-cards'));
+const t = createTranslator('nl');
+
+function bigChecklist(steps: number): Checklist {
+  return {
+    id: 1,
+    tenantId: 't',
+    templateKey: 'inspection',
+    title: 'Inspectiebezoek '.repeat(7).slice(0, 120),
+    schoolId: 1,
+    schoolName: 'De Regenboog',
+    targetDate: '2027-03-09',
+    language: 'nl',
+    conversationId: '19:x@thread.tacv2',
+    serviceUrl: 'https://smba.trafficmanager.net/emea/',
+    teamId: null,
+    cardActivityId: '1',
+    createdBy: 'a',
+    createdAt: new Date('2027-01-10T09:00:00Z'),
+    completedAt: new Date('2027-03-09T15:00:00Z'),
+    version: 99,
+    steps: Array.from({ length: steps }, (_, i) => ({
+      position: i + 1,
+      key: `s${i}`,
+      title: { nl: `Stap met een lange titel over kwaliteitsdocumenten en verificatiescholen ${i + 1}`, en: `Step ${i + 1}` },
+      guidance: { nl: 'Uitleg. '.repeat(40), en: 'Guidance. '.repeat(40) },
+      link: null,
+      status: 'klaar' as const,
+      ownerAad: `aad-${i}`,
+      ownerName: 'Anna-Maria van den Heuvel-Ouwehand',
+      dueDate: '2027-01-26',
+      note: 'Lange notitie met **opmaak** en [links](https://x.org). '.repeat(60).slice(0, 2000),
+      evidenceUrl: `https://stichting.sharepoint.com/sites/kwaliteit/Gedeelde%20documenten/map/${'x'.repeat(150)}.docx`,
+      updatedBy: 'a',
+      updatedAt: new Date(),
+    })),
+  };
+}
+
+const size = (card: object) => Buffer.byteLength(JSON.stringify(card));
+
+describe('checklist cards stay within Teams limits', () => {
+  const c = bigChecklist(20);
+  const users = Array.from({ length: 90 }, (_, i) => `29:user-${i}`);
+
+  it('keeps the channel card of a 20-step checklist with long notes under 40 KB', () => {
+    const card = renderChannelCard(cards, t, { checklist: c, template: INSPECTION, refreshUserIds: users, lastChangedBy: 'x', today: '2027-02-01' });
+    expect(size(card)).toBeLessThan(40 * 1024);
+    expect(JSON.stringify(card)).toContain('…'); // long notes are shortened in the card
+  });
+
+  it('lists at most 60 people for automatic refresh, as Teams allows', () => {
+    const card = renderChannelCard(cards, t, { checklist: c, template: INSPECTION, refreshUserIds: users, today: '2027-02-01' }) as unknown as { refresh: { userIds: string[] } };
+    expect(card.refresh.userIds).toHaveLength(60);
+  });
+
+  it('keeps the completion summary of a 20-step checklist under 40 KB', () => {
+    const settledBy = new Map(c.steps.map((s) => [s.position, { name: 'Anna-Maria van den Heuvel-Ouwehand', at: new Date('2027-02-01T10:00:00Z') }]));
+    expect(size(renderSummaryCard(cards, t, { checklist: c, template: INSPECTION, settledBy }))).toBeLessThan(40 * 1024);
+  });
+
+  it('keeps the step card with a 250-person roster under 40 KB', () => {
+    const people = Array.from({ length: 400 }, (_, i) => ({ aadObjectId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, name: `Medewerker met een naam ${i}` }));
+    const card = renderStepCard(cards, t, { checklist: c, step: c.steps[0]!, language: 'nl', canEdit: true, canTake: true, canSetStatus: true, people });
+    expect(size(card)).toBeLessThan(40 * 1024);
+  });
+
+  it('does not let a note format the shared card', () => {
+    const card = JSON.stringify(renderChannelCard(cards, t, { checklist: c, refreshUserIds: [], today: '2027-02-01' }));
+    expect(card).not.toContain('**opmaak**');
+  });
+});
