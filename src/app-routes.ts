@@ -20,6 +20,8 @@ export function createRoutes(deps: { people: PeopleService; checklists: ReturnTy
       'checklist.take': checklist.take,
       'checklist.saveStep': checklist.saveStep,
       'checklist.export': checklist.exportChecklist,
+      'checklist.addTemplate': checklist.addTemplate,
+      'checklist.saveTemplate': checklist.saveTemplate,
       'survey.open': comingSoon('featureSurveysTitle'),
       'cadence.open': comingSoon('featureCadencesTitle'),
       'results.open': comingSoon('featureResultsTitle'),
@@ -36,5 +38,6 @@ export function createRoutes(deps: { people: PeopleService; checklists: ReturnTy
       results: comingSoon('featureResultsTitle'),
       roles: roles.open,
     },
+    onFile: checklist.onFile,
   };
 }

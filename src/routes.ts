@@ -63,6 +63,8 @@ export const VERBS = [
   'checklist.take',
   'checklist.saveStep',
   'checklist.export',
+  'checklist.addTemplate',
+  'checklist.saveTemplate',
 ] as const;
 export type Verb = (typeof VERBS)[number];
 export type VerbHandler = (ctx: RouteContext, data: unknown) => Promise<AdaptiveCard>;
@@ -81,9 +83,18 @@ export const COMMAND_PATTERNS: Record<CommandName, RegExp> = {
   roles: /^(?:rollen|roles?)(?:\s+(.*))?$/,
 };
 
+/** A file someone sent in a personal chat (Teams' file download info), read with size and host limits. */
+export interface IncomingFile {
+  name: string;
+  /** The text of the file, or null when it could not be read (too large, not allowed, gone). */
+  read(): Promise<string | null>;
+}
+export type FileHandler = (ctx: RouteContext, file: IncomingFile) => Promise<AdaptiveCard>;
+
 export interface Routes {
   verbs: Record<Verb, VerbHandler>;
   commands: Record<CommandName, CommandHandler>;
+  onFile: FileHandler;
 }
 
 /** Turns what a person typed (after the @mention is removed) into a command, or null. */

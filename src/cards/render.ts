@@ -16,6 +16,7 @@ export const TEMPLATE_NAMES = [
   'checklist.step',
   'checklist.summary',
   'checklist.export',
+  'checklist.template',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

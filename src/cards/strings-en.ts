@@ -160,4 +160,13 @@ export const en: Record<StringKey, string> = {
   checklistExportXlsx: 'Download (Excel)',
   checklistExportCsv: 'Download (CSV)',
   checklistFinishedHeading: 'Completed checklists',
+  checklistAddTemplate: 'Add your own checklist',
+  checklistTemplateTitle: 'Add your own checklist',
+  checklistTemplateIntro: 'Write the checklist in YAML or JSON and paste it below, or send Cadans a .yaml or .json file in a personal chat. It then appears next to the standard checklists. An example:',
+  checklistTemplateLabel: 'Checklist (YAML or JSON)',
+  checklistTemplateSave: 'Check and save',
+  checklistTemplateErrors: 'Still to change:',
+  checklistTemplateErrorLine: 'Line {line}: {message}',
+  checklistTemplateSaved: 'The checklist "{title}" was added. You will find it under checklist, in every channel.',
+  checklistFileUnreadable: 'I could not read the file. Send a .yaml, .yml or .json file of at most 100 kB.',
 };

@@ -161,6 +161,15 @@ export const nl = {
   checklistExportXlsx: 'Download (Excel)',
   checklistExportCsv: 'Download (CSV)',
   checklistFinishedHeading: 'Afgeronde checklists',
+  checklistAddTemplate: 'Eigen checklist toevoegen',
+  checklistTemplateTitle: 'Eigen checklist toevoegen',
+  checklistTemplateIntro: 'Schrijf de checklist in YAML of JSON, plak hem hieronder, of stuur Cadans in een persoonlijke chat een .yaml- of .json-bestand. Hij verschijnt daarna naast de vaste checklists. Een voorbeeld:',
+  checklistTemplateLabel: 'Checklist (YAML of JSON)',
+  checklistTemplateSave: 'Controleren en opslaan',
+  checklistTemplateErrors: 'Dit moet nog anders:',
+  checklistTemplateErrorLine: 'Regel {line}: {message}',
+  checklistTemplateSaved: 'De checklist "{title}" is toegevoegd. Je vindt hem bij checklist, in elk kanaal.',
+  checklistFileUnreadable: 'Ik kon het bestand niet lezen. Stuur een .yaml-, .yml- of .json-bestand van hoogstens 100 kB.',
 } as const;
 
 export type StringKey = keyof typeof nl;

@@ -36,7 +36,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
     const [refreshUserIds, changedBy] = await Promise.all([listRefreshUsers(deps.db, c.id, MAX_REFRESH_USERS), lastChangedBy(deps.db, c.id)]);
     return renderChannelCard(deps.cards, createTranslator(c.language), {
       checklist: c,
-      template: service.template(c.templateKey),
+      template: await service.template(c.tenantId, c.templateKey),
       refreshUserIds,
       lastChangedBy: changedBy,
       today: deps.today(),
@@ -87,7 +87,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
       [c.id],
     );
     const settledBy = new Map(r.rows.map((x) => [x.position, { name: x.actor_name, at: x.at }]));
-    return toActivity(renderSummaryCard(deps.cards, createTranslator(c.language), { checklist: c, template: service.template(c.templateKey), settledBy }));
+    return toActivity(renderSummaryCard(deps.cards, createTranslator(c.language), { checklist: c, template: await service.template(c.tenantId, c.templateKey), settledBy }));
   }
 
   /** Due-date reminders: every working day at 08:00 in Amsterdam (a job may name the day, for tests). */

@@ -122,6 +122,11 @@ export function canTakeStep(grants: readonly Grant[], checklistSchoolId: number 
   return ownerAad === null || canEditChecklist(grants, checklistSchoolId);
 }
 
+/** Own checklist templates: a kwaliteitsmedewerker or a beheerder (tenant-wide). */
+export function canManageTemplates(grants: readonly Grant[]): boolean {
+  return grants.some((g) => (g.role === 'kwaliteitsmedewerker' || g.role === 'beheerder') && g.schoolId === null);
+}
+
 // --- input -----------------------------------------------------------------------------------
 
 export function parseTitle(input: unknown): string | null {

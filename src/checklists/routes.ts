@@ -7,10 +7,10 @@ import { parseActionData } from '../people/routes.js';
 import { listSchools } from '../people/store.js';
 import type { Db } from '../db/pool.js';
 import type { AdaptiveCard } from '../cards/render.js';
-import type { CommandHandler, RouteContext, VerbHandler } from '../routes.js';
+import type { CommandHandler, FileHandler, RouteContext, VerbHandler } from '../routes.js';
 import { checklistProblem, type ChecklistService } from './service.js';
 import type { Checklist } from './store.js';
-import { renderExportCard, renderMenuCard, renderNewCard, renderStepCard } from './view.js';
+import { renderExportCard, renderMenuCard, renderNewCard, renderStepCard, renderTemplateCard } from './view.js';
 
 const id = z.union([z.number().int().positive(), z.string().regex(/^\d{1,12}$/).transform(Number)]);
 const position = z.union([z.number().int().min(1).max(100), z.string().regex(/^\d{1,3}$/).transform(Number)]);
@@ -45,8 +45,14 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
   const { checklists } = deps;
 
   async function menu(ctx: RouteContext) {
-    const [running, finished, canStart] = await Promise.all([checklists.running(ctx.actor), checklists.finished(ctx.actor), checklists.canStart(ctx.actor, null)]);
-    return renderMenuCard(ctx.cards, ctx.t, { running, finished, templates: checklists.templates(), canStart, language: ctx.language });
+    const [running, finished, canStart, templates, canAddTemplate] = await Promise.all([
+      checklists.running(ctx.actor),
+      checklists.finished(ctx.actor),
+      checklists.canStart(ctx.actor, null).then(async (yes) => yes || hasAnyStartRight(ctx)),
+      checklists.templates(ctx.actor.tenantId),
+      checklists.canManageTemplates(ctx.actor),
+    ]);
+    return renderMenuCard(ctx.cards, ctx.t, { running, finished, templates, canStart, canAddTemplate, language: ctx.language });
   }
 
   async function stepCard(ctx: RouteContext, c: Checklist, n: number, message?: { text: string; tone: 'good' | 'warning' }) {
@@ -76,7 +82,7 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
 
   const newChecklist: VerbHandler = async (ctx, data) => {
     const d = parseActionData(newData, data);
-    const template = checklists.template(d.template);
+    const template = await checklists.template(ctx.actor.tenantId, d.template);
     if (!template) throw checklistProblem('checklistNotFound');
     if (!(await checklists.canStart(ctx.actor, null)) && !(await hasAnyStartRight(ctx))) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText');
     const schools = await listSchools(deps.db, ctx.actor.tenantId);
@@ -102,7 +108,7 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
       // The checklist itself is posted in the channel by the outbox; the form becomes a confirmation.
       return renderNoticeCard(ctx.cards, ctx.t, { title: escapeMarkdown(c.title), text: ctx.t('checklistStarted', { title: escapeMarkdown(c.title) }) });
     } catch (err) {
-      const template = checklists.template(d.template);
+      const template = err instanceof DomainError && err.kind === 'conflict' ? await checklists.template(ctx.actor.tenantId, d.template) : undefined;
       if (!(err instanceof DomainError) || err.kind !== 'conflict' || !template) throw err;
       const schools = await listSchools(deps.db, ctx.actor.tenantId);
       return renderNewCard(ctx.cards, ctx.t, { template, schools, language: ctx.language, message: ctx.t(err.textKey), values: { title: d.title, targetDate: d.targetDate } });
@@ -159,5 +165,32 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     });
   };
 
-  return { open, newChecklist, start, view, step, setStatus, take, saveStep, exportChecklist };
+  const templateData = z.object({ v: z.literal(1), definition: z.string().max(200_000).optional() });
+
+  const addTemplate: VerbHandler = async (ctx) => {
+    if (!(await checklists.canManageTemplates(ctx.actor))) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText');
+    return renderTemplateCard(ctx.cards, ctx.t, { language: ctx.language });
+  };
+
+  async function saveTemplateText(ctx: RouteContext, text: string) {
+    const r = await checklists.addTemplate(ctx.actor, text);
+    return r.ok
+      ? renderTemplateCard(ctx.cards, ctx.t, { language: ctx.language, saved: r.template.title[ctx.language] })
+      : renderTemplateCard(ctx.cards, ctx.t, { language: ctx.language, text, errors: r.errors });
+  }
+
+  const saveTemplate: VerbHandler = async (ctx, data) => {
+    const d = parseActionData(templateData, data);
+    return saveTemplateText(ctx, d.definition ?? '');
+  };
+
+  /** A .yaml, .yml or .json file sent in the personal chat is an own checklist template. */
+  const onFile: FileHandler = async (ctx, file) => {
+    if (!(await checklists.canManageTemplates(ctx.actor))) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText');
+    const text = /\.(ya?ml|json)$/i.test(file.name) ? await file.read() : null;
+    if (text === null) return renderTemplateCard(ctx.cards, ctx.t, { language: ctx.language, errors: [{ line: null, message: { nl: ctx.t('checklistFileUnreadable'), en: ctx.t('checklistFileUnreadable') } }] });
+    return saveTemplateText(ctx, text);
+  };
+
+  return { open, newChecklist, start, view, step, setStatus, take, saveStep, exportChecklist, addTemplate, saveTemplate, onFile };
 }

@@ -16,14 +16,20 @@ import {
   parseIsoDate,
   parseNote,
   parseTitle,
+  canManageTemplates,
   type Grant,
   type StepStatus,
 } from './model.js';
+import { parseTemplateText, type TemplateError } from './parse-template.js';
 import {
   applyStepChange,
   getChecklist,
   insertChecklist,
   listFinished,
+  listTemplates,
+  findTemplate,
+  insertTemplate,
+  type StoredTemplate,
   listRunning,
   logChecklistEvent,
   markCompletedIfSettled,
@@ -88,8 +94,13 @@ export interface StepEdit {
 }
 
 export interface ChecklistService {
-  templates(): readonly ChecklistTemplate[];
-  template(key: string): ChecklistTemplate | undefined;
+  /** Built-in templates (not the follow-up only ones) and the tenant's own. */
+  templates(tenantId: string): Promise<ChecklistTemplate[]>;
+  /** Any template by key: built-in, or the tenant's own (`custom-<id>`). */
+  template(tenantId: string, key: string): Promise<ChecklistTemplate | undefined>;
+  /** Kwaliteitsmedewerkers and beheerders add templates; errors come back per line. */
+  canManageTemplates(actor: Actor): Promise<boolean>;
+  addTemplate(actor: Actor, text: string): Promise<{ ok: true; template: ChecklistTemplate } | { ok: false; errors: TemplateError[] }>;
   canStart(actor: Actor, schoolId: number | null): Promise<boolean>;
   running(actor: Actor): Promise<RunningChecklist[]>;
   finished(actor: Actor): Promise<{ id: number; title: string }[]>;
@@ -113,6 +124,15 @@ export interface ChecklistService {
 export function createChecklistService(deps: ChecklistServiceDeps): ChecklistService {
   const { db } = deps;
   const byKey = new Map(BUILT_IN_TEMPLATES.map((t) => [t.key, t]));
+
+  async function findAnyTemplate(tenantId: string, key: string): Promise<ChecklistTemplate | undefined> {
+    const builtIn = byKey.get(key);
+    if (builtIn) return builtIn;
+    const m = /^custom-(\d{1,12})$/.exec(key);
+    if (!m) return undefined;
+    const stored = await findTemplate(db, tenantId, Number(m[1]));
+    return stored ? (toCustomTemplate(stored) ?? undefined) : undefined;
+  }
 
   async function load(actor: Actor, id: number): Promise<Checklist> {
     const c = await getChecklist(db, actor.tenantId, id);
@@ -178,8 +198,21 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
   }
 
   return {
-    templates: () => BUILT_IN_TEMPLATES.filter((t) => !t.followUpOnly),
-    template: (key) => byKey.get(key),
+    async templates(tenantId) {
+      const own = (await listTemplates(db, tenantId)).map(toCustomTemplate).filter((t): t is ChecklistTemplate => t !== null);
+      return [...BUILT_IN_TEMPLATES.filter((t) => !t.followUpOnly), ...own];
+    },
+    template: (tenantId, key) => findAnyTemplate(tenantId, key),
+    async canManageTemplates(actor) {
+      return canManageTemplates(await deps.grantsOf(actor.tenantId, actor.aadObjectId));
+    },
+    async addTemplate(actor, text) {
+      if (!canManageTemplates(await deps.grantsOf(actor.tenantId, actor.aadObjectId))) throw notAllowed('add template');
+      const parsed = parseTemplateText(text);
+      if (!parsed.ok) return parsed;
+      const id = await insertTemplate(db, actor.tenantId, parsed.template, text, actor.aadObjectId);
+      return { ok: true, template: { key: `custom-${id}`, ...parsed.template } };
+    },
     async canStart(actor, schoolId) {
       return canEditChecklist(await deps.grantsOf(actor.tenantId, actor.aadObjectId), schoolId);
     },
@@ -191,7 +224,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     },
     async start(actor, input) {
       if (actor.conversation.kind !== 'channel') throw checklistProblem('checklistChannelOnly');
-      const template = byKey.get(input.templateKey);
+      const template = await findAnyTemplate(actor.tenantId, input.templateKey);
       if (!template) throw checklistProblem('checklistNotFound');
       if (!canEditChecklist(await deps.grantsOf(actor.tenantId, actor.aadObjectId), input.schoolId)) throw notAllowed('start checklist');
       const title = parseTitle(input.title);
@@ -310,6 +343,20 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
         await enqueueCardUpdate(tx, { id: checklistId, tenantId: row.tenant_id, serviceUrl: row.service_url, conversationId: row.conversation_id, cardActivityId: activityId });
       }
     },
+  };
+}
+
+/** A stored template, checked again on the way out (the stored JSON is data, not trusted code). */
+function toCustomTemplate(stored: StoredTemplate): ChecklistTemplate | null {
+  const d = stored.definition as Partial<ChecklistTemplate> | null;
+  if (!d || !d.title || !Array.isArray(d.steps) || d.steps.length === 0) return null;
+  return {
+    key: `custom-${stored.id}`,
+    title: d.title,
+    description: d.description ?? { nl: '', en: '' },
+    targetLabel: d.targetLabel ?? { nl: 'Streefdatum', en: 'Target date' },
+    steps: d.steps,
+    next: d.next ?? { nl: '', en: '' },
   };
 }
 

@@ -314,3 +314,29 @@ export async function listFinished(db: Queryable, tenantId: string, conversation
   );
   return r.rows.map((x) => ({ id: Number(x.id), title: x.title }));
 }
+
+export interface StoredTemplate {
+  id: number;
+  definition: unknown;
+}
+
+export async function insertTemplate(db: Queryable, tenantId: string, definition: object, source: string, createdBy: string): Promise<number> {
+  const r = await db.query<{ id: string }>(
+    'insert into checklist_templates (tenant_id, definition, source, created_by) values ($1, $2, $3, $4) returning id',
+    [tenantId, JSON.stringify(definition), source, createdBy],
+  );
+  return Number(r.rows[0]!.id);
+}
+
+export async function listTemplates(db: Queryable, tenantId: string): Promise<StoredTemplate[]> {
+  const r = await db.query<{ id: string; definition: unknown }>(
+    'select id, definition from checklist_templates where tenant_id = $1 and archived_at is null order by created_at',
+    [tenantId],
+  );
+  return r.rows.map((x) => ({ id: Number(x.id), definition: x.definition }));
+}
+
+export async function findTemplate(db: Queryable, tenantId: string, id: number): Promise<StoredTemplate | null> {
+  const r = await db.query<{ id: string; definition: unknown }>('select id, definition from checklist_templates where tenant_id = $1 and id = $2', [tenantId, id]);
+  return r.rows[0] ? { id: Number(r.rows[0].id), definition: r.rows[0].definition } : null;
+}

@@ -144,6 +144,7 @@ export interface MenuCardInput {
   finished: { id: number; title: string }[];
   templates: readonly ChecklistTemplate[];
   canStart: boolean;
+  canAddTemplate: boolean;
   language: Language;
 }
 
@@ -168,7 +169,9 @@ export function renderMenuCard(cards: CardRenderer, t: Translate, input: MenuCar
     onlyEditors: t('checklistOnlyEditorsStart'),
     canStart: input.canStart,
     startLabel: t('checklistStart'),
-    templates: input.templates.map((tpl) => ({ key: tpl.key, title: tpl.title[input.language], description: tpl.description[input.language] })),
+    templates: input.templates.map((tpl) => ({ key: tpl.key, title: escapeMarkdown(tpl.title[input.language]), description: escapeMarkdown(tpl.description[input.language]) })),
+    canAddTemplate: input.canAddTemplate,
+    addTemplateLabel: t('checklistAddTemplate'),
   });
 }
 
@@ -264,3 +267,32 @@ export function renderExportCard(cards: CardRenderer, t: Translate, input: { tit
     backLabel: t('checklistCancel'),
   });
 }
+
+export interface TemplateFormInput {
+  language: Language;
+  text?: string;
+  errors?: { line: number | null; message: { nl: string; en: string } }[];
+  saved?: string;
+}
+
+/** Paste or edit an own checklist template (YAML or JSON); errors are listed per line. */
+export function renderTemplateCard(cards: CardRenderer, t: Translate, input: TemplateFormInput): AdaptiveCard {
+  const errors = (input.errors ?? []).slice(0, 15).map((e) => (e.line ? t('checklistTemplateErrorLine', { line: e.line, message: e.message[input.language] }) : e.message[input.language]));
+  return cards.render('checklist.template', {
+    title: t('checklistTemplateTitle'),
+    intro: t('checklistTemplateIntro'),
+    example: TEMPLATE_EXAMPLE[input.language],
+    saved: input.saved ? t('checklistTemplateSaved', { title: escapeMarkdown(input.saved) }) : '',
+    errorsHeading: errors.length ? t('checklistTemplateErrors') : '',
+    errors: errors.map((text) => ({ text })),
+    label: t('checklistTemplateLabel'),
+    value: input.text ?? '',
+    saveLabel: t('checklistTemplateSave'),
+    backLabel: t('checklistCancel'),
+  });
+}
+
+const TEMPLATE_EXAMPLE: Record<Language, string> = {
+  nl: 'titel: Zelfevaluatie team\nbeschrijving: Vijf stappen naar een gedeeld beeld\ndoeldatum: Datum studiedag\nstappen:\n  - titel: Kies de standaarden\n    uitleg: Welke standaarden bespreken we?\n    termijn: -28\n  - Vul de vragenlijst in\n  - Bespreek de uitkomsten',
+  en: 'title: Team self-evaluation\ndescription: Five steps to a shared view\ntargetLabel: Date of the study day\nsteps:\n  - title: Choose the standards\n    guidance: Which standards do we discuss?\n    dueOffsetDays: -28\n  - Fill in the questionnaire\n  - Discuss the outcomes',
+};

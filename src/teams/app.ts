@@ -25,6 +25,7 @@ import { ensureTenant } from '../people/store.js';
 import { VERBS, parseCommand, type Actor, type RouteContext, type Routes } from '../routes.js';
 import type { Graph } from '../graph/index.js';
 import { createDirectory } from './directory.js';
+import { toIncomingFile } from './files.js';
 import { toActor, toBaseConversationId, toConversationKind, toTeamInfo, toTenantId } from './actor.js';
 import { claimWelcome, deactivateReferences, releaseWelcome, saveReferences, toReferenceRows } from './references.js';
 
@@ -220,8 +221,10 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
     let card: AdaptiveCard;
     try {
       const text = a.text ?? '';
+      const file = kind === 'personal' ? (a.attachments ?? []).map((x) => toIncomingFile(x, { allowLoopback: !config.botAuth })).find((f) => f !== null) : undefined;
       const command = parseCommand(text);
-      card = command ? await routes.commands[command.name](ctx, command.args) : renderUnknownCommand(ctx, text);
+      if (file && !command) card = await routes.onFile(ctx, file);
+      else card = command ? await routes.commands[command.name](ctx, command.args) : renderUnknownCommand(ctx, text);
     } catch (err) {
       card = errorCard(err, ctx, turnLog);
     }
