@@ -88,7 +88,7 @@ describe('sending', () => {
     const [record] = await connector.waitForSent(1, { conversationId: channel });
     const latency = record!.at - started;
     console.info(`outbox latency, enqueue → Teams: ${latency} ms`);
-    expect(latency).toBeLessThan(300); // normally ~10 ms; the pg-boss poll here is 2 s
+    expect(latency).toBeLessThan(1_200); // normally ~10 ms; without the wake-up it would wait for the 2 s pg-boss poll
   });
 
   it('creates a 1:1 conversation and sends the card', async () => {
@@ -136,7 +136,7 @@ describe('retries', () => {
     expect(calls.map((c) => c.status)).toEqual([429, 201]);
     const waited = calls[1]!.at - calls[0]!.completedAt;
     expect(waited).toBeGreaterThanOrEqual(1_000);
-    expect(waited).toBeLessThan(1_600);
+    expect(waited).toBeLessThan(2_800); // Retry-After 1 s, plus jitter and a loaded machine
     expect(await waitForStatus(instance.outbox, r.id)).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
@@ -151,7 +151,7 @@ describe('retries', () => {
     // outbox saw it, counted an attempt, and retried after its own short backoff.
     expect(calls.map((c) => c.status)).toEqual([503, 201]);
     expect(status).toMatchObject({ status: 'sent', attempts: 2 });
-    expect(calls[1]!.at - calls[0]!.completedAt).toBeLessThan(500);
+    expect(calls[1]!.at - calls[0]!.completedAt).toBeLessThan(1_200);
   });
 
   it('gives up after maxAttempts with the reason, and counts it in stats', async () => {
@@ -245,7 +245,7 @@ describe('idempotency and transactions', () => {
     committedAt = Date.now();
     const [record] = await connector.waitForSent(1, { conversationId: channel });
     // Woken by NOTIFY at commit, not by the 2 s poll.
-    expect(record!.at - committedAt).toBeLessThan(500);
+    expect(record!.at - committedAt).toBeLessThan(1_200); // not the 2 s pg-boss poll
   });
 });
 

@@ -61,7 +61,7 @@ describe('rate limits', () => {
     // 7 per 1 s and 8 per 2 s: sends 1–7 at 0 s, 8 at 1 s, 9–15 at 2 s, 16 at 3 s, 17–23 at 4 s, 24 at 5 s.
     // Any sooner and the fake would have answered 429; the limiter should not be much slower.
     expect(elapsed).toBeGreaterThanOrEqual(5_000);
-    expect(elapsed).toBeLessThan(7_000);
+    expect(elapsed).toBeLessThan(9_000); // not grossly slower than Teams allows, even on a loaded machine
   });
 
   it('does not hold back messages to other conversations behind one busy conversation', async () => {
@@ -98,7 +98,7 @@ describe('rate limits', () => {
     expect(connector.rateLimitViolations).toBe(0);
     // 25 at once, then 25 per (1 s + margin): the 100th cannot go before 3 s.
     expect(elapsed).toBeGreaterThanOrEqual(3_000);
-    expect(elapsed).toBeLessThan(5_000);
+    expect(elapsed).toBeLessThan(7_000); // not grossly slower than the ceiling, even on a loaded machine
   });
 
   it('keeps the per-tenant ceiling across all running instances', async () => {
