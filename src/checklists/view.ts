@@ -2,7 +2,7 @@
 import type { Language } from '../config.js';
 import type { StringKey, Translate } from '../cards/i18n.js';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
-import { escapeMarkdown } from '../people/view.js';
+import { MAX_PEOPLE_CHOICES, escapeMarkdown } from '../people/view.js';
 import type { Member } from '../routes.js';
 import { LIMITS, shorten, toDueState, toProgress, type StepStatus } from './model.js';
 import type { Checklist, RunningChecklist, Step } from './store.js';
@@ -106,7 +106,7 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
         .filter((x) => x !== s.status)
         .map((x) => ({ status: x, title: t(x === 'klaar' ? 'checklistMarkDone' : x === 'bezig' ? 'checklistMarkBusy' : x === 'nvt' ? 'checklistMarkNvt' : 'checklistReopen') }))
     : [];
-  const people = input.people.slice(0, 250);
+  const people = input.people.slice(0, MAX_PEOPLE_CHOICES);
   if (s.ownerAad && !people.some((p) => p.aadObjectId === s.ownerAad)) people.unshift({ aadObjectId: s.ownerAad, name: s.ownerName ?? s.ownerAad });
   const link = s.link && LINK_LABELS[s.link] ? s.link : '';
   return cards.render('checklist.step', {

@@ -14,7 +14,7 @@ const ROLE_KEYS: Record<Role, StringKey> = {
 };
 
 /** Roster choices shown in the card; beyond this the card would outgrow Teams' size budget. */
-export const MAX_PEOPLE_CHOICES = 250;
+export const MAX_PEOPLE_CHOICES = 100;
 const MAX_ASSIGNMENTS_SHOWN = 60;
 
 export function roleLabel(t: Translate, role: Role): string {

@@ -53,6 +53,16 @@ export interface TeamsApp {
 }
 
 const INVOKE_ACTION = 'adaptiveCard/action';
+/** The dataset name the cards' person pickers ask for. */
+export const PEOPLE_DATASET = 'people';
+
+/** Case- and accent-insensitive match on any part of the name. */
+export function searchMembers<T extends { name: string }>(members: T[], queryText: string, skip: number, count: number): T[] {
+  const fold = (x: string) => x.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const q = fold(queryText.trim());
+  const hits = q ? members.filter((m) => fold(m.name).includes(q)) : members;
+  return hits.slice(Math.max(0, skip), Math.max(0, skip) + Math.min(Math.max(count, 1), 50));
+}
 
 
 function isBotMentioned(activity: Activity): boolean {
@@ -247,6 +257,14 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
       return card;
     });
   }
+  // Typeahead for the person pickers (Input.ChoiceSet with Data.Query dataset "people"): the whole
+  // roster is searched, not only the first names the card carried.
+  app.adaptiveCards.search(PEOPLE_DATASET, async (context, _state, query) => {
+    if (!toActor(context.activity)) return [];
+    const members = await createDirectory(context, { db, log, graph: deps.graph }).listMembers();
+    return searchMembers(members, query.parameters.queryText, query.skip, query.count).map((m) => ({ title: m.name, value: m.aadObjectId }));
+  });
+
   // Any other Action.Execute (an old card, a forged verb): a friendly card, not teams-ai's 501.
   app.adaptiveCards.actionExecute(/.*/, async (context) => {
     const language = toLanguage(context.activity.locale);

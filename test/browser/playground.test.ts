@@ -1,18 +1,19 @@
 // End to end through the Microsoft 365 Agents Playground: the real Cadans (local mode, fresh
 // database), the playground as a child process, and headless Chromium clicking through its UI.
-// Also makes the README screenshot (docs/images/playground.png).
+// Also makes the README screenshots (docs/images/playground.png, docs/images/playground-checklist.png).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { INSPECTION } from '../../src/checklists/templates.js';
 import { startPlayground, type Playground } from '../../src/local/playground.js';
 import { ROOT_DIR, startTestCadans, testLogger, type TestCadans } from '../support/harness.js';
 import { findChromium, launchChromium, type LaunchedChromium } from './chromium.js';
 
 const chromiumLookup = findChromium();
 const RESULTS_DIR = path.join(ROOT_DIR, 'test-results');
-const DOCS_SCREENSHOT = path.join(ROOT_DIR, 'docs', 'images', 'playground.png');
+const DOCS_IMAGES = path.join(ROOT_DIR, 'docs', 'images');
 const VIEWPORT = { width: 1280, height: 800 };
 /** One UI step (a click, a bot answer): the whole flow normally takes a few seconds. */
 const STEP_MS = 15_000;
@@ -51,19 +52,72 @@ afterAll(async () => {
   if (problems.length > 0) throw new AggregateError(problems, 'stopping the playground or Cadans failed');
 });
 
+/** Skips outside CI when Chromium is missing (with the install command), fails under CI; else the page. */
+function requirePage(ctx: TestContext, failureName: string): Page {
+  if (!chromiumLookup.found) {
+    if (process.env.CI === 'true') throw new Error(chromiumLookup.message);
+    console.warn(chromiumLookup.message);
+    ctx.skip(chromiumLookup.message);
+  }
+  const p = page!;
+  ctx.onTestFailed(async () => {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    await p.screenshot({ path: path.join(RESULTS_DIR, `${failureName}.png`) }).catch(() => undefined);
+    writeFileSync(path.join(RESULTS_DIR, `${failureName}.html`), await p.content().catch(() => ''));
+  });
+  return p;
+}
+
+/** test-results/<name>, and docs/images/<name> when asked for (UPDATE_SCREENSHOTS=1) or still missing. */
+async function saveScreenshot(p: Page, name: string): Promise<void> {
+  // The screenshot is for people: without the developer log panel the conversation gets the room.
+  const hideLog = p.locator('button[title="Hide log panel"]');
+  if (await hideLog.isVisible()) {
+    await hideLog.click();
+    await hideLog.waitFor({ state: 'hidden' });
+  }
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const png = await p.screenshot({ path: path.join(RESULTS_DIR, name) });
+  const docs = path.join(DOCS_IMAGES, name);
+  if (process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(docs)) {
+    mkdirSync(DOCS_IMAGES, { recursive: true });
+    writeFileSync(docs, png);
+  }
+}
+
+/** A row of a card (a ColumnSet) with this text and this button: the innermost container holding both. */
+function cardRow(p: Page, card: Locator, text: string, button: string): Locator {
+  return card
+    .locator('.ac-container')
+    .filter({ hasText: text })
+    .filter({ has: p.getByRole('button', { name: button, exact: true }) })
+    .last();
+}
+
+/**
+ * Starts watching for an Adaptive Card holding all these texts, even if it is replaced again at
+ * once (a locator's waitFor can miss that); the returned function waits until one was there.
+ */
+async function watchForCard(p: Page, texts: string[], timeoutMs = STEP_MS): Promise<() => Promise<void>> {
+  const key = `cadansWatch${Math.random().toString(36).slice(2)}`;
+  // A string, not a function: the test code is compiled without the DOM library.
+  await p.evaluate(`void (window[${JSON.stringify(key)}] = new Promise((resolve, reject) => {
+    const texts = ${JSON.stringify(texts)};
+    const there = () => [...document.querySelectorAll('.ac-adaptiveCard')].some((c) => texts.every((t) => c.textContent.includes(t)));
+    const done = (ok) => { observer.disconnect(); clearTimeout(timer); ok ? resolve() : reject(new Error('no card with ' + JSON.stringify(texts) + ' within ${timeoutMs} ms')); };
+    const observer = new MutationObserver(() => { if (there()) done(true); });
+    const timer = setTimeout(() => done(false), ${timeoutMs});
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    if (there()) done(true);
+  }))`);
+  return async () => {
+    await p.evaluate(`window[${JSON.stringify(key)}]`);
+  };
+}
+
 describe('the Agents Playground (browser)', () => {
   it('shows the help card for "help" and answers the Peilingen button', { timeout: 60_000 }, async (ctx) => {
-    if (!chromiumLookup.found) {
-      if (process.env.CI === 'true') throw new Error(chromiumLookup.message);
-      console.warn(chromiumLookup.message);
-      ctx.skip(chromiumLookup.message);
-    }
-    const p = page!;
-    ctx.onTestFailed(async () => {
-      mkdirSync(RESULTS_DIR, { recursive: true });
-      await p.screenshot({ path: path.join(RESULTS_DIR, 'playground-failure.png') }).catch(() => undefined);
-      writeFileSync(path.join(RESULTS_DIR, 'playground-failure.html'), await p.content().catch(() => ''));
-    });
+    const p = requirePage(ctx, 'playground-failure');
 
     await p.goto(playground!.url, { waitUntil: 'domcontentloaded' });
     // A role="treeitem" button: getByRole('button') does not find it.
@@ -87,17 +141,95 @@ describe('the Agents Playground (browser)', () => {
     await coming.waitFor({ state: 'visible' });
     await expect(coming.innerText()).resolves.toContain('Peilingen is nog in aanbouw');
 
-    // The screenshot is for people: without the developer log panel the conversation gets the room.
-    const hideLog = p.locator('button[title="Hide log panel"]');
-    if (await hideLog.isVisible()) {
-      await hideLog.click();
-      await hideLog.waitFor({ state: 'hidden' });
+    await saveScreenshot(p, 'playground.png');
+  });
+
+  it('starts the inspection checklist in the Kwaliteit channel and marks step 1 done', { timeout: 90_000 }, async (ctx) => {
+    const p = requirePage(ctx, 'playground-checklist-failure');
+    const title = 'Inspectiebezoek De Regenboog, maart 2027';
+    const steps = INSPECTION.steps.map((s) => s.title.nl);
+    expect(steps).toHaveLength(10);
+
+    await p.goto(playground!.url, { waitUntil: 'domcontentloaded' });
+    await p.locator('button[aria-label="Team Kwaliteit - Kwaliteit"]').click();
+
+    // A channel shows posts: "Start a new post" at the top, a reply box under every post. Cadans only
+    // answers a channel message that @mentions it (a mention entity), which the playground makes
+    // when you type "@" and pick the bot from its suggestions, as in Teams.
+    const newPost = p.getByRole('group').filter({ has: p.getByRole('button', { name: 'Post', exact: true }) });
+    const compose = newPost.locator('[data-lexical-editor="true"][role="textbox"]');
+    await compose.click();
+    await compose.pressSequentially('@Cad');
+    await p.getByRole('menuitem', { name: 'Cadans' }).click();
+    await compose.pressSequentially(' checklist');
+    await newPost.getByRole('button', { name: 'Post', exact: true }).click();
+
+    // The answer comes as a reply under the post.
+    const menu = p.locator('.ac-adaptiveCard').filter({ has: p.getByRole('heading', { name: 'Checklists' }) }).last();
+    await menu.waitFor();
+    await cardRow(p, menu, INSPECTION.title.nl, 'Starten').getByRole('button', { name: 'Starten' }).click();
+
+    // Action.Execute: the answer (the form) takes the menu's place.
+    const form = p.locator('.ac-adaptiveCard').filter({ hasText: `Nieuwe checklist: ${INSPECTION.title.nl}` }).last();
+    await form.waitFor();
+    await form.getByRole('textbox', { name: 'Titel' }).fill(title);
+    // A Fluent date picker that takes typed text: Tab parses it (Enter would open its calendar,
+    // which hides the rest of the page from the accessibility tree).
+    const date = form.getByRole('combobox', { name: 'Datum van het bezoek' });
+    await date.fill('2027-03-12');
+    await date.press('Tab');
+    await expect(date.inputValue()).resolves.toBe('12 maart 2027'); // as the browser's locale (nl-NL) writes it
+    await form.getByRole('button', { name: 'Checklist starten', exact: true }).click();
+
+    const confirmation = p.locator('.ac-adaptiveCard').filter({ hasText: 'staat in het kanaal' }).last();
+    await confirmation.waitFor();
+    await expect(confirmation.innerText()).resolves.toContain(`De checklist "${title}" staat in het kanaal.`);
+
+    // The shared card: the outbox posts it in the channel as a new post.
+    const shared = p.locator('.ac-adaptiveCard').filter({ hasText: title }).filter({ hasText: 'van 10 klaar' });
+    await shared.filter({ hasText: '0 van 10 klaar' }).waitFor();
+    const sharedText = await shared.innerText();
+    expect(sharedText).toContain('Datum van het bezoek: 12 maart 2027');
+    const at = steps.map((s) => sharedText.indexOf(s));
+    expect(at.every((i) => i >= 0), `all ten steps on the card:\n${sharedText}`).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+
+    await cardRow(p, shared, steps[0]!, 'Details').getByRole('button', { name: 'Details' }).click();
+    const stepCard = p.locator('.ac-adaptiveCard').filter({ hasText: `Stap 1: ${steps[0]}` });
+    const klaar = stepCard.getByRole('button', { name: 'Klaar', exact: true });
+    await klaar.waitFor();
+
+    // "Opgeslagen" is the answer to "Klaar", but it may be on screen only briefly: the outbox also
+    // updates the channel message (a PUT to the playground's connector), and the playground then
+    // replaces the card for everyone, this person's step card included. So watch from before the click.
+    const saved = await watchForCard(p, [`Stap 1: ${steps[0]}`, 'Opgeslagen']);
+    await klaar.click();
+    await saved();
+
+    // Back on the shared card, by either road: the update replaced the step card, or (when the
+    // update came first, or not yet) "Terug naar de checklist" asks for the card as it is now.
+    const done = shared.filter({ hasText: '1 van 10 klaar' });
+    const back = stepCard.getByRole('button', { name: 'Terug naar de checklist', exact: true });
+    await done.or(back).first().waitFor();
+    if (!(await done.isVisible())) {
+      // The update may replace the step card during the click: then the click has nothing left to do.
+      const clicked = back.click().catch(() => undefined);
+      await done.waitFor();
+      await clicked;
     }
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    const png = await p.screenshot({ path: path.join(RESULTS_DIR, 'playground.png') });
-    if (process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(DOCS_SCREENSHOT)) {
-      mkdirSync(path.dirname(DOCS_SCREENSHOT), { recursive: true });
-      writeFileSync(DOCS_SCREENSHOT, png);
-    }
+    await expect(cardRow(p, done, steps[0]!, 'Details').innerText()).resolves.toMatch(/^Klaar\b/);
+    await expect(cardRow(p, done, steps[1]!, 'Details').innerText()).resolves.toMatch(/^Open\b/);
+
+    // Step 1 again: it says Klaar, and "Terug naar de checklist" brings back the shared card.
+    await cardRow(p, done, steps[0]!, 'Details').getByRole('button', { name: 'Details' }).click();
+    await back.waitFor();
+    await expect(stepCard.innerText()).resolves.toMatch(/Status\s+Klaar/);
+    await expect(klaar.count()).resolves.toBe(0); // it is done: "Klaar" is no longer offered
+    await back.click();
+    await done.waitFor();
+
+    // The picture: the channel with the shared card, its header at the top.
+    await done.evaluate((card) => card.closest('[role="group"]')?.scrollIntoView({ block: 'start' }));
+    await saveScreenshot(p, 'playground-checklist.png');
   });
 });
