@@ -1,0 +1,123 @@
+// Command-line and environment options of `npm run bench`. Flags win over BENCH_* variables.
+import { parseArgs } from 'node:util';
+
+export const SCENARIOS = ['help', 'startup'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export const SERVERS = ['cadans', 'teams-ai', 'restify'] as const;
+export type ServerName = (typeof SERVERS)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  scenarios: Scenario[];
+  servers: ServerName[];
+  /** Measured seconds per round of a concurrency level (after the warm-up). */
+  durationS: number;
+  /** Warm-up seconds before each round, excluded from the figures. */
+  warmupS: number;
+  /** Rounds per level; the servers take turns each round. */
+  rounds: number;
+  concurrency: number[];
+  /** Distinct Teams users (1:1 conversations) the requests cycle through. */
+  users: number;
+  /** How many "second starts" (database exists) to time; the last one serves the load. */
+  starts: number;
+  /** Run the servers with --cpu-prof (profiles in bench/results/profiles/<server>-<run>/). */
+  profile: boolean;
+  /** LOG_LEVEL of the Cadans child (default: Cadans' own default, info). */
+  cadansLogLevel?: string;
+  /** Extra node flags for the Cadans child, e.g. '--max-semi-space-size=4' (experiments). */
+  cadansNodeFlags: string[];
+  /** Where to write the JSON; null: do not write. */
+  jsonDir: string | null;
+}
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+  --quick                 smoke run (< 30 s): 1 round of 0.8 s per level, 0.25 s warm-up, 100 users, 1 second start
+  --scenarios=help,startup  which benchmarks (default: both)
+  --servers=cadans,teams-ai,restify  which servers the help round trip drives (default: all three)
+  --rounds=N              rounds per concurrency level; the servers take turns each round (default 3)
+  --duration=SECONDS      measured time per round (default 3: 9 s per level and server)
+  --warmup=SECONDS        warm-up before each round, not counted (default 1)
+  --concurrency=1,16,64   closed-loop workers per level (default 1,16,64)
+  --users=N               distinct Teams users / 1:1 conversations (default 1000)
+  --starts=N              timed second starts of Cadans (default 3)
+  --profile               run the servers with --cpu-prof; profiles in bench/results/profiles/<server>-<run>/
+  --cadans-log-level=L    LOG_LEVEL for the Cadans child (default: Cadans' default, info)
+  --cadans-node-flags="…" extra node flags for the Cadans child (experiments, e.g. --max-semi-space-size=4)
+  --no-json               do not write bench/results/<timestamp>.json
+  --help
+
+Environment (flags win): BENCH_QUICK=1, BENCH_SCENARIOS, BENCH_SERVERS, BENCH_DURATION,
+BENCH_WARMUP, BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_USERS, BENCH_STARTS, BENCH_PROFILE=1.`;
+
+function list<T extends string>(raw: string, allowed: readonly T[], what: string): T[] {
+  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const i of items) {
+    if (!(allowed as readonly string[]).includes(i)) throw new Error(`unknown ${what} '${i}' (known: ${allowed.join(', ')})`);
+  }
+  if (items.length === 0) throw new Error(`--${what}s needs at least one of ${allowed.join(', ')}`);
+  return items as T[];
+}
+
+function positive(raw: string, what: string, integer = false): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new Error(`--${what} must be a positive ${integer ? 'whole ' : ''}number, not '${raw}'`);
+  return n;
+}
+
+export function parseOptions(argv: string[], env: Record<string, string | undefined>): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean' },
+      scenarios: { type: 'string' },
+      servers: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      rounds: { type: 'string' },
+      concurrency: { type: 'string' },
+      users: { type: 'string' },
+      starts: { type: 'string' },
+      profile: { type: 'boolean' },
+      'cadans-log-level': { type: 'string' },
+      'cadans-node-flags': { type: 'string' },
+      'no-json': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return 'help';
+  const truthy = (v: string | undefined) => v === '1' || v === 'true' || v === 'yes';
+  const quick = values.quick ?? truthy(env.BENCH_QUICK);
+  const pick = (flag: string | undefined, name: string) => flag ?? (env[name] === '' ? undefined : env[name]);
+
+  const scenariosRaw = pick(values.scenarios, 'BENCH_SCENARIOS');
+  const serversRaw = pick(values.servers, 'BENCH_SERVERS');
+  const durationRaw = pick(values.duration, 'BENCH_DURATION');
+  const warmupRaw = pick(values.warmup, 'BENCH_WARMUP');
+  const roundsRaw = pick(values.rounds, 'BENCH_ROUNDS');
+  const concurrencyRaw = pick(values.concurrency, 'BENCH_CONCURRENCY');
+  const usersRaw = pick(values.users, 'BENCH_USERS');
+  const startsRaw = pick(values.starts, 'BENCH_STARTS');
+
+  return {
+    quick,
+    scenarios: scenariosRaw ? list(scenariosRaw, SCENARIOS, 'scenario') : [...SCENARIOS],
+    servers: serversRaw ? list(serversRaw, SERVERS, 'server') : [...SERVERS],
+    durationS: durationRaw ? positive(durationRaw, 'duration') : quick ? 0.8 : 3,
+    warmupS: warmupRaw ? positive(warmupRaw, 'warmup') : quick ? 0.25 : 1,
+    rounds: roundsRaw ? positive(roundsRaw, 'rounds', true) : quick ? 1 : 3,
+    concurrency: concurrencyRaw
+      ? concurrencyRaw.split(',').map((c) => positive(c.trim(), 'concurrency', true))
+      : [1, 16, 64],
+    users: usersRaw ? positive(usersRaw, 'users', true) : quick ? 100 : 1000,
+    starts: startsRaw ? positive(startsRaw, 'starts', true) : quick ? 1 : 3,
+    profile: values.profile ?? truthy(env.BENCH_PROFILE),
+    cadansLogLevel: values['cadans-log-level'],
+    cadansNodeFlags: (values['cadans-node-flags'] ?? '').split(/\s+/).filter(Boolean),
+    jsonDir: values['no-json'] ? null : 'bench/results',
+  };
+}

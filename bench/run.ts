@@ -1,0 +1,374 @@
+// The benchmark runner: `npm run bench` (see docs/benchmarks.md and `npm run bench -- --help`).
+//
+// Topology on a 2-core machine: this process hosts the load generator (keep-alive node:http
+// client) and the fake Teams connector; every server under test runs in its own child process
+// (Cadans as the real `node --import tsx src/main.ts` with its embedded PostgreSQL; the two
+// baselines under the same tsx loader), so the server's event loop is not shared with the client.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFakeConnector, type FakeConnector } from '../test/support/fake-connector.js';
+import { createTeamsWorld } from '../test/support/teams-activities.js';
+import { parseOptions, USAGE, type BenchOptions, type ServerName } from './lib/options.js';
+import { liveChildren, memoryOf, spawnNode, stopChild, type Child, type Memory } from './lib/proc.js';
+import { ms, ratio, seconds, table, verdict } from './lib/report.js';
+import {
+  createDataDir,
+  listeningAfter,
+  measureStartup,
+  removeDataDir,
+  stopCadansProcess,
+  type CadansProcess,
+  median,
+  type StartupResult,
+  type StopReport,
+} from './scenarios/cadans-process.js';
+import { runHelpRoundTrip, type HelpResult, type LevelResult, type Target } from './scenarios/help-roundtrip.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const TARGETS = {
+  throughputRatio: 0.5, // Cadans / teams-ai echo, help round trip
+  p99At64Ms: 50,
+  secondStartMs: 5000,
+  rssMb: 250,
+};
+
+/** A round counts as quiet when less than this many cores were busy with other work. */
+const QUIET_CORES = 0.2;
+
+interface Summary {
+  /** Cadans throughput / teams-ai echo throughput, per concurrency. */
+  throughputRatio: Record<string, number>;
+  /** The same, from the quiet rounds only (median msg/s of rounds with other load < QUIET_CORES); absent when a server had none. */
+  quietThroughputRatio: Record<string, number>;
+  /** Cadans p99 / teams-ai echo p99, per concurrency. */
+  p99Ratio: Record<string, number>;
+  /** teams-ai echo / bare restify throughput (how much the bot framework itself costs). */
+  echoVsRestify: Record<string, number>;
+  cadansP99At64Ms: number | null;
+  targets: Record<string, { target: string; value: number | null; met: boolean | null }>;
+}
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** The commit and the uncommitted changes the figures belong to. */
+function gitState(): { commit: string | null; changed: string[] } {
+  const run = (args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+  const head = run(['rev-parse', '--short', 'HEAD']);
+  const status = run(['status', '--porcelain', '--', 'src', 'package.json', 'adaptive-cards']);
+  return {
+    commit: head.status === 0 ? head.stdout.trim() : null,
+    changed: status.status === 0 ? status.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : [],
+  };
+}
+
+function loadavg(): number[] {
+  return os.loadavg().map((x) => Math.round(x * 100) / 100);
+}
+
+const PROFILE_DIR = path.join(ROOT, 'bench/results/profiles');
+const RUN_ID = new Date().toISOString().replace(/[:.]/g, '-');
+
+async function startBaseline(name: ServerName, script: string, profile: boolean): Promise<{ child: Child; url: string }> {
+  const args = ['--import', 'tsx', script];
+  if (profile) {
+    // One directory per process: node writes CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile for the
+    // main thread (thread 0) and for tsx's loader thread.
+    const dir = path.join(PROFILE_DIR, `${name}-${RUN_ID}`);
+    mkdirSync(dir, { recursive: true });
+    args.unshift('--cpu-prof', `--cpu-prof-dir=${dir}`);
+  }
+  const child = spawnNode(name, args, { cwd: ROOT, env: { ...process.env } });
+  const m = await child.waitForLine(/^READY (\S+)/, 60_000);
+  return { child, url: m[1] as string };
+}
+
+function summarise(help: HelpResult | null, startup: StartupResult | null, cadansMemory: Memory | null): Summary {
+  const by = (server: ServerName, c: number) => help?.levels.find((l) => l.server === server && l.concurrency === c);
+  const throughputRatio: Record<string, number> = {};
+  const quietThroughputRatio: Record<string, number> = {};
+  const quiet = (l: LevelResult | undefined) => {
+    const xs = (l?.byRound ?? []).filter((r) => r.foreignCores < QUIET_CORES).map((r) => r.throughput);
+    return xs.length ? median(xs) : null;
+  };
+  const p99Ratio: Record<string, number> = {};
+  const echoVsRestify: Record<string, number> = {};
+  for (const c of help?.concurrency ?? []) {
+    const cad = by('cadans', c);
+    const echo = by('teams-ai', c);
+    const bare = by('restify', c);
+    if (cad && echo) {
+      throughputRatio[c] = cad.throughput / echo.throughput;
+      const qc = quiet(cad);
+      const qe = quiet(echo);
+      if (qc !== null && qe !== null) quietThroughputRatio[c] = qc / qe;
+      p99Ratio[c] = cad.latencyMs.p99 / echo.latencyMs.p99;
+    }
+    if (echo && bare) echoVsRestify[c] = echo.throughput / bare.throughput;
+  }
+  const at64 = by('cadans', 64);
+  const ratios = Object.values(throughputRatio);
+  const minRatio = ratios.length ? Math.min(...ratios) : null;
+  const errors = help?.levels.filter((l) => l.server === 'cadans').reduce((n, l) => n + l.errors, 0) ?? 0;
+  return {
+    throughputRatio,
+    quietThroughputRatio,
+    p99Ratio,
+    echoVsRestify,
+    cadansP99At64Ms: at64?.latencyMs.p99 ?? null,
+    targets: {
+      throughputRatio: {
+        target: `Cadans/teams-ai throughput ≥ ${TARGETS.throughputRatio}× at every level`,
+        value: minRatio,
+        met: minRatio === null ? null : minRatio >= TARGETS.throughputRatio && errors === 0,
+      },
+      p99At64: {
+        target: `Cadans p99 at 64 concurrent < ${TARGETS.p99At64Ms} ms`,
+        value: at64?.latencyMs.p99 ?? null,
+        met: at64 ? at64.latencyMs.p99 < TARGETS.p99At64Ms && at64.errors === 0 : null,
+      },
+      secondStart: {
+        target: `start-to-ready once the database exists < ${TARGETS.secondStartMs / 1000} s (median)`,
+        value: startup?.secondStartMedianMs ?? null,
+        met: startup ? startup.secondStartMedianMs < TARGETS.secondStartMs : null,
+      },
+      rss: {
+        target: `RSS of the Cadans process after the load phase < ${TARGETS.rssMb} MB`,
+        value: cadansMemory?.rssMb ?? null,
+        met: cadansMemory ? cadansMemory.rssMb < TARGETS.rssMb : null,
+      },
+    },
+  };
+}
+
+function printReport(o: BenchOptions, help: HelpResult | null, startup: StartupResult | null, memoryBefore: Record<string, Memory | null>, s: Summary): void {
+  say('');
+  if (help) {
+    say(`Help round trip: POST personal "help" → reply at the fake connector; ${help.users} users; per level ${help.rounds} round(s) of ${help.warmupS} s warm-up + ${help.durationS} s, servers taking turns`);
+    const rows = help.levels.map((l) => [
+      l.server,
+      l.concurrency,
+      l.throughput.toFixed(0),
+      ms(l.latencyMs.p50, 2),
+      ms(l.latencyMs.p99, 2),
+      ms(l.latencyMs.max, 1),
+      l.errors,
+      ms(l.cpu.serverMsPerMsg, 3),
+      ms(l.cpu.treeMsPerMsg, 3),
+      ms(l.cpu.runnerMsPerMsg, 3),
+      l.atEnd.rssMb === null ? '–' : l.atEnd.rssMb.toFixed(0),
+      l.cpu.foreignCoresMax.toFixed(2),
+    ]);
+    say(table(['server', 'conc', 'msg/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'node cpu ms/msg', '+pg cpu ms/msg', 'runner cpu ms/msg', 'rss MB', 'other load'], rows));
+    say('(msg/s: median of the rounds; latencies: all rounds pooled; cpu: per message; other load: cores busy with anything\n else on the machine, worst round — above ~0.2 that level is suspect)');
+    say('');
+    const ratioRows = help.concurrency.map((c) => [
+      c,
+      ratio(s.throughputRatio[c]),
+      ratio(s.quietThroughputRatio[c]),
+      ratio(s.p99Ratio[c]),
+      ratio(s.echoVsRestify[c]),
+    ]);
+    say(table(['conc', 'Cadans/teams-ai msg/s', '(quiet rounds only)', 'Cadans/teams-ai p99', 'teams-ai/restify msg/s'], ratioRows));
+    if (help.firstContact.length > 0) {
+      say('');
+      say('First message of each user (people and conversation references are created; not in the figures above):');
+      say(table(['server', 'conc', 'msgs', 'msg/s', 'p50 ms', 'p99 ms', 'errors'], help.firstContact.map((f) => [f.server, f.concurrency, f.requests, f.throughput.toFixed(0), ms(f.latencyMs.p50, 2), ms(f.latencyMs.p99, 2), f.errors])));
+    }
+    say('');
+  }
+  if (startup) {
+    say('Start-to-ready (spawn `node --import tsx src/main.ts` → GET /readyz 200):');
+    say(`  first start (database created): ${seconds(startup.firstStartMs)}`);
+    say(`  second start (database exists): median ${seconds(startup.secondStartMedianMs)} of ${startup.secondStartsMs.map((x) => seconds(x)).join(', ')}`);
+    const listening = startup.listeningMs.map((x) => (x === null ? '–' : seconds(x)));
+    if (listening.length > 0) say(`  of which spawn → 'Cadans is listening' logged: ${listening.join(', ')} (first start first)`);
+    if (startup.importProbe) {
+      const p = startup.importProbe;
+      say(`  module loading alone (separate process, median of ${p.runs}): node + tsx ${seconds(p.bootMs)}, importing src/cadans.ts ${seconds(p.importMs)}`);
+    }
+    const stopTimes = startup.stops.map((x) => seconds(x.stopMs)).join(', ');
+    say(`  stops (SIGINT → exit): ${stopTimes || '–'}; PostgreSQL orphans found: ${startup.orphansFound}`);
+    say('');
+  }
+  if (help) {
+    say(`Resident memory of each server process (VmRSS; peak = VmHWM), MB; "after load" is read ${help.settleS} s after the last level:`);
+    const mb = (m: Memory | null | undefined, k: keyof Memory) => (m ? m[k].toFixed(0) : '–');
+    const range = (name: string) => {
+      const xs = help.levels.filter((l) => l.server === name).flatMap((l) => l.byRound.map((r) => r.rssMb)).filter((x): x is number => x !== null);
+      return xs.length ? `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}` : '–';
+    };
+    say(table(['server', 'before load', 'end of each round', 'after load', 'peak'], Object.keys(help.memoryAfter).map((name) => [name, mb(memoryBefore[name], 'rssMb'), range(name), mb(help.memoryAfter[name], 'rssMb'), mb(help.memoryAfter[name], 'peakRssMb')])));
+    say('');
+  }
+  const c64 = help?.concurrency.includes(64);
+  if (c64) say('Note: with 64 closed-loop workers, mean latency = 64 / throughput (Little\'s law): p99 < 50 ms needs well over 1280 msg/s.\n');
+  say('Targets:');
+  for (const t of Object.values(s.targets)) {
+    const v = t.value === null ? '–' : t.value.toFixed(t.value < 10 ? 2 : 0);
+    say(`  ${verdict(t.met).padEnd(12)} ${t.target} (measured: ${v})`);
+  }
+  if (o.profile) say(`\n(--profile: the servers ran with --cpu-prof, so their figures are slower than normal; profiles in ${path.relative(process.cwd(), PROFILE_DIR)}/, summarise with \`npx tsx bench/profile-summary.ts <dir>/CPU.*.0.*.cpuprofile --results=<this run's JSON> --server=<name>\`.)`);
+}
+
+async function main(): Promise<void> {
+  let o: BenchOptions | 'help';
+  try {
+    o = parseOptions(process.argv.slice(2), process.env);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (o === 'help') {
+    say(USAGE);
+    return;
+  }
+  const opts = o;
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const loadStart = loadavg();
+  say(`Cadans benchmarks — ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, load average ${loadStart.join(' ')}`);
+  const git = gitState();
+  say(`  code: commit ${git.commit ?? '?'}${git.changed.length ? ` + ${git.changed.length} uncommitted change(s) under src/` : ''}`);
+  if ((loadStart[0] ?? 0) > 0.5) say(`  note: the machine is busy (1-minute load ${loadStart[0]}): figures will be lower and noisier than on a quiet machine`);
+  say(`  scenarios: ${opts.scenarios.join(', ')}; servers: ${opts.servers.join(', ')}; concurrency ${opts.concurrency.join(', ')}; ${opts.rounds} round(s) of ${opts.warmupS} s warm-up + ${opts.durationS} s per level${opts.quick ? ' (quick)' : ''}`);
+
+  const wantHelp = opts.scenarios.includes('help');
+  const wantCadans = opts.scenarios.includes('startup') || (wantHelp && opts.servers.includes('cadans'));
+  let connector: FakeConnector | null = null;
+  let dataDir: string | null = null;
+  let cadans: CadansProcess | null = null;
+  const baselines: Array<{ name: ServerName; child: Child; url: string }> = [];
+  let startup: StartupResult | null = null;
+  let help: HelpResult | null = null;
+  let cadansMemory: Memory | null = null;
+  let finalStop: StopReport | null = null;
+  const memoryBefore: Record<string, Memory | null> = {};
+  let spawnedAt: number[] = [];
+
+  const cleanup = async () => {
+    if (cadans && dataDir) finalStop = await stopCadansProcess(cadans.child, dataDir);
+    cadans = null;
+    if (startup && dataDir) {
+      const dir = dataDir;
+      startup.listeningMs = spawnedAt.map((t) => listeningAfter(dir, t));
+    }
+    for (const c of liveChildren()) await stopChild(c, 'SIGINT', 10_000);
+    if (dataDir) removeDataDir(dataDir);
+    dataDir = null;
+    await connector?.close();
+    connector = null;
+  };
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    if (interrupted) return;
+    interrupted = true;
+    say('\ninterrupted: stopping the servers…');
+    void cleanup().finally(() => process.exit(130));
+  });
+
+  try {
+    connector = await startFakeConnector();
+    const world = createTeamsWorld({ serviceUrl: connector.serviceUrl });
+
+    if (wantCadans) {
+      say('\nCadans start-to-ready:');
+      dataDir = createDataDir();
+      const measured = await measureStartup(
+        {
+          rootDir: ROOT,
+          dataDir,
+          ...(opts.cadansLogLevel ? { logLevel: opts.cadansLogLevel } : {}),
+          nodeFlags: opts.cadansNodeFlags,
+          starts: opts.scenarios.includes('startup') ? opts.starts : 1,
+          importProbeRuns: opts.scenarios.includes('startup') && !opts.quick ? 3 : 0,
+          keepLast: wantHelp && opts.servers.includes('cadans'),
+          ...(opts.profile ? { cpuProfDirForLast: path.join(PROFILE_DIR, `cadans-${RUN_ID}`) } : {}),
+        },
+        say,
+      );
+      cadans = measured.running;
+      spawnedAt = measured.spawnedAt;
+      if (opts.scenarios.includes('startup')) startup = measured.result;
+    }
+
+    if (wantHelp) {
+      const started = await Promise.all(
+        opts.servers
+          .filter((name) => name !== 'cadans')
+          .map(async (name) => {
+            const script = name === 'teams-ai' ? 'bench/baselines/teams-ai-echo.ts' : 'bench/baselines/bare-restify.ts';
+            return { name, ...(await startBaseline(name, script, opts.profile)) };
+          }),
+      );
+      baselines.push(...started);
+      const targets: Target[] = [];
+      for (const name of opts.servers) {
+        if (name === 'cadans') {
+          if (!cadans) throw new Error('Cadans is not running');
+          targets.push({ name, baseUrl: cadans.url, pid: cadans.child.pid, viaConnector: true });
+        } else {
+          const b = started.find((x) => x.name === name) as (typeof started)[number];
+          targets.push({ name, baseUrl: b.url, pid: b.child.pid, viaConnector: name !== 'restify' });
+        }
+      }
+      for (const t of targets) memoryBefore[t.name] = memoryOf(t.pid);
+      say('\nHelp round trip:');
+      help = await runHelpRoundTrip(targets, connector, world, { ...opts, settleS: opts.quick ? 1 : 5 }, say);
+      cadansMemory = help.memoryAfter.cadans ?? null;
+    }
+  } finally {
+    if (!interrupted) await cleanup();
+  }
+  if (finalStop && startup) {
+    const s: StartupResult = startup;
+    s.stops.push(finalStop);
+    s.orphansFound += (finalStop as StopReport).orphans.length;
+  }
+
+  const summary = summarise(help, startup, cadansMemory);
+  printReport(opts, help, startup, memoryBefore, summary);
+  const loadEnd = loadavg();
+  const totalS = (performance.now() - t0) / 1000;
+  say(`\nDone in ${totalS.toFixed(1)} s; load average ${loadStart.join(' ')} at the start, ${loadEnd.join(' ')} at the end.`);
+
+  if (opts.jsonDir) {
+    const dir = path.join(ROOT, opts.jsonDir);
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${RUN_ID}.json`);
+    const json = {
+      startedAt: startedAt.toISOString(),
+      durationS: totalS,
+      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+      machine: {
+        cores: os.cpus().length,
+        cpu: os.cpus()[0]?.model,
+        memoryMb: Math.round(os.totalmem() / 2 ** 20),
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+        loadavgStart: loadStart,
+        loadavgEnd: loadEnd,
+      },
+      git,
+      topology: 'load generator + fake connector in the runner process; each server in its own child process',
+      options: opts,
+      targets: TARGETS,
+      summary,
+      startup,
+      help,
+      memory: { before: memoryBefore, after: help?.memoryAfter ?? {}, cadansAfterLoad: cadansMemory },
+    };
+    writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+    say(`Results: ${path.relative(process.cwd(), file)}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
