@@ -11,6 +11,7 @@ import {
   findAssignment,
   findSchool,
   getPersonLanguage,
+  recordPerson,
   getTenantLanguage,
   grantRole,
   insertSchool,
@@ -74,34 +75,30 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
   const seedByAad = new Map((o.seed ?? []).map((s) => [s.aadObjectId, s]));
   return {
     async recordActor(actor) {
-      await ensureTenant(o.db, actor.tenantId, o.defaultLanguage);
-      await upsertPerson(o.db, {
-        tenantId: actor.tenantId,
-        aadObjectId: actor.aadObjectId,
-        teamsUserId: actor.teamsUserId || undefined,
-        name: actor.name || undefined,
-        locale: actor.locale || undefined,
-      });
+      const person = await recordPerson(
+        o.db,
+        { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, teamsUserId: actor.teamsUserId || undefined, name: actor.name || undefined, locale: actor.locale || undefined },
+        o.defaultLanguage,
+      );
       if (o.beheerders.includes(actor.aadObjectId)) {
         await grantRole(o.db, actor.tenantId, actor.aadObjectId, 'beheerder', null, 'configuration');
       }
-      if (o.mode !== 'local') return getPersonLanguage(o.db, actor.tenantId, actor.aadObjectId);
+      // Local mode, for a person seen for the first time: the playground's seeded roles, and the
+      // first person of a tenant becomes beheerder. Never in production, where any teacher could
+      // win that race.
+      if (o.mode !== 'local' || !person.inserted) return person.language;
       const seeded = seedByAad.get(actor.aadObjectId);
       for (const role of seeded?.roles ?? []) {
         await grantRole(o.db, actor.tenantId, actor.aadObjectId, role, null, 'local-seed');
       }
       if (seeded?.language) await setPersonLanguage(o.db, actor.tenantId, actor.aadObjectId, seeded.language);
-      // Local mode only: the first person becomes beheerder so everything can be tried. Never in
-      // production, where any teacher could win that race.
-      if ((await countBeheerders(o.db, actor.tenantId)) === 0) {
-        await inTransaction(o.db, async (tx) => {
-          await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`beheerder-bootstrap:${actor.tenantId}`]);
-          if ((await countBeheerders(tx, actor.tenantId)) === 0) {
-            await grantRole(tx, actor.tenantId, actor.aadObjectId, 'beheerder', null, 'local-first-install');
-          }
-        });
-      }
-      return getPersonLanguage(o.db, actor.tenantId, actor.aadObjectId);
+      await inTransaction(o.db, async (tx) => {
+        await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`beheerder-bootstrap:${actor.tenantId}`]);
+        if ((await countBeheerders(tx, actor.tenantId)) === 0) {
+          await grantRole(tx, actor.tenantId, actor.aadObjectId, 'beheerder', null, 'local-first-install');
+        }
+      });
+      return seeded?.language ?? person.language;
     },
     grantsOf: (tenantId, aadObjectId) => listGrants(o.db, tenantId, aadObjectId),
     languageOf: (tenantId, aadObjectId) => getPersonLanguage(o.db, tenantId, aadObjectId),

@@ -14,6 +14,34 @@ export async function ensureTenant(db: Queryable, tenantId: string, language: La
   await db.query('insert into tenants (id, language) values ($1, $2) on conflict (id) do nothing', [tenantId, language]);
 }
 
+/**
+ * One round trip per turn: the tenant exists, the person is recorded (written only when something
+ * changed), and their explicit language comes back. `inserted`: the person is new.
+ */
+export async function recordPerson(db: Queryable, p: PersonInput, tenantLanguage: Language): Promise<{ inserted: boolean; language: Language | null }> {
+  const r = await db.query<{ inserted: boolean; language: Language | null }>(
+    `with t as (insert into tenants (id, language) values ($1, $6) on conflict (id) do nothing),
+     up as (
+       insert into people (tenant_id, aad_object_id, teams_user_id, name, locale)
+       values ($1, $2, $3, coalesce($4, ''), $5)
+       on conflict (tenant_id, aad_object_id) do update set
+         teams_user_id = coalesce(excluded.teams_user_id, people.teams_user_id),
+         name = case when excluded.name <> '' then excluded.name else people.name end,
+         locale = coalesce(excluded.locale, people.locale),
+         updated_at = now()
+       where people.teams_user_id is distinct from excluded.teams_user_id
+          or (excluded.name <> '' and people.name is distinct from excluded.name)
+          or (excluded.locale is not null and people.locale is distinct from excluded.locale)
+       returning (xmax = 0) as inserted, language
+     )
+     select inserted, language from up
+     union all
+     select false, language from people where tenant_id = $1 and aad_object_id = $2 and not exists (select 1 from up)`,
+    [p.tenantId, p.aadObjectId, p.teamsUserId ?? null, p.name ?? null, p.locale ?? null, tenantLanguage],
+  );
+  return { inserted: r.rows[0]?.inserted ?? false, language: r.rows[0]?.language ?? null };
+}
+
 export async function getTenantLanguage(db: Queryable, tenantId: string): Promise<Language | null> {
   const r = await db.query<{ language: Language }>('select language from tenants where id = $1', [tenantId]);
   return r.rows[0]?.language ?? null;

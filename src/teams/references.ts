@@ -45,25 +45,40 @@ export function toReferenceRows(activity: Activity): ReferenceRow[] {
 }
 
 export async function saveReferences(db: Queryable, rows: ReferenceRow[]): Promise<void> {
-  for (const r of rows) {
-    await db.query(
-      `insert into conversation_refs (tenant_id, scope, key, conversation_id, service_url, team_id, name, reference, active, aad_group_id)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, true, $9)
-       on conflict (tenant_id, scope, key) do update set
-         conversation_id = excluded.conversation_id, service_url = excluded.service_url,
-         team_id = coalesce(excluded.team_id, conversation_refs.team_id),
-         aad_group_id = coalesce(excluded.aad_group_id, conversation_refs.aad_group_id),
-         name = coalesce(excluded.name, conversation_refs.name),
-         reference = excluded.reference, active = true, updated_at = now()
-       where conversation_refs.service_url is distinct from excluded.service_url
-          or conversation_refs.conversation_id is distinct from excluded.conversation_id
-          or conversation_refs.active = false
-          or (excluded.name is not null and conversation_refs.name is distinct from excluded.name)
-          or (excluded.aad_group_id is not null and conversation_refs.aad_group_id is distinct from excluded.aad_group_id)
-          or conversation_refs.updated_at < now() - interval '1 day'`,
-      [r.tenantId, r.scope, r.key, r.conversationId, r.serviceUrl, r.teamId ?? null, r.name ?? null, JSON.stringify(r.reference), r.aadGroupId ?? null],
-    );
-  }
+  if (rows.length === 0) return;
+  // One statement for all rows; a row is written only when something changed (or daily).
+  await db.query(
+    `insert into conversation_refs (tenant_id, scope, key, conversation_id, service_url, team_id, name, reference, active, aad_group_id)
+     select r.tenant_id, r.scope, r.key, r.conversation_id, r.service_url, r.team_id, r.name, r.reference, true, r.aad_group_id
+       from jsonb_to_recordset($1::jsonb) as r(tenant_id text, scope text, key text, conversation_id text, service_url text, team_id text, name text, reference jsonb, aad_group_id text)
+     on conflict (tenant_id, scope, key) do update set
+       conversation_id = excluded.conversation_id, service_url = excluded.service_url,
+       team_id = coalesce(excluded.team_id, conversation_refs.team_id),
+       aad_group_id = coalesce(excluded.aad_group_id, conversation_refs.aad_group_id),
+       name = coalesce(excluded.name, conversation_refs.name),
+       reference = excluded.reference, active = true, updated_at = now()
+     where conversation_refs.service_url is distinct from excluded.service_url
+        or conversation_refs.conversation_id is distinct from excluded.conversation_id
+        or conversation_refs.active = false
+        or (excluded.name is not null and conversation_refs.name is distinct from excluded.name)
+        or (excluded.aad_group_id is not null and conversation_refs.aad_group_id is distinct from excluded.aad_group_id)
+        or conversation_refs.updated_at < now() - interval '1 day'`,
+    [
+      JSON.stringify(
+        rows.map((r) => ({
+          tenant_id: r.tenantId,
+          scope: r.scope,
+          key: r.key,
+          conversation_id: r.conversationId,
+          service_url: r.serviceUrl,
+          team_id: r.teamId ?? null,
+          name: r.name ?? null,
+          reference: r.reference,
+          aad_group_id: r.aadGroupId ?? null,
+        })),
+      ),
+    ],
+  );
 }
 
 /** Claims the one welcome of an installation; true only for the first caller. */
