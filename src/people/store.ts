@@ -47,20 +47,9 @@ export async function getTenantLanguage(db: Queryable, tenantId: string): Promis
   return r.rows[0]?.language ?? null;
 }
 
+/** Records a person picked from a roster (the tenant exists already). */
 export async function upsertPerson(db: Queryable, p: PersonInput): Promise<void> {
-  await db.query(
-    `insert into people (tenant_id, aad_object_id, teams_user_id, name, locale)
-     values ($1, $2, $3, coalesce($4, ''), $5)
-     on conflict (tenant_id, aad_object_id) do update set
-       teams_user_id = coalesce(excluded.teams_user_id, people.teams_user_id),
-       name = case when excluded.name <> '' then excluded.name else people.name end,
-       locale = coalesce(excluded.locale, people.locale),
-       updated_at = now()
-     where people.teams_user_id is distinct from excluded.teams_user_id
-        or (excluded.name <> '' and people.name is distinct from excluded.name)
-        or (excluded.locale is not null and people.locale is distinct from excluded.locale)`,
-    [p.tenantId, p.aadObjectId, p.teamsUserId ?? null, p.name ?? null, p.locale ?? null],
-  );
+  await recordPerson(db, p, 'nl');
 }
 
 export async function listGrants(db: Queryable, tenantId: string, aadObjectId: string): Promise<RoleGrant[]> {
