@@ -25,6 +25,7 @@ import {
   type StartupResult,
   type StopReport,
 } from './scenarios/cadans-process.js';
+import { runChecklist, type ChecklistResult } from './scenarios/checklist.js';
 import { runHelpRoundTrip, type HelpResult, type LevelResult, type Target } from './scenarios/help-roundtrip.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,6 +35,7 @@ const TARGETS = {
   p99At64Ms: 50,
   secondStartMs: 5000,
   rssMb: 250,
+  checklistP99At32Ms: 100,
 };
 
 /** A round counts as quiet when less than this many cores were busy with other work. */
@@ -216,6 +218,35 @@ function printReport(o: BenchOptions, help: HelpResult | null, startup: StartupR
   if (o.profile) say(`\n(--profile: the servers ran with --cpu-prof, so their figures are slower than normal; profiles in ${path.relative(process.cwd(), PROFILE_DIR)}/, summarise with \`npx tsx bench/profile-summary.ts <dir>/CPU.*.0.*.cpuprofile --results=<this run's JSON> --server=<name>\`.)`);
 }
 
+function printChecklist(r: ChecklistResult): void {
+  say('');
+  say(`Checklist step toggle: Action.Execute checklist.setStatus POST → invoke response; ${r.checklists} checklists (one per channel), each worker on its own; per level ${r.rounds} round(s) of ${r.warmupS} s warm-up + ${r.durationS} s`);
+  say(`Baseline: bare teams-ai Application with an actionExecute('checklist.setStatus') handler returning a small card. Card update: separate phase, each worker waits after every invoke for the PUT of its card showing the new state.`);
+  const by = (s: string, c: number) => r.levels.find((l) => l.server === s && l.concurrency === c);
+  const rows = r.concurrency.map((c) => {
+    const cad = by('cadans', c);
+    const b = by('teams-ai', c);
+    const u = cad?.updateLatencyMs;
+    return [
+      c,
+      cad ? cad.throughput.toFixed(0) : '–',
+      ms(cad?.latencyMs.p50, 2),
+      ms(cad?.latencyMs.p99, 2),
+      cad?.errors ?? '–',
+      b ? b.throughput.toFixed(0) : '–',
+      ms(b?.latencyMs.p50, 2),
+      ms(b?.latencyMs.p99, 2),
+      ratio(cad && b ? cad.throughput / b.throughput : undefined),
+      ratio(cad && b ? cad.latencyMs.p99 / b.latencyMs.p99 : undefined),
+      u ? `${ms(u.p50, 1)} / ${ms(u.p99, 1)} (n=${u.samples}${u.timeouts ? `, ${u.timeouts} timeouts` : ''}; ${u.invokesPerS.toFixed(0)} inv/s)` : '–',
+    ];
+  });
+  say(table(['conc', 'Cadans inv/s', 'p50 ms', 'p99 ms', 'errors', 'teams-ai inv/s', 'p50 ms', 'p99 ms', 'Cadans/teams-ai inv/s', 'Cadans/teams-ai p99', 'card update p50 / p99 ms'], rows));
+  const at32 = by('cadans', 32);
+  const met = at32 ? at32.latencyMs.p99 < TARGETS.checklistP99At32Ms && at32.errors === 0 : null;
+  say(`  ${verdict(met).padEnd(12)} checklist.setStatus invoke p99 at 32 concurrent < ${TARGETS.checklistP99At32Ms} ms (measured: ${at32 ? at32.latencyMs.p99.toFixed(1) : '–'})`);
+}
+
 async function main(): Promise<void> {
   let o: BenchOptions | 'help';
   try {
@@ -239,13 +270,15 @@ async function main(): Promise<void> {
   say(`  scenarios: ${opts.scenarios.join(', ')}; servers: ${opts.servers.join(', ')}; concurrency ${opts.concurrency.join(', ')}; ${opts.rounds} round(s) of ${opts.warmupS} s warm-up + ${opts.durationS} s per level${opts.quick ? ' (quick)' : ''}`);
 
   const wantHelp = opts.scenarios.includes('help');
-  const wantCadans = opts.scenarios.includes('startup') || (wantHelp && opts.servers.includes('cadans'));
+  const wantChecklist = opts.scenarios.includes('checklist');
+  const wantCadans = opts.scenarios.includes('startup') || (wantHelp && opts.servers.includes('cadans')) || wantChecklist;
   let connector: FakeConnector | null = null;
   let dataDir: string | null = null;
   let cadans: CadansProcess | null = null;
   const baselines: Array<{ name: ServerName; child: Child; url: string }> = [];
   let startup: StartupResult | null = null;
   let help: HelpResult | null = null;
+  let checklist: ChecklistResult | null = null;
   let cadansMemory: Memory | null = null;
   let finalStop: StopReport | null = null;
   const memoryBefore: Record<string, Memory | null> = {};
@@ -287,7 +320,7 @@ async function main(): Promise<void> {
           nodeFlags: opts.cadansNodeFlags,
           starts: opts.scenarios.includes('startup') ? opts.starts : 1,
           importProbeRuns: opts.scenarios.includes('startup') && !opts.quick ? 3 : 0,
-          keepLast: wantHelp && opts.servers.includes('cadans'),
+          keepLast: (wantHelp && opts.servers.includes('cadans')) || wantChecklist,
           ...(opts.profile ? { cpuProfDirForLast: path.join(PROFILE_DIR, `cadans-${RUN_ID}`) } : {}),
         },
         say,
@@ -322,6 +355,22 @@ async function main(): Promise<void> {
       help = await runHelpRoundTrip(targets, connector, world, { ...opts, settleS: opts.quick ? 1 : 5 }, say);
       cadansMemory = help.memoryAfter.cadans ?? null;
     }
+
+    if (wantChecklist) {
+      if (!cadans) throw new Error('Cadans is not running');
+      const base = await startBaseline('teams-ai', 'bench/baselines/teams-ai-checklist.ts', opts.profile);
+      say('\nChecklist step toggle (Action.Execute checklist.setStatus):');
+      checklist = await runChecklist(
+        [
+          { name: 'cadans', baseUrl: (cadans as CadansProcess).url },
+          { name: 'teams-ai', baseUrl: base.url },
+        ],
+        connector,
+        { checklists: opts.checklists, warmupS: opts.warmupS, durationS: opts.durationS, rounds: opts.rounds, concurrency: opts.checklistConcurrency },
+        say,
+      );
+      await stopChild(base.child, 'SIGINT', 10_000);
+    }
   } finally {
     if (!interrupted) await cleanup();
   }
@@ -333,6 +382,7 @@ async function main(): Promise<void> {
 
   const summary = summarise(help, startup, cadansMemory);
   printReport(opts, help, startup, memoryBefore, summary);
+  if (checklist) printChecklist(checklist as ChecklistResult);
   const loadEnd = loadavg();
   const totalS = (performance.now() - t0) / 1000;
   say(`\nDone in ${totalS.toFixed(1)} s; load average ${loadStart.join(' ')} at the start, ${loadEnd.join(' ')} at the end.`);
@@ -361,6 +411,7 @@ async function main(): Promise<void> {
       summary,
       startup,
       help,
+      checklist,
       memory: { before: memoryBefore, after: help?.memoryAfter ?? {}, cadansAfterLoad: cadansMemory },
     };
     writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);

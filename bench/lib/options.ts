@@ -1,7 +1,7 @@
 // Command-line and environment options of `npm run bench`. Flags win over BENCH_* variables.
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['help', 'startup'] as const;
+export const SCENARIOS = ['help', 'startup', 'checklist'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const SERVERS = ['cadans', 'teams-ai', 'restify'] as const;
@@ -22,6 +22,10 @@ export interface BenchOptions {
   users: number;
   /** How many "second starts" (database exists) to time; the last one serves the load. */
   starts: number;
+  /** Checklists the checklist scenario starts (one per channel; at least the largest checklist concurrency). */
+  checklists: number;
+  /** Closed-loop workers of the checklist scenario (each on its own checklist). */
+  checklistConcurrency: number[];
   /** Run the servers with --cpu-prof (profiles in bench/results/profiles/<server>-<run>/). */
   profile: boolean;
   /** LOG_LEVEL of the Cadans child (default: Cadans' own default, info). */
@@ -35,7 +39,9 @@ export interface BenchOptions {
 export const USAGE = `Usage: npm run bench -- [options]
 
   --quick                 smoke run (< 30 s): 1 round of 0.8 s per level, 0.25 s warm-up, 100 users, 1 second start
-  --scenarios=help,startup  which benchmarks (default: both)
+  --scenarios=help,startup,checklist  which benchmarks (default: all three)
+  --checklists=N          checklists the checklist scenario starts, one per channel (default 64)
+  --checklist-concurrency=1,32  workers of the checklist scenario, each on its own checklist (default 1,32)
   --servers=cadans,teams-ai,restify  which servers the help round trip drives (default: all three)
   --rounds=N              rounds per concurrency level; the servers take turns each round (default 3)
   --duration=SECONDS      measured time per round (default 3: 9 s per level and server)
@@ -81,6 +87,8 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       users: { type: 'string' },
       starts: { type: 'string' },
       profile: { type: 'boolean' },
+      checklists: { type: 'string' },
+      'checklist-concurrency': { type: 'string' },
       'cadans-log-level': { type: 'string' },
       'cadans-node-flags': { type: 'string' },
       'no-json': { type: 'boolean' },
@@ -115,6 +123,8 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       : [1, 16, 64],
     users: usersRaw ? positive(usersRaw, 'users', true) : quick ? 100 : 1000,
     starts: startsRaw ? positive(startsRaw, 'starts', true) : quick ? 1 : 3,
+    checklists: values.checklists ? positive(values.checklists, 'checklists', true) : 64,
+    checklistConcurrency: values['checklist-concurrency'] ? values['checklist-concurrency'].split(',').map((c) => positive(c.trim(), 'checklist-concurrency', true)) : [1, 32],
     profile: values.profile ?? truthy(env.BENCH_PROFILE),
     cadansLogLevel: values['cadans-log-level'],
     cadansNodeFlags: (values['cadans-node-flags'] ?? '').split(/\s+/).filter(Boolean),
