@@ -168,7 +168,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   }
   // exports end
 
-  server.on('restifyError', (req: restify.Request, res: restify.Response, err: Error, cb: () => void) => {
+  server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error, cb: () => void) => {
     log.debug({ err: err.message, url: req.url }, 'http error');
     cb();
   });

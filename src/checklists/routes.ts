@@ -48,7 +48,7 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     const [running, finished, canStart, templates, canAddTemplate] = await Promise.all([
       checklists.running(ctx.actor),
       checklists.finished(ctx.actor),
-      checklists.canStart(ctx.actor, null).then(async (yes) => yes || hasAnyStartRight(ctx)),
+      checklists.canStartAny(ctx.actor),
       checklists.templates(ctx.actor.tenantId),
       checklists.canManageTemplates(ctx.actor),
     ]);
@@ -84,17 +84,10 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     const d = parseActionData(newData, data);
     const template = await checklists.template(ctx.actor.tenantId, d.template);
     if (!template) throw checklistProblem('checklistNotFound');
-    if (!(await checklists.canStart(ctx.actor, null)) && !(await hasAnyStartRight(ctx))) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText');
+    if (!(await checklists.canStartAny(ctx.actor))) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText');
     const schools = await listSchools(deps.db, ctx.actor.tenantId);
     return renderNewCard(ctx.cards, ctx.t, { template, schools, language: ctx.language });
   };
-
-  /** A directeur of one school may start a checklist for that school only. */
-  async function hasAnyStartRight(ctx: RouteContext) {
-    const schools = await listSchools(deps.db, ctx.actor.tenantId);
-    for (const s of schools) if (await checklists.canStart(ctx.actor, s.id)) return true;
-    return false;
-  }
 
   const start: VerbHandler = async (ctx, data) => {
     const d = parseActionData(startData, data);

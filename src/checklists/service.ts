@@ -101,7 +101,8 @@ export interface ChecklistService {
   /** Kwaliteitsmedewerkers and beheerders add templates; errors come back per line. */
   canManageTemplates(actor: Actor): Promise<boolean>;
   addTemplate(actor: Actor, text: string): Promise<{ ok: true; template: ChecklistTemplate } | { ok: false; errors: TemplateError[] }>;
-  canStart(actor: Actor, schoolId: number | null): Promise<boolean>;
+  /** May start a checklist for some school or the whole board (a directeur: for their own school). */
+  canStartAny(actor: Actor): Promise<boolean>;
   running(actor: Actor): Promise<RunningChecklist[]>;
   finished(actor: Actor): Promise<{ id: number; title: string }[]>;
   /** Editors, and anyone asking from the checklist's own channel, may export it with its log. */
@@ -213,8 +214,9 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       const id = await insertTemplate(db, actor.tenantId, parsed.template, text, actor.aadObjectId);
       return { ok: true, template: { key: `custom-${id}`, ...parsed.template } };
     },
-    async canStart(actor, schoolId) {
-      return canEditChecklist(await deps.grantsOf(actor.tenantId, actor.aadObjectId), schoolId);
+    async canStartAny(actor) {
+      const grants = await deps.grantsOf(actor.tenantId, actor.aadObjectId);
+      return canEditChecklist(grants, null) || grants.some((g) => g.schoolId !== null && canEditChecklist(grants, g.schoolId));
     },
     running: (actor) => listRunning(db, actor.tenantId, channelIdOf(actor)),
     finished: (actor) => listFinished(db, actor.tenantId, channelIdOf(actor), 5),

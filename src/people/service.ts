@@ -7,10 +7,8 @@ import { canManageRoles, isLastBeheerder, isRole, parseSchoolName, type Role, ty
 import {
   countBeheerders,
   deleteAssignment,
-  ensureTenant,
   findAssignment,
   findSchool,
-  getPersonLanguage,
   recordPerson,
   getTenantLanguage,
   grantRole,
@@ -58,8 +56,6 @@ export interface PeopleService {
    *  person's explicit language choice (null: follow the Teams locale). */
   recordActor(actor: Actor): Promise<Language | null>;
   grantsOf(tenantId: string, aadObjectId: string): Promise<RoleGrant[]>;
-  /** The person's explicit language choice, or null to follow the Teams locale. */
-  languageOf(tenantId: string, aadObjectId: string): Promise<Language | null>;
   tenantLanguage(tenantId: string): Promise<Language>;
   /** Schools and role assignments of the actor's tenant; beheerders only. */
   rolesOverview(actor: Actor): Promise<RolesOverview>;
@@ -101,7 +97,6 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
       return seeded?.language ?? person.language;
     },
     grantsOf: (tenantId, aadObjectId) => listGrants(o.db, tenantId, aadObjectId),
-    languageOf: (tenantId, aadObjectId) => getPersonLanguage(o.db, tenantId, aadObjectId),
     async tenantLanguage(tenantId) {
       return (await getTenantLanguage(o.db, tenantId)) ?? o.defaultLanguage;
     },

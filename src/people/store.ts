@@ -91,11 +91,6 @@ export async function setPersonLanguage(db: Queryable, tenantId: string, aadObje
   );
 }
 
-export async function getPersonLanguage(db: Queryable, tenantId: string, aadObjectId: string): Promise<Language | null> {
-  const r = await db.query<{ language: Language | null }>('select language from people where tenant_id = $1 and aad_object_id = $2', [tenantId, aadObjectId]);
-  return r.rows[0]?.language ?? null;
-}
-
 export interface School {
   id: number;
   name: string;

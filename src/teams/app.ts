@@ -6,7 +6,6 @@ import {
   CardFactory,
   MessageFactory,
   type Activity,
-  type ConversationReference,
   type Mention,
   type TurnContext,
 } from 'botbuilder';
@@ -26,7 +25,7 @@ import { VERBS, parseCommand, type Actor, type RouteContext, type Routes } from 
 import type { Graph } from '../graph/index.js';
 import { createDirectory } from './directory.js';
 import { toIncomingFile } from './files.js';
-import { toActor, toBaseConversationId, toConversationKind, toTeamInfo, toTenantId } from './actor.js';
+import { toActor, toConversationKind, toTeamInfo, toTenantId } from './actor.js';
 import { claimWelcome, deactivateReferences, releaseWelcome, saveReferences, toReferenceRows } from './references.js';
 
 export interface TeamsAppDeps {
