@@ -2,7 +2,15 @@
 // 401 (botbuilder's own process() answers 500 with the library's error text for a bad signature).
 import type { Activity, TurnContext } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import { AuthenticationConstants, AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
+import {
+  AuthenticationConstants,
+  AuthenticationError,
+  ConnectorFactory,
+  type AuthenticateRequestResult,
+  type ClaimsIdentity,
+  type ConnectorClient,
+  type UserTokenClient,
+} from 'botframework-connector';
 import { CallerIdConstants } from 'botbuilder';
 import type { Config } from '../config.js';
 
@@ -27,9 +35,66 @@ function toDates(a: Record<string, unknown>): Activity {
   return a as unknown as Activity;
 }
 
+/** The bot's app id as botbuilder derives it from the inbound claims (audience, else appid). */
+function appIdOf(identity: ClaimsIdentity): string {
+  return identity.getClaimValue(AuthenticationConstants.AudienceClaim) ?? identity.getClaimValue(AuthenticationConstants.AppIdClaim) ?? '';
+}
+
+/** A small map that forgets its oldest entry when full. Failed creations are forgotten at once. */
+class ClientCache<T> {
+  private readonly entries = new Map<string, Promise<T>>();
+  constructor(private readonly max: number) {}
+  get(key: string, create: () => Promise<T>): Promise<T> {
+    let p = this.entries.get(key);
+    if (!p) {
+      if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
+      p = create();
+      this.entries.set(key, p);
+      p.catch(() => this.entries.delete(key));
+    }
+    return p;
+  }
+}
+
+/**
+ * Hands out one ConnectorClient per (app id, service URL, audience) instead of a new one per turn.
+ * botbuilder's CloudAdapter builds a new ConnectorClient for every turn, and with it a new HTTP
+ * pipeline and keep-alive agent: every reply opened a new connection (a TLS handshake against
+ * Teams). A ConnectorClient holds no per-turn state (its credentials cache their token), so reusing
+ * it keeps the connections to the service URL open between turns.
+ */
+class ReusingConnectorFactory extends ConnectorFactory {
+  constructor(private readonly inner: ConnectorFactory, private readonly appId: string, private readonly cache: ClientCache<ConnectorClient>) {
+    super();
+  }
+  create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    return this.cache.get(`${this.appId}\n${serviceUrl}\n${audience ?? ''}`, () => this.inner.create(serviceUrl, audience));
+  }
+}
+
+/** Service URLs are a handful per deployment (Teams' regional endpoints); the cap bounds the rest. */
+const MAX_CACHED_CLIENTS = 64;
+
 export class CadansAdapter extends TeamsAdapter {
+  private readonly connectorClients = new ClientCache<ConnectorClient>(MAX_CACHED_CLIENTS);
+  private readonly userTokenClients = new ClientCache<UserTokenClient>(MAX_CACHED_CLIENTS);
+  private tokenClientsShared = false;
+
+  /**
+   * botbuilder also builds a UserTokenClient (with its own HTTP pipeline) for every turn, which
+   * Cadans never uses (no sign-in cards): share one per app id.
+   */
+  private shareUserTokenClients(): void {
+    if (this.tokenClientsShared) return;
+    this.tokenClientsShared = true;
+    const auth = this.botFrameworkAuthentication;
+    const create = auth.createUserTokenClient.bind(auth);
+    auth.createUserTokenClient = (identity: ClaimsIdentity) => this.userTokenClients.get(appIdOf(identity), () => create(identity));
+  }
+
   /** Authenticates, runs the turn, and gives back the HTTP answer (the invoke response, or 200). */
   async handle(body: unknown, authHeader: string, logic: (context: TurnContext) => Promise<void>): Promise<{ status: number; body?: unknown }> {
+    this.shareUserTokenClients();
     const activity = toDates(body as Record<string, unknown>);
     let auth: AuthenticateRequestResult;
     try {
@@ -38,6 +103,9 @@ export class CadansAdapter extends TeamsAdapter {
       const name = (err as Error)?.name ?? '';
       if (err instanceof AuthenticationError || TOKEN_ERRORS.has(name)) throw new HttpError(401, 'unauthorized');
       throw new HttpError(503, 'could not verify the request now');
+    }
+    if (auth.connectorFactory) {
+      auth.connectorFactory = new ReusingConnectorFactory(auth.connectorFactory, appIdOf(auth.claimsIdentity), this.connectorClients);
     }
     const invoke = await this.processActivity(auth, activity, logic);
     return { status: invoke?.status ?? 200, body: invoke?.body };

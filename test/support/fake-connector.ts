@@ -170,6 +170,8 @@ export interface FakeConnector {
   readonly records: readonly ConnectorRecord[];
   /** Number of 429s produced by `enforceRateLimits` / `tenantLimitPerSecond` (not by `failNext`). */
   readonly rateLimitViolations: number;
+  /** TCP connections opened since start (or `reset`): what a bot pays in handshakes against Teams. */
+  readonly connections: number;
 
   /** Successful (2xx) POSTs of activities: sends and replies. */
   sent(conversationId?: string): ConnectorRecord[];
@@ -986,7 +988,13 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
       }
     });
   });
-  server.keepAliveTimeout = 1000;
+  // Node's default. (At 1 s the server announces "Keep-Alive: timeout=1", which Node's agent takes as
+  // too short to reuse a connection: every request would open a new one.)
+  server.keepAliveTimeout = 5000;
+  let connections = 0;
+  server.on('connection', () => {
+    connections += 1;
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -1040,6 +1048,9 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     records,
     get rateLimitViolations() {
       return violations;
+    },
+    get connections() {
+      return connections;
     },
 
     sent: (conversationId) => okOps(['sendToConversation', 'replyToActivity'], conversationId),
@@ -1119,6 +1130,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     cardOf,
 
     reset(opts = {}) {
+      connections = 0;
       records.length = 0;
       faults.length = 0;
       rateLog.clear();

@@ -116,6 +116,15 @@ describe('commands', () => {
     expect(cardText(connector.cardOf(connector.sent(user.personalConversationId)[0]))).toContain('What can Cadans do?');
   });
 
+  it('answers many people over kept-open connections to Teams, not a new one per reply', async () => {
+    // Against Teams every new connection is a TLS handshake.
+    connector.reset();
+    const users = Array.from({ length: 12 }, (_, i) => world.user({ name: `Leraar ${i + 1}` }));
+    for (const user of users) await postActivity(cadans.url, world.personalMessage(user, 'hulp'));
+    for (const user of users) expect(connector.sent(user.personalConversationId)).toHaveLength(1);
+    expect(connector.connections).toBeLessThanOrEqual(2);
+  });
+
   it('does not take "helpful" for help, and offers the help button instead', async () => {
     const user = world.user({ name: 'Iris Peters' });
     await postActivity(cadans.url, world.personalMessage(user, 'helpful'));
