@@ -1,5 +1,6 @@
 // People and roles: who is known, and how the first beheerder comes to be.
 import type { Language, Mode } from '../config.js';
+import { TtlCache } from '../cache.js';
 import { inTransaction, type Db } from '../db/pool.js';
 import type { Actor } from '../routes.js';
 import { DomainError, notAllowed } from '../errors.js';
@@ -49,6 +50,8 @@ export interface PeopleServiceOptions {
   beheerders: readonly string[];
   /** Local mode only: the Agents Playground's mock users and their roles. */
   seed?: readonly SeedPerson[];
+  /** Milliseconds, for the caches' time to live; tests pass their own clock. */
+  now?: () => number;
 }
 
 export interface PeopleService {
@@ -67,38 +70,58 @@ export interface PeopleService {
 export const rolesProblem = (textKey: 'rolesSchoolExists' | 'rolesSchoolNameInvalid' | 'rolesLastBeheerder' | 'rolesPersonUnknown' | 'rolesRoleInvalid' | 'rolesSchoolUnknown' | 'rolesAssignmentGone', params: Record<string, string> = {}) =>
   new DomainError('conflict', 'rolesProblemTitle', textKey, params);
 
+/**
+ * How long an instance trusts that what it wrote for a person (and their language) is still there,
+ * and how long it keeps a tenant's language. Another instance's change of a language shows here
+ * within this time; nothing else a turn reads is cached (roles are always read fresh).
+ */
+export const RECORDED_TTL_MS = 5 * 60_000;
+export const TENANT_LANGUAGE_TTL_MS = 60_000;
+
 export function createPeopleService(o: PeopleServiceOptions): PeopleService {
   const seedByAad = new Map((o.seed ?? []).map((s) => [s.aadObjectId, s]));
+  // A returning person writes nothing: the same name, ids and locale were recorded a moment ago.
+  const recorded = new TtlCache<Language | null>({ ttlMs: RECORDED_TTL_MS, max: 50_000, now: o.now });
+  const tenantLanguages = new TtlCache<Language>({ ttlMs: TENANT_LANGUAGE_TTL_MS, max: 10_000, now: o.now });
+  async function recordActorNow(actor: Actor): Promise<Language | null> {
+    const person = await recordPerson(
+      o.db,
+      { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, teamsUserId: actor.teamsUserId || undefined, name: actor.name || undefined, locale: actor.locale || undefined },
+      o.defaultLanguage,
+    );
+    if (o.beheerders.includes(actor.aadObjectId)) {
+      await grantRole(o.db, actor.tenantId, actor.aadObjectId, 'beheerder', null, 'configuration');
+    }
+    // Local mode, for a person seen for the first time: the playground's seeded roles, and the
+    // first person of a tenant becomes beheerder. Never in production, where any teacher could
+    // win that race.
+    if (o.mode !== 'local' || !person.inserted) return person.language;
+    const seeded = seedByAad.get(actor.aadObjectId);
+    for (const role of seeded?.roles ?? []) {
+      await grantRole(o.db, actor.tenantId, actor.aadObjectId, role, null, 'local-seed');
+    }
+    if (seeded?.language) await setPersonLanguage(o.db, actor.tenantId, actor.aadObjectId, seeded.language);
+    await inTransaction(o.db, async (tx) => {
+      await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`beheerder-bootstrap:${actor.tenantId}`]);
+      if ((await countBeheerders(tx, actor.tenantId)) === 0) {
+        await grantRole(tx, actor.tenantId, actor.aadObjectId, 'beheerder', null, 'local-first-install');
+      }
+    });
+    return seeded?.language ?? person.language;
+  }
+
   return {
     async recordActor(actor) {
-      const person = await recordPerson(
-        o.db,
-        { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, teamsUserId: actor.teamsUserId || undefined, name: actor.name || undefined, locale: actor.locale || undefined },
-        o.defaultLanguage,
-      );
-      if (o.beheerders.includes(actor.aadObjectId)) {
-        await grantRole(o.db, actor.tenantId, actor.aadObjectId, 'beheerder', null, 'configuration');
-      }
-      // Local mode, for a person seen for the first time: the playground's seeded roles, and the
-      // first person of a tenant becomes beheerder. Never in production, where any teacher could
-      // win that race.
-      if (o.mode !== 'local' || !person.inserted) return person.language;
-      const seeded = seedByAad.get(actor.aadObjectId);
-      for (const role of seeded?.roles ?? []) {
-        await grantRole(o.db, actor.tenantId, actor.aadObjectId, role, null, 'local-seed');
-      }
-      if (seeded?.language) await setPersonLanguage(o.db, actor.tenantId, actor.aadObjectId, seeded.language);
-      await inTransaction(o.db, async (tx) => {
-        await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`beheerder-bootstrap:${actor.tenantId}`]);
-        if ((await countBeheerders(tx, actor.tenantId)) === 0) {
-          await grantRole(tx, actor.tenantId, actor.aadObjectId, 'beheerder', null, 'local-first-install');
-        }
-      });
-      return seeded?.language ?? person.language;
+      const key = [actor.tenantId, actor.aadObjectId, actor.teamsUserId, actor.name, actor.locale].join('\u0000');
+      const seen = recorded.get(key);
+      if (seen) return seen.value;
+      const language = await recordActorNow(actor);
+      recorded.set(key, language);
+      return language;
     },
     grantsOf: (tenantId, aadObjectId) => listGrants(o.db, tenantId, aadObjectId),
     async tenantLanguage(tenantId) {
-      return (await getTenantLanguage(o.db, tenantId)) ?? o.defaultLanguage;
+      return tenantLanguages.getOrLoad(tenantId, async () => (await getTenantLanguage(o.db, tenantId)) ?? o.defaultLanguage);
     },
     rolesOverview: async (actor) => {
       await requireBeheerder(actor);

@@ -44,6 +44,11 @@ export function toReferenceRows(activity: Activity): ReferenceRow[] {
   return rows;
 }
 
+/** What saveReferences compares: equal fingerprints, nothing to write. */
+export function toReferenceFingerprint(r: ReferenceRow): string {
+  return [r.tenantId, r.scope, r.key, r.conversationId, r.serviceUrl, r.teamId ?? '', r.aadGroupId ?? '', r.name ?? ''].join('\u0000');
+}
+
 export async function saveReferences(db: Queryable, rows: ReferenceRow[]): Promise<void> {
   if (rows.length === 0) return;
   // One statement for all rows; a row is written only when something changed (or daily).
