@@ -31,8 +31,13 @@ export interface Member {
 }
 
 export interface Directory {
-  /** Members of the conversation the action came from (a team's roster), plus known people. */
-  listMembers(): Promise<Member[]>;
+  /**
+   * Members of the conversation the action came from (a team's roster), plus known people; sorted
+   * by name. May be up to a minute old (rosters are read once a minute per team and instance).
+   */
+  listMembers(options?: { fresh?: boolean }): Promise<Member[]>;
+  /** One member by Entra object id, checked against the current roster when the cached one lacks them. */
+  findMember(aadObjectId: string): Promise<Member | undefined>;
 }
 
 export interface RouteContext {

@@ -66,7 +66,7 @@ export function createPeopleRoutes(people: PeopleService) {
     const d = parseActionData(grantData, data);
     return change(ctx, async () => {
       // Whatever the card offered: only someone in this conversation's roster (or already known) qualifies.
-      const person = d.person ? (await ctx.directory.listMembers()).find((m) => m.aadObjectId === d.person) : undefined;
+      const person = d.person ? await ctx.directory.findMember(d.person) : undefined;
       if (!person) {
         await people.rolesOverview(ctx.actor); // not-allowed wins over a bad pick
         throw rolesProblem('rolesPersonUnknown');

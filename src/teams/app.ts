@@ -23,10 +23,11 @@ import type { PeopleService } from '../people/service.js';
 import { ensureTenant } from '../people/store.js';
 import { VERBS, parseCommand, type Actor, type RouteContext, type Routes } from '../routes.js';
 import type { Graph } from '../graph/index.js';
-import { createDirectory } from './directory.js';
+import { createDirectory, createRosterCache } from './directory.js';
+import { TtlCache } from '../cache.js';
 import { toIncomingFile } from './files.js';
 import { toActor, toConversationKind, toTeamInfo, toTenantId } from './actor.js';
-import { claimWelcome, deactivateReferences, releaseWelcome, saveReferences, toReferenceRows } from './references.js';
+import { claimWelcome, deactivateReferences, releaseWelcome, saveReferences, toReferenceFingerprint, toReferenceRows } from './references.js';
 
 export interface TeamsAppDeps {
   config: Pick<Config, 'botAuth' | 'defaultLanguage'>;
@@ -52,6 +53,8 @@ export interface TeamsApp {
 }
 
 const INVOKE_ACTION = 'adaptiveCard/action';
+/** A reference written by this instance is not written again for this long (unless it changed). */
+const SAVED_REFERENCE_TTL_MS = 5 * 60_000;
 /** The dataset name the cards' person pickers ask for. */
 export const PEOPLE_DATASET = 'people';
 
@@ -92,6 +95,8 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
   });
 
   const PERSON_LANGUAGE = Symbol('cadans.personLanguage');
+  const savedReferences = new TtlCache<true>({ ttlMs: SAVED_REFERENCE_TTL_MS, max: 50_000 });
+  const rosters = createRosterCache();
 
   /** In a channel everyone reads along: the tenant's language. Elsewhere the person's. */
   async function languageFor(context: TurnContext, actor: Actor | null): Promise<Language> {
@@ -110,7 +115,7 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
     const actor = toActor(context.activity);
     if (!actor) return null;
     const language = await languageFor(context, actor);
-    return { actor, language, t: createTranslator(language), cards, directory: createDirectory(context, { db, log, graph: deps.graph }) };
+    return { actor, language, t: createTranslator(language), cards, directory: createDirectory(context, { db, log, graph: deps.graph, rosters }) };
   }
 
   function errorCard(err: unknown, ctx: { t: RouteContext['t'] }, turnLog: Logger): AdaptiveCard {
@@ -150,10 +155,15 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
     }
     const actor = toActor(a);
     if (actor) context.turnState.set(PERSON_LANGUAGE, await people.recordActor(actor));
-    const rows = toReferenceRows(a);
+    // Messages and card actions skip references this instance wrote a moment ago, unchanged.
+    // Install and uninstall events always write (and an uninstall forgets what was remembered).
+    const everyday = a.type === ActivityTypes.Message || a.type === ActivityTypes.Invoke;
+    if (!everyday) savedReferences.clear();
+    const rows = toReferenceRows(a).filter((r) => !everyday || !savedReferences.get(toReferenceFingerprint(r)));
     if (rows.length > 0) {
       if (!actor && tenantId) await ensureTenant(db, tenantId, config.defaultLanguage);
       await saveReferences(db, rows);
+      for (const r of rows) savedReferences.set(toReferenceFingerprint(r), true);
     }
     return true;
   });
@@ -260,8 +270,12 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
   // roster is searched, not only the first names the card carried.
   app.adaptiveCards.search(PEOPLE_DATASET, async (context, _state, query) => {
     if (!toActor(context.activity)) return [];
-    const members = await createDirectory(context, { db, log, graph: deps.graph }).listMembers();
-    return searchMembers(members, query.parameters.queryText, query.skip, query.count).map((m) => ({ title: m.name, value: m.aadObjectId }));
+    const directory = createDirectory(context, { db, log, graph: deps.graph, rosters });
+    const find = async (fresh: boolean) => searchMembers(await directory.listMembers({ fresh }), query.parameters.queryText, query.skip, query.count);
+    // Someone who just joined the team is not in a roster read a minute ago: look again before saying "nobody".
+    let hits = await find(false);
+    if (hits.length === 0 && query.skip === 0) hits = await find(true);
+    return hits.map((m) => ({ title: m.name, value: m.aadObjectId }));
   });
 
   // Any other Action.Execute (an old card, a forged verb): a friendly card, not teams-ai's 501.

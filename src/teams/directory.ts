@@ -8,8 +8,19 @@ import { listKnownPeople } from '../people/store.js';
 import type { Directory, Member } from '../routes.js';
 import { toConversationKind, toTeamInfo, toTenantId } from './actor.js';
 import { getTeamGroupId } from './references.js';
+import { TtlCache } from '../cache.js';
 
 const MAX_MEMBERS = 5_000;
+/** A roster is read again after this long; a pick not in it makes an earlier read. */
+export const ROSTER_TTL_MS = 60_000;
+const byName = new Intl.Collator('nl');
+
+/** Rosters per tenant and team (or chat), shared by the turns of one instance. */
+export type RosterCache = TtlCache<Promise<Member[]>>;
+
+export function createRosterCache(now?: () => number): RosterCache {
+  return new TtlCache<Promise<Member[]>>({ ttlMs: ROSTER_TTL_MS, max: 2_000, now });
+}
 
 async function rosterViaConnector(context: TurnContext): Promise<Member[]> {
   const out: Member[] = [];
@@ -33,8 +44,8 @@ async function teamGroupId(context: TurnContext, db: Db): Promise<string | null>
   return (await getTeamGroupId(db, tenantId, team.teamId)) ?? (await TeamsInfo.getTeamDetails(context)).aadGroupId ?? null;
 }
 
-export function createDirectory(context: TurnContext, deps: { db: Db; log: Logger; graph?: Graph | null }): Directory {
-  let cached: Promise<Member[]> | null = null;
+export function createDirectory(context: TurnContext, deps: { db: Db; log: Logger; graph?: Graph | null; rosters?: RosterCache }): Directory {
+  const rosters = deps.rosters ?? createRosterCache();
   async function load(): Promise<Member[]> {
     const a = context.activity;
     const tenantId = toTenantId(a);
@@ -54,12 +65,33 @@ export function createDirectory(context: TurnContext, deps: { db: Db; log: Logge
     if (tenantId) {
       for (const p of await listKnownPeople(deps.db, tenantId, 1_000)) if (!byId.has(p.aadObjectId)) byId.set(p.aadObjectId, p);
     }
-    return [...byId.values()].filter((m) => m.name).sort((x, y) => x.name.localeCompare(y.name, 'nl'));
+    return [...byId.values()].filter((m) => m.name).sort((x, y) => byName.compare(x.name, y.name));
+  }
+  function key(): string {
+    const a = context.activity;
+    const kind = toConversationKind(a);
+    const where = kind === 'personal' ? '' : kind === 'channel' ? (toTeamInfo(a).teamId ?? a.conversation.id) : a.conversation.id;
+    return [toTenantId(a) ?? '', kind, where].join('\u0000');
+  }
+  let fresh: Promise<Member[]> | null = null;
+  function reload(): Promise<Member[]> {
+    fresh ??= (() => {
+      const k = key();
+      const p = load();
+      rosters.set(k, p);
+      p.catch(() => rosters.delete(k));
+      return p;
+    })();
+    return fresh;
   }
   return {
-    listMembers() {
-      cached ??= load();
-      return cached;
+    listMembers(options) {
+      return (!options?.fresh && rosters.get(key())?.value) || reload();
+    },
+    async findMember(aadObjectId) {
+      const cached = rosters.get(key())?.value;
+      const hit = cached ? (await cached).find((m) => m.aadObjectId === aadObjectId) : undefined;
+      return hit ?? (await reload()).find((m) => m.aadObjectId === aadObjectId);
     },
   };
 }

@@ -224,6 +224,16 @@ describe('working through the steps', () => {
     expect((await steps(checklist.id))[3]).toMatchObject({ owner_name: 'Collega A' });
   });
 
+  it('assigns a step to a colleague who joined the team a moment ago', async () => {
+    await invoke(sanne, 'checklist.step', { v: 1, checklistId: checklist.id, position: 6 }); // the roster is read now
+    const newcomer = world.user({ name: 'Nieuwe Collega' });
+    connector.setMembers(team.id, [...team.members, newcomer].map((m) => m.rosterEntry));
+    const card = await invoke(sanne, 'checklist.saveStep', { v: 1, checklistId: checklist.id, position: 6, owner: newcomer.aadObjectId });
+    expect(text(card)).not.toContain('Kies een eigenaar uit de lijst');
+    expect((await steps(checklist.id))[5]).toMatchObject({ owner_name: 'Nieuwe Collega' });
+    connector.setMembers(team.id, team.members.map((m) => m.rosterEntry));
+  });
+
   it('keeps every change in the log, with who, and old and new values', async () => {
     const r = await cadans.db.query<{ position: number; actor_name: string; field: string; old_value: string | null; new_value: string | null }>(
       'select position, actor_name, field, old_value, new_value from checklist_events where checklist_id = $1 order by id',
