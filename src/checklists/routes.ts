@@ -8,7 +8,7 @@ import { listSchools } from '../people/store.js';
 import type { Db } from '../db/pool.js';
 import type { AdaptiveCard } from '../cards/render.js';
 import type { CommandHandler, FileHandler, RouteContext, VerbHandler } from '../routes.js';
-import { checklistProblem, type ChecklistService } from './service.js';
+import { checklistProblem, type ChecklistService, type StepPermissions, type StepResult } from './service.js';
 import type { Checklist } from './store.js';
 import { renderExportCard, renderMenuCard, renderNewCard, renderStepCard, renderTemplateCard } from './view.js';
 
@@ -55,19 +55,19 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     return renderMenuCard(ctx.cards, ctx.t, { running, finished, templates, canStart, canAddTemplate, language: ctx.language });
   }
 
-  async function stepCard(ctx: RouteContext, c: Checklist, n: number, message?: { text: string; tone: 'good' | 'warning' }) {
+  async function stepCard(ctx: RouteContext, c: Checklist, n: number, message?: { text: string; tone: 'good' | 'warning' }, known?: StepPermissions) {
     const step = c.steps.find((s) => s.position === n);
     if (!step) throw checklistProblem('checklistNotFound');
-    const perms = await checklists.permissions(ctx.actor, c, n);
+    const perms = known ?? (await checklists.permissions(ctx.actor, c, n));
     const people = perms.canEdit ? await ctx.directory.listMembers() : [];
     return renderStepCard(ctx.cards, ctx.t, { checklist: c, step, language: ctx.language, ...perms, people, message });
   }
 
   /** Expected problems with a step are shown on the step card, so the person can correct them. */
-  async function onStep(ctx: RouteContext, checklistId: number, n: number, run: () => Promise<Checklist>) {
+  async function onStep(ctx: RouteContext, checklistId: number, n: number, run: () => Promise<StepResult>) {
     try {
-      const c = await run();
-      return stepCard(ctx, c, n, { text: ctx.t('checklistSaved'), tone: 'good' });
+      const r = await run();
+      return stepCard(ctx, r.checklist, n, { text: ctx.t('checklistSaved'), tone: 'good' }, r.permissions);
     } catch (err) {
       if (!(err instanceof DomainError) || err.kind !== 'conflict') throw err;
       const c = await checklists.get(ctx.actor, checklistId);
@@ -138,7 +138,7 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
         if (d.owner === '') owner = null;
         else {
           // Whatever the card offered: the owner must be in this team's roster or known to Cadans.
-          const m = (await ctx.directory.listMembers()).find((x) => x.aadObjectId === d.owner);
+          const m = await ctx.directory.findMember(d.owner);
           if (!m) throw checklistProblem('checklistOwnerUnknown');
           owner = { aad: m.aadObjectId, name: m.name };
         }

@@ -11,6 +11,7 @@ import {
   canSetStepStatus,
   canTakeStep,
   defaultDueDates,
+  isComplete,
   isStepStatus,
   parseEvidenceUrl,
   parseIsoDate,
@@ -22,7 +23,6 @@ import {
 } from './model.js';
 import { parseTemplateText, type TemplateError } from './parse-template.js';
 import {
-  applyStepChange,
   getChecklist,
   insertChecklist,
   listFinished,
@@ -32,7 +32,10 @@ import {
   type StoredTemplate,
   listRunning,
   logChecklistEvent,
-  markCompletedIfSettled,
+  lockChecklist,
+  toAppliedChanges,
+  writeStepChange,
+  type Step,
   setCardActivityId,
   getContact,
   type Checklist,
@@ -93,6 +96,18 @@ export interface StepEdit {
   evidenceUrl?: unknown;
 }
 
+export interface StepPermissions {
+  canEdit: boolean;
+  canSetStatus: boolean;
+  canTake: boolean;
+}
+
+/** A step change's outcome: the checklist as it left it, and what the actor may do next. */
+export interface StepResult {
+  checklist: Checklist;
+  permissions: StepPermissions;
+}
+
 export interface ChecklistService {
   /** Built-in templates (not the follow-up only ones) and the tenant's own. */
   templates(tenantId: string): Promise<ChecklistTemplate[]>;
@@ -109,10 +124,10 @@ export interface ChecklistService {
   canExport(actor: Actor, checklist: Checklist): Promise<boolean>;
   start(actor: Actor, input: StartInput): Promise<Checklist>;
   get(actor: Actor, id: number): Promise<Checklist>;
-  permissions(actor: Actor, checklist: Checklist, position?: number): Promise<{ canEdit: boolean; canSetStatus: boolean; canTake: boolean }>;
-  setStatus(actor: Actor, id: number, position: number, status: unknown): Promise<Checklist>;
-  take(actor: Actor, id: number, position: number): Promise<Checklist>;
-  editStep(actor: Actor, id: number, position: number, edit: StepEdit): Promise<Checklist>;
+  permissions(actor: Actor, checklist: Checklist, position?: number): Promise<StepPermissions>;
+  setStatus(actor: Actor, id: number, position: number, status: unknown): Promise<StepResult>;
+  take(actor: Actor, id: number, position: number): Promise<StepResult>;
+  editStep(actor: Actor, id: number, position: number, edit: StepEdit): Promise<StepResult>;
   /**
    * Due-date reminders for step owners, for `today` (yyyy-mm-dd, Europe/Amsterdam): due within two
    * working days, and overdue. Each reminder goes out once per step, kind and due date.
@@ -171,31 +186,59 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     );
   }
 
-  /** One change to one step: checked, applied under the step's row lock, logged, card updated. */
-  async function change(actor: Actor, id: number, position: number, check: (c: Checklist, grants: Grant[]) => StepChange) {
-    const c = await load(actor, id);
-    const step = c.steps.find((s) => s.position === position);
-    if (!step) throw checklistProblem('checklistNotFound');
+  function permissionsFor(actor: Actor, grants: Grant[], c: Checklist, position?: number): StepPermissions {
+    const step = position === undefined ? undefined : c.steps.find((s) => s.position === position);
+    return {
+      canEdit: canEditChecklist(grants, c.schoolId),
+      canSetStatus: step ? canSetStepStatus(grants, c.schoolId, step.ownerAad, actor.aadObjectId) : false,
+      canTake: step ? canTakeStep(grants, c.schoolId, step.ownerAad) : false,
+    };
+  }
+
+  /**
+   * One change to one step, in one transaction under the checklist's row lock: checked against the
+   * state it finds, written with its log rows in one statement, completion detected, card update
+   * queued. Returns the checklist as the change left it (no second read) and what the actor may do.
+   */
+  async function change(actor: Actor, id: number, position: number, check: (c: Checklist, grants: Grant[]) => StepChange): Promise<StepResult> {
     const grants = await deps.grantsOf(actor.tenantId, actor.aadObjectId);
-    const changeSet = check(c, grants);
-    await inTransaction(db, async (tx) => {
-      const applied = await applyStepChange(tx, c.id, position, changeSet, { aad: actor.aadObjectId, name: actor.name });
-      if (!applied || applied.length === 0) return;
+    const who = { aad: actor.aadObjectId, name: actor.name };
+    const checklist = await inTransaction(db, async (tx) => {
+      const c = await lockChecklist(tx, actor.tenantId, id);
+      const step = c?.steps.find((s) => s.position === position);
+      if (!c || !step) throw checklistProblem('checklistNotFound');
+      const changeSet = check(c, grants);
+      const applied = toAppliedChanges(step, changeSet);
+      if (applied.length === 0) return c;
+      const after: Step = {
+        ...step,
+        ...(changeSet.status !== undefined ? { status: changeSet.status } : {}),
+        ...(changeSet.owner !== undefined ? { ownerAad: changeSet.owner?.aad ?? null, ownerName: changeSet.owner?.name ?? null } : {}),
+        ...(changeSet.dueDate !== undefined ? { dueDate: changeSet.dueDate } : {}),
+        ...(changeSet.note !== undefined ? { note: changeSet.note } : {}),
+        ...(changeSet.evidenceUrl !== undefined ? { evidenceUrl: changeSet.evidenceUrl } : {}),
+        updatedBy: actor.aadObjectId,
+      };
+      const steps = c.steps.map((s) => (s.position === position ? after : s));
+      const completes = c.completedAt === null && isComplete(steps.map((s) => s.status));
+      const written = await writeStepChange(tx, c.id, position, changeSet, applied, who, completes);
+      after.updatedAt = written.at;
+      const next: Checklist = { ...c, steps, version: written.version, completedAt: completes ? written.at : c.completedAt };
       const newOwner = changeSet.owner;
       if (newOwner && newOwner.aad !== actor.aadObjectId && applied.some((a) => a.field === 'owner')) {
-        const v = await tx.query<{ version: number }>('select version from checklists where id = $1', [c.id]);
-        await notifyOwner(tx, c, { checklistId: c.id, position, ownerAad: newOwner.aad, kind: 'assigned' }, `checklist:${c.id}:step:${position}:assigned:${newOwner.aad}:v${v.rows[0]?.version ?? 0}`);
+        await notifyOwner(tx, c, { checklistId: c.id, position, ownerAad: newOwner.aad, kind: 'assigned' }, `checklist:${c.id}:step:${position}:assigned:${newOwner.aad}:v${written.version}`);
       }
-      if (await markCompletedIfSettled(tx, c.id)) {
-        await logChecklistEvent(tx, c.id, { aad: actor.aadObjectId, name: actor.name }, 'completed', null);
+      if (completes) {
+        await logChecklistEvent(tx, c.id, who, 'completed', null);
         await deps.outbox.enqueue(
           { op: 'send', tenantId: c.tenantId, serviceUrl: c.serviceUrl, conversationId: c.conversationId, idempotencyKey: `checklist:${c.id}:summary`, render: { renderer: SUMMARY_RENDERER, args: { checklistId: c.id } } },
           { client: tx },
         );
       }
       await enqueueCardUpdate(tx, c);
+      return next;
     });
-    return load(actor, id);
+    return { checklist, permissions: permissionsFor(actor, grants, checklist, position) };
   }
 
   return {
@@ -265,13 +308,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     },
     get: load,
     async permissions(actor, c, position) {
-      const grants = await deps.grantsOf(actor.tenantId, actor.aadObjectId);
-      const step = position === undefined ? undefined : c.steps.find((s) => s.position === position);
-      return {
-        canEdit: canEditChecklist(grants, c.schoolId),
-        canSetStatus: step ? canSetStepStatus(grants, c.schoolId, step.ownerAad, actor.aadObjectId) : false,
-        canTake: step ? canTakeStep(grants, c.schoolId, step.ownerAad) : false,
-      };
+      return permissionsFor(actor, await deps.grantsOf(actor.tenantId, actor.aadObjectId), c, position);
     },
     setStatus(actor, id, position, status) {
       if (!isStepStatus(status)) throw checklistProblem('checklistNotFound');

@@ -75,21 +75,33 @@ export async function insertChecklist(tx: Queryable, c: NewChecklist): Promise<n
   return id;
 }
 
+/** Columns and steps of one checklist, in one statement. */
+const CHECKLIST_FROM = `select c.*, s.name as school_name,
+    (select coalesce(json_agg(st order by st.position), '[]'::json) from checklist_steps st where st.checklist_id = c.id) as steps
+  from checklists c left join schools s on s.id = c.school_id`;
+const CHECKLIST_SELECT = `${CHECKLIST_FROM} where c.tenant_id = $1 and c.id = $2`;
+
 export async function getChecklist(db: Queryable, tenantId: string, id: number): Promise<Checklist | null> {
-  const r = await db.query(
-    `select c.*, s.name as school_name from checklists c left join schools s on s.id = c.school_id where c.tenant_id = $1 and c.id = $2`,
-    [tenantId, id],
-  );
+  const r = await db.query(CHECKLIST_SELECT, [tenantId, id]);
   const c = r.rows[0];
-  if (!c) return null;
-  const steps = await db.query('select * from checklist_steps where checklist_id = $1 order by position', [id]);
-  return toChecklist(c, steps.rows);
+  return c ? toChecklist(c, c.steps) : null;
+}
+
+/**
+ * Loads a checklist and holds its row lock until the transaction ends: changes to one checklist
+ * take turns (each sees the steps as the one before left them), different checklists run in parallel.
+ */
+export async function lockChecklist(tx: Queryable, tenantId: string, id: number): Promise<Checklist | null> {
+  const r = await tx.query(`${CHECKLIST_SELECT} for update of c`, [tenantId, id]);
+  const c = r.rows[0];
+  return c ? toChecklist(c, c.steps) : null;
 }
 
 /** For renderers, which run outside any request: by id alone. */
 export async function getChecklistById(db: Queryable, id: number): Promise<Checklist | null> {
-  const r = await db.query<{ tenant_id: string }>('select tenant_id from checklists where id = $1', [id]);
-  return r.rows[0] ? getChecklist(db, r.rows[0].tenant_id, id) : null;
+  const r = await db.query(`${CHECKLIST_FROM} where c.id = $1`, [id]);
+  const c = r.rows[0];
+  return c ? toChecklist(c, c.steps) : null;
 }
 
 // pg rows are untyped here; the columns are those of the migration.
@@ -125,7 +137,8 @@ function toChecklist(c: any, steps: any[]): Checklist {
       note: s.note,
       evidenceUrl: s.evidence_url,
       updatedBy: s.updated_by,
-      updatedAt: s.updated_at,
+      // pg gives Dates for columns, json_agg gives ISO strings
+      updatedAt: s.updated_at ? new Date(s.updated_at) : null,
     })),
   };
 }
@@ -180,75 +193,79 @@ export interface AppliedChange {
   newValue: string | null;
 }
 
+/** The fields of a step that a change would really alter, with old and new values for the log. */
+export function toAppliedChanges(step: Step, change: StepChange): AppliedChange[] {
+  const applied: AppliedChange[] = [];
+  if (change.status !== undefined && change.status !== step.status) {
+    applied.push({ field: 'status', oldValue: step.status, newValue: change.status });
+  }
+  if (change.owner !== undefined && (change.owner?.aad ?? null) !== step.ownerAad) {
+    applied.push({ field: 'owner', oldValue: step.ownerName ?? step.ownerAad, newValue: change.owner?.name ?? null });
+  }
+  if (change.dueDate !== undefined && change.dueDate !== step.dueDate) {
+    applied.push({ field: 'due', oldValue: step.dueDate, newValue: change.dueDate });
+  }
+  if (change.note !== undefined && change.note !== step.note) {
+    applied.push({ field: 'note', oldValue: step.note || null, newValue: change.note || null });
+  }
+  if (change.evidenceUrl !== undefined && change.evidenceUrl !== step.evidenceUrl) {
+    applied.push({ field: 'evidence', oldValue: step.evidenceUrl || null, newValue: change.evidenceUrl || null });
+  }
+  return applied;
+}
+
 /**
- * Applies a change to one step under that step's row lock (changes to other steps run in
- * parallel), logs every field that really changed, and bumps the checklist's version.
+ * Writes a change to one step of a checklist locked with lockChecklist, in one statement: the
+ * step, a log row per changed field, the checklist's version, and (when `completes`) its
+ * completion. Returns the new version and the time of the change.
  */
-export async function applyStepChange(
+export async function writeStepChange(
   tx: Queryable,
   checklistId: number,
   position: number,
   change: StepChange,
+  applied: AppliedChange[],
   actor: { aad: string; name: string },
-): Promise<AppliedChange[] | null> {
-  const cur = await tx.query('select status, owner_aad, owner_name, due_date, note, evidence_url from checklist_steps where checklist_id = $1 and position = $2 for update', [
-    checklistId,
-    position,
-  ]);
-  const row = cur.rows[0];
-  if (!row) return null;
-  const applied: AppliedChange[] = [];
+  completes: boolean,
+): Promise<{ version: number; at: Date }> {
+  const values: unknown[] = [checklistId, position, actor.aad, actor.name, JSON.stringify(applied.map((a) => ({ field: a.field, old_value: a.oldValue, new_value: a.newValue }))), completes];
   const sets: string[] = [];
-  const values: unknown[] = [checklistId, position, actor.aad];
   const set = (column: string, value: unknown) => {
     values.push(value);
     sets.push(`${column} = $${values.length}`);
   };
-  if (change.status !== undefined && change.status !== row.status) {
-    set('status', change.status);
-    applied.push({ field: 'status', oldValue: row.status, newValue: change.status });
+  for (const a of applied) {
+    if (a.field === 'status') set('status', change.status);
+    if (a.field === 'owner') {
+      set('owner_aad', change.owner?.aad ?? null);
+      set('owner_name', change.owner?.name ?? null);
+    }
+    if (a.field === 'due') set('due_date', change.dueDate);
+    if (a.field === 'note') set('note', change.note);
+    if (a.field === 'evidence') set('evidence_url', change.evidenceUrl);
   }
-  if (change.owner !== undefined && (change.owner?.aad ?? null) !== row.owner_aad) {
-    set('owner_aad', change.owner?.aad ?? null);
-    set('owner_name', change.owner?.name ?? null);
-    applied.push({ field: 'owner', oldValue: row.owner_name ?? row.owner_aad, newValue: change.owner?.name ?? null });
-  }
-  if (change.dueDate !== undefined && change.dueDate !== dateText(row.due_date)) {
-    set('due_date', change.dueDate);
-    applied.push({ field: 'due', oldValue: dateText(row.due_date), newValue: change.dueDate });
-  }
-  if (change.note !== undefined && change.note !== row.note) {
-    set('note', change.note);
-    applied.push({ field: 'note', oldValue: row.note || null, newValue: change.note || null });
-  }
-  if (change.evidenceUrl !== undefined && change.evidenceUrl !== row.evidence_url) {
-    set('evidence_url', change.evidenceUrl);
-    applied.push({ field: 'evidence', oldValue: row.evidence_url || null, newValue: change.evidenceUrl || null });
-  }
-  if (applied.length === 0) return applied;
-  await tx.query(`update checklist_steps set ${sets.join(', ')}, updated_by = $3, updated_at = clock_timestamp() where checklist_id = $1 and position = $2`, values);
-  await tx.query(
-    `insert into checklist_events (checklist_id, position, actor_aad, actor_name, field, old_value, new_value)
-     select $1, $2, $3, $4, e.field, e.old_value, e.new_value from jsonb_to_recordset($5::jsonb) as e(field text, old_value text, new_value text)`,
-    [checklistId, position, actor.aad, actor.name, JSON.stringify(applied.map((a) => ({ field: a.field, old_value: a.oldValue, new_value: a.newValue })))],
+  const r = await tx.query<{ version: number; at: Date }>(
+    `with step as (
+       update checklist_steps set ${sets.join(', ')}, updated_by = $3, updated_at = clock_timestamp()
+        where checklist_id = $1 and position = $2 returning updated_at
+     ), log as (
+       insert into checklist_events (checklist_id, position, actor_aad, actor_name, field, old_value, new_value)
+       select $1, $2, $3, $4, e.field, e.old_value, e.new_value
+         from jsonb_to_recordset($5::jsonb) as e(field text, old_value text, new_value text), step
+     )
+     update checklists set version = version + 1,
+            completed_at = case when $6 and completed_at is null then clock_timestamp() else completed_at end
+      where id = $1
+     returning version, (select updated_at from step) as at`,
+    values,
   );
-  await tx.query('update checklists set version = version + 1 where id = $1', [checklistId]);
-  return applied;
+  const row = r.rows[0];
+  if (!row || !row.at) throw new Error(`checklist ${checklistId} step ${position} vanished under its lock`);
+  return { version: row.version, at: row.at };
 }
 
 export async function logChecklistEvent(tx: Queryable, checklistId: number, actor: { aad: string; name: string }, field: string, newValue: string | null): Promise<void> {
   await tx.query('insert into checklist_events (checklist_id, actor_aad, actor_name, field, new_value) values ($1, $2, $3, $4, $5)', [checklistId, actor.aad, actor.name, field, newValue]);
-}
-
-/** Marks the checklist complete once; true only for the change that completed it. */
-export async function markCompletedIfSettled(tx: Queryable, checklistId: number): Promise<boolean> {
-  const r = await tx.query(
-    `update checklists set completed_at = clock_timestamp()
-      where id = $1 and completed_at is null
-        and not exists (select 1 from checklist_steps where checklist_id = $1 and status not in ('klaar', 'nvt'))`,
-    [checklistId],
-  );
-  return (r.rowCount ?? 0) > 0;
 }
 
 export async function setCardActivityId(db: Queryable, checklistId: number, activityId: string): Promise<void> {
