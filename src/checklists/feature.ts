@@ -113,7 +113,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
     routes,
     registerJobs,
     renderers: [
-      { name: CHANNEL_RENDERER, render: renderForOutbox, onSent },
+      { name: CHANNEL_RENDERER, render: renderForOutbox, onSent, onSentOps: ['send'] as const },
       { name: PERSONAL_RENDERER, render: renderPersonal },
       { name: SUMMARY_RENDERER, render: renderSummary },
     ],
@@ -126,7 +126,9 @@ function toActivity(card: AdaptiveCard) {
   return { type: 'message' as const, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] };
 }
 
+const AMSTERDAM_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** yyyy-mm-dd in Europe/Amsterdam. */
 export function todayInAmsterdam(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return AMSTERDAM_DAY.format(now);
 }

@@ -286,11 +286,17 @@ export async function listEvents(db: Queryable, checklistId: number): Promise<Ch
   return r.rows.map((x) => ({ position: x.position, actorName: x.actor_name, field: x.field, oldValue: x.old_value, newValue: x.new_value, at: x.at }));
 }
 
-/** Teams user ids of the people who worked on a checklist, most recent first (for card refresh). */
+/**
+ * Teams user ids of the people who worked on a checklist, most recent first (for card refresh):
+ * the authors of its latest 1000 changes (a busy checklist's log is not read whole for every
+ * update of its card) and the owners of its steps.
+ */
 export async function listRefreshUsers(db: Queryable, checklistId: number, limit: number): Promise<string[]> {
   const r = await db.query<{ teams_user_id: string }>(
     `select p.teams_user_id from (
-        select actor_aad as aad, max(id) as last from checklist_events where checklist_id = $1 group by actor_aad
+        select actor_aad as aad, max(id) as last
+          from (select actor_aad, id from checklist_events where checklist_id = $1 order by id desc limit 1000) recent
+         group by actor_aad
         union all
         select owner_aad, 0 from checklist_steps where checklist_id = $1 and owner_aad is not null
       ) x

@@ -18,9 +18,16 @@ const STATUS_COLORS: Record<StepStatus, string> = { open: 'Default', bezig: 'Acc
 /** Teams refreshes a card automatically for at most 60 listed users. */
 export const MAX_REFRESH_USERS = 60;
 
+// Building an Intl formatter costs far more than using one: build each once.
+const DATE_FORMATS: Record<Language, Intl.DateTimeFormat> = {
+  nl: new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }),
+  en: new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }),
+};
+const AMSTERDAM_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 export function formatDate(iso: string, language: Language): string {
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(language === 'nl' ? 'nl-NL' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+  return DATE_FORMATS[language].format(new Date(Date.UTC(y, m - 1, d)));
 }
 
 function subtitle(t: Translate, c: Checklist, template: ChecklistTemplate | undefined, language: Language): string {
@@ -214,7 +221,7 @@ function daysBetween(a: Date, b: Date): number {
 }
 
 function dateInAmsterdam(d: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  return AMSTERDAM_DAY.format(d);
 }
 
 /** Posted in the channel when the last step is settled: who did what, how long it took, what next. */
