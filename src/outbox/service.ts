@@ -64,7 +64,14 @@ export interface SentInfo {
  * (use `tx` to store the posted card's activity id atomically with that). If it throws, its work is
  * rolled back and logged; the message stays sent.
  */
-export type RendererEntry = Renderer | { render: Renderer; onSent?: (info: SentInfo, tx: Queryable) => Promise<void> };
+export type RendererEntry =
+  | Renderer
+  | {
+      render: Renderer;
+      onSent?: (info: SentInfo, tx: Queryable) => Promise<void>;
+      /** The operations onSent is wanted for (default all); for the others no savepoint is taken. */
+      onSentOps?: readonly OutboxOp[];
+    };
 
 /** "Render with this renderer and these (JSON) arguments when it is time to send." */
 export interface RenderInstruction {
@@ -256,7 +263,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     lockTimeoutMs: t.lockTimeoutMs,
     limiter: { laneWindows: t.laneWindows, tenantWindows: tenantWindows(deps.tenantPerSecond), marginMs: t.limiterMarginMs },
   };
-  const renderers = new Map<string, { render: Renderer; onSent?: (info: SentInfo, tx: Queryable) => Promise<void> }>();
+  const renderers = new Map<string, { render: Renderer; onSent?: (info: SentInfo, tx: Queryable) => Promise<void>; onSentOps?: readonly OutboxOp[] }>();
   const addRenderer = (name: string, entry: RendererEntry) => {
     if (!name) throw new Error('a renderer needs a name');
     renderers.set(name, typeof entry === 'function' ? { render: entry } : entry);
@@ -453,8 +460,9 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   function afterSentHook(row: OutboxRow): ((tx: Queryable, sent: OutboxRow) => Promise<void>) | undefined {
     const p = row.payload;
     if (!('render' in p) || !p.render) return undefined;
-    const onSent = renderers.get(p.render.renderer)?.onSent;
-    if (!onSent) return undefined;
+    const entry = renderers.get(p.render.renderer);
+    const onSent = entry?.onSent;
+    if (!onSent || (entry.onSentOps && !entry.onSentOps.includes(row.op))) return undefined;
     const args = p.render.args;
     return (tx, sent) =>
       onSent({ messageId: sent.id, op: sent.op, args, activityId: sent.sentActivityId, conversationId: sent.conversationId }, tx);

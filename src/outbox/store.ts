@@ -274,19 +274,22 @@ export async function claimHead(db: Db, lane: string, s: ClaimSettings): Promise
   let inTx = false;
   try {
     for (let round = 0; round < 5; round++) {
-      await client.query('begin');
+      // One round trip each: begin with the lock timeout (a simple query; the value is an integer),
+      // and find-and-lock the head.
+      await client.query(`begin; set local lock_timeout = ${Math.max(1, Math.round(s.lockTimeoutMs))}`);
       inTx = true;
-      await client.query(`select set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.round(s.lockTimeoutMs))}ms`]);
-      const head = await client.query<{ id: string }>(`select id from outbox_messages where lane = $1 and ${PENDING} order by id limit 1`, [lane]);
-      const headId = head.rows[0]?.id;
-      if (!headId) {
+      const locked = await client.query<DbRow & { now_ms: number }>(
+        `select *, ${NOW_MS} as now_ms from outbox_messages
+          where id = (select id from outbox_messages where lane = $1 and ${PENDING} order by id limit 1) for update`,
+        [lane],
+      );
+      const raw = locked.rows[0];
+      if (!raw) {
         await client.query('commit');
         inTx = false;
         return { kind: 'empty' };
       }
-      const locked = await client.query<DbRow & { now_ms: number }>(`select *, ${NOW_MS} as now_ms from outbox_messages where id = $1 for update`, [headId]);
-      const raw = locked.rows[0];
-      if (!raw || !['queued', 'sending', 'retrying'].includes(raw.status)) {
+      if (!['queued', 'sending', 'retrying'].includes(raw.status)) {
         // Finished by another worker between the two reads: look for the new head.
         await client.query('commit');
         inTx = false;
@@ -323,22 +326,25 @@ export async function claimHead(db: Db, lane: string, s: ClaimSettings): Promise
       const cost = requestsOf(row);
       const lk = laneKey(lane);
       const tk = tenantKey(row.tenantId);
-      for (const key of [lk, tk].sort()) await client.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [`cadans.outbox.rate|${key}`]);
+      // unnest yields the keys in array order and each row's lock is taken as it comes.
+      await client.query(`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest($1::text[]) as k`, [[lk, tk].sort().map((key) => `cadans.outbox.rate|${key}`)]);
       const stampedNoEarlierThan = performance.now();
       const laneHorizonMs = longestWindowMs(s.limiter.laneWindows) + s.limiter.marginMs;
       const tenantHorizonMs = longestWindowMs(s.limiter.tenantWindows) + s.limiter.marginMs;
       // Real requests within each key's longest window; of the tenant's queue (reservations still
       // ahead) only the end matters: whether there is one, and its last window, where the next place goes.
-      const log = await client.query<{ id: string; key: string; at_ms: number; reserved: boolean }>(
-        `select id, key, (extract(epoch from at) * 1000)::float8 as at_ms, reserved from outbox_send_log
-         where (key = $1 and not reserved and at > clock_timestamp() - make_interval(secs => $2))
-            or (key = $3 and not reserved and at > clock_timestamp() - make_interval(secs => $4))
-            or (key = $3 and reserved and at > clock_timestamp()
-                and at > (select max(at) from outbox_send_log where key = $3 and reserved) - make_interval(secs => $4))`,
+      // The log and the limiter's clock in one statement (read after the locks above are held).
+      const logRes = await client.query<{ now_ms: number; log: Array<{ id: number | string; key: string; at_ms: number; reserved: boolean }> }>(
+        `select ${NOW_MS} as now_ms, coalesce((select json_agg(json_build_object('id', id::text, 'key', key, 'at_ms', (extract(epoch from at) * 1000)::float8, 'reserved', reserved))
+           from outbox_send_log
+          where (key = $1 and not reserved and at > clock_timestamp() - make_interval(secs => $2))
+             or (key = $3 and not reserved and at > clock_timestamp() - make_interval(secs => $4))
+             or (key = $3 and reserved and at > clock_timestamp()
+                 and at > (select max(at) from outbox_send_log where key = $3 and reserved) - make_interval(secs => $4))), '[]'::json) as log`,
         [lk, laneHorizonMs / 1000, tk, tenantHorizonMs / 1000],
       );
-      const nowRes = await client.query<{ now_ms: number }>(`select ${NOW_MS} as now_ms`);
-      const limiterNow = (nowRes.rows[0] as { now_ms: number }).now_ms;
+      const limiterNow = (logRes.rows[0] as { now_ms: number }).now_ms;
+      const log = { rows: (logRes.rows[0]?.log ?? []).map((x) => ({ ...x, id: String(x.id) })) };
       const own = new Set(row.reservationIds ?? []);
       const decision = decideLimiter({
         nowMs: limiterNow,
@@ -383,22 +389,22 @@ export async function claimHead(db: Db, lane: string, s: ClaimSettings): Promise
             [[...own]],
           )).rows.map((x) => x.id).slice(0, cost);
       const slotKeys: string[] = [lk, ...Array.from({ length: cost - converted.length }, () => tk)];
-      const slots = await client.query<{ id: string }>(
-        `insert into outbox_send_log (key, at) select k, clock_timestamp() from unnest($1::text[]) as k returning id`,
-        [slotKeys],
-      );
-      const claimed = await client.query<DbRow>(
-        `update outbox_messages set status = 'sending', attempts = attempts + 1, claim_token = gen_random_uuid(),
+      const claimed = await client.query<DbRow & { slot_ids: string[] }>(
+        `with slots as (
+           insert into outbox_send_log (key, at) select k, clock_timestamp() from unnest($3::text[]) as k returning id
+         )
+         update outbox_messages set status = 'sending', attempts = attempts + 1, claim_token = gen_random_uuid(),
            lease_until = clock_timestamp() + make_interval(secs => $2),
            possible_duplicate = possible_duplicate or (op <> 'update' and (status = 'sending' or outcome_unknown)),
            reservation_ids = null, updated_at = now()
-         where id = $1 returning *`,
-        [row.id, s.leaseMs / 1000],
+         where id = $1 returning *, (select array_agg(id order by id)::text[] from slots) as slot_ids`,
+        [row.id, s.leaseMs / 1000, slotKeys],
       );
       await client.query('commit');
       inTx = false;
-      const claimedRow = toRow(claimed.rows[0] as DbRow);
-      const slotIds = [...converted, ...slots.rows.map((x) => x.id)];
+      const claimedRaw = claimed.rows[0] as DbRow & { slot_ids: string[] | null };
+      const claimedRow = toRow(claimedRaw);
+      const slotIds = [...converted, ...(claimedRaw.slot_ids ?? [])];
       return { kind: 'claimed', row: claimedRow, token: claimedRow.claimToken as string, slotIds, stampedNoEarlierThan, reclaimed, nowMs: limiterNow };
     }
     return { kind: 'busy' };
