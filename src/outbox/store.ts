@@ -134,6 +134,14 @@ export interface InsertResult {
 }
 
 const INSERT_COLUMNS = `tenant_id, op, lane, service_url, conversation_id, activity_id, user_id, bot_id, payload, idempotency_key, coalesce_key`;
+/**
+ * DbRow's columns by name, for prepared statements: a `returning *` there would break on the old
+ * instances of a rolling deploy as soon as a migration adds a column ("cached plan must not
+ * change result type").
+ */
+const ROW_COLUMNS = `id, tenant_id, op, lane, service_url, conversation_id, activity_id, user_id, bot_id, payload, idempotency_key, coalesce_key,
+  status, failure_reason, attempts, next_attempt_at, lease_until, claim_token, reservation_ids, outcome_unknown, possible_duplicate,
+  last_status, last_error, sent_activity_id, created_at, sent_at, updated_at`;
 const INSERT_VALUES = `$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11`;
 
 function insertParams(m: NewMessage): unknown[] {
@@ -145,13 +153,15 @@ export async function insertMessage(q: Queryable, m: NewMessage): Promise<Insert
   if (m.coalesceKey !== null) {
     // At most one queued update per posted message: a newer one replaces the render instruction.
     // A row that is already sending is not in the partial index, so the new one queues behind it.
-    const r = await q.query<DbRow & { inserted: boolean }>(
-      `insert into outbox_messages (${INSERT_COLUMNS}) values (${INSERT_VALUES})
+    // Prepared (named): the hot path of every coalesced card update.
+    const r = await q.query<DbRow & { inserted: boolean }>({
+      name: 'cadans.outbox.insert-coalesced',
+      text: `insert into outbox_messages (${INSERT_COLUMNS}) values (${INSERT_VALUES})
        on conflict (coalesce_key) where status = 'queued' and coalesce_key is not null
        do update set payload = excluded.payload, updated_at = now()
-       returning *, (xmax = 0) as inserted`,
-      insertParams(m),
-    );
+       returning ${ROW_COLUMNS}, (xmax = 0) as inserted`,
+      values: insertParams(m),
+    });
     const row = r.rows[0] as DbRow & { inserted: boolean };
     return { row: toRow(row), created: row.inserted, coalesced: !row.inserted };
   }
@@ -263,9 +273,17 @@ export function requestsOf(row: Pick<OutboxRow, 'op' | 'conversationId'>): numbe
   return row.op === 'createPersonal' && row.conversationId === null ? 2 : 1;
 }
 
+/** A head that is being sent by a live worker, or not due yet: nothing to claim now. */
+function toWaitingClaim(row: OutboxRow, nowMs: number): ClaimResult | null {
+  if (row.status === 'sending' && row.leaseUntil !== null && row.leaseUntil.getTime() > nowMs) return { kind: 'busy' };
+  if (row.status !== 'sending' && row.nextAttemptAt.getTime() > nowMs) return { kind: 'notDue', id: row.id, dueAtMs: row.nextAttemptAt.getTime(), nowMs };
+  return null;
+}
+
 /**
- * One transaction: lock the lane's head, check it is due, check the shared limiter for its
- * conversation and tenant (advisory locks per key, database clock), then either record the requests
+ * One transaction: find the lane's head and check it is due; take the shared limiter's advisory
+ * locks for its conversation and tenant, then lock the head and check again; consult the limiter
+ * (database clock); then either record the requests
  * in the send log and claim the head (status sending, a lease, a fresh claim token, attempts + 1) or
  * move its next attempt to when the limiter allows it.
  */
@@ -274,38 +292,48 @@ export async function claimHead(db: Db, lane: string, s: ClaimSettings): Promise
   let inTx = false;
   try {
     for (let round = 0; round < 5; round++) {
-      // One round trip each: begin with the lock timeout (a simple query; the value is an integer),
-      // and find-and-lock the head.
+      // begin with the lock timeout in one round trip (a simple query; the value is an integer).
       await client.query(`begin; set local lock_timeout = ${Math.max(1, Math.round(s.lockTimeoutMs))}`);
       inTx = true;
-      const locked = await client.query<DbRow & { now_ms: number }>(
-        `select *, ${NOW_MS} as now_ms from outbox_messages
-          where id = (select id from outbox_messages where lane = $1 and ${PENDING} order by id limit 1) for update`,
+      // A look at the head without locking it: most calls end here (empty, busy, not due yet).
+      const peeked = await client.query<DbRow & { now_ms: number }>(
+        `select *, ${NOW_MS} as now_ms from outbox_messages where id = (select id from outbox_messages where lane = $1 and ${PENDING} order by id limit 1)`,
         [lane],
       );
-      const raw = locked.rows[0];
-      if (!raw) {
+      const peek = peeked.rows[0];
+      if (!peek) {
         await client.query('commit');
         inTx = false;
         return { kind: 'empty' };
       }
-      if (!['queued', 'sending', 'retrying'].includes(raw.status)) {
-        // Finished by another worker between the two reads: look for the new head.
+      const early = toWaitingClaim(toRow(peek), peek.now_ms);
+      if (early) {
+        await client.query('commit');
+        inTx = false;
+        return early;
+      }
+      // The shared limiter's locks first, the head's row lock after: the row stays locked only for
+      // the few statements of the claim, so a feature coalescing an update into it (inside its own
+      // transaction, e.g. a checklist change) does not wait behind another lane's claim.
+      // Keys are locked in a fixed order (c: before t:), so claims cannot deadlock; unnest yields
+      // them in array order and each row's lock is taken as it comes.
+      const lk = laneKey(lane);
+      const tk = tenantKey(peek.tenant_id);
+      await client.query(`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest($1::text[]) as k`, [[lk, tk].sort().map((key) => `cadans.outbox.rate|${key}`)]);
+      const locked = await client.query<DbRow & { now_ms: number }>(`select *, ${NOW_MS} as now_ms from outbox_messages where id = $1 for update`, [peek.id]);
+      const raw = locked.rows[0];
+      if (!raw || !['queued', 'sending', 'retrying'].includes(raw.status)) {
+        // Finished by another worker meanwhile: look for the new head.
         await client.query('commit');
         inTx = false;
         continue;
       }
-      const nowMs = raw.now_ms;
       const row = toRow(raw);
-      if (row.status === 'sending' && row.leaseUntil !== null && row.leaseUntil.getTime() > nowMs) {
+      const waiting = toWaitingClaim(row, raw.now_ms);
+      if (waiting) {
         await client.query('commit');
         inTx = false;
-        return { kind: 'busy' };
-      }
-      if (row.status !== 'sending' && row.nextAttemptAt.getTime() > nowMs) {
-        await client.query('commit');
-        inTx = false;
-        return { kind: 'notDue', id: row.id, dueAtMs: row.nextAttemptAt.getTime(), nowMs };
+        return waiting;
       }
       const reclaimed = row.status === 'sending';
       if (reclaimed && row.attempts >= s.maxAttempts) {
@@ -322,12 +350,8 @@ export async function claimHead(db: Db, lane: string, s: ClaimSettings): Promise
         return { kind: 'gaveUp', row: toRow(r.rows[0] as DbRow) };
       }
 
-      // The shared limiter. Keys are locked in a fixed order (c: before t:), so claims cannot deadlock.
+      // The shared limiter (its locks are held).
       const cost = requestsOf(row);
-      const lk = laneKey(lane);
-      const tk = tenantKey(row.tenantId);
-      // unnest yields the keys in array order and each row's lock is taken as it comes.
-      await client.query(`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest($1::text[]) as k`, [[lk, tk].sort().map((key) => `cadans.outbox.rate|${key}`)]);
       const stampedNoEarlierThan = performance.now();
       const laneHorizonMs = longestWindowMs(s.limiter.laneWindows) + s.limiter.marginMs;
       const tenantHorizonMs = longestWindowMs(s.limiter.tenantWindows) + s.limiter.marginMs;
