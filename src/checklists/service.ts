@@ -22,6 +22,7 @@ import {
   type StepStatus,
 } from './model.js';
 import { parseTemplateText, type TemplateError } from './parse-template.js';
+import { toRoleGrants } from '../people/model.js';
 import {
   getChecklist,
   insertChecklist,
@@ -201,12 +202,14 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
    * queued. Returns the checklist as the change left it (no second read) and what the actor may do.
    */
   async function change(actor: Actor, id: number, position: number, check: (c: Checklist, grants: Grant[]) => StepChange): Promise<StepResult> {
-    const grants = await deps.grantsOf(actor.tenantId, actor.aadObjectId);
     const who = { aad: actor.aadObjectId, name: actor.name };
+    let grants: Grant[] = [];
     const checklist = await inTransaction(db, async (tx) => {
-      const c = await lockChecklist(tx, actor.tenantId, id);
+      const locked = await lockChecklist(tx, actor.tenantId, id, actor.aadObjectId);
+      const c = locked?.checklist;
       const step = c?.steps.find((s) => s.position === position);
-      if (!c || !step) throw checklistProblem('checklistNotFound');
+      if (!locked || !c || !step) throw checklistProblem('checklistNotFound');
+      grants = toRoleGrants(locked.actorGrants);
       const changeSet = check(c, grants);
       const applied = toAppliedChanges(step, changeSet);
       if (applied.length === 0) return c;

@@ -75,14 +75,18 @@ export async function insertChecklist(tx: Queryable, c: NewChecklist): Promise<n
   return id;
 }
 
-/** Columns and steps of one checklist, in one statement. */
-const CHECKLIST_FROM = `select c.*, s.name as school_name,
+/**
+ * Columns and steps of one checklist, in one statement. Columns by name: these statements are
+ * prepared, and a prepared `c.*` would break on the old instances of a rolling deploy once a
+ * migration adds a column. (The steps come as JSON, which stays JSON.)
+ */
+const CHECKLIST_FROM = `select c.id, c.tenant_id, c.template_key, c.title, c.school_id, c.target_date, c.language, c.conversation_id,
+    c.service_url, c.team_id, c.card_activity_id, c.created_by, c.created_at, c.completed_at, c.version, s.name as school_name,
     (select coalesce(json_agg(st order by st.position), '[]'::json) from checklist_steps st where st.checklist_id = c.id) as steps
   from checklists c left join schools s on s.id = c.school_id`;
-const CHECKLIST_SELECT = `${CHECKLIST_FROM} where c.tenant_id = $1 and c.id = $2`;
 
 export async function getChecklist(db: Queryable, tenantId: string, id: number): Promise<Checklist | null> {
-  const r = await db.query(CHECKLIST_SELECT, [tenantId, id]);
+  const r = await db.query({ name: 'cadans.checklist.get', text: `${CHECKLIST_FROM} where c.tenant_id = $1 and c.id = $2`, values: [tenantId, id] });
   const c = r.rows[0];
   return c ? toChecklist(c, c.steps) : null;
 }
@@ -91,15 +95,30 @@ export async function getChecklist(db: Queryable, tenantId: string, id: number):
  * Loads a checklist and holds its row lock until the transaction ends: changes to one checklist
  * take turns (each sees the steps as the one before left them), different checklists run in parallel.
  */
-export async function lockChecklist(tx: Queryable, tenantId: string, id: number): Promise<Checklist | null> {
-  const r = await tx.query(`${CHECKLIST_SELECT} for update of c`, [tenantId, id]);
+export async function lockChecklist(tx: Queryable, tenantId: string, id: number, actorAad: string): Promise<{ checklist: Checklist; actorGrants: GrantRow[] } | null> {
+  // The actor's role assignments come along (one round trip less per change); the caller turns
+  // them into grants with the people module's rules.
+  const r = await tx.query({
+    name: 'cadans.checklist.lock',
+    text: `${CHECKLIST_FROM.replace(' as steps', ` as steps,
+      (select coalesce(json_agg(json_build_object('role', ra.role, 'school_id', ra.school_id)), '[]'::json)
+         from role_assignments ra where ra.tenant_id = c.tenant_id and ra.aad_object_id = $3) as actor_grants`)}
+     where c.tenant_id = $1 and c.id = $2 for update of c`,
+    values: [tenantId, id, actorAad],
+  });
   const c = r.rows[0];
-  return c ? toChecklist(c, c.steps) : null;
+  return c ? { checklist: toChecklist(c, c.steps), actorGrants: c.actor_grants } : null;
+}
+
+/** A role assignment as stored (see people/store.ts listGrants for the same rows). */
+export interface GrantRow {
+  role: string;
+  school_id: number | string | null;
 }
 
 /** For renderers, which run outside any request: by id alone. */
 export async function getChecklistById(db: Queryable, id: number): Promise<Checklist | null> {
-  const r = await db.query(`${CHECKLIST_FROM} where c.id = $1`, [id]);
+  const r = await db.query({ name: 'cadans.checklist.get-by-id', text: `${CHECKLIST_FROM} where c.id = $1`, values: [id] });
   const c = r.rows[0];
   return c ? toChecklist(c, c.steps) : null;
 }
@@ -244,8 +263,10 @@ export async function writeStepChange(
     if (a.field === 'note') set('note', change.note);
     if (a.field === 'evidence') set('evidence_url', change.evidenceUrl);
   }
-  const r = await tx.query<{ version: number; at: Date }>(
-    `with step as (
+  // Prepared per shape of change (which columns it sets): a handful of names.
+  const r = await tx.query<{ version: number; at: Date }>({
+    name: `cadans.checklist.change:${applied.map((a) => a.field).join(',')}`,
+    text: `with step as (
        update checklist_steps set ${sets.join(', ')}, updated_by = $3, updated_at = clock_timestamp()
         where checklist_id = $1 and position = $2 returning updated_at
      ), log as (
@@ -258,7 +279,7 @@ export async function writeStepChange(
       where id = $1
      returning version, (select updated_at from step) as at`,
     values,
-  );
+  });
   const row = r.rows[0];
   if (!row || !row.at) throw new Error(`checklist ${checklistId} step ${position} vanished under its lock`);
   return { version: row.version, at: row.at };

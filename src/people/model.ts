@@ -12,6 +12,11 @@ export function isRole(x: unknown): x is Role {
   return typeof x === 'string' && (ROLES as readonly string[]).includes(x);
 }
 
+/** Stored role assignments as grants; unknown roles (from a newer release) are left out. */
+export function toRoleGrants(rows: ReadonlyArray<{ role: string; school_id: number | string | null }>): RoleGrant[] {
+  return rows.filter((x) => isRole(x.role)).map((x) => ({ role: x.role as Role, schoolId: x.school_id === null ? null : Number(x.school_id) }));
+}
+
 export function hasRole(grants: readonly RoleGrant[], role: Role, schoolId?: number | null): boolean {
   return grants.some((g) => g.role === role && (g.schoolId === null || schoolId === undefined || g.schoolId === schoolId));
 }

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/pool.js';
 import type { Language } from '../config.js';
-import { isRole, type RoleGrant, type Role } from './model.js';
+import { toRoleGrants, type RoleGrant, type Role } from './model.js';
 
 export interface PersonInput {
   tenantId: string;
@@ -53,11 +53,12 @@ export async function upsertPerson(db: Queryable, p: PersonInput): Promise<void>
 }
 
 export async function listGrants(db: Queryable, tenantId: string, aadObjectId: string): Promise<RoleGrant[]> {
-  const r = await db.query<{ role: string; school_id: string | null }>(
-    'select role, school_id from role_assignments where tenant_id = $1 and aad_object_id = $2',
-    [tenantId, aadObjectId],
-  );
-  return r.rows.filter((x) => isRole(x.role)).map((x) => ({ role: x.role as Role, schoolId: x.school_id === null ? null : Number(x.school_id) }));
+  const r = await db.query<{ role: string; school_id: string | null }>({
+    name: 'cadans.people.grants',
+    text: 'select role, school_id from role_assignments where tenant_id = $1 and aad_object_id = $2',
+    values: [tenantId, aadObjectId],
+  });
+  return toRoleGrants(r.rows);
 }
 
 export async function grantRole(

@@ -294,3 +294,19 @@ describe('many people at once', () => {
     expect(res.headers.get('content-disposition')).toContain('.xlsx');
   });
 });
+
+describe('during a rolling deploy', () => {
+  it('keeps changing steps and updating the card after a newer release added columns', async () => {
+    const c = await startInspection('Uitrol, juli 2027');
+    await invoke(sanne, 'checklist.setStatus', { v: 1, checklistId: c.id, position: 1, status: 'klaar' });
+    await waitForCardText(c.activityId, '1 van 10 klaar');
+    // The next release's migration runs while this instance keeps serving (its statements are prepared).
+    await cadans.db.query('alter table checklists add column next_release_note text');
+    await cadans.db.query('alter table checklist_steps add column next_release_flag boolean');
+    await cadans.db.query('alter table outbox_messages add column next_release_hint text');
+    const card = await invoke(sanne, 'checklist.setStatus', { v: 1, checklistId: c.id, position: 2, status: 'klaar' });
+    expect(text(card)).toContain('Opgeslagen');
+    await waitForCardText(c.activityId, '2 van 10 klaar');
+    expect((await steps(c.id)).slice(0, 2).map((s) => s.status)).toEqual(['klaar', 'klaar']);
+  });
+});
