@@ -116,9 +116,13 @@ function main(): void {
   }
   let windows: Array<[number, number]> | undefined;
   if (values.results) {
-    const results = JSON.parse(readFileSync(values.results, 'utf8')) as { help?: { levels: Array<{ server: string; byRound?: Array<{ monoUs: [number, number] }> }> } };
+    type Levels = { levels: Array<{ server: string; byRound?: Array<{ monoUs: [number, number] }> }> };
+    const results = JSON.parse(readFileSync(values.results, 'utf8')) as { help?: Levels; checklist?: Levels };
     const server = values.server ?? file.match(/(cadans|teams-ai|restify)-/)?.[1] ?? '';
-    windows = (results.help?.levels ?? []).filter((l) => l.server === server).flatMap((l) => (l.byRound ?? []).map((r) => r.monoUs));
+    // The measured windows of every scenario in the run (help round trip, checklist invokes).
+    windows = [...(results.help?.levels ?? []), ...(results.checklist?.levels ?? [])]
+      .filter((l) => l.server === server)
+      .flatMap((l) => (l.byRound ?? []).map((r) => r.monoUs));
     if (windows.length === 0) throw new Error(`no measured windows for server '${server}' in ${values.results}`);
   }
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;

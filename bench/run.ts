@@ -242,6 +242,10 @@ function printChecklist(r: ChecklistResult): void {
     ];
   });
   say(table(['conc', 'Cadans inv/s', 'p50 ms', 'p99 ms', 'errors', 'teams-ai inv/s', 'p50 ms', 'p99 ms', 'Cadans/teams-ai inv/s', 'Cadans/teams-ai p99', 'card update p50 / p99 ms'], rows));
+  say('');
+  say('CPU per invoke in the measured windows (ms), and other load on the machine (cores, worst round):');
+  const cpuRows = r.levels.map((l) => [l.server, l.concurrency, l.cpuMsPerInvoke.server.toFixed(2), l.cpuMsPerInvoke.tree.toFixed(2), l.cpuMsPerInvoke.runner.toFixed(2), l.otherLoadMax.toFixed(2)]);
+  say(table(['server', 'conc', 'node', 'node + children', 'runner', 'other load'], cpuRows));
   const at32 = by('cadans', 32);
   const met = at32 ? at32.latencyMs.p99 < TARGETS.checklistP99At32Ms && at32.errors === 0 : null;
   say(`  ${verdict(met).padEnd(12)} checklist.setStatus invoke p99 at 32 concurrent < ${TARGETS.checklistP99At32Ms} ms (measured: ${at32 ? at32.latencyMs.p99.toFixed(1) : '–'})`);
@@ -362,8 +366,8 @@ async function main(): Promise<void> {
       say('\nChecklist step toggle (Action.Execute checklist.setStatus):');
       checklist = await runChecklist(
         [
-          { name: 'cadans', baseUrl: (cadans as CadansProcess).url },
-          { name: 'teams-ai', baseUrl: base.url },
+          { name: 'cadans', baseUrl: (cadans as CadansProcess).url, pid: (cadans as CadansProcess).child.pid },
+          { name: 'teams-ai', baseUrl: base.url, pid: base.child.pid },
         ],
         connector,
         { checklists: opts.checklists, warmupS: opts.warmupS, durationS: opts.durationS, rounds: opts.rounds, concurrency: opts.checklistConcurrency },

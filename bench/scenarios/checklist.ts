@@ -7,11 +7,15 @@
 // coalesced update latency (not mixed into the invoke figures: waiting would thin out the load). Baseline: a bare teams-ai Application with an actionExecute handler.
 import type { FakeConnector } from '../../test/support/fake-connector.js';
 import { createTeamsWorld, newMessageId, postActivity, type TeamsActivity, type TeamsChannel, type TeamsUser } from '../../test/support/teams-activities.js';
+import os from 'node:os';
 import { KeepAliveClient, latencyOf, type Latency } from '../lib/load.js';
+import { cpuSnapshot } from './help-roundtrip.js';
 
 export interface ChecklistTarget {
   name: 'cadans' | 'teams-ai';
   baseUrl: string;
+  /** The server's node process (Cadans' PostgreSQL counts in its tree). */
+  pid: number;
 }
 
 export interface ChecklistLevel {
@@ -26,6 +30,12 @@ export interface ChecklistLevel {
   firstError?: string;
   /** POST → invoke response, all rounds pooled. */
   latencyMs: Latency;
+  /** CPU ms per invoke in the measured windows: the node process, and with its children (PostgreSQL). */
+  cpuMsPerInvoke: { server: number; tree: number; runner: number };
+  /** Cores busy with anything else on the machine, worst round (above ~0.2 the level is suspect). */
+  otherLoadMax: number;
+  /** Per round: invokes/s and other load, and the monotonic window (µs) for profile summaries. */
+  byRound: Array<{ throughput: number; otherLoad: number; monoUs: [number, number] }>;
   /**
    * Cadans only, from a separate phase after the invoke levels with the same workers, where each
    * worker waits after every invoke until the fake connector got a PUT of its card showing the new
@@ -163,15 +173,24 @@ export async function runChecklist(
   try {
     for (const phase of ['invoke', 'update'] as const)
     for (const c of o.concurrency) {
-      const acc = new Map<string, { tp: number[]; samples: number[]; updates: number[]; timeouts: number; errors: number; firstError?: string }>();
+      const acc = new Map<string, { tp: number[]; samples: number[]; updates: number[]; timeouts: number; errors: number; firstError?: string; cpu: { server: number; tree: number; runner: number }; rounds: ChecklistLevel['byRound'] }>();
+      const allPids = targets.map((t) => t.pid);
       for (let round = 0; round < o.rounds; round++) {
         for (const target of targets.filter((t) => phase === 'invoke' || t.name === 'cadans')) {
           const client = clients.get(target.name) as KeepAliveClient;
           const isCadans = target.name === 'cadans';
-          const a = acc.get(target.name) ?? { tp: [], samples: [], updates: [], timeouts: 0, errors: 0 };
+          const a = acc.get(target.name) ?? { tp: [], samples: [], updates: [], timeouts: 0, errors: 0, cpu: { server: 0, tree: 0, runner: 0 }, rounds: [] };
           const tStart = performance.now();
           const windowStart = tStart + o.warmupS * 1000;
           const windowEnd = windowStart + o.durationS * 1000;
+          let cpuStart = cpuSnapshot(target.pid, allPids);
+          let cpuEnd = cpuStart;
+          let ended = false;
+          const t0 = setTimeout(() => (cpuStart = cpuSnapshot(target.pid, allPids)), o.warmupS * 1000);
+          const t1 = setTimeout(() => {
+            ended = true;
+            cpuEnd = cpuSnapshot(target.pid, allPids);
+          }, (o.warmupS + o.durationS) * 1000);
           let counted = 0;
           const worker = async (w: number) => {
             const list: Checklist = isCadans ? (lists[w] as Checklist) : { id: 1000 + w, activityId: '', channel: fallbackChannels[w % fallbackChannels.length] as TeamsChannel, n: 0 };
@@ -216,9 +235,24 @@ export async function runChecklist(
             }
           };
           await Promise.all(Array.from({ length: c }, (_, w) => worker(w)));
+          clearTimeout(t0);
+          clearTimeout(t1);
+          // The workers stop at the window's end; the timer may not have fired yet.
+          if (!ended) cpuEnd = cpuSnapshot(target.pid, allPids);
+          const machineBusy = cpuEnd.machine.busy - cpuStart.machine.busy;
+          const windowS = (cpuEnd.machine.total - cpuStart.machine.total) / os.cpus().length || o.durationS;
+          const otherLoad = Math.max(0, (machineBusy - (cpuEnd.ours - cpuStart.ours)) / windowS);
+          a.cpu.server += cpuEnd.server - cpuStart.server;
+          a.cpu.tree += cpuEnd.tree - cpuStart.tree;
+          a.cpu.runner += cpuEnd.runner - cpuStart.runner;
+          a.rounds.push({ throughput: counted / o.durationS, otherLoad, monoUs: [cpuStart.monoUs, cpuEnd.monoUs] });
           a.tp.push(counted / o.durationS);
           acc.set(target.name, a);
-          say(`  ${phase === 'update' ? 'update  ' : ''}${target.name.padEnd(8)} c=${String(c).padEnd(3)}${o.rounds > 1 ? ` round ${round + 1}/${o.rounds}` : ''} ${(counted / o.durationS).toFixed(0).padStart(6)} invokes/s`);
+          const perInvoke = (x: number) => ((x * 1000) / Math.max(1, counted)).toFixed(2);
+          say(
+            `  ${phase === 'update' ? 'update  ' : ''}${target.name.padEnd(8)} c=${String(c).padEnd(3)}${o.rounds > 1 ? ` round ${round + 1}/${o.rounds}` : ''} ${(counted / o.durationS).toFixed(0).padStart(6)} invokes/s` +
+              `  cpu ${perInvoke(cpuEnd.server - cpuStart.server)} ms/inv (with children ${perInvoke(cpuEnd.tree - cpuStart.tree)})  other load ${otherLoad.toFixed(2)} cores`,
+          );
         }
       }
       if (phase === 'update') {
@@ -245,6 +279,13 @@ export async function runChecklist(
           errors: a.errors,
           ...(a.firstError !== undefined ? { firstError: a.firstError } : {}),
           latencyMs: latencyOf(Float64Array.from(a.samples)),
+          cpuMsPerInvoke: {
+            server: (a.cpu.server * 1000) / Math.max(1, a.samples.length),
+            tree: (a.cpu.tree * 1000) / Math.max(1, a.samples.length),
+            runner: (a.cpu.runner * 1000) / Math.max(1, a.samples.length),
+          },
+          otherLoadMax: Math.max(0, ...a.rounds.map((r) => r.otherLoad)),
+          byRound: a.rounds,
         };
         result.levels.push(level);
         say(

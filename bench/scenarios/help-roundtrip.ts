@@ -129,7 +129,7 @@ function requester(target: Target, client: KeepAliveClient, connector: FakeConne
   };
 }
 
-function cpuSnapshot(pid: number, allPids: readonly number[]) {
+export function cpuSnapshot(pid: number, allPids: readonly number[]) {
   const monoUs = Number(process.hrtime.bigint() / 1000n);
   const runner = process.cpuUsage();
   return {
