@@ -91,6 +91,8 @@ export async function startEmbeddedDatabase(dataDir: string, log: Logger): Promi
   const port = await findFreePort();
   const isRoot = process.getuid?.() === 0;
   const pgLog = log.child({ component: 'postgres' });
+  // A socket path has a length limit (107 bytes on Linux): with a very deep data directory, TCP only.
+  const socketDir = path.join(databaseDir, `.s.PGSQL.${port}`).length <= 100 && !/[\s,'"\\]/.test(databaseDir) ? databaseDir : null;
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -98,7 +100,18 @@ export async function startEmbeddedDatabase(dataDir: string, log: Logger): Promi
     password: LOCAL_PASSWORD,
     persistent: true,
     createPostgresUser: isRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+      // Cadans itself connects over a Unix socket in the data directory: cheaper per query than
+      // loopback TCP, and reachable only with access to that directory. TCP stays on 127.0.0.1 for tools.
+      '-c',
+      `unix_socket_directories=${socketDir ?? ''}`,
+      '-c',
+      'unix_socket_permissions=0700',
+    ],
     onLog: (m: string) => pgLog.debug(m.trim()),
     onError: (m: unknown) => pgLog.warn({ err: m }, 'postgres reported an error'),
   });
@@ -115,7 +128,8 @@ export async function startEmbeddedDatabase(dataDir: string, log: Logger): Promi
     throw new Error(`The local PostgreSQL server under ${databaseDir} did not start (see ${path.join(dataDir, 'logs')}): ${String(err ?? 'exited early')}`);
   }
   await ensureDatabase(`postgresql://${USER}:${LOCAL_PASSWORD}@127.0.0.1:${port}/postgres`, DATABASE);
-  const url = `postgresql://${USER}:${LOCAL_PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+  const host = socketDir ? encodeURIComponent(socketDir) : '127.0.0.1';
+  const url = `postgresql://${USER}:${LOCAL_PASSWORD}@${host}:${port}/${DATABASE}`;
   return {
     url,
     stop: async () => {
