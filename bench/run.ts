@@ -2,8 +2,9 @@
 //
 // Topology on a 2-core machine: this process hosts the load generator (keep-alive node:http
 // client) and the fake Teams connector; every server under test runs in its own child process
-// (Cadans as the real `node --import tsx src/main.ts` with its embedded PostgreSQL; the two
-// baselines under the same tsx loader), so the server's event loop is not shared with the client.
+// (Cadans as the real process, `node dist/main.js` as in production, with its embedded PostgreSQL;
+// the baselines compiled the same way; or all of them under tsx with --runtime=tsx), so the
+// server's event loop is not shared with the client.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { startFakeConnector, type FakeConnector } from '../test/support/fake-connector.js';
 import { createTeamsWorld } from '../test/support/teams-activities.js';
 import { parseOptions, USAGE, type BenchOptions, type ServerName } from './lib/options.js';
+import { buildForBench, entryArgs, type Runtime } from './lib/build.js';
 import { liveChildren, memoryOf, spawnNode, stopChild, type Child, type Memory } from './lib/proc.js';
 import { ms, ratio, seconds, table, verdict } from './lib/report.js';
 import {
@@ -76,8 +78,8 @@ function loadavg(): number[] {
 const PROFILE_DIR = path.join(ROOT, 'bench/results/profiles');
 const RUN_ID = new Date().toISOString().replace(/[:.]/g, '-');
 
-async function startBaseline(name: ServerName, script: string, profile: boolean): Promise<{ child: Child; url: string }> {
-  const args = ['--import', 'tsx', script];
+async function startBaseline(name: ServerName, script: string, profile: boolean, runtime: Runtime): Promise<{ child: Child; url: string }> {
+  const args = entryArgs(runtime, script);
   if (profile) {
     // One directory per process: node writes CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile for the
     // main thread (thread 0) and for tsx's loader thread.
@@ -185,14 +187,14 @@ function printReport(o: BenchOptions, help: HelpResult | null, startup: StartupR
     say('');
   }
   if (startup) {
-    say('Start-to-ready (spawn `node --import tsx src/main.ts` → GET /readyz 200):');
+    say(`Start-to-ready (spawn \`node ${entryArgs(o.runtime, 'src/main.ts').join(' ')}\` → GET /readyz 200):`);
     say(`  first start (database created): ${seconds(startup.firstStartMs)}`);
     say(`  second start (database exists): median ${seconds(startup.secondStartMedianMs)} of ${startup.secondStartsMs.map((x) => seconds(x)).join(', ')}`);
     const listening = startup.listeningMs.map((x) => (x === null ? '–' : seconds(x)));
     if (listening.length > 0) say(`  of which spawn → 'Cadans is listening' logged: ${listening.join(', ')} (first start first)`);
     if (startup.importProbe) {
       const p = startup.importProbe;
-      say(`  module loading alone (separate process, median of ${p.runs}): node + tsx ${seconds(p.bootMs)}, importing src/cadans.ts ${seconds(p.importMs)}`);
+      say(`  module loading alone (separate process, median of ${p.runs}): ${o.runtime === 'tsx' ? 'node + tsx' : 'node'} ${seconds(p.bootMs)}, importing ${o.runtime === 'tsx' ? 'src/cadans.ts' : 'dist/cadans.js'} ${seconds(p.importMs)}`);
     }
     const stopTimes = startup.stops.map((x) => seconds(x.stopMs)).join(', ');
     say(`  stops (SIGINT → exit): ${stopTimes || '–'}; PostgreSQL orphans found: ${startup.orphansFound}`);
@@ -273,6 +275,13 @@ async function main(): Promise<void> {
   if ((loadStart[0] ?? 0) > 0.5) say(`  note: the machine is busy (1-minute load ${loadStart[0]}): figures will be lower and noisier than on a quiet machine`);
   say(`  scenarios: ${opts.scenarios.join(', ')}; servers: ${opts.servers.join(', ')}; concurrency ${opts.concurrency.join(', ')}; ${opts.rounds} round(s) of ${opts.warmupS} s warm-up + ${opts.durationS} s per level${opts.quick ? ' (quick)' : ''}`);
 
+  if (opts.runtime === 'dist') {
+    const ms = buildForBench(ROOT);
+    say(`  runtime: compiled JavaScript for every server (node dist/main.js, as in production; baselines transpiled to ${'bench/.build'}/), built in ${(ms / 1000).toFixed(1)} s`);
+  } else {
+    say('  runtime: every server under node --import tsx');
+  }
+
   const wantHelp = opts.scenarios.includes('help');
   const wantChecklist = opts.scenarios.includes('checklist');
   const wantCadans = opts.scenarios.includes('startup') || (wantHelp && opts.servers.includes('cadans')) || wantChecklist;
@@ -322,6 +331,7 @@ async function main(): Promise<void> {
           dataDir,
           ...(opts.cadansLogLevel ? { logLevel: opts.cadansLogLevel } : {}),
           nodeFlags: opts.cadansNodeFlags,
+          runtime: opts.runtime,
           starts: opts.scenarios.includes('startup') ? opts.starts : 1,
           importProbeRuns: opts.scenarios.includes('startup') && !opts.quick ? 3 : 0,
           keepLast: (wantHelp && opts.servers.includes('cadans')) || wantChecklist,
@@ -340,7 +350,7 @@ async function main(): Promise<void> {
           .filter((name) => name !== 'cadans')
           .map(async (name) => {
             const script = name === 'teams-ai' ? 'bench/baselines/teams-ai-echo.ts' : 'bench/baselines/bare-restify.ts';
-            return { name, ...(await startBaseline(name, script, opts.profile)) };
+            return { name, ...(await startBaseline(name, script, opts.profile, opts.runtime)) };
           }),
       );
       baselines.push(...started);
@@ -362,7 +372,7 @@ async function main(): Promise<void> {
 
     if (wantChecklist) {
       if (!cadans) throw new Error('Cadans is not running');
-      const base = await startBaseline('teams-ai', 'bench/baselines/teams-ai-checklist.ts', opts.profile);
+      const base = await startBaseline('teams-ai', 'bench/baselines/teams-ai-checklist.ts', opts.profile, opts.runtime);
       say('\nChecklist step toggle (Action.Execute checklist.setStatus):');
       checklist = await runChecklist(
         [

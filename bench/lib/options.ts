@@ -32,6 +32,8 @@ export interface BenchOptions {
   cadansLogLevel?: string;
   /** Extra node flags for the Cadans child, e.g. '--max-semi-space-size=4' (experiments). */
   cadansNodeFlags: string[];
+  /** dist: compiled JavaScript, as in production (default); tsx: every server under the tsx loader. */
+  runtime: 'dist' | 'tsx';
   /** Where to write the JSON; null: do not write. */
   jsonDir: string | null;
 }
@@ -52,11 +54,18 @@ export const USAGE = `Usage: npm run bench -- [options]
   --profile               run the servers with --cpu-prof; profiles in bench/results/profiles/<server>-<run>/
   --cadans-log-level=L    LOG_LEVEL for the Cadans child (default: Cadans' default, info)
   --cadans-node-flags="…" extra node flags for the Cadans child (experiments, e.g. --max-semi-space-size=4)
+  --runtime=dist|tsx      dist (default): build first, run every server as compiled JavaScript, as production
+                          runs Cadans (node dist/main.js); tsx: every server under node --import tsx
   --no-json               do not write bench/results/<timestamp>.json
   --help
 
 Environment (flags win): BENCH_QUICK=1, BENCH_SCENARIOS, BENCH_SERVERS, BENCH_DURATION,
-BENCH_WARMUP, BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_USERS, BENCH_STARTS, BENCH_PROFILE=1.`;
+BENCH_WARMUP, BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_USERS, BENCH_STARTS, BENCH_PROFILE=1, BENCH_RUNTIME.`;
+
+function parseRuntime(x: string): 'dist' | 'tsx' {
+  if (x === 'dist' || x === 'tsx') return x;
+  throw new Error(`--runtime must be dist or tsx, not '${x}'`);
+}
 
 function list<T extends string>(raw: string, allowed: readonly T[], what: string): T[] {
   const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
@@ -91,6 +100,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       'checklist-concurrency': { type: 'string' },
       'cadans-log-level': { type: 'string' },
       'cadans-node-flags': { type: 'string' },
+      runtime: { type: 'string' },
       'no-json': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -128,6 +138,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     profile: values.profile ?? truthy(env.BENCH_PROFILE),
     cadansLogLevel: values['cadans-log-level'],
     cadansNodeFlags: (values['cadans-node-flags'] ?? '').split(/\s+/).filter(Boolean),
+    runtime: parseRuntime(values.runtime ?? env.BENCH_RUNTIME ?? 'dist'),
     jsonDir: values['no-json'] ? null : 'bench/results',
   };
 }

