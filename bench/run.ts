@@ -277,7 +277,7 @@ async function main(): Promise<void> {
 
   if (opts.runtime === 'dist') {
     const ms = buildForBench(ROOT);
-    say(`  runtime: compiled JavaScript for every server (node dist/main.js, as in production; baselines transpiled to ${'bench/.build'}/), built in ${(ms / 1000).toFixed(1)} s`);
+    say(`  runtime: compiled JavaScript for every server (Cadans: node ${entryArgs('dist', 'src/main.ts', ROOT).join(' ')}, production's \`npm run serve\`; baselines transpiled to bench/.build/), built in ${(ms / 1000).toFixed(1)} s`);
   } else {
     say('  runtime: every server under node --import tsx');
   }

@@ -78,7 +78,7 @@ function childEnv(port: number, o: StartOptions): NodeJS.ProcessEnv {
 export async function startCadansProcess(o: StartOptions): Promise<CadansProcess> {
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
-  const args = [...(o.nodeFlags ?? []), ...entryArgs(o.runtime, 'src/main.ts')];
+  const args = [...(o.nodeFlags ?? []), ...entryArgs(o.runtime, 'src/main.ts', o.rootDir)];
   if (o.cpuProfDir) {
     mkdirSync(o.cpuProfDir, { recursive: true });
     args.unshift('--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`);

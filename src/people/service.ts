@@ -81,7 +81,7 @@ export const TENANT_LANGUAGE_TTL_MS = 60_000;
 export function createPeopleService(o: PeopleServiceOptions): PeopleService {
   const seedByAad = new Map((o.seed ?? []).map((s) => [s.aadObjectId, s]));
   // A returning person writes nothing: the same name, ids and locale were recorded a moment ago.
-  const recorded = new TtlCache<Language | null>({ ttlMs: RECORDED_TTL_MS, max: 50_000, now: o.now });
+  const recorded = new TtlCache<Language | null>({ ttlMs: RECORDED_TTL_MS, max: 20_000, now: o.now });
   const tenantLanguages = new TtlCache<Language>({ ttlMs: TENANT_LANGUAGE_TTL_MS, max: 10_000, now: o.now });
   async function recordActorNow(actor: Actor): Promise<Language | null> {
     const person = await recordPerson(

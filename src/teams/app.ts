@@ -95,7 +95,7 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
   });
 
   const PERSON_LANGUAGE = Symbol('cadans.personLanguage');
-  const savedReferences = new TtlCache<true>({ ttlMs: SAVED_REFERENCE_TTL_MS, max: 50_000 });
+  const savedReferences = new TtlCache<true>({ ttlMs: SAVED_REFERENCE_TTL_MS, max: 20_000 });
   const rosters = createRosterCache();
 
   /** In a channel everyone reads along: the tenant's language. Elsewhere the person's. */

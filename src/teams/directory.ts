@@ -19,7 +19,8 @@ const byName = new Intl.Collator('nl');
 export type RosterCache = TtlCache<Promise<Member[]>>;
 
 export function createRosterCache(now?: () => number): RosterCache {
-  return new TtlCache<Promise<Member[]>>({ ttlMs: ROSTER_TTL_MS, max: 2_000, now });
+  // Bounded by count: a roster can hold thousands of people, and expired entries wait for eviction.
+  return new TtlCache<Promise<Member[]>>({ ttlMs: ROSTER_TTL_MS, max: 100, now });
 }
 
 async function rosterViaConnector(context: TurnContext): Promise<Member[]> {
