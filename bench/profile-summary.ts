@@ -106,7 +106,7 @@ export function summarise(profile: CpuProfile, opts: { windows?: Array<[number, 
 function main(): void {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
-    options: { results: { type: 'string' }, server: { type: 'string' }, top: { type: 'string' } },
+    options: { results: { type: 'string' }, server: { type: 'string' }, top: { type: 'string' }, phase: { type: 'string' } },
     allowPositionals: true,
   });
   const file = positionals[0];
@@ -116,13 +116,14 @@ function main(): void {
   }
   let windows: Array<[number, number]> | undefined;
   if (values.results) {
-    type Levels = { levels: Array<{ server: string; byRound?: Array<{ monoUs: [number, number] }> }> };
+    type Rounds = Array<{ monoUs: [number, number] }>;
+    type Levels = { levels: Array<{ server: string; byRound?: Rounds; updateLatencyMs?: { byRound?: Rounds } }> };
     const results = JSON.parse(readFileSync(values.results, 'utf8')) as { help?: Levels; checklist?: Levels };
     const server = values.server ?? file.match(/(cadans|teams-ai|restify)-/)?.[1] ?? '';
-    // The measured windows of every scenario in the run (help round trip, checklist invokes).
-    windows = [...(results.help?.levels ?? []), ...(results.checklist?.levels ?? [])]
-      .filter((l) => l.server === server)
-      .flatMap((l) => (l.byRound ?? []).map((r) => r.monoUs));
+    // The measured windows of every scenario in the run (help round trip, checklist invokes), or
+    // with --phase=update those of the checklist's card-update phase.
+    const levels = [...(results.help?.levels ?? []), ...(results.checklist?.levels ?? [])].filter((l) => l.server === server);
+    windows = levels.flatMap((l) => ((values.phase === 'update' ? l.updateLatencyMs?.byRound : l.byRound) ?? []).map((r) => r.monoUs));
     if (windows.length === 0) throw new Error(`no measured windows for server '${server}' in ${values.results}`);
   }
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
@@ -139,6 +140,7 @@ function main(): void {
 }
 
 const USAGE = `usage: npx tsx bench/profile-summary.ts <file.cpuprofile> [--results=bench/results/<run>.json [--server=cadans]] [--top=25]
-  --results: keep only the samples of that run's measured windows for the server (default: from the file name)`;
+  --results: keep only the samples of that run's measured windows for the server (default: from the file name)
+  --phase=update: the checklist scenario's card-update phase instead of the invoke windows`;
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, ''))) main();

@@ -41,7 +41,7 @@ export interface ChecklistLevel {
    * worker waits after every invoke until the fake connector got a PUT of its card showing the new
    * state: POST → that PUT (coalesced update latency), and that phase's invoke rate and p99.
    */
-  updateLatencyMs?: Latency & { samples: number; timeouts: number; invokesPerS: number; invokeP99Ms: number };
+  updateLatencyMs?: Latency & { samples: number; timeouts: number; invokesPerS: number; invokeP99Ms: number; byRound: Array<{ throughput: number; otherLoad: number; monoUs: [number, number] }> };
 }
 
 export interface ChecklistResult {
@@ -259,7 +259,7 @@ export async function runChecklist(
         const a = acc.get('cadans');
         const level = result.levels.find((l) => l.server === 'cadans' && l.concurrency === c);
         if (a && level) {
-          level.updateLatencyMs = { ...latencyOf(Float64Array.from(a.updates)), samples: a.updates.length, timeouts: a.timeouts, invokesPerS: median(a.tp), invokeP99Ms: latencyOf(Float64Array.from(a.samples)).p99 };
+          level.updateLatencyMs = { ...latencyOf(Float64Array.from(a.updates)), samples: a.updates.length, timeouts: a.timeouts, invokesPerS: median(a.tp), invokeP99Ms: latencyOf(Float64Array.from(a.samples)).p99, byRound: a.rounds };
           say(`  update   cadans   c=${String(c).padEnd(3)} card update p50 ${level.updateLatencyMs.p50.toFixed(1)} ms  p99 ${level.updateLatencyMs.p99.toFixed(1)} ms (${a.updates.length} samples, ${a.timeouts} timeouts)`);
         }
         continue;

@@ -82,6 +82,18 @@ describe('installing Cadans', () => {
     expect(r.rows).toEqual([{ aad_group_id: team.aadGroupId }]);
   });
 
+  it("records a person's new display name and locale on their next message, though they wrote a moment ago", async () => {
+    const before = world.user({ name: 'Fleur Jansen', locale: 'nl-NL' });
+    await postActivity(cadans.url, world.personalMessage(before, 'hulp'));
+    // Same person (same ids), renamed in Entra and now using Teams in English.
+    const after = world.user({ name: 'Fleur de Jong', aadObjectId: before.aadObjectId, id: before.id, locale: 'en-GB' });
+    await postActivity(cadans.url, world.personalMessage(after, 'help'));
+    const r = await cadans.db.query('select name, locale from people where aad_object_id = $1', [before.aadObjectId]);
+    expect(r.rows).toEqual([{ name: 'Fleur de Jong', locale: 'en-GB' }]);
+    const replies = connector.sent(before.personalConversationId);
+    expect(cardText(connector.cardOf(replies[replies.length - 1]))).toContain('What can Cadans do?');
+  });
+
   it('remembers where a person, channel and team can be reached', async () => {
     const user = world.user({ name: 'Noor Hendriks' });
     const team = world.team({ name: 'Directie', channels: ['Overleg'], members: [user] });
