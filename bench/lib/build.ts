@@ -36,7 +36,7 @@ export function buildForBench(root: string): number {
 
 /**
  * The node arguments of production's start command, `npm run serve` in package.json (e.g.
- * `--max-old-space-size=224 dist/main.js`): the benchmark runs Cadans exactly so.
+ * `--max-old-space-size=256 dist/main.js`): the benchmark runs Cadans exactly so.
  */
 export function serveArgs(root: string): string[] {
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
