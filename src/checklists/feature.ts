@@ -7,7 +7,7 @@ import type { Db, Queryable } from '../db/pool.js';
 import type { Grant } from './model.js';
 import { createChecklistRoutes } from './routes.js';
 import { CHANNEL_RENDERER, PERSONAL_RENDERER, SUMMARY_RENDERER, createChecklistService, type ChecklistOutbox, type PersonalNoticeArgs } from './service.js';
-import { getChecklistById, getContact, lastChangedBy, listRefreshUsers, type Checklist } from './store.js';
+import { getChannelCardState, getChecklistById, getContact, type Checklist } from './store.js';
 import { MAX_REFRESH_USERS, formatDate, renderChannelCard, renderStepCard, renderSummaryCard } from './view.js';
 
 export interface ChecklistFeatureDeps {
@@ -32,13 +32,13 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
   });
 
   /** The shared card, in the checklist's language, as everyone in the channel sees it. */
-  async function renderChannel(c: Checklist): Promise<AdaptiveCard> {
-    const [refreshUserIds, changedBy] = await Promise.all([listRefreshUsers(deps.db, c.id, MAX_REFRESH_USERS), lastChangedBy(deps.db, c.id)]);
+  async function renderChannel(c: Checklist, known?: { refreshUserIds: string[]; lastChangedBy: string | null }): Promise<AdaptiveCard> {
+    const state = known ?? (await getChannelCardState(deps.db, c.id, MAX_REFRESH_USERS));
     return renderChannelCard(deps.cards, createTranslator(c.language), {
       checklist: c,
       template: await service.template(c.tenantId, c.templateKey),
-      refreshUserIds,
-      lastChangedBy: changedBy,
+      refreshUserIds: state?.refreshUserIds ?? [],
+      lastChangedBy: state?.lastChangedBy ?? null,
       today: deps.today(),
     });
   }
@@ -48,9 +48,9 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
   /** For the outbox: the latest state of a checklist's channel card, rendered when it is sent. */
   async function renderForOutbox(args: unknown) {
     const id = Number((args as { checklistId?: unknown } | null)?.checklistId);
-    const c = Number.isInteger(id) ? await getChecklistById(deps.db, id) : null;
-    if (!c) throw new Error(`checklist ${String(id)} is gone`);
-    return toActivity(await renderChannel(c));
+    const state = Number.isInteger(id) ? await getChannelCardState(deps.db, id, MAX_REFRESH_USERS) : null;
+    if (!state) throw new Error(`checklist ${String(id)} is gone`);
+    return toActivity(await renderChannel(state.checklist, state));
   }
 
   /** A 1:1 card for a step's owner, in the owner's language. */

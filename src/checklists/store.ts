@@ -308,31 +308,33 @@ export async function listEvents(db: Queryable, checklistId: number): Promise<Ch
 }
 
 /**
- * Teams user ids of the people who worked on a checklist, most recent first (for card refresh):
- * the authors of its latest 1000 changes (a busy checklist's log is not read whole for every
- * update of its card) and the owners of its steps.
+ * What the shared channel card shows, in one statement: the checklist with its steps; the Teams
+ * user ids for the card's refresh (the people who worked on it, most recent first: the authors of
+ * its latest 1000 changes, so a busy checklist's log is not read whole for every update of its
+ * card, and the owners of its steps); and who changed it last.
  */
-export async function listRefreshUsers(db: Queryable, checklistId: number, limit: number): Promise<string[]> {
-  const r = await db.query<{ teams_user_id: string }>(
-    `select p.teams_user_id from (
-        select actor_aad as aad, max(id) as last
-          from (select actor_aad, id from checklist_events where checklist_id = $1 order by id desc limit 1000) recent
-         group by actor_aad
-        union all
-        select owner_aad, 0 from checklist_steps where checklist_id = $1 and owner_aad is not null
-      ) x
-      join checklists c on c.id = $1
-      join people p on p.tenant_id = c.tenant_id and p.aad_object_id = x.aad
-     where p.teams_user_id is not null
-     group by p.teams_user_id order by max(x.last) desc limit $2`,
-    [checklistId, limit],
-  );
-  return r.rows.map((x) => x.teams_user_id);
-}
-
-export async function lastChangedBy(db: Queryable, checklistId: number): Promise<string | null> {
-  const r = await db.query<{ actor_name: string }>("select actor_name from checklist_events where checklist_id = $1 and actor_name <> '' order by id desc limit 1", [checklistId]);
-  return r.rows[0]?.actor_name ?? null;
+export async function getChannelCardState(db: Queryable, checklistId: number, refreshLimit: number): Promise<{ checklist: Checklist; refreshUserIds: string[]; lastChangedBy: string | null } | null> {
+  const r = await db.query({
+    name: 'cadans.checklist.card-state',
+    text: `${CHECKLIST_FROM.replace(' as steps', ` as steps,
+      (select coalesce(json_agg(w.teams_user_id order by w.last desc), '[]'::json) from (
+         select p.teams_user_id, max(x.last) as last from (
+             select actor_aad as aad, max(id) as last
+               from (select actor_aad, id from checklist_events where checklist_id = c.id order by id desc limit 1000) recent
+              group by actor_aad
+             union all
+             select owner_aad, 0 from checklist_steps where checklist_id = c.id and owner_aad is not null
+           ) x
+           join people p on p.tenant_id = c.tenant_id and p.aad_object_id = x.aad
+          where p.teams_user_id is not null
+          group by p.teams_user_id order by max(x.last) desc limit $2
+       ) w) as refresh_user_ids,
+      (select e.actor_name from checklist_events e where e.checklist_id = c.id and e.actor_name <> '' order by e.id desc limit 1) as last_changed_by`)}
+     where c.id = $1`,
+    values: [checklistId, refreshLimit],
+  });
+  const c = r.rows[0];
+  return c ? { checklist: toChecklist(c, c.steps), refreshUserIds: c.refresh_user_ids, lastChangedBy: c.last_changed_by ?? null } : null;
 }
 
 export interface Contact {

@@ -281,7 +281,7 @@ function toWaitingClaim(row: OutboxRow, nowMs: number): ClaimResult | null {
 }
 
 /**
- * One transaction: find the lane's head and check it is due; take the shared limiter's advisory
+ * Find the lane's head and check it is due (no transaction yet); then in one transaction take the shared limiter's advisory
  * locks for its conversation and tenant, then lock the head and check again; consult the limiter
  * (database clock); then either record the requests
  * in the send log and claim the head (status sending, a lease, a fresh claim token, attempts + 1) or
@@ -292,26 +292,19 @@ export async function claimHead(db: Db, lane: string, s: ClaimSettings): Promise
   let inTx = false;
   try {
     for (let round = 0; round < 5; round++) {
-      // begin with the lock timeout in one round trip (a simple query; the value is an integer).
-      await client.query(`begin; set local lock_timeout = ${Math.max(1, Math.round(s.lockTimeoutMs))}`);
-      inTx = true;
-      // A look at the head without locking it: most calls end here (empty, busy, not due yet).
+      // A look at the head without locking it, outside any transaction: many calls end here
+      // (empty, being sent, not due yet), about half of them under load.
       const peeked = await client.query<DbRow & { now_ms: number }>(
         `select *, ${NOW_MS} as now_ms from outbox_messages where id = (select id from outbox_messages where lane = $1 and ${PENDING} order by id limit 1)`,
         [lane],
       );
       const peek = peeked.rows[0];
-      if (!peek) {
-        await client.query('commit');
-        inTx = false;
-        return { kind: 'empty' };
-      }
+      if (!peek) return { kind: 'empty' };
       const early = toWaitingClaim(toRow(peek), peek.now_ms);
-      if (early) {
-        await client.query('commit');
-        inTx = false;
-        return early;
-      }
+      if (early) return early;
+      // begin with the lock timeout in one round trip (a simple query; the value is an integer).
+      await client.query(`begin; set local lock_timeout = ${Math.max(1, Math.round(s.lockTimeoutMs))}`);
+      inTx = true;
       // The shared limiter's locks first, the head's row lock after: the row stays locked only for
       // the few statements of the claim, so a feature coalescing an update into it (inside its own
       // transaction, e.g. a checklist change) does not wait behind another lane's claim.
@@ -477,15 +470,19 @@ export async function finishAttempt(
   const client = await db.connect();
   try {
     await client.query('begin');
-    if (slots.ids.length > 0) {
-      await client.query('update outbox_send_log set at = at + make_interval(secs => $2) where id = any($1::bigint[])', [
-        slots.ids,
-        Math.max(0, slots.answeredAfterMs) / 1000,
-      ]);
-    }
+    // The send log's entries move in the same statement as the message's outcome (a CTE runs
+    // whether or not the fenced update matches).
+    const outcomeUpdate = (sql: string, values: unknown[]) => {
+      if (slots.ids.length === 0) return client.query<DbRow & { now_ms: number }>(sql, values);
+      const n = values.length;
+      return client.query<DbRow & { now_ms: number }>(
+        `with moved as (update outbox_send_log set at = at + make_interval(secs => $${n + 2}) where id = any($${n + 1}::bigint[]) returning 1) ${sql}`,
+        [...values, slots.ids, Math.max(0, slots.answeredAfterMs) / 1000],
+      );
+    };
     let r;
     if (outcome.kind === 'sent') {
-      r = await client.query<DbRow & { now_ms: number }>(
+      r = await outcomeUpdate(
         `update outbox_messages set status = 'sent', sent_at = now(), sent_activity_id = $3,
            conversation_id = coalesce($4, conversation_id), last_status = $5, last_error = null, failure_reason = null,
            outcome_unknown = false, lease_until = null, claim_token = null, updated_at = now()
@@ -493,7 +490,7 @@ export async function finishAttempt(
         [id, token, outcome.activityId, outcome.conversationId, outcome.status ?? null],
       );
     } else if (outcome.kind === 'retry') {
-      r = await client.query<DbRow & { now_ms: number }>(
+      r = await outcomeUpdate(
         `update outbox_messages set status = 'retrying', next_attempt_at = clock_timestamp() + make_interval(secs => $3),
            last_status = $4, last_error = $5, outcome_unknown = $6, conversation_id = coalesce($7, conversation_id),
            lease_until = null, claim_token = null, updated_at = now()
@@ -501,7 +498,7 @@ export async function finishAttempt(
         [id, token, outcome.delayMs / 1000, outcome.status, outcome.error, outcome.outcomeUnknown, outcome.conversationId],
       );
     } else {
-      r = await client.query<DbRow & { now_ms: number }>(
+      r = await outcomeUpdate(
         `update outbox_messages set status = 'failed', failure_reason = $3, last_status = $4, last_error = $5,
            outcome_unknown = $6, conversation_id = coalesce($7, conversation_id),
            lease_until = null, claim_token = null, updated_at = now()
