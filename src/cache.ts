@@ -48,13 +48,23 @@ export class TtlCache<V> {
     return value;
   }
 
-  delete(key: string): void {
-    this.entries.delete(key);
+  /**
+   * For a cache of promises: the cached one, or the one `start` begins now, shared by every caller
+   * until it settles and after; a promise that rejects is forgotten at once.
+   */
+  share<T>(this: TtlCache<Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
+    const hit = this.get(key);
+    if (hit) return hit.value;
+    const p = start();
+    this.set(key, p);
+    p.catch(() => {
+      if (this.entries.get(key)?.value === p) this.entries.delete(key);
+    });
+    return p;
   }
 
-  /** Forgets every entry whose key starts with `prefix`. */
-  deletePrefix(prefix: string): void {
-    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+  delete(key: string): void {
+    this.entries.delete(key);
   }
 
   clear(): void {

@@ -34,12 +34,14 @@ describe('TtlCache', () => {
     expect(c.get('bad')).toBeUndefined();
   });
 
-  it('forgets by key prefix', () => {
-    const c = new TtlCache<number>({ ttlMs: 1_000, max: 10, now: () => 0 });
-    c.set('t1\u0000a', 1);
-    c.set('t1\u0000b', 2);
-    c.set('t2\u0000a', 3);
-    c.deletePrefix('t1\u0000');
-    expect(c.size).toBe(1);
+  it('shares one pending promise per key and forgets one that rejects', async () => {
+    const c = new TtlCache<Promise<string>>({ ttlMs: 1_000, max: 10, now: () => 0 });
+    let starts = 0;
+    const a = c.share('k', async () => `v${++starts}`);
+    const b = c.share('k', async () => `v${++starts}`);
+    expect(await a).toBe('v1');
+    expect(await b).toBe('v1');
+    await expect(c.share('bad', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    expect(c.get('bad')).toBeUndefined();
   });
 });

@@ -18,6 +18,13 @@ export interface ChecklistTarget {
   pid: number;
 }
 
+/** One round of a level: invokes/s, other load, and the monotonic window (µs) for profile summaries. */
+export interface ChecklistRound {
+  throughput: number;
+  otherLoad: number;
+  monoUs: [number, number];
+}
+
 export interface ChecklistLevel {
   server: string;
   concurrency: number;
@@ -34,14 +41,13 @@ export interface ChecklistLevel {
   cpuMsPerInvoke: { server: number; tree: number; runner: number };
   /** Cores busy with anything else on the machine, worst round (above ~0.2 the level is suspect). */
   otherLoadMax: number;
-  /** Per round: invokes/s and other load, and the monotonic window (µs) for profile summaries. */
-  byRound: Array<{ throughput: number; otherLoad: number; monoUs: [number, number] }>;
+  byRound: ChecklistRound[];
   /**
    * Cadans only, from a separate phase after the invoke levels with the same workers, where each
    * worker waits after every invoke until the fake connector got a PUT of its card showing the new
    * state: POST → that PUT (coalesced update latency), and that phase's invoke rate and p99.
    */
-  updateLatencyMs?: Latency & { samples: number; timeouts: number; invokesPerS: number; invokeP99Ms: number; byRound: Array<{ throughput: number; otherLoad: number; monoUs: [number, number] }> };
+  updateLatencyMs?: Latency & { samples: number; timeouts: number; invokesPerS: number; invokeP99Ms: number; byRound: ChecklistRound[] };
 }
 
 export interface ChecklistResult {
@@ -173,7 +179,7 @@ export async function runChecklist(
   try {
     for (const phase of ['invoke', 'update'] as const)
     for (const c of o.concurrency) {
-      const acc = new Map<string, { tp: number[]; samples: number[]; updates: number[]; timeouts: number; errors: number; firstError?: string; cpu: { server: number; tree: number; runner: number }; rounds: ChecklistLevel['byRound'] }>();
+      const acc = new Map<string, { tp: number[]; samples: number[]; updates: number[]; timeouts: number; errors: number; firstError?: string; cpu: { server: number; tree: number; runner: number }; rounds: ChecklistRound[] }>();
       const allPids = targets.map((t) => t.pid);
       for (let round = 0; round < o.rounds; round++) {
         for (const target of targets.filter((t) => phase === 'invoke' || t.name === 'cadans')) {

@@ -6,8 +6,8 @@ import type { Language } from '../config.js';
 import type { Db, Queryable } from '../db/pool.js';
 import type { Grant } from './model.js';
 import { createChecklistRoutes } from './routes.js';
-import { CHANNEL_RENDERER, PERSONAL_RENDERER, SUMMARY_RENDERER, createChecklistService, type ChecklistOutbox, type PersonalNoticeArgs } from './service.js';
-import { getChannelCardState, getChecklistById, getContact, type Checklist } from './store.js';
+import { CHANNEL_RENDERER, PERSONAL_RENDERER, SUMMARY_RENDERER, checklistProblem, createChecklistService, type ChecklistOutbox, type PersonalNoticeArgs } from './service.js';
+import { getChannelCardState, getChecklistById, getContact, type ChannelCardState } from './store.js';
 import { MAX_REFRESH_USERS, formatDate, renderChannelCard, renderStepCard, renderSummaryCard } from './view.js';
 
 export interface ChecklistFeatureDeps {
@@ -32,25 +32,34 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
   });
 
   /** The shared card, in the checklist's language, as everyone in the channel sees it. */
-  async function renderChannel(c: Checklist, known?: { refreshUserIds: string[]; lastChangedBy: string | null }): Promise<AdaptiveCard> {
-    const state = known ?? (await getChannelCardState(deps.db, c.id, MAX_REFRESH_USERS));
+  async function renderChannel(state: ChannelCardState): Promise<AdaptiveCard> {
+    const c = state.checklist;
     return renderChannelCard(deps.cards, createTranslator(c.language), {
       checklist: c,
       template: await service.template(c.tenantId, c.templateKey),
-      refreshUserIds: state?.refreshUserIds ?? [],
-      lastChangedBy: state?.lastChangedBy ?? null,
+      refreshUserIds: state.refreshUserIds,
+      lastChangedBy: state.lastChangedBy,
       today: deps.today(),
     });
   }
 
-  const routes = createChecklistRoutes({ db: deps.db, checklists: service, renderChannel: (_ctx, c) => renderChannel(c), linkFor: deps.linkFor });
+  const routes = createChecklistRoutes({
+    db: deps.db,
+    checklists: service,
+    async renderChannel(ctx, checklistId) {
+      const state = await getChannelCardState(deps.db, checklistId, MAX_REFRESH_USERS, ctx.actor.tenantId);
+      if (!state) throw checklistProblem('checklistNotFound');
+      return renderChannel(state);
+    },
+    linkFor: deps.linkFor,
+  });
 
   /** For the outbox: the latest state of a checklist's channel card, rendered when it is sent. */
   async function renderForOutbox(args: unknown) {
     const id = Number((args as { checklistId?: unknown } | null)?.checklistId);
     const state = Number.isInteger(id) ? await getChannelCardState(deps.db, id, MAX_REFRESH_USERS) : null;
     if (!state) throw new Error(`checklist ${String(id)} is gone`);
-    return toActivity(await renderChannel(state.checklist, state));
+    return toActivity(await renderChannel(state));
   }
 
   /** A 1:1 card for a step's owner, in the owner's language. */

@@ -37,8 +37,8 @@ export interface ChecklistRouteDeps {
   checklists: ChecklistService;
   /** Signed, expiring download links (src/exports/). */
   linkFor(tenantId: string, checklistId: number, format: 'xlsx' | 'csv'): string;
-  /** Renders the shared channel card for one viewer (the refresh and "back" answer). */
-  renderChannel(ctx: RouteContext, checklist: Checklist): Promise<AdaptiveCard>;
+  /** Renders a checklist's shared channel card for one viewer of its tenant (the refresh and "back" answer). */
+  renderChannel(ctx: RouteContext, checklistId: number): Promise<AdaptiveCard>;
 }
 
 export function createChecklistRoutes(deps: ChecklistRouteDeps) {
@@ -110,7 +110,7 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
 
   const view: VerbHandler = async (ctx, data) => {
     const d = parseActionData(viewData, data);
-    return deps.renderChannel(ctx, await checklists.get(ctx.actor, d.checklistId));
+    return deps.renderChannel(ctx, d.checklistId);
   };
 
   const step: VerbHandler = async (ctx, data) => {

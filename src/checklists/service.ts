@@ -35,8 +35,8 @@ import {
   logChecklistEvent,
   lockChecklist,
   toAppliedChanges,
+  withChange,
   writeStepChange,
-  type Step,
   setCardActivityId,
   getContact,
   type Checklist,
@@ -203,28 +203,20 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
    */
   async function change(actor: Actor, id: number, position: number, check: (c: Checklist, grants: Grant[]) => StepChange): Promise<StepResult> {
     const who = { aad: actor.aadObjectId, name: actor.name };
-    let grants: Grant[] = [];
-    const checklist = await inTransaction(db, async (tx) => {
+    const { checklist, grants } = await inTransaction(db, async (tx) => {
       const locked = await lockChecklist(tx, actor.tenantId, id, actor.aadObjectId);
       const c = locked?.checklist;
       const step = c?.steps.find((s) => s.position === position);
       if (!locked || !c || !step) throw checklistProblem('checklistNotFound');
-      grants = toRoleGrants(locked.actorGrants);
+      const grants = toRoleGrants(locked.actorGrants);
       const changeSet = check(c, grants);
       const applied = toAppliedChanges(step, changeSet);
-      if (applied.length === 0) return c;
-      const after: Step = {
-        ...step,
-        ...(changeSet.status !== undefined ? { status: changeSet.status } : {}),
-        ...(changeSet.owner !== undefined ? { ownerAad: changeSet.owner?.aad ?? null, ownerName: changeSet.owner?.name ?? null } : {}),
-        ...(changeSet.dueDate !== undefined ? { dueDate: changeSet.dueDate } : {}),
-        ...(changeSet.note !== undefined ? { note: changeSet.note } : {}),
-        ...(changeSet.evidenceUrl !== undefined ? { evidenceUrl: changeSet.evidenceUrl } : {}),
-        updatedBy: actor.aadObjectId,
-      };
+      if (applied.length === 0) return { checklist: c, grants };
+      const after = withChange(step, changeSet);
       const steps = c.steps.map((s) => (s.position === position ? after : s));
       const completes = c.completedAt === null && isComplete(steps.map((s) => s.status));
       const written = await writeStepChange(tx, c.id, position, changeSet, applied, who, completes);
+      after.updatedBy = actor.aadObjectId;
       after.updatedAt = written.at;
       const next: Checklist = { ...c, steps, version: written.version, completedAt: completes ? written.at : c.completedAt };
       const newOwner = changeSet.owner;
@@ -239,7 +231,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
         );
       }
       await enqueueCardUpdate(tx, c);
-      return next;
+      return { checklist: next, grants };
     });
     return { checklist, permissions: permissionsFor(actor, grants, checklist, position) };
   }

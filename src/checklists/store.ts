@@ -212,6 +212,18 @@ export interface AppliedChange {
   newValue: string | null;
 }
 
+/** The step as a change leaves it (who and when are the writer's to fill in). */
+export function withChange(step: Step, change: StepChange): Step {
+  return {
+    ...step,
+    ...(change.status !== undefined ? { status: change.status } : {}),
+    ...(change.owner !== undefined ? { ownerAad: change.owner?.aad ?? null, ownerName: change.owner?.name ?? null } : {}),
+    ...(change.dueDate !== undefined ? { dueDate: change.dueDate } : {}),
+    ...(change.note !== undefined ? { note: change.note } : {}),
+    ...(change.evidenceUrl !== undefined ? { evidenceUrl: change.evidenceUrl } : {}),
+  };
+}
+
 /** The fields of a step that a change would really alter, with old and new values for the log. */
 export function toAppliedChanges(step: Step, change: StepChange): AppliedChange[] {
   const applied: AppliedChange[] = [];
@@ -307,13 +319,19 @@ export async function listEvents(db: Queryable, checklistId: number): Promise<Ch
   return r.rows.map((x) => ({ position: x.position, actorName: x.actor_name, field: x.field, oldValue: x.old_value, newValue: x.new_value, at: x.at }));
 }
 
+export interface ChannelCardState {
+  checklist: Checklist;
+  refreshUserIds: string[];
+  lastChangedBy: string | null;
+}
+
 /**
- * What the shared channel card shows, in one statement: the checklist with its steps; the Teams
+ * What the shared channel card shows, in one statement (only a checklist of `tenantId`, when given): the checklist with its steps; the Teams
  * user ids for the card's refresh (the people who worked on it, most recent first: the authors of
  * its latest 1000 changes, so a busy checklist's log is not read whole for every update of its
  * card, and the owners of its steps); and who changed it last.
  */
-export async function getChannelCardState(db: Queryable, checklistId: number, refreshLimit: number): Promise<{ checklist: Checklist; refreshUserIds: string[]; lastChangedBy: string | null } | null> {
+export async function getChannelCardState(db: Queryable, checklistId: number, refreshLimit: number, tenantId: string | null = null): Promise<ChannelCardState | null> {
   const r = await db.query({
     name: 'cadans.checklist.card-state',
     text: `${CHECKLIST_FROM.replace(' as steps', ` as steps,
@@ -330,8 +348,8 @@ export async function getChannelCardState(db: Queryable, checklistId: number, re
           group by p.teams_user_id order by max(x.last) desc limit $2
        ) w) as refresh_user_ids,
       (select e.actor_name from checklist_events e where e.checklist_id = c.id and e.actor_name <> '' order by e.id desc limit 1) as last_changed_by`)}
-     where c.id = $1`,
-    values: [checklistId, refreshLimit],
+     where c.id = $1 and ($3::text is null or c.tenant_id = $3)`,
+    values: [checklistId, refreshLimit, tenantId],
   });
   const c = r.rows[0];
   return c ? { checklist: toChecklist(c, c.steps), refreshUserIds: c.refresh_user_ids, lastChangedBy: c.last_changed_by ?? null } : null;

@@ -75,8 +75,8 @@ export const rolesProblem = (textKey: 'rolesSchoolExists' | 'rolesSchoolNameInva
  * and how long it keeps a tenant's language. Another instance's change of a language shows here
  * within this time; nothing else a turn reads is cached (roles are always read fresh).
  */
-export const RECORDED_TTL_MS = 5 * 60_000;
-export const TENANT_LANGUAGE_TTL_MS = 60_000;
+const RECORDED_TTL_MS = 5 * 60_000;
+const TENANT_LANGUAGE_TTL_MS = 60_000;
 
 export function createPeopleService(o: PeopleServiceOptions): PeopleService {
   const seedByAad = new Map((o.seed ?? []).map((s) => [s.aadObjectId, s]));

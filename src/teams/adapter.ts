@@ -13,6 +13,7 @@ import {
 } from 'botframework-connector';
 import { CallerIdConstants } from 'botbuilder';
 import type { Config } from '../config.js';
+import { TtlCache } from '../cache.js';
 
 /** An HTTP status for the server to answer, with a message safe to show the caller. */
 export class HttpError extends Error {
@@ -40,44 +41,31 @@ function appIdOf(identity: ClaimsIdentity): string {
   return identity.getClaimValue(AuthenticationConstants.AudienceClaim) ?? identity.getClaimValue(AuthenticationConstants.AppIdClaim) ?? '';
 }
 
-/** A small map that forgets its oldest entry when full. Failed creations are forgotten at once. */
-class ClientCache<T> {
-  private readonly entries = new Map<string, Promise<T>>();
-  constructor(private readonly max: number) {}
-  get(key: string, create: () => Promise<T>): Promise<T> {
-    let p = this.entries.get(key);
-    if (!p) {
-      if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
-      p = create();
-      this.entries.set(key, p);
-      p.catch(() => this.entries.delete(key));
-    }
-    return p;
-  }
-}
+/** Clients kept for the life of the process; the size cap bounds them. */
+type ClientCache<T> = TtlCache<Promise<T>>;
 
 /**
  * Hands out one ConnectorClient per (app id, service URL, audience) instead of a new one per turn.
- * botbuilder's CloudAdapter builds a new ConnectorClient for every turn, and with it a new HTTP
- * pipeline and keep-alive agent: every reply opened a new connection (a TLS handshake against
- * Teams). A ConnectorClient holds no per-turn state (its credentials cache their token), so reusing
- * it keeps the connections to the service URL open between turns.
+ * botbuilder's CloudAdapter builds a new ConnectorClient for every turn: credentials, an HTTP
+ * pipeline and its policies, all thrown away after the reply. (The HTTP client underneath, and so
+ * the kept-open connections, is shared by all of them either way.) A ConnectorClient holds no
+ * per-turn state (its credentials cache their token), so one per service URL serves every turn.
  */
 class ReusingConnectorFactory extends ConnectorFactory {
   constructor(private readonly inner: ConnectorFactory, private readonly appId: string, private readonly cache: ClientCache<ConnectorClient>) {
     super();
   }
   create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-    return this.cache.get(`${this.appId}\n${serviceUrl}\n${audience ?? ''}`, () => this.inner.create(serviceUrl, audience));
+    return this.cache.share(`${this.appId}\n${serviceUrl}\n${audience ?? ''}`, () => this.inner.create(serviceUrl, audience));
   }
 }
 
 /** Service URLs are a handful per deployment (Teams' regional endpoints); the cap bounds the rest. */
-const MAX_CACHED_CLIENTS = 64;
+const clientCache = <T>(): ClientCache<T> => new TtlCache<Promise<T>>({ ttlMs: Number.POSITIVE_INFINITY, max: 64 });
 
 export class CadansAdapter extends TeamsAdapter {
-  private readonly connectorClients = new ClientCache<ConnectorClient>(MAX_CACHED_CLIENTS);
-  private readonly userTokenClients = new ClientCache<UserTokenClient>(MAX_CACHED_CLIENTS);
+  private readonly connectorClients = clientCache<ConnectorClient>();
+  private readonly userTokenClients = clientCache<UserTokenClient>();
   private tokenClientsShared = false;
 
   /**
@@ -89,7 +77,7 @@ export class CadansAdapter extends TeamsAdapter {
     this.tokenClientsShared = true;
     const auth = this.botFrameworkAuthentication;
     const create = auth.createUserTokenClient.bind(auth);
-    auth.createUserTokenClient = (identity: ClaimsIdentity) => this.userTokenClients.get(appIdOf(identity), () => create(identity));
+    auth.createUserTokenClient = (identity: ClaimsIdentity) => this.userTokenClients.share(appIdOf(identity), () => create(identity));
   }
 
   /** Authenticates, runs the turn, and gives back the HTTP answer (the invoke response, or 200). */

@@ -12,15 +12,15 @@ import { TtlCache } from '../cache.js';
 
 const MAX_MEMBERS = 5_000;
 /** A roster is read again after this long; a pick not in it makes an earlier read. */
-export const ROSTER_TTL_MS = 60_000;
+const ROSTER_TTL_MS = 60_000;
 const byName = new Intl.Collator('nl');
 
 /** Rosters per tenant and team (or chat), shared by the turns of one instance. */
 export type RosterCache = TtlCache<Promise<Member[]>>;
 
-export function createRosterCache(now?: () => number): RosterCache {
+export function createRosterCache(): RosterCache {
   // Bounded by count: a roster can hold thousands of people, and expired entries wait for eviction.
-  return new TtlCache<Promise<Member[]>>({ ttlMs: ROSTER_TTL_MS, max: 100, now });
+  return new TtlCache<Promise<Member[]>>({ ttlMs: ROSTER_TTL_MS, max: 100 });
 }
 
 async function rosterViaConnector(context: TurnContext): Promise<Member[]> {
@@ -74,20 +74,18 @@ export function createDirectory(context: TurnContext, deps: { db: Db; log: Logge
     const where = kind === 'personal' ? '' : kind === 'channel' ? (toTeamInfo(a).teamId ?? a.conversation.id) : a.conversation.id;
     return [toTenantId(a) ?? '', kind, where].join('\u0000');
   }
+  // At most one fresh read per turn, however often the turn asks for one.
   let fresh: Promise<Member[]> | null = null;
   function reload(): Promise<Member[]> {
-    fresh ??= (() => {
-      const k = key();
-      const p = load();
-      rosters.set(k, p);
-      p.catch(() => rosters.delete(k));
-      return p;
-    })();
+    if (!fresh) {
+      rosters.delete(key());
+      fresh = rosters.share(key(), load);
+    }
     return fresh;
   }
   return {
     listMembers(options) {
-      return (!options?.fresh && rosters.get(key())?.value) || reload();
+      return options?.fresh ? reload() : rosters.share(key(), load);
     },
     async findMember(aadObjectId) {
       const cached = rosters.get(key())?.value;
