@@ -33,7 +33,7 @@ import {
   type StoredTemplate,
   listRunning,
   logChecklistEvent,
-  lockChecklist,
+  readChecklistForChange,
   toAppliedChanges,
   withChange,
   writeStepChange,
@@ -42,6 +42,7 @@ import {
   type Checklist,
   type RunningChecklist,
   type StepChange,
+  type StepWrite,
 } from './store.js';
 import { BUILT_IN_TEMPLATES, type ChecklistTemplate } from './templates.js';
 
@@ -54,6 +55,13 @@ export interface ChecklistOutbox {
       | { op: 'createPersonal'; tenantId: string; serviceUrl: string; userId: string; botId?: string; idempotencyKey: string; render: { renderer: string; args: unknown } },
     options: { client: Queryable },
   ): Promise<unknown>;
+  /** The card update as part of the change's own statement (see the outbox's updateInStatement). */
+  updateInStatement(
+    request: { op: 'update'; tenantId: string; serviceUrl: string; conversationId: string; activityId: string; render: { renderer: string; args: unknown } },
+    firstParam: number,
+    guard: string,
+  ): { sql: string; values: unknown[] };
+  written(row: { id: number | string; lane: string; created: boolean }): Promise<void>;
 }
 
 export const CHANNEL_RENDERER = 'checklist.channel';
@@ -196,44 +204,91 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     };
   }
 
+  /** The card update, for writeStepChange's `also`: none while the card is not posted (the post shows the latest state). */
+  function cardUpdateWith(c: Checklist): ((firstParam: number, guard: string) => { sql: string; values: unknown[] }) | undefined {
+    const activityId = c.cardActivityId;
+    if (!activityId) return undefined;
+    return (firstParam, guard) =>
+      deps.outbox.updateInStatement(
+        { op: 'update', tenantId: c.tenantId, serviceUrl: c.serviceUrl, conversationId: c.conversationId, activityId, render: { renderer: CHANNEL_RENDERER, args: { checklistId: c.id } } },
+        firstParam,
+        guard,
+      );
+  }
+
   /**
-   * One change to one step, in one transaction under the checklist's row lock: checked against the
-   * state it finds, written with its log rows in one statement, completion detected, card update
-   * queued. Returns the checklist as the change left it (no second read) and what the actor may do.
+   * One change to one step: checked against the state it finds, written with its log rows and the
+   * card update in one statement, completion detected. Returns the checklist as the change left it
+   * (no second read) and what the actor may do.
+   *
+   * Most changes take two round trips: a read, then a write that applies only if the checklist is
+   * still at the version read (no transaction held open between them). If someone else changed it
+   * in between, or the change completes the checklist or assigns a step to someone else (more to
+   * write), it is done again in a transaction under the checklist's row lock: changes to one
+   * checklist take turns, each applied to the state the one before left, none lost.
    */
   async function change(actor: Actor, id: number, position: number, check: (c: Checklist, grants: Grant[]) => StepChange): Promise<StepResult> {
     const who = { aad: actor.aadObjectId, name: actor.name };
-    const { checklist, grants } = await inTransaction(db, async (tx) => {
-      const locked = await lockChecklist(tx, actor.tenantId, id, actor.aadObjectId);
-      const c = locked?.checklist;
+    const plan = (read: Awaited<ReturnType<typeof readChecklistForChange>>) => {
+      const c = read?.checklist;
       const step = c?.steps.find((s) => s.position === position);
-      if (!locked || !c || !step) throw checklistProblem('checklistNotFound');
-      const grants = toRoleGrants(locked.actorGrants);
+      if (!read || !c || !step) throw checklistProblem('checklistNotFound');
+      const grants = toRoleGrants(read.actorGrants);
       const changeSet = check(c, grants);
       const applied = toAppliedChanges(step, changeSet);
-      if (applied.length === 0) return { checklist: c, grants };
       const after = withChange(step, changeSet);
       const steps = c.steps.map((s) => (s.position === position ? after : s));
-      const completes = c.completedAt === null && isComplete(steps.map((s) => s.status));
-      const written = await writeStepChange(tx, c.id, position, changeSet, applied, who, completes);
-      after.updatedBy = actor.aadObjectId;
-      after.updatedAt = written.at;
-      const next: Checklist = { ...c, steps, version: written.version, completedAt: completes ? written.at : c.completedAt };
-      const newOwner = changeSet.owner;
-      if (newOwner && newOwner.aad !== actor.aadObjectId && applied.some((a) => a.field === 'owner')) {
-        await notifyOwner(tx, c, { checklistId: c.id, position, ownerAad: newOwner.aad, kind: 'assigned' }, `checklist:${c.id}:step:${position}:assigned:${newOwner.aad}:v${written.version}`);
+      const completes = applied.length > 0 && c.completedAt === null && isComplete(steps.map((s) => s.status));
+      const newOwner = changeSet.owner && changeSet.owner.aad !== actor.aadObjectId && applied.some((a) => a.field === 'owner') ? changeSet.owner : null;
+      const write = (): StepWrite => ({
+        checklistId: c.id,
+        position,
+        change: changeSet,
+        applied,
+        actor: who,
+        completes,
+        expect: { version: c.version, cardActivityId: c.cardActivityId },
+        also: cardUpdateWith(c),
+      });
+      const result = (written: { version: number; at: Date }): Checklist => {
+        after.updatedBy = actor.aadObjectId;
+        after.updatedAt = written.at;
+        return { ...c, steps, version: written.version, completedAt: completes ? written.at : c.completedAt };
+      };
+      return { c, grants, applied, completes, newOwner, write, result };
+    };
+    const done = (checklist: Checklist, grants: Grant[]): StepResult => ({ checklist, permissions: permissionsFor(actor, grants, checklist, position) });
+
+    const fast = plan(await readChecklistForChange(db, actor.tenantId, id, actor.aadObjectId, false));
+    if (fast.applied.length === 0) return done(fast.c, fast.grants);
+    if (!fast.completes && !fast.newOwner) {
+      const written = await writeStepChange(db, fast.write());
+      if (written) {
+        if (written.also) await deps.outbox.written(written.also);
+        return done(fast.result(written), fast.grants);
       }
-      if (completes) {
+    }
+
+    const { checklist, grants, card } = await inTransaction(db, async (tx) => {
+      const p = plan(await readChecklistForChange(tx, actor.tenantId, id, actor.aadObjectId, true));
+      if (p.applied.length === 0) return { checklist: p.c, grants: p.grants, card: null };
+      const written = await writeStepChange(tx, p.write());
+      if (!written) throw new Error(`checklist ${id} changed under its lock`);
+      const c = p.c;
+      if (p.newOwner) {
+        await notifyOwner(tx, c, { checklistId: c.id, position, ownerAad: p.newOwner.aad, kind: 'assigned' }, `checklist:${c.id}:step:${position}:assigned:${p.newOwner.aad}:v${written.version}`);
+      }
+      if (p.completes) {
         await logChecklistEvent(tx, c.id, who, 'completed', null);
         await deps.outbox.enqueue(
           { op: 'send', tenantId: c.tenantId, serviceUrl: c.serviceUrl, conversationId: c.conversationId, idempotencyKey: `checklist:${c.id}:summary`, render: { renderer: SUMMARY_RENDERER, args: { checklistId: c.id } } },
           { client: tx },
         );
       }
-      await enqueueCardUpdate(tx, c);
-      return { checklist: next, grants };
+      return { checklist: p.result(written), grants: p.grants, card: written.also };
     });
-    return { checklist, permissions: permissionsFor(actor, grants, checklist, position) };
+    if (card) await deps.outbox.written(card);
+    return done(checklist, grants);
   }
 
   return {

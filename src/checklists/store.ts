@@ -92,18 +92,25 @@ export async function getChecklist(db: Queryable, tenantId: string, id: number):
 }
 
 /**
- * Loads a checklist and holds its row lock until the transaction ends: changes to one checklist
- * take turns (each sees the steps as the one before left them), different checklists run in parallel.
+ * A checklist for a change, with the actor's role assignments (one round trip less per change; the
+ * caller turns them into grants with the people module's rules). With `lock`, it holds the
+ * checklist's row lock until the transaction ends: changes to one checklist take turns (each sees
+ * the steps as the one before left them), different checklists run in parallel. Without, the
+ * change is written only if the checklist is still as read (writeStepChange's `expect`).
  */
-export async function lockChecklist(tx: Queryable, tenantId: string, id: number, actorAad: string): Promise<{ checklist: Checklist; actorGrants: GrantRow[] } | null> {
-  // The actor's role assignments come along (one round trip less per change); the caller turns
-  // them into grants with the people module's rules.
-  const r = await tx.query({
-    name: 'cadans.checklist.lock',
+export async function readChecklistForChange(
+  q: Queryable,
+  tenantId: string,
+  id: number,
+  actorAad: string,
+  lock: boolean,
+): Promise<{ checklist: Checklist; actorGrants: GrantRow[] } | null> {
+  const r = await q.query({
+    name: lock ? 'cadans.checklist.lock' : 'cadans.checklist.read-for-change',
     text: `${CHECKLIST_FROM.replace(' as steps', ` as steps,
       (select coalesce(json_agg(json_build_object('role', ra.role, 'school_id', ra.school_id)), '[]'::json)
          from role_assignments ra where ra.tenant_id = c.tenant_id and ra.aad_object_id = $3) as actor_grants`)}
-     where c.tenant_id = $1 and c.id = $2 for update of c`,
+     where c.tenant_id = $1 and c.id = $2${lock ? ' for update of c' : ''}`,
     values: [tenantId, id, actorAad],
   });
   const c = r.rows[0];
@@ -245,21 +252,39 @@ export function toAppliedChanges(step: Step, change: StepChange): AppliedChange[
   return applied;
 }
 
+export interface StepWrite {
+  checklistId: number;
+  position: number;
+  change: StepChange;
+  applied: AppliedChange[];
+  actor: { aad: string; name: string };
+  completes: boolean;
+  /**
+   * Written only if the checklist is still at this version, with this card id (a card posted in
+   * between needs the update this change would not queue); otherwise nothing is written.
+   */
+  expect: { version: number; cardActivityId: string | null };
+  /** A statement part written with the change (the outbox's card update): SQL for a CTE, run only when the change is. */
+  also?: (firstParam: number, guard: string) => { sql: string; values: unknown[] };
+}
+
+export interface StepWritten {
+  version: number;
+  at: Date;
+  /** What `also` returned (the outbox's id, lane, created). */
+  also: { id: string; lane: string; created: boolean } | null;
+}
+
 /**
- * Writes a change to one step of a checklist locked with lockChecklist, in one statement: the
- * step, a log row per changed field, the checklist's version, and (when `completes`) its
- * completion. Returns the new version and the time of the change.
+ * Writes a change to one step in one statement: the checklist's version (only if it is still as
+ * expected: then its row lock is held first, as readChecklistForChange's lock takes it), the step, a log row per
+ * changed field, (when `completes`) the completion, and `also`. Null when the checklist was changed
+ * since it was read: nothing is written.
  */
-export async function writeStepChange(
-  tx: Queryable,
-  checklistId: number,
-  position: number,
-  change: StepChange,
-  applied: AppliedChange[],
-  actor: { aad: string; name: string },
-  completes: boolean,
-): Promise<{ version: number; at: Date }> {
-  const values: unknown[] = [checklistId, position, actor.aad, actor.name, JSON.stringify(applied.map((a) => ({ field: a.field, old_value: a.oldValue, new_value: a.newValue }))), completes];
+export async function writeStepChange(q: Queryable, w: StepWrite): Promise<StepWritten | null> {
+  const { change, applied } = w;
+  const events = JSON.stringify(applied.map((a) => ({ field: a.field, old_value: a.oldValue, new_value: a.newValue })));
+  const values: unknown[] = [w.checklistId, w.position, w.actor.aad, w.actor.name, events, w.completes, w.expect.version, w.expect.cardActivityId];
   const sets: string[] = [];
   const set = (column: string, value: unknown) => {
     values.push(value);
@@ -275,26 +300,33 @@ export async function writeStepChange(
     if (a.field === 'note') set('note', change.note);
     if (a.field === 'evidence') set('evidence_url', change.evidenceUrl);
   }
-  // Prepared per shape of change (which columns it sets): a handful of names.
-  const r = await tx.query<{ version: number; at: Date }>({
-    name: `cadans.checklist.change:${applied.map((a) => a.field).join(',')}`,
-    text: `with step as (
+  const also = w.also?.(values.length + 1, 'exists (select 1 from c)');
+  if (also) values.push(...also.values);
+  // Prepared per shape of change (which columns it sets, with or without `also`): a handful of names.
+  // The step and the log are written only after c has taken the checklist's row lock and found it
+  // unchanged (their `exists (select 1 from c)` runs c first): the same lock order as a locked read.
+  const r = await q.query<{ version: number; at: Date | null; also: StepWritten['also'] }>({
+    name: `cadans.checklist.change:${applied.map((a) => a.field).join(',')}${also ? '+also' : ''}`,
+    text: `with c as (
+       update checklists set version = version + 1,
+              completed_at = case when $6 and completed_at is null then clock_timestamp() else completed_at end
+        where id = $1 and version = $7 and card_activity_id is not distinct from $8::text
+       returning version
+     ), step as (
        update checklist_steps set ${sets.join(', ')}, updated_by = $3, updated_at = clock_timestamp()
-        where checklist_id = $1 and position = $2 returning updated_at
+        where checklist_id = $1 and position = $2 and exists (select 1 from c) returning updated_at
      ), log as (
        insert into checklist_events (checklist_id, position, actor_aad, actor_name, field, old_value, new_value)
        select $1, $2, $3, $4, e.field, e.old_value, e.new_value
          from jsonb_to_recordset($5::jsonb) as e(field text, old_value text, new_value text), step
-     )
-     update checklists set version = version + 1,
-            completed_at = case when $6 and completed_at is null then clock_timestamp() else completed_at end
-      where id = $1
-     returning version, (select updated_at from step) as at`,
+     )${also ? `, also as (${also.sql})` : ''}
+     select c.version, (select updated_at from step) as at, ${also ? '(select row_to_json(also) from also)' : 'null::json'} as also from c`,
     values,
   });
   const row = r.rows[0];
-  if (!row || !row.at) throw new Error(`checklist ${checklistId} step ${position} vanished under its lock`);
-  return { version: row.version, at: row.at };
+  if (!row) return null;
+  if (!row.at) throw new Error(`checklist ${w.checklistId} step ${w.position} vanished`);
+  return { version: row.version, at: row.at, also: row.also };
 }
 
 export async function logChecklistEvent(tx: Queryable, checklistId: number, actor: { aad: string; name: string }, field: string, newValue: string | null): Promise<void> {

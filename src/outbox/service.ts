@@ -30,6 +30,7 @@ import {
   getMessage,
   getMessageByKey,
   insertMessage,
+  coalescedUpdateSql,
   prune,
   readStats,
   type AttemptOutcome,
@@ -149,12 +150,28 @@ export interface EnqueueResult {
 
 export type OutboxStats = StoreStats;
 
+/** What `updateInStatement`'s insert returned. */
+export interface WrittenUpdate {
+  id: number | string;
+  lane: string;
+  created: boolean;
+}
+
 export interface Outbox {
   /**
    * Records a message to send. With `client`, the row (and its wake-up job) is written in the
    * caller's transaction: it is sent only if that transaction commits.
    */
   enqueue(request: OutboxRequest, options?: { client?: Queryable }): Promise<EnqueueResult>;
+  /**
+   * A card update written by the caller's own statement, so that a feature's change and its card
+   * update are one round trip (see docs/outbox.md, "An update in the caller's statement"): `sql` is
+   * an insert to use as a CTE, run only where `guard` holds, with parameters from `firstParam`; it
+   * returns `id, lane, created`. Once that statement has committed, hand the row to `written`.
+   */
+  updateInStatement(request: OutboxRequest & { op: 'update' }, firstParam: number, guard: string): { sql: string; values: unknown[] };
+  /** After a statement with `updateInStatement` committed: a new row gets its wake-up job (a coalesced one has it). */
+  written(row: WrittenUpdate): Promise<void>;
   status(id: number): Promise<OutboxMessageStatus | null>;
   statusByKey(idempotencyKey: string): Promise<OutboxMessageStatus | null>;
   /** Counts by status, failures by reason, possible duplicates: for /readyz. */
@@ -327,6 +344,26 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     const r = options.client ? await write(options.client) : await inTransaction(db, write);
     if (r.created && !options.client) wake(); // in the caller's transaction, the NOTIFY wakes us at its commit
     return { id: r.row.id, created: r.created, coalesced: r.coalesced, message: toStatus(r.row) };
+  }
+
+  function updateInStatement(request: OutboxRequest & { op: 'update' }, firstParam: number, guard: string) {
+    return coalescedUpdateSql(toNewMessage(request), firstParam, guard);
+  }
+
+  /**
+   * After the caller's commit (not in it): if the process dies in between, the sweep gives the
+   * stalled message a job after stalledAfterMs; nothing is lost. This instance's worker is woken
+   * directly (other instances are not: they would race for the same job).
+   */
+  async function written(row: WrittenUpdate): Promise<void> {
+    if (!row.created) return;
+    try {
+      await boss.send(OUTBOX_QUEUE, { lane: row.lane, id: Number(row.id) } satisfies JobData);
+    } catch (err) {
+      // The caller's change is committed: do not fail it. The sweep gives the message a job.
+      log.warn({ err, outbox: row.id, lane: row.lane }, 'wake-up job not sent; the sweep will pick the message up');
+    }
+    wake();
   }
 
   // ---- working a lane ------------------------------------------------------------------------
@@ -616,6 +653,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 
   return {
     enqueue,
+    updateInStatement,
+    written,
 
     async status(id) {
       const row = await getMessage(db, id);

@@ -180,6 +180,26 @@ export async function insertMessage(q: Queryable, m: NewMessage): Promise<Insert
   return { row: toRow(r.rows[0] as DbRow), created: true, coalesced: false };
 }
 
+/** The columns' types, for an insert from a `select` of parameters (nothing to infer them from there). */
+const INSERT_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'text', 'text'] as const;
+
+/**
+ * A coalesced update (as insertMessage does it) for a caller's own statement, to be used as one of
+ * its CTEs: inserted only where `guard` holds (an SQL condition, e.g. `exists (select 1 from c)`),
+ * parameters numbered from `firstParam`. Returns `id, lane, created`.
+ */
+export function coalescedUpdateSql(m: NewMessage, firstParam: number, guard: string): { sql: string; values: unknown[] } {
+  if (m.coalesceKey === null) throw new Error('outbox: only updates are written in a caller\'s statement');
+  const params = INSERT_TYPES.map((type, i) => `$${firstParam + i}::${type}`).join(', ');
+  return {
+    sql: `insert into outbox_messages (${INSERT_COLUMNS}) select ${params} where ${guard}
+       on conflict (coalesce_key) where status = 'queued' and coalesce_key is not null
+       do update set payload = excluded.payload, updated_at = now()
+       returning id, lane, (xmax = 0) as created`,
+    values: insertParams(m),
+  };
+}
+
 export async function getMessage(q: Queryable, id: number): Promise<OutboxRow | null> {
   const r = await q.query<DbRow>('select * from outbox_messages where id = $1', [id]);
   return r.rows[0] ? toRow(r.rows[0]) : null;

@@ -304,4 +304,46 @@ describe('card updates', () => {
     expect(statuses.every((s) => s.status === 'sent')).toBe(true);
     expect(distinct.length).toBe(puts.length);
   });
+
+  /** A feature's own statement: its change (here a row in a CTE) and the card update, one round trip. */
+  async function writeWithChange(activityId: string, channel: string, n: number, changeApplies: boolean) {
+    const part = instance.outbox.updateInStatement(
+      { op: 'update', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, activityId, render: { renderer: 'test.counter', args: { n } } },
+      2,
+      'exists (select 1 from change)',
+    );
+    const r = await database.db.query<{ o: { id: number; lane: string; created: boolean } | null }>(
+      `with change as (select 1 as applied where $1::boolean), o as (${part.sql}) select (select row_to_json(o) from o) as o`,
+      [changeApplies, ...part.values],
+    );
+    return r.rows[0]!.o;
+  }
+
+  it("writes a card update in the feature's own statement only when its change applies, and sends it once told", async () => {
+    const channel = newChannelId();
+    const posted = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: { renderer: 'test.counter', args: { n: 0 } } });
+    const activityId = (await waitForStatus(instance.outbox, posted.id)).sentActivityId!;
+
+    expect(await writeWithChange(activityId, channel, 1, false)).toBeNull();
+    const written = await writeWithChange(activityId, channel, 2, true);
+    expect(written).toMatchObject({ created: true });
+    await instance.outbox.written(written!);
+    await eventually(async () => connector.activityText(connector.activity(activityId)) === 'stand 2', 'the card to show stand 2');
+    expect(connector.updates(channel).map((x) => connector.activityText(x))).toEqual(['stand 2']); // the change that did not apply sent nothing
+  });
+
+  it('still sends an update written in a statement whose process died before telling the outbox', async () => {
+    const counter = async (args: unknown) => toCardActivity({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `stand ${(args as { n: number }).n}` }] });
+    const sweeper = await startOutboxInstance(database, { tuning: { stalledAfterMs: 300 }, renderers: { 'test.counter': counter } });
+    try {
+      const channel = newChannelId();
+      const posted = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: { renderer: 'test.counter', args: { n: 0 } } });
+      const activityId = (await waitForStatus(instance.outbox, posted.id)).sentActivityId!;
+      const written = await writeWithChange(activityId, channel, 7, true);
+      expect(written).toMatchObject({ created: true }); // no written(): no wake-up job, as after a crash
+      await eventually(async () => connector.activityText(connector.activity(activityId)) === 'stand 7', 'the sweep to send the update', 8_000);
+    } finally {
+      await sweeper.stop();
+    }
+  });
 });

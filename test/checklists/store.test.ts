@@ -1,0 +1,74 @@
+// A step change read without a lock is written only if the checklist is still as it was read: two
+// people's changes never overwrite each other, and a change never skips the card update it needs.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createPool, type Db } from '../../src/db/pool.js';
+import { migrate } from '../../src/db/migrate.js';
+import { insertChecklist, readChecklistForChange, setCardActivityId, toAppliedChanges, writeStepChange, type Checklist, type StepChange } from '../../src/checklists/store.js';
+import { createTestDatabase } from '../support/db.js';
+import { testLogger } from '../support/harness.js';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let db: Db;
+let checklistId: number;
+const TENANT = 't-store';
+const anna = { aad: 'aad-anna', name: 'Anna' };
+const bram = { aad: 'aad-bram', name: 'Bram' };
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createPool(database.url, testLogger());
+  await migrate(db, testLogger());
+  await db.query('insert into tenants (id) values ($1)', [TENANT]);
+});
+afterAll(async () => {
+  await db?.end();
+  await database?.drop();
+});
+beforeEach(async () => {
+  const step = (key: string) => ({ key, title: { nl: key, en: key }, guidance: { nl: '', en: '' }, link: null, dueDate: null });
+  checklistId = await insertChecklist(db, {
+    tenantId: TENANT, templateKey: 'inspection', title: 'Inspectie', schoolId: null, targetDate: null, language: 'nl',
+    conversationId: '19:kanaal@thread.tacv2', serviceUrl: 'https://smba.example/emea/', teamId: null, createdBy: anna.aad,
+    steps: [step('een'), step('twee'), step('drie')],
+  });
+});
+
+async function read(actor = anna): Promise<Checklist> {
+  const r = await readChecklistForChange(db, TENANT, checklistId, actor.aad, false);
+  return r!.checklist;
+}
+
+function write(c: Checklist, position: number, change: StepChange, actor = anna) {
+  const applied = toAppliedChanges(c.steps.find((s) => s.position === position)!, change);
+  return writeStepChange(db, { checklistId: c.id, position, change, applied, actor, completes: false, expect: { version: c.version, cardActivityId: c.cardActivityId } });
+}
+
+async function state() {
+  const steps = await db.query<{ position: number; status: string }>('select position, status from checklist_steps where checklist_id = $1 order by position', [checklistId]);
+  const log = await db.query<{ actor_name: string; new_value: string }>('select actor_name, new_value from checklist_events where checklist_id = $1 order by id', [checklistId]);
+  return { statuses: steps.rows.map((s) => s.status), log: log.rows.map((l) => `${l.actor_name}: ${l.new_value}`) };
+}
+
+describe('writing a step change', () => {
+  it('writes a change to the checklist as it was read, with its log entry', async () => {
+    const written = await write(await read(), 1, { status: 'klaar' });
+    expect(written?.version).toBe(1);
+    expect(await state()).toEqual({ statuses: ['klaar', 'open', 'open'], log: ['Anna: klaar'] });
+  });
+
+  it('writes nothing when someone else changed the checklist after it was read', async () => {
+    const seenByAnna = await read(anna);
+    const seenByBram = await read(bram);
+    expect(await write(seenByBram, 2, { status: 'bezig' }, bram)).not.toBeNull();
+    expect(await write(seenByAnna, 2, { status: 'klaar' }, anna)).toBeNull(); // Anna's change must be made again on Bram's
+    expect(await state()).toEqual({ statuses: ['open', 'bezig', 'open'], log: ['Bram: bezig'] });
+  });
+
+  it('writes nothing when the card was posted after the checklist was read (the change would queue no card update)', async () => {
+    const seen = await read();
+    expect(seen.cardActivityId).toBeNull();
+    await setCardActivityId(db, checklistId, '1700000000000');
+    expect(await write(seen, 3, { status: 'nvt' })).toBeNull();
+    expect(await state()).toEqual({ statuses: ['open', 'open', 'open'], log: [] });
+  });
+});
