@@ -264,7 +264,9 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     if (!fast.completes && !fast.newOwner) {
       const written = await writeStepChange(db, fast.write());
       if (written) {
-        if (written.also) await deps.outbox.written(written.also);
+        // Not awaited: the person gets their answer without waiting for the outbox's wake-up job
+        // (written never throws; a lost wake-up is caught up by the outbox's sweep).
+        if (written.also) void deps.outbox.written(written.also);
         return done(fast.result(written), fast.grants);
       }
     }
@@ -287,7 +289,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       }
       return { checklist: p.result(written), grants: p.grants, card: written.also };
     });
-    if (card) await deps.outbox.written(card);
+    if (card) void deps.outbox.written(card);
     return done(checklist, grants);
   }
 

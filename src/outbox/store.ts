@@ -153,12 +153,14 @@ export async function insertMessage(q: Queryable, m: NewMessage): Promise<Insert
   if (m.coalesceKey !== null) {
     // At most one queued update per posted message: a newer one replaces the render instruction.
     // A row that is already sending is not in the partial index, so the new one queues behind it.
-    // Prepared (named): the hot path of every coalesced card update.
+    // Prepared (named): the hot path of every coalesced card update. Only the payload changes, no
+    // indexed column (not even updated_at, which only dates finished rows for pruning): so the
+    // update is HOT, with no new entries in the table's six indexes.
     const r = await q.query<DbRow & { inserted: boolean }>({
       name: 'cadans.outbox.insert-coalesced',
       text: `insert into outbox_messages (${INSERT_COLUMNS}) values (${INSERT_VALUES})
        on conflict (coalesce_key) where status = 'queued' and coalesce_key is not null
-       do update set payload = excluded.payload, updated_at = now()
+       do update set payload = excluded.payload
        returning ${ROW_COLUMNS}, (xmax = 0) as inserted`,
       values: insertParams(m),
     });
@@ -194,7 +196,7 @@ export function coalescedUpdateSql(m: NewMessage, firstParam: number, guard: str
   return {
     sql: `insert into outbox_messages (${INSERT_COLUMNS}) select ${params} where ${guard}
        on conflict (coalesce_key) where status = 'queued' and coalesce_key is not null
-       do update set payload = excluded.payload, updated_at = now()
+       do update set payload = excluded.payload
        returning id, lane, (xmax = 0) as created`,
     values: insertParams(m),
   };
@@ -333,7 +335,23 @@ export async function claimHead(db: Db, lane: string, s: ClaimSettings): Promise
       const lk = laneKey(lane);
       const tk = tenantKey(peek.tenant_id);
       await client.query(`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest($1::text[]) as k`, [[lk, tk].sort().map((key) => `cadans.outbox.rate|${key}`)]);
-      const locked = await client.query<DbRow & { now_ms: number }>(`select *, ${NOW_MS} as now_ms from outbox_messages where id = $1 for update`, [peek.id]);
+      const laneHorizonMs = longestWindowMs(s.limiter.laneWindows) + s.limiter.marginMs;
+      const tenantHorizonMs = longestWindowMs(s.limiter.tenantWindows) + s.limiter.marginMs;
+      // The head's row lock, the limiter's clock and its log in one statement (its snapshot is taken
+      // after the limiter's locks above are held, so the log is complete): real requests within each
+      // key's longest window; of the tenant's queue (reservations still ahead) only the end matters:
+      // whether there is one, and its last window, where the next place goes.
+      const locked = await client.query<DbRow & { now_ms: number; log: Array<{ id: number | string; key: string; at_ms: number; reserved: boolean }> }>(
+        `select m.*, ${NOW_MS} as now_ms,
+           coalesce((select json_agg(json_build_object('id', l.id::text, 'key', l.key, 'at_ms', (extract(epoch from l.at) * 1000)::float8, 'reserved', l.reserved))
+             from outbox_send_log l
+            where (l.key = $2 and not l.reserved and l.at > clock_timestamp() - make_interval(secs => $3))
+               or (l.key = $4 and not l.reserved and l.at > clock_timestamp() - make_interval(secs => $5))
+               or (l.key = $4 and l.reserved and l.at > clock_timestamp()
+                   and l.at > (select max(at) from outbox_send_log where key = $4 and reserved) - make_interval(secs => $5))), '[]'::json) as log
+         from outbox_messages m where m.id = $1 for update of m`,
+        [peek.id, lk, laneHorizonMs / 1000, tk, tenantHorizonMs / 1000],
+      );
       const raw = locked.rows[0];
       if (!raw || !['queued', 'sending', 'retrying'].includes(raw.status)) {
         // Finished by another worker meanwhile: look for the new head.
@@ -366,22 +384,8 @@ export async function claimHead(db: Db, lane: string, s: ClaimSettings): Promise
       // The shared limiter (its locks are held).
       const cost = requestsOf(row);
       const stampedNoEarlierThan = performance.now();
-      const laneHorizonMs = longestWindowMs(s.limiter.laneWindows) + s.limiter.marginMs;
-      const tenantHorizonMs = longestWindowMs(s.limiter.tenantWindows) + s.limiter.marginMs;
-      // Real requests within each key's longest window; of the tenant's queue (reservations still
-      // ahead) only the end matters: whether there is one, and its last window, where the next place goes.
-      // The log and the limiter's clock in one statement (read after the locks above are held).
-      const logRes = await client.query<{ now_ms: number; log: Array<{ id: number | string; key: string; at_ms: number; reserved: boolean }> }>(
-        `select ${NOW_MS} as now_ms, coalesce((select json_agg(json_build_object('id', id::text, 'key', key, 'at_ms', (extract(epoch from at) * 1000)::float8, 'reserved', reserved))
-           from outbox_send_log
-          where (key = $1 and not reserved and at > clock_timestamp() - make_interval(secs => $2))
-             or (key = $3 and not reserved and at > clock_timestamp() - make_interval(secs => $4))
-             or (key = $3 and reserved and at > clock_timestamp()
-                 and at > (select max(at) from outbox_send_log where key = $3 and reserved) - make_interval(secs => $4))), '[]'::json) as log`,
-        [lk, laneHorizonMs / 1000, tk, tenantHorizonMs / 1000],
-      );
-      const limiterNow = (logRes.rows[0] as { now_ms: number }).now_ms;
-      const log = { rows: (logRes.rows[0]?.log ?? []).map((x) => ({ ...x, id: String(x.id) })) };
+      const limiterNow = raw.now_ms;
+      const log = { rows: (raw.log ?? []).map((x) => ({ ...x, id: String(x.id) })) };
       const own = new Set(row.reservationIds ?? []);
       const decision = decideLimiter({
         nowMs: limiterNow,
