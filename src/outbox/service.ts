@@ -541,7 +541,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           ? { kind: 'retry', delayMs: decision.delayMs, ...common }
           : { kind: 'failed', reason: decision.reason, deactivateReference: decision.deactivateReference, ...common };
     }
-    const done = await finishAttempt(db, row.id, token, { ids: slots.ids, answeredAfterMs }, outcome, afterSentHook(row));
+    const done = await finishAttempt(db, row, token, { ids: slots.ids, answeredAfterMs }, outcome, afterSentHook(row));
     if (done.fenced) {
       log.warn(ctx, 'attempt finished after its lease expired and another worker took the message over; its result was not recorded');
       return;

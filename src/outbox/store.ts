@@ -1,6 +1,7 @@
 // SQL of the outbox: messages (the queue and the record) and the send log (the shared limiter).
 // Every time decision uses the database clock (clock_timestamp()), never the process clock, so all
 // instances agree.
+import type pg from 'pg';
 import type { Db, Queryable } from '../db/pool.js';
 import { decideLimiter, longestWindowMs, toBaseConversationId, type FailureReason, type OutboxOp, type RateWindow } from './model.js';
 
@@ -324,9 +325,6 @@ export async function claimHead(db: Db, lane: string, s: ClaimSettings): Promise
       if (!peek) return { kind: 'empty' };
       const early = toWaitingClaim(toRow(peek), peek.now_ms);
       if (early) return early;
-      // begin with the lock timeout in one round trip (a simple query; the value is an integer).
-      await client.query(`begin; set local lock_timeout = ${Math.max(1, Math.round(s.lockTimeoutMs))}`);
-      inTx = true;
       // The shared limiter's locks first, the head's row lock after: the row stays locked only for
       // the few statements of the claim, so a feature coalescing an update into it (inside its own
       // transaction, e.g. a checklist change) does not wait behind another lane's claim.
@@ -334,7 +332,14 @@ export async function claimHead(db: Db, lane: string, s: ClaimSettings): Promise
       // them in array order and each row's lock is taken as it comes.
       const lk = laneKey(lane);
       const tk = tenantKey(peek.tenant_id);
-      await client.query(`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest($1::text[]) as k`, [[lk, tk].sort().map((key) => `cadans.outbox.rate|${key}`)]);
+      // begin, the lock timeout and the limiter's locks in one round trip: a simple query, with the
+      // keys as escaped literals (a simple query takes no parameters).
+      const keys = [lk, tk].sort().map((key) => client.escapeLiteral(`cadans.outbox.rate|${key}`));
+      inTx = true;
+      await client.query(
+        `begin; set local lock_timeout = ${Math.max(1, Math.round(s.lockTimeoutMs))};
+         select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(array[${keys.join(', ')}]::text[]) as k`,
+      );
       const laneHorizonMs = longestWindowMs(s.limiter.laneWindows) + s.limiter.marginMs;
       const tenantHorizonMs = longestWindowMs(s.limiter.tenantWindows) + s.limiter.marginMs;
       // The head's row lock, the limiter's clock and its log in one statement (its snapshot is taken
@@ -430,20 +435,22 @@ export async function claimHead(db: Db, lane: string, s: ClaimSettings): Promise
             [[...own]],
           )).rows.map((x) => x.id).slice(0, cost);
       const slotKeys: string[] = [lk, ...Array.from({ length: cost - converted.length }, () => tk)];
-      const claimed = await client.query<DbRow & { slot_ids: string[] }>(
+      // The claim and the commit in one round trip (a simple query: the values as literals).
+      const lease = Number(s.leaseMs / 1000);
+      if (!Number.isFinite(lease) || !Number.isSafeInteger(row.id)) throw new Error('outbox: bad claim values');
+      const results = (await client.query(
         `with slots as (
-           insert into outbox_send_log (key, at) select k, clock_timestamp() from unnest($3::text[]) as k returning id
+           insert into outbox_send_log (key, at) select k, clock_timestamp() from unnest(array[${slotKeys.map((k) => client.escapeLiteral(k)).join(', ')}]::text[]) as k returning id
          )
          update outbox_messages set status = 'sending', attempts = attempts + 1, claim_token = gen_random_uuid(),
-           lease_until = clock_timestamp() + make_interval(secs => $2),
+           lease_until = clock_timestamp() + make_interval(secs => ${lease}),
            possible_duplicate = possible_duplicate or (op <> 'update' and (status = 'sending' or outcome_unknown)),
            reservation_ids = null, updated_at = now()
-         where id = $1 returning *, (select array_agg(id order by id)::text[] from slots) as slot_ids`,
-        [row.id, s.leaseMs / 1000, slotKeys],
-      );
-      await client.query('commit');
+         where id = ${row.id} returning *, (select array_agg(id order by id)::text[] from slots) as slot_ids;
+         commit`,
+      )) as unknown as Array<pg.QueryResult<DbRow & { slot_ids: string[] | null }>>;
       inTx = false;
-      const claimedRaw = claimed.rows[0] as DbRow & { slot_ids: string[] | null };
+      const claimedRaw = results[0]?.rows[0] as DbRow & { slot_ids: string[] | null };
       const claimedRow = toRow(claimedRaw);
       const slotIds = [...converted, ...(claimedRaw.slot_ids ?? [])];
       return { kind: 'claimed', row: claimedRow, token: claimedRow.claimToken as string, slotIds, stampedNoEarlierThan, reclaimed, nowMs: limiterNow };
@@ -484,22 +491,27 @@ export type FinishResult =
  */
 export async function finishAttempt(
   db: Db,
-  id: number,
+  claimed: Pick<OutboxRow, 'id' | 'op'>,
   token: string,
   slots: { ids: readonly string[]; answeredAfterMs: number },
   outcome: AttemptOutcome,
   /** Runs in this transaction once the message is recorded as sent (under a savepoint). */
   afterSent?: (tx: Queryable, row: OutboxRow) => Promise<void>,
 ): Promise<FinishResult> {
-  const client = await db.connect();
+  const id = claimed.id;
+  // Most outcomes are one statement (the message and its send-log entries), committed on its own:
+  // a transaction only where more is written with it.
+  const alone = claimed.op !== 'createPersonal' && !afterSent && !(outcome.kind === 'failed' && outcome.deactivateReference);
+  const client = alone ? null : await db.connect();
+  const q: Queryable = client ?? db;
   try {
-    await client.query('begin');
+    await client?.query('begin');
     // The send log's entries move in the same statement as the message's outcome (a CTE runs
     // whether or not the fenced update matches).
     const outcomeUpdate = (sql: string, values: unknown[]) => {
-      if (slots.ids.length === 0) return client.query<DbRow & { now_ms: number }>(sql, values);
+      if (slots.ids.length === 0) return q.query<DbRow & { now_ms: number }>(sql, values);
       const n = values.length;
-      return client.query<DbRow & { now_ms: number }>(
+      return q.query<DbRow & { now_ms: number }>(
         `with moved as (update outbox_send_log set at = at + make_interval(secs => $${n + 2}) where id = any($${n + 1}::bigint[]) returning 1) ${sql}`,
         [...values, slots.ids, Math.max(0, slots.answeredAfterMs) / 1000],
       );
@@ -532,17 +544,17 @@ export async function finishAttempt(
     }
     const raw = r.rows[0];
     if (!raw) {
-      await client.query('commit');
+      await client?.query('commit');
       return { fenced: true };
     }
     const row = toRow(raw);
-    if (row.op === 'createPersonal' && outcome.kind === 'sent' && row.conversationId) {
+    if (client && row.op === 'createPersonal' && outcome.kind === 'sent' && row.conversationId) {
       // The message went into the 1:1 chat: count it for that conversation too, where later sends queue.
       await client.query(`insert into outbox_send_log (key, at) values ($1, clock_timestamp())`, [laneKey(toBaseConversationId(row.conversationId))]);
     }
-    if (outcome.kind === 'failed' && outcome.deactivateReference) await deactivateReference(client, row);
+    if (client && outcome.kind === 'failed' && outcome.deactivateReference) await deactivateReference(client, row);
     let afterSentError: unknown;
-    if (outcome.kind === 'sent' && afterSent) {
+    if (client && outcome.kind === 'sent' && afterSent) {
       // The feature's bookkeeping commits with the sent state; if it fails, the message stays sent.
       await client.query('savepoint after_sent');
       try {
@@ -553,13 +565,13 @@ export async function finishAttempt(
         await client.query('rollback to savepoint after_sent');
       }
     }
-    await client.query('commit');
+    await client?.query('commit');
     return { fenced: false, row, nowMs: raw.now_ms, ...(afterSentError !== undefined ? { afterSentError } : {}) };
   } catch (err) {
-    await client.query('rollback').catch(() => undefined);
+    await client?.query('rollback').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client?.release();
   }
 }
 
