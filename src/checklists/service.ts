@@ -1,5 +1,5 @@
-// Checklist use cases: start, view, change steps. Every change is checked here, applied in one
-// transaction with its log entries, and the shared channel card is updated through the outbox.
+// Checklist use cases: start, view, change steps. Every change is checked here and written
+// atomically with its log entries and the shared channel card's update (through the outbox).
 import type { Language } from '../config.js';
 import { inTransaction, type Db, type Queryable } from '../db/pool.js';
 import { DomainError, notAllowed } from '../errors.js';
