@@ -84,7 +84,8 @@ async function importEmbeddedPostgres() {
   return mod.default;
 }
 
-export async function startEmbeddedDatabase(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
+/** `settings`: extra server settings (name → value), for diagnostics such as bench/statements.ts. */
+export async function startEmbeddedDatabase(dataDir: string, log: Logger, settings: Readonly<Record<string, string>> = {}): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(dataDir, 'postgres');
   mkdirSync(dataDir, { recursive: true });
   const EmbeddedPostgres = await importEmbeddedPostgres();
@@ -111,6 +112,7 @@ export async function startEmbeddedDatabase(dataDir: string, log: Logger): Promi
       `unix_socket_directories=${socketDir ?? ''}`,
       '-c',
       'unix_socket_permissions=0700',
+      ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
     onLog: (m: string) => pgLog.debug(m.trim()),
     onError: (m: unknown) => pgLog.warn({ err: m }, 'postgres reported an error'),

@@ -6,8 +6,13 @@ export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 export function createPool(url: string, log: Logger, max = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
-  // An idle client losing its connection must not crash the process.
-  pool.on('error', (err) => log.error({ err }, 'idle database connection failed'));
+  // An idle client losing its connection must not crash the process. After end() it is expected:
+  // end() resolves before its clients' sockets have closed, and a database stopped right after (the
+  // embedded one, on shutdown) terminates them first.
+  pool.on('error', (err) => {
+    if (pool.ending) log.debug({ err }, 'database connection closed while the pool was ending');
+    else log.error({ err }, 'idle database connection failed');
+  });
   return pool;
 }
 
