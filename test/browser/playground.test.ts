@@ -220,13 +220,21 @@ describe('the Agents Playground (browser)', () => {
     const order = await seen('saved');
 
     // Back on the shared card. Normally the update comes after the step card (some 50 ms) and
-    // replaces it. When it came first, the step card stays: then "Terug naar de checklist" asks for
-    // the card as it is now (only then: otherwise the update could replace the button under the click).
-    if (order.includes('updated')) {
-      await ctx.annotate('the card update came before the step card: back with "Terug naar de checklist"');
-      await back.click();
-    }
-    await done.waitFor();
+    // replaces it. When it came first, the step card may stay: then "Terug naar de checklist" asks
+    // for the card as it is now. But the playground may still replace the step card itself (a later
+    // update, or the card's refresh), so click "back" only while it is there and the shared card
+    // is not, and look again until the shared card shows the change.
+    if (order.includes('updated')) await ctx.annotate('the card update came before the step card');
+    await expect
+      .poll(
+        async () => {
+          if (await done.isVisible()) return true;
+          if (await back.isVisible()) await back.click({ timeout: 1_000 }).catch(() => undefined);
+          return done.isVisible();
+        },
+        { timeout: STEP_MS, intervals: [100, 250, 500, 1_000] },
+      )
+      .toBe(true);
     await expect(cardRow(p, done, steps[0]!, 'Details').innerText()).resolves.toMatch(/^Klaar\b/);
     await expect(cardRow(p, done, steps[1]!, 'Details').innerText()).resolves.toMatch(/^Open\b/);
 
