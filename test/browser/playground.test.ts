@@ -232,18 +232,31 @@ describe('the Agents Playground (browser)', () => {
           if (await back.isVisible()) await back.click({ timeout: 1_000 }).catch(() => undefined);
           return done.isVisible();
         },
-        { timeout: STEP_MS, intervals: [100, 250, 500, 1_000] },
+        { timeout: STEP_MS, interval: 200 },
       )
       .toBe(true);
     await expect(cardRow(p, done, steps[0]!, 'Details').innerText()).resolves.toMatch(/^Klaar\b/);
     await expect(cardRow(p, done, steps[1]!, 'Details').innerText()).resolves.toMatch(/^Open\b/);
 
-    // Step 1 again: it says Klaar, and "Terug naar de checklist" brings back the shared card.
-    await cardRow(p, done, steps[0]!, 'Details').getByRole('button', { name: 'Details' }).click();
-    await back.waitFor();
-    await expect(stepCard.innerText()).resolves.toMatch(/Status\s+Klaar/);
-    await expect(klaar.count()).resolves.toBe(0); // it is done: "Klaar" is no longer offered
-    await back.click();
+    // Step 1 again: it says Klaar, and "Terug naar de checklist" brings back the shared card. The
+    // playground may still refresh the shared card on its own (its Universal Actions refresh, after
+    // the update) and so replace a step card just opened: then open it again.
+    let stepText = '';
+    await expect
+      .poll(
+        async () => {
+          if (!(await back.isVisible())) {
+            await cardRow(p, done, steps[0]!, 'Details').getByRole('button', { name: 'Details' }).click({ timeout: 1_000 }).catch(() => undefined);
+            return false;
+          }
+          stepText = await stepCard.innerText({ timeout: 500 }).catch(() => '');
+          return /Status\s+Klaar/.test(stepText) && (await klaar.count()) === 0; // it is done: "Klaar" is no longer offered
+        },
+        { timeout: STEP_MS, interval: 250 },
+      )
+      .toBe(true);
+    expect(stepText).toContain(`Stap 1: ${steps[0]}`);
+    await back.click({ timeout: 2_000 }).catch(() => undefined); // gone already if the playground replaced it
     await back.waitFor({ state: 'detached' });
     await done.waitFor();
 
