@@ -266,7 +266,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       if (written) {
         // Not awaited: the person gets their answer without waiting for the outbox's wake-up job
         // (written never throws; a lost wake-up is caught up by the outbox's sweep).
-        if (written.also) void deps.outbox.written(written.also);
+        if (written.also) void deps.outbox.written(written.also).catch(() => undefined);
         return done(fast.result(written), fast.grants);
       }
     }
@@ -289,7 +289,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       }
       return { checklist: p.result(written), grants: p.grants, card: written.also };
     });
-    if (card) void deps.outbox.written(card);
+    if (card) void deps.outbox.written(card).catch(() => undefined);
     return done(checklist, grants);
   }
 

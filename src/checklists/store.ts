@@ -105,15 +105,21 @@ export async function readChecklistForChange(
   actorAad: string,
   lock: boolean,
 ): Promise<{ checklist: Checklist; actorGrants: GrantRow[] } | null> {
-  const r = await q.query({
-    name: lock ? 'cadans.checklist.lock' : 'cadans.checklist.read-for-change',
-    text: `${CHECKLIST_FROM.replace(' as steps', ` as steps,
+  const read = () =>
+    q.query({
+      name: lock ? 'cadans.checklist.lock' : 'cadans.checklist.read-for-change',
+      text: `${CHECKLIST_FROM.replace(' as steps', ` as steps,
       (select coalesce(json_agg(json_build_object('role', ra.role, 'school_id', ra.school_id)), '[]'::json)
-         from role_assignments ra where ra.tenant_id = c.tenant_id and ra.aad_object_id = $3) as actor_grants`)}
+         from role_assignments ra where ra.tenant_id = c.tenant_id and ra.aad_object_id = $3) as actor_grants,
+      (select v.version from checklists v where v.id = c.id) as snapshot_version`)}
      where c.tenant_id = $1 and c.id = $2${lock ? ' for update of c' : ''}`,
-    values: [tenantId, id, actorAad],
-  });
-  const c = r.rows[0];
+      values: [tenantId, id, actorAad],
+    });
+  let c = (await read()).rows[0];
+  // A locked read that waited for another change's lock returns the row as that change left it
+  // (PostgreSQL re-reads the locked row), but its subqueries (the steps) still see the snapshot
+  // from before the wait. Then the versions differ: read again, now under our lock (no wait).
+  if (c && lock && c.snapshot_version !== c.version) c = (await read()).rows[0];
   return c ? { checklist: toChecklist(c, c.steps), actorGrants: c.actor_grants } : null;
 }
 
@@ -320,7 +326,7 @@ export async function writeStepChange(q: Queryable, w: StepWrite): Promise<StepW
        select $1, $2, $3, $4, e.field, e.old_value, e.new_value
          from jsonb_to_recordset($5::jsonb) as e(field text, old_value text, new_value text), step
      )${also ? `, also as (${also.sql})` : ''}
-     select c.version, (select updated_at from step) as at, ${also ? '(select row_to_json(also) from also)' : 'null::json'} as also from c`,
+     select c.version, (select updated_at from step) as at, ${also ? "(select json_build_object('id', also.id::text, 'lane', also.lane, 'created', also.created) from also)" : 'null::json'} as also from c`,
     values,
   });
   const row = r.rows[0];

@@ -289,6 +289,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 
   const workers = new Map<string, { busy: boolean }>();
   const inflight = new Set<Promise<void>>();
+  const pendingWakeUps = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
   let sweepTimer: NodeJS.Timeout | null = null;
   let listener: { client: pg.PoolClient; release(err?: Error): void } | null = null;
@@ -357,13 +358,23 @@ export function createOutbox(deps: OutboxDeps): Outbox {
    */
   async function written(row: WrittenUpdate): Promise<void> {
     if (!row.created) return;
+    const work = (async () => {
+      try {
+        if (stopped) throw new Error('the outbox has stopped');
+        await boss.send(OUTBOX_QUEUE, { lane: row.lane, id: Number(row.id) } satisfies JobData);
+      } catch (err) {
+        // The caller's change is committed: do not fail it. The sweep gives the message a job.
+        log.warn({ err, outbox: row.id, lane: row.lane }, 'wake-up job not sent; the sweep will pick the message up');
+      }
+      wake();
+    })();
+    // stop() waits for these (callers need not await them), before pg-boss stops.
+    pendingWakeUps.add(work);
     try {
-      await boss.send(OUTBOX_QUEUE, { lane: row.lane, id: Number(row.id) } satisfies JobData);
-    } catch (err) {
-      // The caller's change is committed: do not fail it. The sweep gives the message a job.
-      log.warn({ err, outbox: row.id, lane: row.lane }, 'wake-up job not sent; the sweep will pick the message up');
+      await work;
+    } finally {
+      pendingWakeUps.delete(work);
     }
-    wake();
   }
 
   // ---- working a lane ------------------------------------------------------------------------
@@ -701,6 +712,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       if (listenRetry) clearTimeout(listenRetry);
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      await Promise.allSettled([...pendingWakeUps]);
       for (const id of workers.keys()) await boss.offWork({ id });
       await closeListener();
       if (inflight.size > 0) {

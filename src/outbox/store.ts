@@ -342,21 +342,31 @@ export async function claimHead(db: Db, lane: string, s: ClaimSettings): Promise
       );
       const laneHorizonMs = longestWindowMs(s.limiter.laneWindows) + s.limiter.marginMs;
       const tenantHorizonMs = longestWindowMs(s.limiter.tenantWindows) + s.limiter.marginMs;
-      // The head's row lock, the limiter's clock and its log in one statement (its snapshot is taken
-      // after the limiter's locks above are held, so the log is complete): real requests within each
-      // key's longest window; of the tenant's queue (reservations still ahead) only the end matters:
-      // whether there is one, and its last window, where the next place goes.
-      const locked = await client.query<DbRow & { now_ms: number; log: Array<{ id: number | string; key: string; at_ms: number; reserved: boolean }> }>(
-        `select m.*, ${NOW_MS} as now_ms,
-           coalesce((select json_agg(json_build_object('id', l.id::text, 'key', l.key, 'at_ms', (extract(epoch from l.at) * 1000)::float8, 'reserved', l.reserved))
-             from outbox_send_log l
-            where (l.key = $2 and not l.reserved and l.at > clock_timestamp() - make_interval(secs => $3))
-               or (l.key = $4 and not l.reserved and l.at > clock_timestamp() - make_interval(secs => $5))
-               or (l.key = $4 and l.reserved and l.at > clock_timestamp()
-                   and l.at > (select max(at) from outbox_send_log where key = $4 and reserved) - make_interval(secs => $5))), '[]'::json) as log
-         from outbox_messages m where m.id = $1 for update of m`,
-        [peek.id, lk, laneHorizonMs / 1000, tk, tenantHorizonMs / 1000],
-      );
+      // The head's row lock, the limiter's clock and its log in one statement, whose snapshot is
+      // taken after the limiter's locks above are held, so the log is complete: real requests
+      // within each key's longest window; of the tenant's queue (reservations still ahead) only the
+      // end matters: whether there is one, and its last window, where the next place goes.
+      // `skip locked`: a statement that waited for the row lock would read the log as it was before
+      // the wait. When the row is locked (a feature coalescing an update into it, for a moment),
+      // wait for it in a statement of its own and read the log after.
+      type Locked = DbRow & { now_ms: number; log: Array<{ id: number | string; key: string; at_ms: number; reserved: boolean }> };
+      const lockAndLog = (wait: boolean) =>
+        client.query<Locked>(
+          `select m.*, ${NOW_MS} as now_ms,
+             coalesce((select json_agg(json_build_object('id', l.id::text, 'key', l.key, 'at_ms', (extract(epoch from l.at) * 1000)::float8, 'reserved', l.reserved))
+               from outbox_send_log l
+              where (l.key = $2 and not l.reserved and l.at > clock_timestamp() - make_interval(secs => $3))
+                 or (l.key = $4 and not l.reserved and l.at > clock_timestamp() - make_interval(secs => $5))
+                 or (l.key = $4 and l.reserved and l.at > clock_timestamp()
+                     and l.at > (select max(at) from outbox_send_log where key = $4 and reserved) - make_interval(secs => $5))), '[]'::json) as log
+           from outbox_messages m where m.id = $1 ${wait ? 'for update of m' : 'for update of m skip locked'}`,
+          [peek.id, lk, laneHorizonMs / 1000, tk, tenantHorizonMs / 1000],
+        );
+      let locked = await lockAndLog(false);
+      if (!locked.rows[0]) {
+        await client.query('select 1 from outbox_messages where id = $1 for update', [peek.id]);
+        locked = await lockAndLog(true); // the lock is ours now: no wait, a fresh snapshot
+      }
       const raw = locked.rows[0];
       if (!raw || !['queued', 'sending', 'retrying'].includes(raw.status)) {
         // Finished by another worker meanwhile: look for the new head.

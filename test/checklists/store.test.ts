@@ -1,7 +1,7 @@
 // A step change read without a lock is written only if the checklist is still as it was read: two
 // people's changes never overwrite each other, and a change never skips the card update it needs.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPool, type Db } from '../../src/db/pool.js';
+import { createPool, inTransaction, type Db } from '../../src/db/pool.js';
 import { migrate } from '../../src/db/migrate.js';
 import { insertChecklist, readChecklistForChange, setCardActivityId, toAppliedChanges, writeStepChange, type Checklist, type StepChange } from '../../src/checklists/store.js';
 import { createTestDatabase } from '../support/db.js';
@@ -70,5 +70,30 @@ describe('writing a step change', () => {
     await setCardActivityId(db, checklistId, '1700000000000');
     expect(await write(seen, 3, { status: 'nvt' })).toBeNull();
     expect(await state()).toEqual({ statuses: ['open', 'open', 'open'], log: [] });
+  });
+
+  it("sees the steps of a change it waited for under the checklist's lock, not only its version", async () => {
+    const bramTx = await db.connect();
+    try {
+      await bramTx.query('begin');
+      const seenByBram = (await readChecklistForChange(bramTx, TENANT, checklistId, bram.aad, true))!.checklist;
+      const change: StepChange = { status: 'klaar' };
+      const applied = toAppliedChanges(seenByBram.steps[0]!, change);
+      await writeStepChange(bramTx, { checklistId, position: 1, change, applied, actor: bram, completes: false, expect: { version: 0, cardActivityId: null } });
+      // Anna's locked read waits for Bram's transaction...
+      const annaRead = inTransaction(db, (tx) => readChecklistForChange(tx, TENANT, checklistId, anna.aad, true));
+      for (let i = 0; ; i++) {
+        const waiting = await db.query(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+        if (waiting.rowCount) break;
+        if (i > 200) throw new Error("Anna's read never waited for the lock");
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await bramTx.query('commit'); // ...and gets it now
+      const seenByAnna = (await annaRead)!.checklist;
+      expect(seenByAnna.version).toBe(1);
+      expect(seenByAnna.steps[0]!.status).toBe('klaar'); // the step as Bram left it, not as it was when Anna started waiting
+    } finally {
+      bramTx.release();
+    }
   });
 });
