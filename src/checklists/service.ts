@@ -1,5 +1,6 @@
 // Checklist use cases: start, view, change steps. Every change is checked here and written
 // atomically with its log entries and the shared channel card's update (through the outbox).
+import { TtlCache } from '../cache.js';
 import type { Language } from '../config.js';
 import { inTransaction, type Db, type Queryable } from '../db/pool.js';
 import { DomainError, notAllowed } from '../errors.js';
@@ -43,6 +44,7 @@ import {
   type RunningChecklist,
   type StepChange,
   type StepWrite,
+  type GrantRow,
 } from './store.js';
 import { BUILT_IN_TEMPLATES, type ChecklistTemplate } from './templates.js';
 
@@ -65,6 +67,8 @@ export interface ChecklistOutbox {
 }
 
 export const CHANNEL_RENDERER = 'checklist.channel';
+/** How long a checklist this instance wrote, and an actor's roles, may serve as the expected state of the next change. */
+const STATE_TTL_MS = 60_000;
 export const PERSONAL_RENDERER = 'checklist.personal';
 export const SUMMARY_RENDERER = 'checklist.summary';
 
@@ -204,6 +208,12 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     };
   }
 
+  // What this instance last wrote of a checklist, and an actor's role assignments as last read, so
+  // that the next change can be one statement (see change). Both are only ever used as "what I
+  // expect the database to hold": the write checks them and writes nothing if they are out of date.
+  const lastWritten = new TtlCache<Checklist>({ ttlMs: STATE_TTL_MS, max: 200 });
+  const lastGrants = new TtlCache<{ rows: GrantRow[]; text: string }>({ ttlMs: STATE_TTL_MS, max: 20_000 });
+
   /** The card update, for writeStepChange's `also`: none while the card is not posted (the post shows the latest state). */
   function cardUpdateWith(c: Checklist): ((firstParam: number, guard: string) => { sql: string; values: unknown[] }) | undefined {
     const activityId = c.cardActivityId;
@@ -226,9 +236,17 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
    * in between, or the change completes the checklist or assigns a step to someone else (more to
    * write), it is done again in a transaction under the checklist's row lock: changes to one
    * checklist take turns, each applied to the state the one before left, none lost.
+   *
+   * A change to a checklist this instance wrote a moment ago, by someone whose roles it read a
+   * moment ago, skips the read: it is decided on that state and written only if the checklist is
+   * still at that version and card id and the actor's role assignments are still those (one round
+   * trip). Otherwise (or if it would refuse, complete, notify, or change nothing: those are decided
+   * on fresh state only) it goes the way above.
    */
   async function change(actor: Actor, id: number, position: number, check: (c: Checklist, grants: Grant[]) => StepChange): Promise<StepResult> {
     const who = { aad: actor.aadObjectId, name: actor.name };
+    const stateKey = `${actor.tenantId}|${id}`;
+    const grantsKey = `${actor.tenantId}|${actor.aadObjectId}`;
     const plan = (read: Awaited<ReturnType<typeof readChecklistForChange>>) => {
       const c = read?.checklist;
       const step = c?.steps.find((s) => s.position === position);
@@ -259,15 +277,43 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     };
     const done = (checklist: Checklist, grants: Grant[]): StepResult => ({ checklist, permissions: permissionsFor(actor, grants, checklist, position) });
 
-    const fast = plan(await readChecklistForChange(db, actor.tenantId, id, actor.aadObjectId, false));
+    const wrote = (checklist: Checklist, also: { id: string; lane: string; created: boolean } | null) => {
+      lastWritten.set(stateKey, checklist);
+      // Not awaited: the person gets their answer without waiting for the outbox's wake-up job
+      // (written never throws; a lost wake-up is caught up by the outbox's sweep).
+      if (also) void deps.outbox.written(also).catch(() => undefined);
+    };
+
+    const known = lastWritten.get(stateKey)?.value;
+    const roles = lastGrants.get(grantsKey)?.value;
+    if (known && roles) {
+      let p: ReturnType<typeof plan> | null = null;
+      try {
+        p = plan({ checklist: known, actorGrants: roles.rows, actorGrantsText: roles.text });
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err; // a refusal is decided on fresh state below
+      }
+      if (p && p.applied.length > 0 && !p.completes && !p.newOwner) {
+        const w = p.write();
+        const written = await writeStepChange(db, { ...w, expect: { ...w.expect, grants: { tenantId: actor.tenantId, text: roles.text } } });
+        if (written) {
+          const next = p.result(written);
+          wrote(next, written.also);
+          return done(next, p.grants);
+        }
+      }
+    }
+
+    const read = await readChecklistForChange(db, actor.tenantId, id, actor.aadObjectId, false);
+    if (read) lastGrants.set(grantsKey, { rows: read.actorGrants, text: read.actorGrantsText });
+    const fast = plan(read);
     if (fast.applied.length === 0) return done(fast.c, fast.grants);
     if (!fast.completes && !fast.newOwner) {
       const written = await writeStepChange(db, fast.write());
       if (written) {
-        // Not awaited: the person gets their answer without waiting for the outbox's wake-up job
-        // (written never throws; a lost wake-up is caught up by the outbox's sweep).
-        if (written.also) void deps.outbox.written(written.also).catch(() => undefined);
-        return done(fast.result(written), fast.grants);
+        const next = fast.result(written);
+        wrote(next, written.also);
+        return done(next, fast.grants);
       }
     }
 
@@ -289,7 +335,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       }
       return { checklist: p.result(written), grants: p.grants, card: written.also };
     });
-    if (card) void deps.outbox.written(card).catch(() => undefined);
+    wrote(checklist, card);
     return done(checklist, grants);
   }
 

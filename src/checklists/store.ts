@@ -104,13 +104,12 @@ export async function readChecklistForChange(
   id: number,
   actorAad: string,
   lock: boolean,
-): Promise<{ checklist: Checklist; actorGrants: GrantRow[] } | null> {
+): Promise<{ checklist: Checklist; actorGrants: GrantRow[]; actorGrantsText: string } | null> {
   const read = () =>
     q.query({
       name: lock ? 'cadans.checklist.lock' : 'cadans.checklist.read-for-change',
       text: `${CHECKLIST_FROM.replace(' as steps', ` as steps,
-      (select coalesce(json_agg(json_build_object('role', ra.role, 'school_id', ra.school_id)), '[]'::json)
-         from role_assignments ra where ra.tenant_id = c.tenant_id and ra.aad_object_id = $3) as actor_grants,
+      ${actorGrantsSql('c.tenant_id', '$3')} as actor_grants,
       (select v.version from checklists v where v.id = c.id) as snapshot_version`)}
      where c.tenant_id = $1 and c.id = $2${lock ? ' for update of c' : ''}`,
       values: [tenantId, id, actorAad],
@@ -120,7 +119,16 @@ export async function readChecklistForChange(
   // (PostgreSQL re-reads the locked row), but its subqueries (the steps) still see the snapshot
   // from before the wait. Then the versions differ: read again, now under our lock (no wait).
   if (c && lock && c.snapshot_version !== c.version) c = (await read()).rows[0];
-  return c ? { checklist: toChecklist(c, c.steps), actorGrants: c.actor_grants } : null;
+  return c ? { checklist: toChecklist(c, c.steps), actorGrants: JSON.parse(c.actor_grants) as GrantRow[], actorGrantsText: c.actor_grants } : null;
+}
+
+/**
+ * The actor's role assignments as JSON text, in a fixed order: read with a checklist, and compared
+ * by writeStepChange (`expect.grants`) when a change was decided on grants read earlier.
+ */
+function actorGrantsSql(tenant: string, actorAad: string): string {
+  return `(select coalesce(json_agg(json_build_object('role', ra.role, 'school_id', ra.school_id) order by ra.role, ra.school_id), '[]'::json)::text
+         from role_assignments ra where ra.tenant_id = ${tenant} and ra.aad_object_id = ${actorAad})`;
 }
 
 /** A role assignment as stored (see people/store.ts listGrants for the same rows). */
@@ -269,7 +277,15 @@ export interface StepWrite {
    * Written only if the checklist is still at this version, with this card id (a card posted in
    * between needs the update this change would not queue); otherwise nothing is written.
    */
-  expect: { version: number; cardActivityId: string | null };
+  expect: {
+    version: number;
+    cardActivityId: string | null;
+    /**
+     * When the change was decided on the actor's role assignments read earlier (not in this
+     * request): written only if they are still these (readChecklistForChange's actorGrantsText).
+     */
+    grants?: { tenantId: string; text: string };
+  };
   /** A statement part written with the change (the outbox's card update): SQL for a CTE, run only when the change is. */
   also?: (firstParam: number, guard: string) => { sql: string; values: unknown[] };
 }
@@ -306,17 +322,22 @@ export async function writeStepChange(q: Queryable, w: StepWrite): Promise<StepW
     if (a.field === 'note') set('note', change.note);
     if (a.field === 'evidence') set('evidence_url', change.evidenceUrl);
   }
+  let grantsGuard = '';
+  if (w.expect.grants) {
+    values.push(w.expect.grants.tenantId, w.expect.grants.text);
+    grantsGuard = ` and ${actorGrantsSql(`$${values.length - 1}`, '$3')} = $${values.length}`;
+  }
   const also = w.also?.(values.length + 1, 'exists (select 1 from c)');
   if (also) values.push(...also.values);
   // Prepared per shape of change (which columns it sets, with or without `also`): a handful of names.
   // The step and the log are written only after c has taken the checklist's row lock and found it
   // unchanged (their `exists (select 1 from c)` runs c first): the same lock order as a locked read.
   const r = await q.query<{ version: number; at: Date | null; also: StepWritten['also'] }>({
-    name: `cadans.checklist.change:${applied.map((a) => a.field).join(',')}${also ? '+also' : ''}`,
+    name: `cadans.checklist.change:${applied.map((a) => a.field).join(',')}${also ? '+also' : ''}${grantsGuard ? '+grants' : ''}`,
     text: `with c as (
        update checklists set version = version + 1,
               completed_at = case when $6 and completed_at is null then clock_timestamp() else completed_at end
-        where id = $1 and version = $7 and card_activity_id is not distinct from $8::text
+        where id = $1 and version = $7 and card_activity_id is not distinct from $8::text${grantsGuard}
        returning version
      ), step as (
        update checklist_steps set ${sets.join(', ')}, updated_by = $3, updated_at = clock_timestamp()

@@ -290,6 +290,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   const workers = new Map<string, { busy: boolean }>();
   const inflight = new Set<Promise<void>>();
   const pendingWakeUps = new Set<Promise<void>>();
+  /** Lanes this instance's workers are draining now (written() relies on them). */
+  const draining = new Map<string, { drains: number; again: boolean }>();
   const timers = new Set<NodeJS.Timeout>();
   let sweepTimer: NodeJS.Timeout | null = null;
   let listener: { client: pg.PoolClient; release(err?: Error): void } | null = null;
@@ -358,6 +360,14 @@ export function createOutbox(deps: OutboxDeps): Outbox {
    */
   async function written(row: WrittenUpdate): Promise<void> {
     if (!row.created) return;
+    // A worker of this instance is draining the lane (typically: sending the card's previous
+    // update): it takes the new message in its loop, no wake-up job needed. `again` makes it look
+    // once more if it has just found the lane empty, before this message was committed.
+    const drain = draining.get(row.lane);
+    if (drain && !stopped) {
+      drain.again = true;
+      return;
+    }
     const work = (async () => {
       try {
         if (stopped) throw new Error('the outbox has stopped');
@@ -402,6 +412,27 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 
   /** Sends the lane's messages in order until it is empty, busy elsewhere, not due, or held back by the limiter. */
   async function drainLane(lane: string): Promise<void> {
+    const state = draining.get(lane) ?? { drains: 0, again: false };
+    state.drains++;
+    draining.set(lane, state);
+    let left = false;
+    const leave = () => {
+      if (left) return;
+      left = true;
+      if (--state.drains === 0) draining.delete(lane);
+    };
+    try {
+      await drainLaneWhileMarked(lane, state, leave);
+    } finally {
+      leave();
+    }
+  }
+
+  /**
+   * The other ways out leave the lane to someone: the worker sending its head (busy), a wake-up
+   * job (not due, throttled, locked, long lane, stopping), or pg-boss's retry of this job (an error).
+   */
+  async function drainLaneWhileMarked(lane: string, state: { again: boolean }, leave: () => void): Promise<void> {
     for (let n = 0; n < MAX_PER_DRAIN; n++) {
       if (stopped) {
         await boss.send(OUTBOX_QUEUE, { lane } satisfies JobData); // another instance carries on
@@ -410,6 +441,14 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       const c = await claimHead(db, lane, claimSettings);
       switch (c.kind) {
         case 'empty':
+          // A message written for this lane meanwhile (see written) may have committed after this
+          // look: look once more.
+          if (state.again) {
+            state.again = false;
+            continue;
+          }
+          leave(); // in the same step as the look at `again`: a later written() sends a job
+          return;
         case 'busy':
         case 'notDue':
           return;

@@ -161,6 +161,19 @@ describe('working through the steps', () => {
     expect(await steps(checklist.id)).toEqual(before);
   });
 
+  it('refuses a change from someone whose role was taken away after their last change, changing nothing', async () => {
+    const kim = helpers[6]!;
+    await postActivity(cadans.url, world.personalMessage(kim, 'hulp')); // known to Cadans
+    await cadans.db.query(`insert into role_assignments (tenant_id, aad_object_id, role) values ($1, $2, 'kwaliteitsmedewerker')`, [world.tenantId, kim.aadObjectId]);
+    const card = await invoke(kim, 'checklist.setStatus', { v: 1, checklistId: checklist.id, position: 4, status: 'bezig' });
+    expect(text(card)).toContain('Opgeslagen');
+    await cadans.db.query('delete from role_assignments where tenant_id = $1 and aad_object_id = $2', [world.tenantId, kim.aadObjectId]);
+    const before = await steps(checklist.id);
+    const refused = await invoke(kim, 'checklist.setStatus', { v: 1, checklistId: checklist.id, position: 4, status: 'klaar' });
+    expect(text(refused)).toContain('Dat mag je niet doen');
+    expect(await steps(checklist.id)).toEqual(before);
+  });
+
   it('refuses an action on a checklist of another tenant as if it did not exist', async () => {
     const other = createTeamsWorld({ serviceUrl: connector.serviceUrl, tenantId: '12121212-3434-4545-8656-787878787878' });
     const stranger = other.user({ name: 'Vreemde Beheerder' });

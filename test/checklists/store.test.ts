@@ -96,4 +96,24 @@ describe('writing a step change', () => {
       bramTx.release();
     }
   });
+
+  it("writes nothing when it was decided on the actor's roles and those changed since", async () => {
+    await db.query(`insert into people (tenant_id, aad_object_id, name) values ($1, $2, 'Anna') on conflict do nothing`, [TENANT, anna.aad]);
+    await db.query(`insert into role_assignments (tenant_id, aad_object_id, role) values ($1, $2, 'kwaliteitsmedewerker')`, [TENANT, anna.aad]);
+    const seen = (await readChecklistForChange(db, TENANT, checklistId, anna.aad, false))!;
+    expect(seen.actorGrants).toEqual([{ role: 'kwaliteitsmedewerker', school_id: null }]);
+    const write = (position: number) => {
+      const change: StepChange = { status: 'klaar' };
+      const c = seen.checklist;
+      return writeStepChange(db, {
+        checklistId, position, change, applied: toAppliedChanges(c.steps[position - 1]!, change), actor: anna, completes: false,
+        expect: { version: c.version, cardActivityId: c.cardActivityId, grants: { tenantId: TENANT, text: seen.actorGrantsText } },
+      });
+    };
+    await db.query('delete from role_assignments where tenant_id = $1 and aad_object_id = $2', [TENANT, anna.aad]);
+    expect(await write(2)).toBeNull(); // the role that allowed it is gone
+    await db.query(`insert into role_assignments (tenant_id, aad_object_id, role) values ($1, $2, 'kwaliteitsmedewerker')`, [TENANT, anna.aad]);
+    expect(await write(2)).not.toBeNull(); // the same roles again
+    expect((await state()).statuses).toEqual(['open', 'klaar', 'open']);
+  });
 });

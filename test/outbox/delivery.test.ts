@@ -19,6 +19,7 @@ import {
 
 const MAX_ATTEMPTS = 3;
 const SLOW = 'slowput';
+const SLOWER = 'slowerput';
 
 let connector: FakeConnector;
 let database: OutboxDatabase;
@@ -29,7 +30,7 @@ const renders: number[] = [];
 
 beforeAll(async () => {
   // PUTs to conversations whose id carries SLOW take 40 ms, so rapid updates pile up behind one in flight.
-  connector = await startFakeConnector({ latencyMs: (r) => (r.method === 'PUT' && r.path.includes(SLOW) ? 40 : 0) });
+  connector = await startFakeConnector({ latencyMs: (r) => (r.method === 'PUT' && r.path.includes(SLOWER) ? 400 : r.method === 'PUT' && r.path.includes(SLOW) ? 40 : 0) });
   database = await startOutboxDatabase();
   instance = await startOutboxInstance(database, {
     maxAttempts: MAX_ATTEMPTS,
@@ -345,5 +346,20 @@ describe('card updates', () => {
     } finally {
       await sweeper.stop();
     }
+  });
+
+  it("sends an update written while the card's previous update is on its way right after it, without a wake-up job", async () => {
+    const channel = `19:${SLOWER}${Date.now()}@thread.tacv2`;
+    const posted = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: { renderer: 'test.counter', args: { n: 0 } } });
+    const activityId = (await waitForStatus(instance.outbox, posted.id)).sentActivityId!;
+    const first = await instance.outbox.enqueue({ op: 'update', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, activityId, render: { renderer: 'test.counter', args: { n: 1 } } });
+    await waitForStatus(instance.outbox, first.id, (m) => m.status === 'sending'); // its PUT takes 400 ms
+    const second = await writeWithChange(activityId, channel, 2, true);
+    expect(second).toMatchObject({ created: true }); // queued behind the one being sent
+    await instance.outbox.written(second!);
+    await eventually(async () => connector.activityText(connector.activity(activityId)) === 'stand 2', 'the card to show stand 2', 3_000);
+    expect(connector.updates(channel).map((x) => connector.activityText(x))).toEqual(['stand 1', 'stand 2']);
+    const jobs = await database.db.query(`select 1 from pgboss.job where name = 'outbox.deliver' and data->>'id' = $1`, [String(second!.id)]);
+    expect(jobs.rowCount).toBe(0); // the worker sending "stand 1" took it in its loop
   });
 });
