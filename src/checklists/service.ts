@@ -69,6 +69,21 @@ export interface ChecklistOutbox {
 export const CHANNEL_RENDERER = 'checklist.channel';
 /** How long a checklist this instance wrote, and an actor's roles, may serve as the expected state of the next change. */
 const STATE_TTL_MS = 60_000;
+
+/**
+ * A checklist kept as the expected state of later changes is shared with the code that renders
+ * this change's answer: frozen, so that no one can change it in place (the write's guard compares
+ * versions, not content).
+ */
+function frozen(c: Checklist): Checklist {
+  for (const step of c.steps) {
+    Object.freeze(step.title);
+    Object.freeze(step.guidance);
+    Object.freeze(step);
+  }
+  Object.freeze(c.steps);
+  return Object.freeze(c);
+}
 export const PERSONAL_RENDERER = 'checklist.personal';
 export const SUMMARY_RENDERER = 'checklist.summary';
 
@@ -278,7 +293,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     const done = (checklist: Checklist, grants: Grant[]): StepResult => ({ checklist, permissions: permissionsFor(actor, grants, checklist, position) });
 
     const wrote = (checklist: Checklist, also: { id: string; lane: string; created: boolean } | null) => {
-      lastWritten.set(stateKey, checklist);
+      lastWritten.set(stateKey, frozen(checklist));
       // Not awaited: the person gets their answer without waiting for the outbox's wake-up job
       // (written never throws; a lost wake-up is caught up by the outbox's sweep).
       if (also) void deps.outbox.written(also).catch(() => undefined);

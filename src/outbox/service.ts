@@ -368,13 +368,18 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       drain.again = true;
       return;
     }
+    await sendWakeUp(row.lane, Number(row.id));
+  }
+
+  /** A wake-up job for a lane, now; never throws (the sweep catches up a lost one). */
+  async function sendWakeUp(lane: string, id?: number): Promise<void> {
     const work = (async () => {
       try {
         if (stopped) throw new Error('the outbox has stopped');
-        await boss.send(OUTBOX_QUEUE, { lane: row.lane, id: Number(row.id) } satisfies JobData);
+        await boss.send(OUTBOX_QUEUE, (id === undefined ? { lane } : { lane, id }) satisfies JobData);
       } catch (err) {
         // The caller's change is committed: do not fail it. The sweep gives the message a job.
-        log.warn({ err, outbox: row.id, lane: row.lane }, 'wake-up job not sent; the sweep will pick the message up');
+        log.warn({ err, outbox: id, lane }, 'wake-up job not sent; the sweep will pick the message up');
       }
       wake();
     })();
@@ -419,7 +424,12 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     const leave = () => {
       if (left) return;
       left = true;
-      if (--state.drains === 0) draining.delete(lane);
+      if (--state.drains > 0) return;
+      draining.delete(lane);
+      // A message written meanwhile that this drain did not look for (it left as busy or not
+      // due: e.g. another instance's worker was sending the head and has finished since): the job
+      // written() did not send.
+      if (state.again) void sendWakeUp(lane);
     };
     try {
       await drainLaneWhileMarked(lane, state, leave);
