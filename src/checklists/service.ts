@@ -44,6 +44,7 @@ import {
   type RunningChecklist,
   type StepChange,
   type StepWrite,
+  type StepWritten,
   type GrantRow,
 } from './store.js';
 import { BUILT_IN_TEMPLATES, type ChecklistTemplate } from './templates.js';
@@ -273,14 +274,15 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       const steps = c.steps.map((s) => (s.position === position ? after : s));
       const completes = applied.length > 0 && c.completedAt === null && isComplete(steps.map((s) => s.status));
       const newOwner = changeSet.owner && changeSet.owner.aad !== actor.aadObjectId && applied.some((a) => a.field === 'owner') ? changeSet.owner : null;
-      const write = (): StepWrite => ({
+      /** `grantsText`: the change was decided on these role assignments, read earlier (see writeStepChange). */
+      const write = (grantsText?: string): StepWrite => ({
         checklistId: c.id,
         position,
         change: changeSet,
         applied,
         actor: who,
         completes,
-        expect: { version: c.version, cardActivityId: c.cardActivityId },
+        expect: { version: c.version, cardActivityId: c.cardActivityId, ...(grantsText === undefined ? {} : { grants: { tenantId: actor.tenantId, text: grantsText } }) },
         also: cardUpdateWith(c),
       });
       const result = (written: { version: number; at: Date }): Checklist => {
@@ -292,7 +294,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     };
     const done = (checklist: Checklist, grants: Grant[]): StepResult => ({ checklist, permissions: permissionsFor(actor, grants, checklist, position) });
 
-    const wrote = (checklist: Checklist, also: { id: string; lane: string; created: boolean } | null) => {
+    const wrote = (checklist: Checklist, also: StepWritten['also']) => {
       lastWritten.set(stateKey, frozen(checklist));
       // Not awaited: the person gets their answer without waiting for the outbox's wake-up job
       // (written never throws; a lost wake-up is caught up by the outbox's sweep).
@@ -309,8 +311,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
         if (!(err instanceof DomainError)) throw err; // a refusal is decided on fresh state below
       }
       if (p && p.applied.length > 0 && !p.completes && !p.newOwner) {
-        const w = p.write();
-        const written = await writeStepChange(db, { ...w, expect: { ...w.expect, grants: { tenantId: actor.tenantId, text: roles.text } } });
+        const written = await writeStepChange(db, p.write(roles.text));
         if (written) {
           const next = p.result(written);
           wrote(next, written.also);
