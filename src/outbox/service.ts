@@ -439,8 +439,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   }
 
   /**
-   * The other ways out leave the lane to someone: the worker sending its head (busy), a wake-up
-   * job (not due, throttled, locked, long lane, stopping), or pg-boss's retry of this job (an error).
+   * Works the lane while drainLane has it marked as being drained (see written). Besides "empty",
+   * every way out leaves the lane to someone: the worker sending its head (busy), a wake-up job (not
+   * due, throttled, locked, long lane, stopping) or pg-boss's retry of this job (an error); and
+   * leave() sends the job that written() skipped meanwhile.
    */
   async function drainLaneWhileMarked(lane: string, state: { again: boolean }, leave: () => void): Promise<void> {
     for (let n = 0; n < MAX_PER_DRAIN; n++) {
