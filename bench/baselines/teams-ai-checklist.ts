@@ -2,18 +2,9 @@
 // Action.Execute `checklist.setStatus` that answers with a small Adaptive Card (no database, no
 // state). Run as a child process by the benchmark; prints "READY <url>" when listening.
 //   node --import tsx bench/baselines/teams-ai-checklist.ts
-import type { AddressInfo } from 'node:net';
-import restify from 'restify';
-import { MemoryStorage } from 'botbuilder';
-import { Application, TeamsAdapter } from '@microsoft/teams-ai';
+import { bareTeamsAiApp, serveOnRestify } from './teams-ai-server.js';
 
-const adapter = new TeamsAdapter({}); // no app id: no authentication either way, as Cadans in local mode
-const app = new Application({
-  storage: new MemoryStorage(),
-  adapter,
-  startTypingTimer: false,
-  longRunningMessages: false,
-});
+const { adapter, app } = bareTeamsAiApp();
 
 app.adaptiveCards.actionExecute<{ checklistId?: number; position?: number; status?: string }>('checklist.setStatus', async (_context, _state, data) => ({
   type: 'AdaptiveCard',
@@ -26,17 +17,4 @@ app.adaptiveCards.actionExecute<{ checklistId?: number; position?: number; statu
   ],
 }));
 
-const server = restify.createServer({ name: 'teams-ai-checklist' });
-server.use(restify.plugins.bodyParser());
-server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
-  await adapter.process(req, res, async (context) => {
-    await app.run(context);
-  });
-});
-
-server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
-  process.stdout.write(`READY http://127.0.0.1:${port}\n`);
-});
-process.on('SIGINT', () => process.exit(0));
-process.on('SIGTERM', () => process.exit(0));
+serveOnRestify('teams-ai-checklist', adapter, app);

@@ -20,8 +20,9 @@ export function buildForBench(root: string): number {
   const out = path.join(root, BENCH_BUILD_DIR);
   mkdirSync(out, { recursive: true });
   const files: Array<[string, (js: string) => string]> = [
-    ['bench/baselines/teams-ai-echo.ts', (js) => js],
-    ['bench/baselines/teams-ai-checklist.ts', (js) => js],
+    ['bench/baselines/teams-ai-server.ts', (js) => js],
+    ['bench/baselines/teams-ai-echo.ts', (js) => js.replace("'./teams-ai-server.js'", "'./teams-ai-server.mjs'")],
+    ['bench/baselines/teams-ai-checklist.ts', (js) => js.replace("'./teams-ai-server.js'", "'./teams-ai-server.mjs'")],
     ['bench/baselines/bare-restify.ts', (js) => js],
     // The probe imports Cadans' compiled module graph instead of the sources.
     ['bench/scenarios/import-probe.ts', (js) => js.replace("'../../src/cadans.js'", "'../../dist/cadans.js'")],
