@@ -149,19 +149,23 @@ function insertParams(m: NewMessage): unknown[] {
   return [m.tenantId, m.op, m.lane, m.serviceUrl, m.conversationId, m.activityId, m.userId, m.botId, JSON.stringify(m.payload), m.idempotencyKey, m.coalesceKey];
 }
 
+/**
+ * At most one queued update per posted message: a newer one replaces the render instruction. Only
+ * the payload changes, no indexed column (not even updated_at, which only dates finished rows for
+ * pruning): so the update is HOT, with no new entries in the table's indexes.
+ */
+const COALESCE_INTO_QUEUED = `on conflict (coalesce_key) where status = 'queued' and coalesce_key is not null
+       do update set payload = excluded.payload`;
+
 /** Inserts a message, or returns the existing one for its idempotency key, or coalesces a queued update. */
 export async function insertMessage(q: Queryable, m: NewMessage): Promise<InsertResult> {
   if (m.coalesceKey !== null) {
-    // At most one queued update per posted message: a newer one replaces the render instruction.
     // A row that is already sending is not in the partial index, so the new one queues behind it.
-    // Prepared (named): the hot path of every coalesced card update. Only the payload changes, no
-    // indexed column (not even updated_at, which only dates finished rows for pruning): so the
-    // update is HOT, with no new entries in the table's six indexes.
+    // Prepared (named): the hot path of every coalesced card update.
     const r = await q.query<DbRow & { inserted: boolean }>({
       name: 'cadans.outbox.insert-coalesced',
       text: `insert into outbox_messages (${INSERT_COLUMNS}) values (${INSERT_VALUES})
-       on conflict (coalesce_key) where status = 'queued' and coalesce_key is not null
-       do update set payload = excluded.payload
+       ${COALESCE_INTO_QUEUED}
        returning ${ROW_COLUMNS}, (xmax = 0) as inserted`,
       values: insertParams(m),
     });
@@ -196,8 +200,7 @@ export function coalescedUpdateSql(m: NewMessage, firstParam: number, guard: str
   const params = INSERT_TYPES.map((type, i) => `$${firstParam + i}::${type}`).join(', ');
   return {
     sql: `insert into outbox_messages (${INSERT_COLUMNS}) select ${params} where ${guard}
-       on conflict (coalesce_key) where status = 'queued' and coalesce_key is not null
-       do update set payload = excluded.payload
+       ${COALESCE_INTO_QUEUED}
        returning id, lane, (xmax = 0) as created`,
     values: insertParams(m),
   };
