@@ -1,34 +1,52 @@
-// The verb and command tables. Adding a verb to VERBS without a handler here does not compile.
-import type { createChecklistRoutes } from './checklists/routes.js';
+// The verb table: every Action.Execute verb with who may use it where (src/access.ts), checked on
+// the server before its handler runs, and the text commands. Adding a verb to VERBS without a row
+// here does not compile; test/access.test.ts runs every verb against every role and place.
+import { createAccess, IN_CHANNEL, rule } from './access.js';
+import type { createChecklistFeature } from './checklists/feature.js';
 import { comingSoon, showHelp } from './home/routes.js';
 import { createPeopleRoutes } from './people/routes.js';
 import type { PeopleService } from './people/service.js';
 import type { Routes } from './routes.js';
 
-export function createRoutes(deps: { people: PeopleService; checklists: ReturnType<typeof createChecklistRoutes> }): Routes {
+type ChecklistFeature = Pick<ReturnType<typeof createChecklistFeature>, 'routes' | 'guard'>;
+
+/** Who starts checklists (a directeur: for their own school, which the service checks). */
+const CHECKLIST_STARTERS = ['beheerder', 'kwaliteitsmedewerker', 'directeur'] as const;
+/** Own checklist templates: for the whole tenant. */
+const TEMPLATE_KEEPERS = ['beheerder', 'kwaliteitsmedewerker'] as const;
+
+export function createRoutes(deps: { people: PeopleService; checklists: ChecklistFeature }): Routes {
   const roles = createPeopleRoutes(deps.people);
-  const checklist = deps.checklists;
+  const checklist = deps.checklists.routes;
+  const access = createAccess({ grantsOf: (tenantId, aad) => deps.people.grantsOf(tenantId, aad), resources: { checklist: deps.checklists.guard } });
+  const seeChecklist = rule.resource('checklist', 'see');
+  const editChecklist = rule.resource('checklist', 'edit');
   return {
+    authorize: access.authorize,
     verbs: {
-      'help.show': showHelp,
-      'checklist.open': checklist.open,
-      'checklist.new': checklist.newChecklist,
-      'checklist.start': checklist.start,
-      'checklist.view': checklist.view,
-      'checklist.step': checklist.step,
-      'checklist.setStatus': checklist.setStatus,
-      'checklist.take': checklist.take,
-      'checklist.saveStep': checklist.saveStep,
-      'checklist.export': checklist.exportChecklist,
-      'checklist.addTemplate': checklist.addTemplate,
-      'checklist.saveTemplate': checklist.saveTemplate,
-      'survey.open': comingSoon('featureSurveysTitle'),
-      'cadence.open': comingSoon('featureCadencesTitle'),
-      'results.open': comingSoon('featureResultsTitle'),
-      'roles.open': roles.open,
-      'roles.addSchool': roles.addSchool,
-      'roles.grant': roles.grant,
-      'roles.revoke': roles.revoke,
+      'help.show': { access: rule.anyone(), handle: showHelp },
+      'checklist.open': { access: rule.anyone(IN_CHANNEL, 'checklistChannelOnly'), handle: checklist.open },
+      'checklist.new': { access: rule.roles(CHECKLIST_STARTERS, { where: IN_CHANNEL, whereText: 'checklistChannelOnly' }), handle: checklist.newChecklist },
+      'checklist.start': { access: rule.roles(CHECKLIST_STARTERS, { where: IN_CHANNEL, whereText: 'checklistChannelOnly' }), handle: checklist.start },
+      // Seeing a checklist: its team, tenant-wide beheerders, bestuurders and kwaliteitsmedewerkers,
+      // the directeur of its school, the owners of its steps (checklists/access.ts). What a viewer
+      // may then change is the checklist's own rules (checklists/model.ts), checked by the service.
+      'checklist.view': { access: seeChecklist, handle: checklist.view },
+      'checklist.step': { access: seeChecklist, handle: checklist.step },
+      'checklist.setStatus': { access: seeChecklist, handle: checklist.setStatus },
+      'checklist.take': { access: seeChecklist, handle: checklist.take },
+      'checklist.export': { access: seeChecklist, handle: checklist.exportChecklist },
+      'checklist.saveStep': { access: editChecklist, handle: checklist.saveStep },
+      'checklist.addTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: checklist.addTemplate },
+      'checklist.saveTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: checklist.saveTemplate },
+      'survey.open': { access: rule.anyone(), handle: comingSoon('featureSurveysTitle') },
+      'cadence.open': { access: rule.anyone(), handle: comingSoon('featureCadencesTitle') },
+      'results.open': { access: rule.anyone(), handle: comingSoon('featureResultsTitle') },
+      // Everyone sees their own roles; only a beheerder sees and changes everyone's (the service).
+      'roles.open': { access: rule.anyone(), handle: roles.open },
+      'roles.addSchool': { access: rule.roles(['beheerder']), handle: roles.addSchool },
+      'roles.grant': { access: rule.roles(['beheerder']), handle: roles.grant },
+      'roles.revoke': { access: rule.roles(['beheerder']), handle: roles.revoke },
     },
     commands: {
       help: showHelp,

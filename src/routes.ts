@@ -3,6 +3,7 @@
 import type { Language } from './config.js';
 import type { Translate } from './cards/i18n.js';
 import type { AdaptiveCard, CardRenderer } from './cards/render.js';
+import type { AccessRule } from './access.js';
 
 export type ConversationKind = 'personal' | 'channel' | 'groupChat';
 
@@ -38,6 +39,12 @@ export interface Directory {
   listMembers(options?: { fresh?: boolean }): Promise<Member[]>;
   /** One member by Entra object id, checked against the current roster when the cached one lacks them. */
   findMember(aadObjectId: string): Promise<Member | undefined>;
+  /**
+   * Whether someone is a member of a team (any team of the tenant, not only the one the action came
+   * from), by the team's roster: read at most once a minute per team and instance, so someone who
+   * left the team may keep access for up to a minute. False when the roster cannot be read.
+   */
+  isTeamMember(teamId: string, aadObjectId: string): Promise<boolean>;
 }
 
 export interface RouteContext {
@@ -73,6 +80,11 @@ export const VERBS = [
 ] as const;
 export type Verb = (typeof VERBS)[number];
 export type VerbHandler = (ctx: RouteContext, data: unknown) => Promise<AdaptiveCard>;
+/** A verb's handler and who may use it where, checked (access.ts) before the handler runs. */
+export interface VerbDefinition {
+  access: AccessRule;
+  handle: VerbHandler;
+}
 
 export const COMMANDS = ['help', 'checklist', 'survey', 'meetings', 'results', 'roles'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -97,7 +109,9 @@ export interface IncomingFile {
 export type FileHandler = (ctx: RouteContext, file: IncomingFile) => Promise<AdaptiveCard>;
 
 export interface Routes {
-  verbs: Record<Verb, VerbHandler>;
+  verbs: Record<Verb, VerbDefinition>;
+  /** Checks a verb's access rule; throws the refusal. */
+  authorize(ctx: RouteContext, rule: AccessRule, data: unknown): Promise<void>;
   commands: Record<CommandName, CommandHandler>;
   onFile: FileHandler;
 }

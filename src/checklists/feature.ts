@@ -6,6 +6,7 @@ import type { Language } from '../config.js';
 import type { Db, Queryable } from '../db/pool.js';
 import type { Grant } from './model.js';
 import { createChecklistRoutes } from './routes.js';
+import { createChecklistAccess } from './access.js';
 import { CHANNEL_RENDERER, PERSONAL_RENDERER, SUMMARY_RENDERER, checklistProblem, createChecklistService, type ChecklistOutbox, type PersonalNoticeArgs } from './service.js';
 import { getChannelCardState, getChecklistById, getContact, type ChannelCardState } from './store.js';
 import { MAX_REFRESH_USERS, formatDate, renderChannelCard, renderStepCard, renderSummaryCard } from './view.js';
@@ -43,9 +44,11 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
     });
   }
 
+  const access = createChecklistAccess({ db: deps.db, grantsOf: deps.grantsOf });
   const routes = createChecklistRoutes({
     db: deps.db,
     checklists: service,
+    resolve: access.resolve,
     async renderChannel(ctx, checklistId) {
       const state = await getChannelCardState(deps.db, checklistId, MAX_REFRESH_USERS, ctx.actor.tenantId);
       if (!state) throw checklistProblem('checklistNotFound');
@@ -120,6 +123,8 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
   return {
     service,
     routes,
+    /** Who may see or edit a checklist an action names (the verb table's `checklist` resource). */
+    guard: access.guard,
     registerJobs,
     renderers: [
       { name: CHANNEL_RENDERER, render: renderForOutbox, onSent, onSentOps: ['send'] as const },

@@ -112,6 +112,20 @@ export function canEditChecklist(grants: readonly Grant[], checklistSchoolId: nu
   });
 }
 
+/**
+ * Who sees a checklist by role, wherever they ask from: beheerders, bestuurders and
+ * kwaliteitsmedewerkers of the tenant (or of its school), the directeur of its school (a
+ * tenant-wide directeur: every school). Members of its team and owners of its steps see it too;
+ * that is decided with the roster and the steps (see checklists/access.ts).
+ */
+export function canSeeChecklistByRole(grants: readonly Grant[], checklistSchoolId: number | null): boolean {
+  return grants.some((g) => {
+    if (g.role === 'beheerder' || g.role === 'bestuurder' || g.role === 'kwaliteitsmedewerker') return g.schoolId === null || g.schoolId === checklistSchoolId;
+    if (g.role === 'directeur') return g.schoolId === null || (checklistSchoolId !== null && g.schoolId === checklistSchoolId);
+    return false;
+  });
+}
+
 /** The owner of a step may set its status, whatever their role. */
 export function canSetStepStatus(grants: readonly Grant[], checklistSchoolId: number | null, ownerAad: string | null, actorAad: string): boolean {
   return canEditChecklist(grants, checklistSchoolId) || (ownerAad !== null && ownerAad === actorAad);

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { renderNoticeCard } from '../cards/app-views.js';
 import { DomainError } from '../errors.js';
 import { escapeMarkdown } from '../people/view.js';
-import { parseActionData } from '../people/routes.js';
+import { parseActionData, boundedInt, dbId } from '../action-data.js';
+import { CHECKLIST_REF_VERSIONS, toChecklistRef, withChecklistRef, type ChecklistAccess } from './access.js';
 import { listSchools } from '../people/store.js';
 import type { Db } from '../db/pool.js';
 import type { AdaptiveCard } from '../cards/render.js';
@@ -12,20 +13,20 @@ import { checklistProblem, type ChecklistService, type StepPermissions, type Ste
 import type { Checklist } from './store.js';
 import { renderExportCard, renderMenuCard, renderNewCard, renderStepCard, renderTemplateCard } from './view.js';
 
-const id = z.union([z.number().int().positive(), z.string().regex(/^\d{1,12}$/).transform(Number)]);
-const position = z.union([z.number().int().min(1).max(100), z.string().regex(/^\d{1,3}$/).transform(Number)]);
+const position = boundedInt(1, 100);
 const newData = z.object({ v: z.literal(1), template: z.string().max(80) });
 const startData = z.object({
   v: z.literal(1),
   template: z.string().max(80),
   title: z.string().max(1000).optional(),
-  school: z.union([z.literal('none'), z.literal(''), id]).optional(),
+  school: z.union([z.literal('none'), z.literal(''), dbId]).optional(),
   targetDate: z.string().max(40).optional(),
 });
-const viewData = z.object({ v: z.literal(1), checklistId: id });
-const stepData = z.object({ v: z.literal(1), checklistId: id, position });
-const statusData = stepData.extend({ status: z.string().max(20) });
-const saveData = stepData.extend({
+const viewData = withChecklistRef({});
+const stepData = withChecklistRef({ position });
+const statusData = withChecklistRef({ position, status: z.string().max(20) });
+const saveData = withChecklistRef({
+  position,
   owner: z.string().max(200).optional(),
   dueDate: z.string().max(40).optional(),
   note: z.string().max(10_000).optional(),
@@ -37,6 +38,8 @@ export interface ChecklistRouteDeps {
   checklists: ChecklistService;
   /** Signed, expiring download links (src/exports/). */
   linkFor(tenantId: string, checklistId: number, format: 'xlsx' | 'csv'): string;
+  /** The checklist an action names (the access check has let the actor see it). */
+  resolve: ChecklistAccess['resolve'];
   /** Renders a checklist's shared channel card for one viewer of its tenant (the refresh and "back" answer). */
   renderChannel(ctx: RouteContext, checklistId: number): Promise<AdaptiveCard>;
 }
@@ -108,30 +111,38 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     }
   };
 
+  /** The action's data, and the number of the checklist it names (of the actor's tenant). */
+  async function parseWithChecklist<T extends z.ZodTypeAny>(ctx: RouteContext, schema: T, data: unknown): Promise<{ d: z.output<T>; checklistId: number }> {
+    const d = parseActionData(schema, data, CHECKLIST_REF_VERSIONS);
+    const scope = await deps.resolve(ctx.actor.tenantId, toChecklistRef(d));
+    if (!scope) throw checklistProblem('checklistNotFound');
+    return { d, checklistId: scope.id };
+  }
+
   const view: VerbHandler = async (ctx, data) => {
-    const d = parseActionData(viewData, data);
-    return deps.renderChannel(ctx, d.checklistId);
+    const { checklistId } = await parseWithChecklist(ctx, viewData, data);
+    return deps.renderChannel(ctx, checklistId);
   };
 
   const step: VerbHandler = async (ctx, data) => {
-    const d = parseActionData(stepData, data);
-    return stepCard(ctx, await checklists.get(ctx.actor, d.checklistId), d.position);
+    const { d, checklistId } = await parseWithChecklist(ctx, stepData, data);
+    return stepCard(ctx, await checklists.get(ctx.actor, checklistId), d.position);
   };
 
   const setStatus: VerbHandler = async (ctx, data) => {
-    const d = parseActionData(statusData, data);
-    return onStep(ctx, d.checklistId, d.position, () => checklists.setStatus(ctx.actor, d.checklistId, d.position, d.status));
+    const { d, checklistId } = await parseWithChecklist(ctx, statusData, data);
+    return onStep(ctx, checklistId, d.position, () => checklists.setStatus(ctx.actor, checklistId, d.position, d.status));
   };
 
   const take: VerbHandler = async (ctx, data) => {
-    const d = parseActionData(stepData, data);
-    return onStep(ctx, d.checklistId, d.position, () => checklists.take(ctx.actor, d.checklistId, d.position));
+    const { d, checklistId } = await parseWithChecklist(ctx, stepData, data);
+    return onStep(ctx, checklistId, d.position, () => checklists.take(ctx.actor, checklistId, d.position));
   };
 
   const saveStep: VerbHandler = async (ctx, data) => {
-    const d = parseActionData(saveData, data);
-    return onStep(ctx, d.checklistId, d.position, async () => {
-      const current = await checklists.get(ctx.actor, d.checklistId);
+    const { d, checklistId } = await parseWithChecklist(ctx, saveData, data);
+    return onStep(ctx, checklistId, d.position, async () => {
+      const current = await checklists.get(ctx.actor, checklistId);
       if (!(await checklists.permissions(ctx.actor, current)).canEdit) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText');
       let owner: { aad: string; name: string } | null | undefined;
       if (d.owner !== undefined) {
@@ -143,14 +154,13 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
           owner = { aad: m.aadObjectId, name: m.name };
         }
       }
-      return checklists.editStep(ctx.actor, d.checklistId, d.position, { owner, dueDate: d.dueDate, note: d.note, evidenceUrl: d.evidenceUrl });
+      return checklists.editStep(ctx.actor, checklistId, d.position, { owner, dueDate: d.dueDate, note: d.note, evidenceUrl: d.evidenceUrl });
     });
   };
 
   const exportChecklist: VerbHandler = async (ctx, data) => {
-    const d = parseActionData(viewData, data);
-    const c = await checklists.get(ctx.actor, d.checklistId);
-    if (!(await checklists.canExport(ctx.actor, c))) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText');
+    const { checklistId } = await parseWithChecklist(ctx, viewData, data);
+    const c = await checklists.get(ctx.actor, checklistId);
     return renderExportCard(ctx.cards, ctx.t, {
       title: c.title,
       xlsxUrl: deps.linkFor(ctx.actor.tenantId, c.id, 'xlsx'),

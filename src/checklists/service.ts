@@ -48,6 +48,7 @@ import {
   type GrantRow,
 } from './store.js';
 import { BUILT_IN_TEMPLATES, type ChecklistTemplate } from './templates.js';
+import { toChannelId } from './access.js';
 
 /** The outbox, as far as checklists need it. */
 export interface ChecklistOutbox {
@@ -148,9 +149,7 @@ export interface ChecklistService {
   /** May start a checklist for some school or the whole board (a directeur: for their own school). */
   canStartAny(actor: Actor): Promise<boolean>;
   running(actor: Actor): Promise<RunningChecklist[]>;
-  finished(actor: Actor): Promise<{ id: number; title: string }[]>;
-  /** Editors, and anyone asking from the checklist's own channel, may export it with its log. */
-  canExport(actor: Actor, checklist: Checklist): Promise<boolean>;
+  finished(actor: Actor): Promise<{ id: number; publicId: string; title: string }[]>;
   start(actor: Actor, input: StartInput): Promise<Checklist>;
   get(actor: Actor, id: number): Promise<Checklist>;
   permissions(actor: Actor, checklist: Checklist, position?: number): Promise<StepPermissions>;
@@ -276,6 +275,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       const newOwner = changeSet.owner && changeSet.owner.aad !== actor.aadObjectId && applied.some((a) => a.field === 'owner') ? changeSet.owner : null;
       /** `grantsText`: the change was decided on these role assignments, read earlier (see writeStepChange). */
       const write = (grantsText?: string): StepWrite => ({
+        tenantId: c.tenantId,
         checklistId: c.id,
         position,
         change: changeSet,
@@ -377,10 +377,6 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     },
     running: (actor) => listRunning(db, actor.tenantId, channelIdOf(actor)),
     finished: (actor) => listFinished(db, actor.tenantId, channelIdOf(actor), 5),
-    async canExport(actor, c) {
-      if (actor.conversation.kind === 'channel' && channelIdOf(actor) === c.conversationId) return true;
-      return canEditChecklist(await deps.grantsOf(actor.tenantId, actor.aadObjectId), c.schoolId);
-    },
     async start(actor, input) {
       if (actor.conversation.kind !== 'channel') throw checklistProblem('checklistChannelOnly');
       const template = await findAnyTemplate(actor.tenantId, input.templateKey);
@@ -515,7 +511,5 @@ function toCustomTemplate(stored: StoredTemplate): ChecklistTemplate | null {
 
 /** The channel itself, not the thread the command was typed in. */
 export function channelIdOf(actor: Actor): string {
-  const id = actor.conversation.channelId ?? actor.conversation.id;
-  const i = id.indexOf(';messageid=');
-  return i === -1 ? id : id.slice(0, i);
+  return toChannelId(actor.conversation);
 }

@@ -20,6 +20,8 @@ export interface Step {
 
 export interface Checklist {
   id: number;
+  /** The opaque id cards carry (action data v2); `id` stays inside Cadans. */
+  publicId: string;
   tenantId: string;
   templateKey: string;
   title: string;
@@ -80,7 +82,7 @@ export async function insertChecklist(tx: Queryable, c: NewChecklist): Promise<n
  * prepared, and a prepared `c.*` would break on the old instances of a rolling deploy once a
  * migration adds a column. (The steps come as JSON, which stays JSON.)
  */
-const CHECKLIST_FROM = `select c.id, c.tenant_id, c.template_key, c.title, c.school_id, c.target_date, c.language, c.conversation_id,
+const CHECKLIST_FROM = `select c.id, c.public_id, c.tenant_id, c.template_key, c.title, c.school_id, c.target_date, c.language, c.conversation_id,
     c.service_url, c.team_id, c.card_activity_id, c.created_by, c.created_at, c.completed_at, c.version, s.name as school_name,
     (select coalesce(json_agg(st order by st.position), '[]'::json) from checklist_steps st where st.checklist_id = c.id) as steps
   from checklists c left join schools s on s.id = c.school_id`;
@@ -149,6 +151,7 @@ export async function getChecklistById(db: Queryable, id: number): Promise<Check
 function toChecklist(c: any, steps: any[]): Checklist {
   return {
     id: Number(c.id),
+    publicId: c.public_id,
     tenantId: c.tenant_id,
     templateKey: c.template_key,
     title: c.title,
@@ -185,6 +188,7 @@ function toChecklist(c: any, steps: any[]): Checklist {
 
 export interface RunningChecklist {
   id: number;
+  publicId: string;
   title: string;
   settled: number;
   total: number;
@@ -196,8 +200,8 @@ export interface RunningChecklist {
 }
 
 export async function listRunning(db: Queryable, tenantId: string, conversationId: string): Promise<RunningChecklist[]> {
-  const r = await db.query<{ id: string; title: string; settled: string; total: string; card_activity_id: string | null; conversation_id: string; tenant_id: string; group_id: string | null }>(
-    `select c.id, c.title, c.card_activity_id, c.conversation_id, c.tenant_id,
+  const r = await db.query<{ id: string; public_id: string; title: string; settled: string; total: string; card_activity_id: string | null; conversation_id: string; tenant_id: string; group_id: string | null }>(
+    `select c.id, c.public_id, c.title, c.card_activity_id, c.conversation_id, c.tenant_id,
             (select aad_group_id from conversation_refs r where r.tenant_id = c.tenant_id and r.scope = 'team' and r.key = c.team_id) as group_id,
             count(*) filter (where s.status in ('klaar', 'nvt')) as settled, count(*) as total
        from checklists c join checklist_steps s on s.checklist_id = c.id
@@ -207,6 +211,7 @@ export async function listRunning(db: Queryable, tenantId: string, conversationI
   );
   return r.rows.map((x) => ({
     id: Number(x.id),
+    publicId: x.public_id,
     title: x.title,
     settled: Number(x.settled),
     total: Number(x.total),
@@ -267,6 +272,7 @@ export function toAppliedChanges(step: Step, change: StepChange): AppliedChange[
 }
 
 export interface StepWrite {
+  tenantId: string;
   checklistId: number;
   position: number;
   change: StepChange;
@@ -306,7 +312,7 @@ export interface StepWritten {
 export async function writeStepChange(q: Queryable, w: StepWrite): Promise<StepWritten | null> {
   const { change, applied } = w;
   const events = JSON.stringify(applied.map((a) => ({ field: a.field, old_value: a.oldValue, new_value: a.newValue })));
-  const values: unknown[] = [w.checklistId, w.position, w.actor.aad, w.actor.name, events, w.completes, w.expect.version, w.expect.cardActivityId];
+  const values: unknown[] = [w.checklistId, w.position, w.actor.aad, w.actor.name, events, w.completes, w.expect.version, w.expect.cardActivityId, w.tenantId];
   const sets: string[] = [];
   const set = (column: string, value: unknown) => {
     values.push(value);
@@ -337,7 +343,7 @@ export async function writeStepChange(q: Queryable, w: StepWrite): Promise<StepW
     text: `with c as (
        update checklists set version = version + 1,
               completed_at = case when $6 and completed_at is null then clock_timestamp() else completed_at end
-        where id = $1 and version = $7 and card_activity_id is not distinct from $8::text${grantsGuard}
+        where id = $1 and tenant_id = $9 and version = $7 and card_activity_id is not distinct from $8::text${grantsGuard}
        returning version
      ), step as (
        update checklist_steps set ${sets.join(', ')}, updated_by = $3, updated_at = clock_timestamp()
@@ -430,12 +436,12 @@ export async function getContact(db: Queryable, tenantId: string, aadObjectId: s
   return x ? { teamsUserId: x.teams_user_id, language: x.language, locale: x.locale } : null;
 }
 
-export async function listFinished(db: Queryable, tenantId: string, conversationId: string, limit: number): Promise<{ id: number; title: string }[]> {
-  const r = await db.query<{ id: string; title: string }>(
-    'select id, title from checklists where tenant_id = $1 and conversation_id = $2 and completed_at is not null order by completed_at desc limit $3',
+export async function listFinished(db: Queryable, tenantId: string, conversationId: string, limit: number): Promise<{ id: number; publicId: string; title: string }[]> {
+  const r = await db.query<{ id: string; public_id: string; title: string }>(
+    'select id, public_id, title from checklists where tenant_id = $1 and conversation_id = $2 and completed_at is not null order by completed_at desc limit $3',
     [tenantId, conversationId, limit],
   );
-  return r.rows.map((x) => ({ id: Number(x.id), title: x.title }));
+  return r.rows.map((x) => ({ id: Number(x.id), publicId: x.public_id, title: x.title }));
 }
 
 export interface StoredTemplate {
@@ -462,4 +468,36 @@ export async function listTemplates(db: Queryable, tenantId: string): Promise<St
 export async function findTemplate(db: Queryable, tenantId: string, id: number): Promise<StoredTemplate | null> {
   const r = await db.query<{ id: string; definition: unknown }>('select id, definition from checklist_templates where tenant_id = $1 and id = $2', [tenantId, id]);
   return r.rows[0] ? { id: Number(r.rows[0].id), definition: r.rows[0].definition } : null;
+}
+
+/** What decides who may see a checklist, and where it lives. None of it changes after the start. */
+export interface ChecklistScope {
+  id: number;
+  publicId: string;
+  tenantId: string;
+  /** The channel its shared card is in. */
+  conversationId: string;
+  teamId: string | null;
+  schoolId: number | null;
+}
+
+/** How an action names a checklist: by its opaque id (cards from now on) or its number (older cards). */
+export type ChecklistRef = { id: number } | { publicId: string };
+
+/** A checklist's scope, only within `tenantId`: another tenant's checklist is not found. */
+export async function getChecklistScope(db: Queryable, tenantId: string, ref: ChecklistRef): Promise<ChecklistScope | null> {
+  const byId = 'id' in ref;
+  const r = await db.query<{ id: string; public_id: string; tenant_id: string; conversation_id: string; team_id: string | null; school_id: string | null }>({
+    name: byId ? 'cadans.checklist.scope-by-id' : 'cadans.checklist.scope-by-public-id',
+    text: `select id, public_id, tenant_id, conversation_id, team_id, school_id from checklists where tenant_id = $1 and ${byId ? 'id = $2::bigint' : 'public_id = $2::uuid'}`,
+    values: [tenantId, byId ? ref.id : ref.publicId],
+  });
+  const x = r.rows[0];
+  return x ? { id: Number(x.id), publicId: x.public_id, tenantId: x.tenant_id, conversationId: x.conversation_id, teamId: x.team_id, schoolId: x.school_id === null ? null : Number(x.school_id) } : null;
+}
+
+/** Whether someone owns a step of the checklist (owners keep working from their 1:1 cards). */
+export async function ownsAStep(db: Queryable, checklistId: number, aadObjectId: string): Promise<boolean> {
+  const r = await db.query({ name: 'cadans.checklist.owns-a-step', text: 'select 1 from checklist_steps where checklist_id = $1 and owner_aad = $2 limit 1', values: [checklistId, aadObjectId] });
+  return (r.rowCount ?? 0) > 0;
 }

@@ -59,7 +59,7 @@ export function renderChannelCard(cards: CardRenderer, t: Translate, input: Chan
   const lang = c.language;
   const progress = toProgress(c.steps.map((s) => s.status));
   return cards.render('checklist.channel', {
-    id: String(c.id),
+    id: c.publicId,
     refreshLabel: t('checklistOpen'),
     userIds: input.refreshUserIds.slice(0, MAX_REFRESH_USERS),
     title: escapeMarkdown(c.title),
@@ -117,7 +117,7 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
   if (s.ownerAad && !people.some((p) => p.aadObjectId === s.ownerAad)) people.unshift({ aadObjectId: s.ownerAad, name: s.ownerName ?? s.ownerAad });
   const link = s.link && LINK_LABELS[s.link] ? s.link : '';
   return cards.render('checklist.step', {
-    id: String(c.id),
+    id: c.publicId,
     n: s.position,
     checklistTitle: escapeMarkdown(c.title),
     heading: t('checklistStepHeading', { n: s.position, title: escapeMarkdown(s.title[lang]) }),
@@ -148,7 +148,7 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
 
 export interface MenuCardInput {
   running: RunningChecklist[];
-  finished: { id: number; title: string }[];
+  finished: { id: number; publicId: string; title: string }[];
   templates: readonly ChecklistTemplate[];
   canStart: boolean;
   canAddTemplate: boolean;
@@ -162,7 +162,7 @@ export function renderMenuCard(cards: CardRenderer, t: Translate, input: MenuCar
     runningHeading: t('checklistRunningHeading'),
     noneRunning: t('checklistNoneRunning'),
     running: input.running.map((r) => ({
-      id: String(r.id),
+      id: r.publicId,
       title: escapeMarkdown(r.title),
       progress: t('checklistProgress', { settled: r.settled, total: r.total }),
       url: r.cardActivityId ? toMessageLink(r.conversationId, r.cardActivityId, r.tenantId, r.groupId) : '',
@@ -171,7 +171,7 @@ export function renderMenuCard(cards: CardRenderer, t: Translate, input: MenuCar
     toCardLabel: t('checklistToCard'),
     exportLabel: t('checklistExport'),
     finishedHeading: t('checklistFinishedHeading'),
-    finished: input.finished.map((f) => ({ id: String(f.id), title: escapeMarkdown(f.title) })),
+    finished: input.finished.map((f) => ({ id: f.publicId, title: escapeMarkdown(f.title) })),
     startHeading: t('checklistStartHeading'),
     onlyEditors: t('checklistOnlyEditorsStart'),
     canStart: input.canStart,

@@ -1,7 +1,8 @@
 // Roles card routes: parse the action data, check on the server, call the service, render.
 import { z } from 'zod';
 import { renderNoticeCard } from '../cards/app-views.js';
-import { DomainError, invalidInput, staleCard } from '../errors.js';
+import { parseActionData, dbId } from '../action-data.js';
+import { DomainError } from '../errors.js';
 import type { CommandHandler, RouteContext, VerbHandler } from '../routes.js';
 import { canManageRoles } from './model.js';
 import { rolesProblem, type PeopleService } from './service.js';
@@ -15,16 +16,7 @@ const grantData = z.object({
   role: z.string().max(40).optional(),
   school: z.union([z.literal('all'), id]).optional(),
 });
-const revokeData = z.object({ v: z.literal(1), assignmentId: z.union([id, z.number().int().positive()]) });
-
-/** Cards in channels outlive releases: an unknown version is a stale card, anything else bad input. */
-export function parseActionData<T extends z.ZodTypeAny>(schema: T, data: unknown): z.output<T> {
-  const v = (data as { v?: unknown } | null)?.v;
-  if (v !== 1) throw staleCard(`action data version ${String(v)}`);
-  const r = schema.safeParse(data);
-  if (!r.success) throw invalidInput(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  return r.data;
-}
+const revokeData = z.object({ v: z.literal(1), assignmentId: dbId });
 
 export function createPeopleRoutes(people: PeopleService) {
   async function rolesCard(ctx: RouteContext, message?: { text: string; tone: 'good' | 'warning' }) {

@@ -23,7 +23,7 @@ import type { PeopleService } from '../people/service.js';
 import { ensureTenant } from '../people/store.js';
 import { VERBS, parseCommand, type Actor, type RouteContext, type Routes } from '../routes.js';
 import type { Graph } from '../graph/index.js';
-import { createDirectory, createRosterCache } from './directory.js';
+import { createDirectory, createMembershipCache, createRosterCache } from './directory.js';
 import { TtlCache } from '../cache.js';
 import { toIncomingFile } from './files.js';
 import { toActor, toConversationKind, toTeamInfo, toTenantId } from './actor.js';
@@ -97,6 +97,7 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
   const PERSON_LANGUAGE = Symbol('cadans.personLanguage');
   const savedReferences = new TtlCache<true>({ ttlMs: SAVED_REFERENCE_TTL_MS, max: 20_000 });
   const rosters = createRosterCache();
+  const memberships = createMembershipCache();
 
   /** In a channel everyone reads along: the tenant's language. Elsewhere the person's. */
   async function languageFor(context: TurnContext, actor: Actor | null): Promise<Language> {
@@ -115,7 +116,7 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
     const actor = toActor(context.activity);
     if (!actor) return null;
     const language = await languageFor(context, actor);
-    return { actor, language, t: createTranslator(language), cards, directory: createDirectory(context, { db, log, graph: deps.graph, rosters }) };
+    return { actor, language, t: createTranslator(language), cards, directory: createDirectory(context, { db, log, graph: deps.graph, rosters, memberships }) };
   }
 
   function errorCard(err: unknown, ctx: { t: RouteContext['t'] }, turnLog: Logger): AdaptiveCard {
@@ -258,7 +259,10 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
       let card: AdaptiveCard;
       try {
         if (!ctx) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText', {}, 'no Entra user on the activity');
-        card = await routes.verbs[verb](ctx, data);
+        const { access, handle } = routes.verbs[verb];
+        // Who may do this, and where: checked before the handler reads anything.
+        await routes.authorize(ctx, access, data);
+        card = await handle(ctx, data);
       } catch (err) {
         card = errorCard(err, { t }, turnLog);
       }

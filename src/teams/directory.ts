@@ -23,6 +23,27 @@ export function createRosterCache(): RosterCache {
   return new TtlCache<Promise<Member[]>>({ ttlMs: ROSTER_TTL_MS, max: 100 });
 }
 
+/** Entra object ids of a team's members, per tenant and team, shared by the turns of one instance. */
+export type MembershipCache = TtlCache<Promise<ReadonlySet<string>>>;
+
+export function createMembershipCache(): MembershipCache {
+  return new TtlCache<Promise<ReadonlySet<string>>>({ ttlMs: ROSTER_TTL_MS, max: 200 });
+}
+
+/** A team's members by Entra object id: Microsoft Graph when configured, else the connector. */
+async function teamMembers(context: TurnContext, deps: { db: Db; graph?: Graph | null }, tenantId: string, teamId: string): Promise<ReadonlySet<string>> {
+  const groupId = deps.graph ? ((await getTeamGroupId(deps.db, tenantId, teamId)) ?? null) : null;
+  if (deps.graph && groupId) return new Set((await deps.graph.listTeamMembers(groupId)).map((m) => m.aadObjectId));
+  const out = new Set<string>();
+  let token: string | undefined;
+  do {
+    const page = await TeamsInfo.getPagedTeamMembers(context, teamId, 500, token);
+    for (const m of page.members) if (m.aadObjectId) out.add(m.aadObjectId);
+    token = page.continuationToken || undefined;
+  } while (token && out.size < MAX_MEMBERS);
+  return out;
+}
+
 async function rosterViaConnector(context: TurnContext): Promise<Member[]> {
   const out: Member[] = [];
   let token: string | undefined;
@@ -45,8 +66,9 @@ async function teamGroupId(context: TurnContext, db: Db): Promise<string | null>
   return (await getTeamGroupId(db, tenantId, team.teamId)) ?? (await TeamsInfo.getTeamDetails(context)).aadGroupId ?? null;
 }
 
-export function createDirectory(context: TurnContext, deps: { db: Db; log: Logger; graph?: Graph | null; rosters?: RosterCache }): Directory {
+export function createDirectory(context: TurnContext, deps: { db: Db; log: Logger; graph?: Graph | null; rosters?: RosterCache; memberships?: MembershipCache }): Directory {
   const rosters = deps.rosters ?? createRosterCache();
+  const memberships = deps.memberships ?? createMembershipCache();
   async function load(): Promise<Member[]> {
     const a = context.activity;
     const tenantId = toTenantId(a);
@@ -86,6 +108,18 @@ export function createDirectory(context: TurnContext, deps: { db: Db; log: Logge
   return {
     listMembers(options) {
       return options?.fresh ? reload() : rosters.share(key(), load);
+    },
+    async isTeamMember(teamId, aadObjectId) {
+      const tenantId = toTenantId(context.activity);
+      if (!tenantId) return false;
+      try {
+        const members = await memberships.share(`${tenantId}\u0000${teamId}`, () => teamMembers(context, deps, tenantId, teamId));
+        return members.has(aadObjectId);
+      } catch (err) {
+        // The bot left the team, or Teams did not answer: nobody is let in on a roster not read.
+        deps.log.warn({ err, team: teamId }, 'could not read a team roster for an access check');
+        return false;
+      }
     },
     async findMember(aadObjectId) {
       const cached = rosters.get(key())?.value;

