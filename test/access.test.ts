@@ -1,0 +1,254 @@
+// Every verb against every role and place, through real HTTP, teams-ai and PostgreSQL: who gets
+// through, and who gets the refusal card. A verb added to VERBS without a row here fails the test.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VERBS, type Verb } from '../src/routes.js';
+import { startFakeConnector, type FakeConnector } from './support/fake-connector.js';
+import { startTestCadans, type TestCadans } from './support/harness.js';
+import { createTeamsWorld, postActivity, type TeamsChannel, type TeamsTeam, type TeamsUser, type TeamsWorld } from './support/teams-activities.js';
+
+const PERSONAS = ['beheerder', 'kwaliteit', 'bestuurder', 'dirOwn', 'dirOther', 'member', 'outsider', 'owner', 'stranger'] as const;
+type Persona = (typeof PERSONAS)[number];
+/** own: the checklist's channel; other: a channel of another team; personal: a 1:1 chat with Cadans. */
+const PLACES = ['own', 'other', 'personal'] as const;
+type Place = (typeof PLACES)[number];
+
+const ALL: Persona[] = [...PERSONAS];
+const TENANT_A: Persona[] = PERSONAS.filter((p) => p !== 'stranger');
+/** May see the checklist from anywhere: by role, as a member of its team, or as a step's owner. */
+const SEE: Persona[] = ['beheerder', 'kwaliteit', 'bestuurder', 'dirOwn', 'member', 'owner'];
+/** May edit the checklist (of school 1): beheerder, kwaliteitsmedewerker, the school's directeur. */
+const EDIT: Persona[] = ['beheerder', 'kwaliteit', 'dirOwn'];
+/** The stranger is beheerder of their own tenant: role rules let them act there, never here. */
+const BEHEERDERS: Persona[] = ['beheerder', 'stranger'];
+
+const everywhere = (who: Persona[]): Record<Place, Persona[]> => ({ own: who, other: who, personal: who });
+const inChannels = (who: Persona[]): Record<Place, Persona[]> => ({ own: who, other: who, personal: [] });
+/** From the checklist's own channel everyone of the tenant is in its team; elsewhere `who`. */
+const ownChannelOr = (who: Persona[]): Record<Place, Persona[]> => ({ own: TENANT_A, other: who, personal: who });
+
+/** Who gets through, per verb and place. Everyone else must get the refusal card. */
+const EXPECTED: Record<Verb, Record<Place, Persona[]>> = {
+  'help.show': everywhere(ALL),
+  'survey.open': everywhere(ALL),
+  'cadence.open': everywhere(ALL),
+  'results.open': everywhere(ALL),
+  'roles.open': everywhere(ALL),
+  'roles.addSchool': everywhere(BEHEERDERS),
+  'roles.grant': everywhere(BEHEERDERS),
+  'roles.revoke': everywhere(BEHEERDERS),
+  'checklist.open': inChannels(ALL),
+  'checklist.new': inChannels(['beheerder', 'kwaliteit', 'dirOwn', 'dirOther', 'stranger']),
+  // For school 1: the directeur of another school is refused by the checklist's rules.
+  'checklist.start': inChannels(['beheerder', 'kwaliteit', 'dirOwn', 'stranger']),
+  'checklist.view': ownChannelOr(SEE),
+  'checklist.step': ownChannelOr(SEE),
+  'checklist.export': ownChannelOr(SEE),
+  // Step 1 has no owner: whoever may see the checklist may take it.
+  'checklist.take': ownChannelOr(SEE),
+  // Step 2 belongs to the owner: they and the editors set its status, wherever they are.
+  'checklist.setStatus': everywhere([...EDIT, 'owner']),
+  'checklist.saveStep': everywhere(EDIT),
+  'checklist.addTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
+  'checklist.saveTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
+};
+
+let connector: FakeConnector;
+let cadans: TestCadans;
+let worldA: TeamsWorld;
+let worldB: TeamsWorld;
+let people: Record<Persona, TeamsUser>;
+let teamOfChecklist: TeamsTeam;
+let otherTeam: TeamsTeam;
+let strangerTeam: TeamsTeam;
+let ownChannel: TeamsChannel;
+let checklistId: number;
+let publicId: string;
+let schoolOne: number;
+
+function worldOf(p: Persona) {
+  return p === 'stranger' ? worldB : worldA;
+}
+
+function dataFor(verb: Verb, n: number): Record<string, unknown> {
+  const ref = { v: 2, checklist: publicId };
+  switch (verb) {
+    case 'checklist.new':
+      return { v: 1, template: 'inspection' };
+    case 'checklist.start':
+      return { v: 1, template: 'onboarding', title: `Toegangstest ${n}`, school: schoolOne, targetDate: '' };
+    case 'checklist.view':
+    case 'checklist.export':
+      return ref;
+    case 'checklist.step':
+    case 'checklist.take':
+      return { ...ref, position: 1 };
+    case 'checklist.setStatus':
+      return { ...ref, position: 2, status: 'bezig' };
+    case 'checklist.saveStep':
+      return { ...ref, position: 1, note: `Notitie ${n}` };
+    case 'checklist.saveTemplate':
+      return { v: 1, definition: `titel: Eigen lijst ${n}\nstappen:\n  - Eerste stap` };
+    case 'roles.addSchool':
+      return { v: 1, schoolName: `School ${n}` };
+    case 'roles.grant':
+      return { v: 1, person: people.member.aadObjectId, role: 'medewerker', school: 'all' };
+    case 'roles.revoke':
+      return { v: 1, assignmentId: 999_999_999 };
+    default:
+      return { v: 1 };
+  }
+}
+
+/** Where a persona acts from: the stranger's "own channel" is a forged action naming that channel. */
+function target(p: Persona, place: Place) {
+  if (place === 'personal') return people[p];
+  if (place === 'own') return ownChannel;
+  return p === 'stranger' ? strangerTeam.general : otherTeam.general;
+}
+
+/** Steps 1 and 2 as every case starts: step 1 open without owner, step 2 open and the owner's. */
+async function resetSteps() {
+  await cadans.db.query(
+    `with s as (update checklist_steps set status = 'open', owner_aad = case when position = 2 then $2 end, owner_name = case when position = 2 then 'Olga Eigenaar' end
+                 where checklist_id = $1 and position in (1, 2) returning 1)
+     update checklists set version = version + 1, completed_at = null where id = $1 and (select count(*) from s) >= 0`,
+    [checklistId, people.owner.aadObjectId],
+  );
+}
+
+let counter = 0;
+async function attempt(verb: Verb, p: Persona, place: Place): Promise<'through' | 'refused'> {
+  await resetSteps();
+  const res = await postActivity(cadans.url, worldOf(p).actionExecute(people[p], target(p, place), verb, dataFor(verb, ++counter)));
+  expect(res.status).toBe(200);
+  const body = JSON.stringify(res.body);
+  return body.includes('Dat mag je niet doen') || body.includes('Dat kan hier niet') ? 'refused' : 'through';
+}
+
+beforeAll(async () => {
+  connector = await startFakeConnector();
+  cadans = await startTestCadans();
+  worldA = createTeamsWorld({ serviceUrl: connector.serviceUrl });
+  worldB = createTeamsWorld({ serviceUrl: connector.serviceUrl, tenantId: '34343434-5656-4787-8898-909090909090' });
+  const name: Record<Persona, string> = {
+    beheerder: 'Sanne Beheer',
+    kwaliteit: 'Karin Kwaliteit',
+    bestuurder: 'Bert Bestuur',
+    dirOwn: 'Dirk Eigenschool',
+    dirOther: 'Dora Andereschool',
+    member: 'Mila Teamlid',
+    outsider: 'Otto Buitenstaander',
+    owner: 'Olga Eigenaar',
+    stranger: 'Stan Vreemd',
+  };
+  people = Object.fromEntries(PERSONAS.map((p) => [p, worldOf(p).user({ name: name[p] })])) as Record<Persona, TeamsUser>;
+  // The checklist's team: the beheerder who starts it and one member without a role. Everyone of
+  // the tenant is in the other team; role holders are not in the checklist's team.
+  teamOfChecklist = worldA.team({ name: 'Team Kwaliteit', channels: ['Kwaliteit'], members: [people.beheerder, people.member] });
+  otherTeam = worldA.team({ name: 'Team Onderbouw', members: TENANT_A.map((p) => people[p]) });
+  strangerTeam = worldB.team({ name: 'Ander Bestuur', members: [people.stranger] });
+  ownChannel = teamOfChecklist.channel('Kwaliteit');
+  for (const t of [teamOfChecklist, otherTeam, strangerTeam]) {
+    connector.addTeam(t.id, t.connectorInfo);
+    connector.setMembers(t.id, t.members.map((m) => m.rosterEntry));
+  }
+  // The first person of a tenant becomes its beheerder (local mode); everyone becomes known.
+  for (const p of PERSONAS) await postActivity(cadans.url, worldOf(p).personalMessage(people[p], 'hulp'));
+  const tenant = worldA.tenantId;
+  const schools = await cadans.db.query<{ id: string }>("insert into schools (tenant_id, name) values ($1, 'De Regenboog'), ($1, 'De Vlinder') returning id", [tenant]);
+  schoolOne = Number(schools.rows[0]!.id);
+  const schoolTwo = Number(schools.rows[1]!.id);
+  const grant = (p: Persona, role: string, school: number | null) =>
+    cadans.db.query('insert into role_assignments (tenant_id, aad_object_id, role, school_id) values ($1, $2, $3, $4)', [tenant, people[p].aadObjectId, role, school]);
+  await grant('kwaliteit', 'kwaliteitsmedewerker', null);
+  await grant('bestuurder', 'bestuurder', null);
+  await grant('dirOwn', 'directeur', schoolOne);
+  await grant('dirOther', 'directeur', schoolTwo);
+  const started = await postActivity(
+    cadans.url,
+    worldA.actionExecute(people.beheerder, ownChannel, 'checklist.start', { v: 1, template: 'inspection', title: 'Inspectie De Regenboog', school: schoolOne, targetDate: '2027-03-09' }),
+  );
+  expect(JSON.stringify(started.body)).toContain('staat in het kanaal');
+  const row = await cadans.db.query<{ id: string; public_id: string }>("select id, public_id from checklists where title = 'Inspectie De Regenboog'");
+  checklistId = Number(row.rows[0]!.id);
+  publicId = row.rows[0]!.public_id;
+});
+
+afterAll(async () => {
+  await cadans?.close();
+  await connector?.close();
+});
+
+describe('access rules', () => {
+  it('has a row of expectations for every verb', () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual([...VERBS].sort());
+  });
+
+  for (const verb of VERBS) {
+    it(`lets exactly the right people use ${verb}, in the right places`, async () => {
+      const outcomes: string[] = [];
+      const wanted: string[] = [];
+      for (const place of PLACES) {
+        for (const p of PERSONAS) {
+          outcomes.push(`${place}/${p}: ${await attempt(verb, p, place)}`);
+          wanted.push(`${place}/${p}: ${(EXPECTED[verb]?.[place] ?? []).includes(p) ? 'through' : 'refused'}`);
+        }
+      }
+      expect(outcomes).toEqual(wanted);
+    });
+  }
+});
+
+describe('replayed and forged checklist actions', () => {
+  it("keeps an outsider's replayed step change out of the checklist and its channel card", async () => {
+    await resetSteps();
+    const state = () =>
+      cadans.db.query(
+        `select (select version from checklists where id = $1) as version, (select count(*) from checklist_events where checklist_id = $1) as events,
+                (select json_agg(json_build_array(position, status, owner_aad, note) order by position) from checklist_steps where checklist_id = $1) as steps`,
+        [checklistId],
+      );
+    const before = await state();
+    for (const verb of ['checklist.take', 'checklist.setStatus'] as const) {
+      const res = await postActivity(cadans.url, worldA.actionExecute(people.outsider, people.outsider, verb, { v: 2, checklist: publicId, position: 1, status: 'klaar' }));
+      expect(JSON.stringify(res.body)).toContain('Dat mag je niet doen');
+    }
+    // No write: the version that every change bumps (and that the card update follows) stays.
+    expect((await state()).rows).toEqual(before.rows);
+  });
+
+  it("shows an outsider none of the checklist's notes when they open it by its old number from a personal chat", async () => {
+    await cadans.db.query("update checklist_steps set note = 'Geheime notitie over de verificatiescholen' where checklist_id = $1 and position = 5", [checklistId]);
+    for (const verb of ['checklist.view', 'checklist.step', 'checklist.export'] as const) {
+      const res = await postActivity(cadans.url, worldA.actionExecute(people.outsider, people.outsider, verb, { v: 1, checklistId, position: 5 }));
+      const body = JSON.stringify(res.body);
+      expect(body).toContain('Dat mag je niet doen');
+      expect(body).not.toContain('Geheime notitie');
+      expect(body).not.toContain('/exports/');
+    }
+  });
+
+  it('still opens a checklist by its old number for someone who may see it', async () => {
+    const res = await postActivity(cadans.url, worldA.actionExecute(people.member, people.member, 'checklist.view', { v: 1, checklistId }));
+    expect(JSON.stringify(res.body)).toContain('Inspectie De Regenboog');
+  });
+
+  it('puts opaque ids on the cards, never the checklist number', async () => {
+    const res = await postActivity(cadans.url, worldA.actionExecute(people.member, ownChannel, 'checklist.view', { v: 2, checklist: publicId }));
+    const body = JSON.stringify(res.body);
+    expect(body).toContain(`"checklist":"${publicId}"`);
+    expect(body).not.toContain('"checklistId"');
+  });
+
+  it('answers an id out of bounds with the invalid-input card and changes nothing', async () => {
+    const res = await postActivity(cadans.url, worldA.actionExecute(people.beheerder, ownChannel, 'checklist.setStatus', { v: 1, checklistId: 1e300, position: 1, status: 'klaar' }));
+    expect(JSON.stringify(res.body)).toContain('Dat ging niet');
+    const res2 = await postActivity(cadans.url, worldA.actionExecute(people.beheerder, ownChannel, 'checklist.setStatus', { v: 2, checklist: publicId, position: 999, status: 'klaar' }));
+    expect(JSON.stringify(res2.body)).toContain('Dat ging niet');
+  });
+
+  it('refuses a made-up opaque id with the same card as any refusal', async () => {
+    const res = await postActivity(cadans.url, worldA.actionExecute(people.beheerder, ownChannel, 'checklist.view', { v: 2, checklist: '00000000-0000-4000-8000-000000000000' }));
+    expect(JSON.stringify(res.body)).toContain('Dat mag je niet doen');
+  });
+});
