@@ -4,6 +4,7 @@
 import { createAccess, IN_CHANNEL, rule } from './access.js';
 import type { createChecklistFeature } from './checklists/feature.js';
 import { comingSoon, showHelp } from './home/routes.js';
+import { createOutboxRoutes } from './outbox/routes.js';
 import { createPeopleRoutes } from './people/routes.js';
 import type { PeopleService } from './people/service.js';
 import type { Routes } from './routes.js';
@@ -15,8 +16,9 @@ const CHECKLIST_STARTERS = ['beheerder', 'kwaliteitsmedewerker', 'directeur'] as
 /** Own checklist templates: for the whole tenant. */
 const TEMPLATE_KEEPERS = ['beheerder', 'kwaliteitsmedewerker'] as const;
 
-export function createRoutes(deps: { people: PeopleService; checklists: ChecklistFeature }): Routes {
+export function createRoutes(deps: { people: PeopleService; checklists: ChecklistFeature; outbox: Parameters<typeof createOutboxRoutes>[0] }): Routes {
   const roles = createPeopleRoutes(deps.people);
+  const outbox = createOutboxRoutes(deps.outbox);
   const checklist = deps.checklists.routes;
   const access = createAccess({ grantsOf: (tenantId, aad) => deps.people.grantsOf(tenantId, aad), resources: { checklist: deps.checklists.guard } });
   const seeChecklist = rule.resource('checklist', 'see');
@@ -37,6 +39,7 @@ export function createRoutes(deps: { people: PeopleService; checklists: Checklis
       'checklist.take': { access: seeChecklist, handle: checklist.take },
       'checklist.export': { access: seeChecklist, handle: checklist.exportChecklist },
       'checklist.saveStep': { access: editChecklist, handle: checklist.saveStep },
+      'checklist.repost': { access: editChecklist, handle: checklist.repost },
       'checklist.addTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: checklist.addTemplate },
       'checklist.saveTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: checklist.saveTemplate },
       'survey.open': { access: rule.anyone(), handle: comingSoon('featureSurveysTitle') },
@@ -47,6 +50,7 @@ export function createRoutes(deps: { people: PeopleService; checklists: Checklis
       'roles.addSchool': { access: rule.roles(['beheerder']), handle: roles.addSchool },
       'roles.grant': { access: rule.roles(['beheerder']), handle: roles.grant },
       'roles.revoke': { access: rule.roles(['beheerder']), handle: roles.revoke },
+      'outbox.retryFailed': { access: rule.roles(['beheerder']), handle: outbox.retryFailed },
     },
     commands: {
       help: showHelp,

@@ -82,7 +82,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
     for (const r of checklists.renderers) outbox.registerRenderer(r.name, r);
     await outbox.start();
     await checklists.registerJobs(jobs.boss);
-    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, outbox, routes: createRoutes({ people, checklists }) });
+    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, outbox, routes: createRoutes({ people, checklists, outbox }) });
     const http = createHttpServer({
       log,
       maxBodyBytes: config.maxBodyBytes,

@@ -75,8 +75,10 @@ export const VERBS = [
   'checklist.take',
   'checklist.saveStep',
   'checklist.export',
+  'checklist.repost',
   'checklist.addTemplate',
   'checklist.saveTemplate',
+  'outbox.retryFailed',
 ] as const;
 export type Verb = (typeof VERBS)[number];
 export type VerbHandler = (ctx: RouteContext, data: unknown) => Promise<AdaptiveCard>;

@@ -48,6 +48,8 @@ const EXPECTED: Record<Verb, Record<Place, Persona[]>> = {
   // Step 2 belongs to the owner: they and the editors set its status, wherever they are.
   'checklist.setStatus': everywhere([...EDIT, 'owner']),
   'checklist.saveStep': everywhere(EDIT),
+  'checklist.repost': everywhere(EDIT),
+  'outbox.retryFailed': everywhere(BEHEERDERS),
   'checklist.addTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
   'checklist.saveTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
 };
@@ -78,6 +80,7 @@ function dataFor(verb: Verb, n: number): Record<string, unknown> {
       return { v: 1, template: 'onboarding', title: `Toegangstest ${n}`, school: schoolOne, targetDate: '' };
     case 'checklist.view':
     case 'checklist.export':
+    case 'checklist.repost':
       return ref;
     case 'checklist.step':
     case 'checklist.take':

@@ -48,14 +48,15 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
   const { checklists } = deps;
 
   async function menu(ctx: RouteContext) {
-    const [running, finished, canStart, templates, canAddTemplate] = await Promise.all([
+    const [running, finished, canStart, templates, canAddTemplate, failedMessages] = await Promise.all([
       checklists.running(ctx.actor),
       checklists.finished(ctx.actor),
       checklists.canStartAny(ctx.actor),
       checklists.templates(ctx.actor.tenantId),
       checklists.canManageTemplates(ctx.actor),
+      checklists.failedMessages(ctx.actor),
     ]);
-    return renderMenuCard(ctx.cards, ctx.t, { running, finished, templates, canStart, canAddTemplate, language: ctx.language });
+    return renderMenuCard(ctx.cards, ctx.t, { running, finished, templates, canStart, canAddTemplate, failedMessages, language: ctx.language });
   }
 
   async function stepCard(ctx: RouteContext, c: Checklist, n: number, message?: { text: string; tone: 'good' | 'warning' }, known?: StepPermissions) {
@@ -168,6 +169,12 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     });
   };
 
+  const repost: VerbHandler = async (ctx, data) => {
+    const { checklistId } = await parseWithChecklist(ctx, viewData, data);
+    const c = await checklists.repost(ctx.actor, checklistId);
+    return renderNoticeCard(ctx.cards, ctx.t, { title: ctx.t('checklistRepostedTitle'), text: ctx.t('checklistReposted', { title: escapeMarkdown(c.title) }) });
+  };
+
   const templateData = z.object({ v: z.literal(1), definition: z.string().max(200_000).optional() });
 
   const addTemplate: VerbHandler = async (ctx) => {
@@ -195,5 +202,5 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     return saveTemplateText(ctx, text);
   };
 
-  return { open, newChecklist, start, view, step, setStatus, take, saveStep, exportChecklist, addTemplate, saveTemplate, onFile };
+  return { open, newChecklist, start, view, step, setStatus, take, saveStep, exportChecklist, repost, addTemplate, saveTemplate, onFile };
 }

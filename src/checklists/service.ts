@@ -39,6 +39,7 @@ import {
   withChange,
   writeStepChange,
   setCardActivityId,
+  startRepost,
   getContact,
   type Checklist,
   type RunningChecklist,
@@ -66,6 +67,10 @@ export interface ChecklistOutbox {
     guard: string,
   ): { sql: string; values: unknown[] };
   written(row: { id: number | string; lane: string; created: boolean }): Promise<void>;
+  /** Where a message with this idempotency key stands (the channel card's post). */
+  statusByKey(idempotencyKey: string): Promise<{ status: string } | null>;
+  /** How many of a tenant's messages failed for good. */
+  failedCount(tenantId: string): Promise<number>;
 }
 
 export const CHANNEL_RENDERER = 'checklist.channel';
@@ -109,7 +114,7 @@ export interface ChecklistServiceDeps {
 }
 
 export const checklistProblem = (
-  textKey: 'checklistNotFound' | 'checklistInvalidTitle' | 'checklistInvalidDate' | 'checklistInvalidUrl' | 'checklistInvalidNote' | 'checklistOwnerUnknown' | 'checklistChannelOnly',
+  textKey: 'checklistCardPending' | 'checklistNotFound' | 'checklistInvalidTitle' | 'checklistInvalidDate' | 'checklistInvalidUrl' | 'checklistInvalidNote' | 'checklistOwnerUnknown' | 'checklistChannelOnly',
 ) => new DomainError(textKey === 'checklistNotFound' ? 'notFound' : 'conflict', 'checklistProblemTitle', textKey);
 
 export interface StartInput {
@@ -148,7 +153,12 @@ export interface ChecklistService {
   addTemplate(actor: Actor, text: string): Promise<{ ok: true; template: ChecklistTemplate } | { ok: false; errors: TemplateError[] }>;
   /** May start a checklist for some school or the whole board (a directeur: for their own school). */
   canStartAny(actor: Actor): Promise<boolean>;
-  running(actor: Actor): Promise<RunningChecklist[]>;
+  /** The channel's running checklists, each with what went wrong with its card's post, if anything. */
+  running(actor: Actor): Promise<Array<RunningChecklist & { cardFailed: boolean }>>;
+  /** Posts the channel card again (editors): after a failed post, or when it is lost far up the channel. */
+  repost(actor: Actor, id: number): Promise<Checklist>;
+  /** For a beheerder: how many messages of the tenant failed for good (0 for everyone else). */
+  failedMessages(actor: Actor): Promise<number>;
   finished(actor: Actor): Promise<{ id: number; publicId: string; title: string }[]>;
   start(actor: Actor, input: StartInput): Promise<Checklist>;
   get(actor: Actor, id: number): Promise<Checklist>;
@@ -375,7 +385,35 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       const grants = await deps.grantsOf(actor.tenantId, actor.aadObjectId);
       return canEditChecklist(grants, null) || grants.some((g) => g.schoolId !== null && canEditChecklist(grants, g.schoolId));
     },
-    running: (actor) => listRunning(db, actor.tenantId, channelIdOf(actor)),
+    async running(actor) {
+      const list = await listRunning(db, actor.tenantId, channelIdOf(actor));
+      return Promise.all(
+        list.map(async (r) => ({ ...r, cardFailed: r.cardActivityId === null && (await deps.outbox.statusByKey(r.cardPostKey))?.status === 'failed' })),
+      );
+    },
+    async repost(actor, id) {
+      const c = await load(actor, id);
+      if (!canEditChecklist(await deps.grantsOf(actor.tenantId, actor.aadObjectId), c.schoolId)) throw notAllowed('repost checklist card');
+      if (c.cardActivityId === null) {
+        const post = await deps.outbox.statusByKey(c.cardPostKey);
+        if (post && post.status !== 'failed') throw checklistProblem('checklistCardPending');
+      }
+      await inTransaction(db, async (tx) => {
+        const r = await startRepost(tx, actor.tenantId, id);
+        if (!r) throw checklistProblem('checklistNotFound');
+        lastWritten.delete(`${actor.tenantId}|${id}`);
+        await logChecklistEvent(tx, id, { aad: actor.aadObjectId, name: actor.name }, 'reposted', null);
+        await deps.outbox.enqueue(
+          { op: 'send', tenantId: c.tenantId, serviceUrl: c.serviceUrl, conversationId: c.conversationId, idempotencyKey: r.key, render: { renderer: CHANNEL_RENDERER, args: { checklistId: id } } },
+          { client: tx },
+        );
+      });
+      return load(actor, id);
+    },
+    async failedMessages(actor) {
+      const grants = await deps.grantsOf(actor.tenantId, actor.aadObjectId);
+      return grants.some((g) => g.role === 'beheerder') ? deps.outbox.failedCount(actor.tenantId) : 0;
+    },
     finished: (actor) => listFinished(db, actor.tenantId, channelIdOf(actor), 5),
     async start(actor, input) {
       if (actor.conversation.kind !== 'channel') throw checklistProblem('checklistChannelOnly');

@@ -33,6 +33,8 @@ export interface Checklist {
   serviceUrl: string;
   teamId: string | null;
   cardActivityId: string | null;
+  /** The idempotency key of the post that shows it in the channel (a repost has its own). */
+  cardPostKey: string;
   createdBy: string;
   createdAt: Date;
   completedAt: Date | null;
@@ -83,7 +85,7 @@ export async function insertChecklist(tx: Queryable, c: NewChecklist): Promise<n
  * migration adds a column. (The steps come as JSON, which stays JSON.)
  */
 const CHECKLIST_FROM = `select c.id, c.public_id, c.tenant_id, c.template_key, c.title, c.school_id, c.target_date, c.language, c.conversation_id,
-    c.service_url, c.team_id, c.card_activity_id, c.created_by, c.created_at, c.completed_at, c.version, s.name as school_name,
+    c.service_url, c.team_id, c.card_activity_id, coalesce(c.card_post_key, 'checklist:' || c.id || ':card') as card_post_key, c.created_by, c.created_at, c.completed_at, c.version, s.name as school_name,
     (select coalesce(json_agg(st order by st.position), '[]'::json) from checklist_steps st where st.checklist_id = c.id) as steps
   from checklists c left join schools s on s.id = c.school_id`;
 
@@ -163,6 +165,7 @@ function toChecklist(c: any, steps: any[]): Checklist {
     serviceUrl: c.service_url,
     teamId: c.team_id,
     cardActivityId: c.card_activity_id,
+    cardPostKey: c.card_post_key,
     createdBy: c.created_by,
     createdAt: c.created_at,
     completedAt: c.completed_at,
@@ -193,6 +196,7 @@ export interface RunningChecklist {
   settled: number;
   total: number;
   cardActivityId: string | null;
+  cardPostKey: string;
   conversationId: string;
   tenantId: string;
   /** The team's Entra group, when known: Teams deep links want it. */
@@ -200,8 +204,8 @@ export interface RunningChecklist {
 }
 
 export async function listRunning(db: Queryable, tenantId: string, conversationId: string): Promise<RunningChecklist[]> {
-  const r = await db.query<{ id: string; public_id: string; title: string; settled: string; total: string; card_activity_id: string | null; conversation_id: string; tenant_id: string; group_id: string | null }>(
-    `select c.id, c.public_id, c.title, c.card_activity_id, c.conversation_id, c.tenant_id,
+  const r = await db.query<{ id: string; public_id: string; title: string; settled: string; total: string; card_activity_id: string | null; card_post_key: string; conversation_id: string; tenant_id: string; group_id: string | null }>(
+    `select c.id, c.public_id, c.title, c.card_activity_id, coalesce(c.card_post_key, 'checklist:' || c.id || ':card') as card_post_key, c.conversation_id, c.tenant_id,
             (select aad_group_id from conversation_refs r where r.tenant_id = c.tenant_id and r.scope = 'team' and r.key = c.team_id) as group_id,
             count(*) filter (where s.status in ('klaar', 'nvt')) as settled, count(*) as total
        from checklists c join checklist_steps s on s.checklist_id = c.id
@@ -216,6 +220,7 @@ export async function listRunning(db: Queryable, tenantId: string, conversationI
     settled: Number(x.settled),
     total: Number(x.total),
     cardActivityId: x.card_activity_id,
+    cardPostKey: x.card_post_key,
     conversationId: x.conversation_id,
     tenantId: x.tenant_id,
     groupId: (x as { group_id?: string | null }).group_id ?? null,
@@ -500,4 +505,18 @@ export async function getChecklistScope(db: Queryable, tenantId: string, ref: Ch
 export async function ownsAStep(db: Queryable, checklistId: number, aadObjectId: string): Promise<boolean> {
   const r = await db.query({ name: 'cadans.checklist.owns-a-step', text: 'select 1 from checklist_steps where checklist_id = $1 and owner_aad = $2 limit 1', values: [checklistId, aadObjectId] });
   return (r.rowCount ?? 0) > 0;
+}
+
+/**
+ * An editor posts the card again: the new post gets its own key, card updates wait for it (the
+ * posted card's id is forgotten, so the old message is left as it is), the version moves on (a
+ * change decided on the old card id writes nothing and is decided again). Null when not found.
+ */
+export async function startRepost(tx: Queryable, tenantId: string, id: number): Promise<{ version: number; key: string } | null> {
+  const r = await tx.query<{ version: number; key: string }>(
+    `update checklists set version = version + 1, card_activity_id = null, card_post_key = 'checklist:' || id || ':card:r' || (version + 1)
+      where tenant_id = $1 and id = $2 returning version, card_post_key as key`,
+    [tenantId, id],
+  );
+  return r.rows[0] ?? null;
 }

@@ -147,7 +147,9 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
 }
 
 export interface MenuCardInput {
-  running: RunningChecklist[];
+  running: Array<RunningChecklist & { cardFailed: boolean }>;
+  /** Messages of the tenant that failed for good (shown to beheerders only: 0 for others). */
+  failedMessages: number;
   finished: { id: number; publicId: string; title: string }[];
   templates: readonly ChecklistTemplate[];
   canStart: boolean;
@@ -159,12 +161,17 @@ export function renderMenuCard(cards: CardRenderer, t: Translate, input: MenuCar
   return cards.render('checklist.menu', {
     title: t('checklistMenuTitle'),
     intro: t('checklistMenuIntro'),
+    failedText: input.failedMessages === 0 ? '' : input.failedMessages === 1 ? t('outboxFailedOne') : t('outboxFailedMany', { count: input.failedMessages }),
+    retryLabel: t('outboxRetry'),
+    canRepost: input.canStart,
+    repostLabel: t('checklistRepost'),
     runningHeading: t('checklistRunningHeading'),
     noneRunning: t('checklistNoneRunning'),
     running: input.running.map((r) => ({
       id: r.publicId,
       title: escapeMarkdown(r.title),
       progress: t('checklistProgress', { settled: r.settled, total: r.total }),
+      cardProblem: r.cardFailed ? t('checklistCardFailed') : '',
       url: r.cardActivityId ? toMessageLink(r.conversationId, r.cardActivityId, r.tenantId, r.groupId) : '',
     })),
     openLabel: t('checklistOpen'),

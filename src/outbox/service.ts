@@ -33,6 +33,8 @@ import {
   coalescedUpdateSql,
   prune,
   readStats,
+  requeueFailed,
+  countFailed,
   type AttemptOutcome,
   type ClaimSettings,
   type NewMessage,
@@ -174,6 +176,13 @@ export interface Outbox {
   written(row: WrittenUpdate): Promise<void>;
   status(id: number): Promise<OutboxMessageStatus | null>;
   statusByKey(idempotencyKey: string): Promise<OutboxMessageStatus | null>;
+  /**
+   * Sends a tenant's failed messages again (all, or those with these idempotency keys): back in
+   * the queue as new, with their keys, so nothing is sent twice. Returns how many.
+   */
+  retryFailed(tenantId: string, idempotencyKeys?: readonly string[]): Promise<number>;
+  /** How many of a tenant's messages failed for good (and can be sent again). */
+  failedCount(tenantId: string): Promise<number>;
   /** Counts by status, failures by reason, possible duplicates: for /readyz. */
   stats(): Promise<OutboxStats>;
   registerRenderer(name: string, renderer: RendererEntry): void;
@@ -729,6 +738,15 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     },
 
     stats: () => readStats(db),
+
+    async retryFailed(tenantId, keys) {
+      const rows = await requeueFailed(db, tenantId, keys ?? null);
+      for (const row of rows) await sendWakeUp(row.lane, Number(row.id));
+      if (rows.length > 0) log.info({ tenant: tenantId, messages: rows.length }, 'failed outbox messages queued again');
+      return rows.length;
+    },
+
+    failedCount: (tenantId) => countFailed(db, tenantId),
 
     registerRenderer: addRenderer,
 

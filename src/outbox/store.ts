@@ -662,3 +662,36 @@ export async function prune(q: Queryable, s: PruneSettings): Promise<{ sendLog: 
   );
   return { sendLog: a.rowCount ?? 0, compacted: b.rowCount ?? 0, deleted: c.rowCount ?? 0 };
 }
+
+/**
+ * Failed messages of a tenant back in the queue (all of them, or those with these idempotency
+ * keys), as new: attempts from zero, due now. Not: messages whose payload retention has already
+ * emptied (nothing left to send), and a failed card update when a newer update of that card is
+ * queued (that one shows the latest state) or when a later one of the same card failed too (only
+ * the latest goes again).
+ */
+export async function requeueFailed(q: Queryable, tenantId: string, keys: readonly string[] | null): Promise<Array<{ id: string; lane: string }>> {
+  const r = await q.query<{ id: string; lane: string }>(
+    `update outbox_messages m
+        set status = 'queued', failure_reason = null, attempts = 0, next_attempt_at = now(), lease_until = null, claim_token = null,
+            reservation_ids = null, outcome_unknown = false, last_error = null, updated_at = now()
+      where m.id in (
+        select distinct on (coalesce(f.coalesce_key, f.id::text)) f.id
+          from outbox_messages f
+         where f.tenant_id = $1 and f.status = 'failed' and f.payload <> '{}'::jsonb
+           and ($2::text[] is null or f.idempotency_key = any($2::text[]))
+           and (f.coalesce_key is null or not exists (
+                 select 1 from outbox_messages n where n.coalesce_key = f.coalesce_key and n.status in ('queued', 'sending', 'retrying')))
+         order by coalesce(f.coalesce_key, f.id::text), f.id desc
+         limit 1000)
+      returning m.id::text as id, m.lane`,
+    [tenantId, keys],
+  );
+  return r.rows;
+}
+
+/** How many messages of a tenant failed for good and could be sent again. */
+export async function countFailed(q: Queryable, tenantId: string): Promise<number> {
+  const r = await q.query<{ n: string }>("select count(*) as n from outbox_messages where tenant_id = $1 and status = 'failed' and payload <> '{}'::jsonb", [tenantId]);
+  return Number(r.rows[0]?.n ?? 0);
+}

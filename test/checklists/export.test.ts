@@ -46,6 +46,7 @@ function fixture(): { checklist: Checklist; events: ChecklistEvent[] } {
     serviceUrl: 'https://smba.trafficmanager.net/emea/',
     teamId: null,
     cardActivityId: null,
+    cardPostKey: 'checklist:42:card',
     createdBy: 'aad-sanne',
     createdAt: new Date('2027-01-05T09:30:00Z'),
     completedAt: null,

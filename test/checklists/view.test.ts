@@ -25,6 +25,7 @@ function bigChecklist(steps: number): Checklist {
     serviceUrl: 'https://smba.trafficmanager.net/emea/',
     teamId: null,
     cardActivityId: '1',
+    cardPostKey: 'checklist:1:card',
     createdBy: 'a',
     createdAt: new Date('2027-01-10T09:00:00Z'),
     completedAt: new Date('2027-03-09T15:00:00Z'),
