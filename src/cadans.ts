@@ -77,6 +77,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       grantsOf: (tenantId, aad) => people.grantsOf(tenantId, aad),
       tenantLanguage: (tenantId) => people.tenantLanguage(tenantId),
       today: () => todayInAmsterdam(new Date()),
+      log,
       linkFor: (tenantId, checklistId, format) => exportLinks.linkFor(tenantId, checklistId, format),
     });
     for (const r of checklists.renderers) outbox.registerRenderer(r.name, r);

@@ -1,5 +1,6 @@
 // Builds the checklist feature: service, routes, and the renderer the outbox calls at send time.
 import { createTranslator, toLanguage } from '../cards/i18n.js';
+import type { Logger } from 'pino';
 import type { PgBoss } from '../jobs/boss.js';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
 import type { Language } from '../config.js';
@@ -19,6 +20,7 @@ export interface ChecklistFeatureDeps {
   tenantLanguage(tenantId: string): Promise<string>;
   /** Today's date (yyyy-mm-dd) in Europe/Amsterdam. */
   today(): string;
+  log?: Pick<Logger, 'error'>;
   /** Signed, expiring download links for exports. */
   linkFor(tenantId: string, checklistId: number, format: 'xlsx' | 'csv'): string;
 }
@@ -30,6 +32,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
     grantsOf: deps.grantsOf,
     tenantLanguage: async (tenantId) => ((await deps.tenantLanguage(tenantId)) === 'en' ? 'en' : 'nl') as Language,
     today: deps.today,
+    log: deps.log,
   });
 
   /** The shared card, in the checklist's language, as everyone in the channel sees it. */

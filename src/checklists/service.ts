@@ -1,5 +1,6 @@
 // Checklist use cases: start, view, change steps. Every change is checked here and written
 // atomically with its log entries and the shared channel card's update (through the outbox).
+import type { Logger } from 'pino';
 import { TtlCache } from '../cache.js';
 import type { Language } from '../config.js';
 import { inTransaction, type Db, type Queryable } from '../db/pool.js';
@@ -40,6 +41,7 @@ import {
   writeStepChange,
   setCardActivityId,
   startRepost,
+  listOwnedStepsDueBy,
   getContact,
   type Checklist,
   type RunningChecklist,
@@ -111,6 +113,7 @@ export interface ChecklistServiceDeps {
   tenantLanguage(tenantId: string): Promise<Language>;
   /** Today's date (yyyy-mm-dd) in Europe/Amsterdam. */
   today(): string;
+  log?: Pick<Logger, 'error'>;
 }
 
 export const checklistProblem = (
@@ -170,7 +173,7 @@ export interface ChecklistService {
    * Due-date reminders for step owners, for `today` (yyyy-mm-dd, Europe/Amsterdam): due within two
    * working days, and overdue. Each reminder goes out once per step, kind and due date.
    */
-  runReminders(today: string): Promise<number>;
+  runReminders(today: string): Promise<{ sent: number; failed: number }>;
   /** The outbox posted the channel card: remember its id; catch up on changes made meanwhile. */
   onCardPosted(checklistId: number, activityId: string, tx: Queryable): Promise<void>;
 }
@@ -497,26 +500,26 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       });
     },
     async runReminders(today) {
-      const horizon = addDays(today, 5);
-      const r = await db.query<{ id: string; tenant_id: string; service_url: string; conversation_id: string; position: number; owner_aad: string; due: string; status: StepStatus }>(
-        `select c.id, c.tenant_id, c.service_url, c.conversation_id, s.position, s.owner_aad, to_char(s.due_date, 'YYYY-MM-DD') as due, s.status
-           from checklist_steps s join checklists c on c.id = s.checklist_id
-          where c.completed_at is null and s.owner_aad is not null and s.status in ('open', 'bezig')
-            and s.due_date is not null and s.due_date <= $1::date`,
-        [horizon],
-      );
       let sent = 0;
-      for (const row of r.rows) {
+      let failed = 0;
+      for (const row of await listOwnedStepsDueBy(db, addDays(today, 5))) {
         const state = toDueState(row.due, row.status, today);
         if (state !== 'soon' && state !== 'overdue') continue;
         const kind: PersonalNoticeKind = state === 'soon' ? 'dueSoon' : 'overdue';
-        const c = { id: Number(row.id), tenantId: row.tenant_id, serviceUrl: row.service_url, conversationId: row.conversation_id };
-        await inTransaction(db, (tx) =>
-          notifyOwner(tx, c, { checklistId: c.id, position: row.position, ownerAad: row.owner_aad, kind }, `checklist:${c.id}:step:${row.position}:${kind}:${row.due}`),
-        );
-        sent++;
+        const c = { id: row.checklistId, tenantId: row.tenantId, serviceUrl: row.serviceUrl, conversationId: row.conversationId };
+        try {
+          await inTransaction(db, (tx) =>
+            notifyOwner(tx, c, { checklistId: c.id, position: row.position, ownerAad: row.ownerAad, kind }, `checklist:${c.id}:step:${row.position}:${kind}:${row.due}`),
+          );
+          sent++;
+        } catch (err) {
+          // One step's reminder failing (a row the database refuses, a lost connection) must not
+          // keep the others from going out; its key was not claimed, so the next run tries again.
+          failed++;
+          deps.log?.error({ err, checklist: c.id, position: row.position }, 'reminder not queued');
+        }
       }
-      return sent;
+      return { sent, failed };
     },
     async onCardPosted(checklistId, activityId, tx) {
       await setCardActivityId(tx, checklistId, activityId);

@@ -520,3 +520,27 @@ export async function startRepost(tx: Queryable, tenantId: string, id: number): 
   );
   return r.rows[0] ?? null;
 }
+
+export interface OwnedStepDue {
+  checklistId: number;
+  tenantId: string;
+  serviceUrl: string;
+  conversationId: string;
+  position: number;
+  ownerAad: string;
+  due: string;
+  status: StepStatus;
+}
+
+/** Steps of running checklists with an owner, not settled, due on or before `horizon` (yyyy-mm-dd). */
+export async function listOwnedStepsDueBy(db: Queryable, horizon: string): Promise<OwnedStepDue[]> {
+  const r = await db.query<{ id: string; tenant_id: string; service_url: string; conversation_id: string; position: number; owner_aad: string; due: string; status: StepStatus }>(
+    `select c.id, c.tenant_id, c.service_url, c.conversation_id, s.position, s.owner_aad, to_char(s.due_date, 'YYYY-MM-DD') as due, s.status
+       from checklist_steps s join checklists c on c.id = s.checklist_id
+      where c.completed_at is null and s.owner_aad is not null and s.status in ('open', 'bezig')
+        and s.due_date is not null and s.due_date <= $1::date
+      order by c.id, s.position`,
+    [horizon],
+  );
+  return r.rows.map((x) => ({ checklistId: Number(x.id), tenantId: x.tenant_id, serviceUrl: x.service_url, conversationId: x.conversation_id, position: x.position, ownerAad: x.owner_aad, due: x.due, status: x.status }));
+}
