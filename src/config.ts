@@ -19,6 +19,8 @@ export interface BotAuth {
   certificatePrivateKey?: string;
   /** OpenID metadata of the Bot Framework channel tokens; unset: the public cloud's. */
   openIdMetadataUrl?: string;
+  /** OAuth token endpoint for the bot's own calls to the connector (client secret); unset: Entra's, as botbuilder finds it. */
+  tokenEndpoint?: string;
 }
 
 export interface GraphConfig {
@@ -103,6 +105,7 @@ const raw = z.object({
   CertificateThumbprint: z.string().min(1).optional(),
   CertificatePrivateKey: z.string().min(1).optional(),
   BOT_OPENID_METADATA_URL: z.string().url('must be a URL').optional(),
+  BOT_TOKEN_ENDPOINT: z.string().url('must be a URL').optional(),
   CADANS_BEHEERDERS: z.string().optional(),
   CADANS_DEFAULT_LANGUAGE: z.enum(['nl', 'en'], { message: "must be 'nl' or 'en'" }).default('nl'),
   OUTBOX_TENANT_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(50),
@@ -189,6 +192,7 @@ export function loadConfig(
     }
     if (!e.EXPORT_SIGNING_SECRET) problems.push('EXPORT_SIGNING_SECRET: required in production (at least 32 characters, the same on every instance; signs download links)');
     if (e.PUBLIC_BASE_URL && !e.PUBLIC_BASE_URL.startsWith('https://')) problems.push('PUBLIC_BASE_URL: must be an https:// address in production (download links carry their key)');
+    if (e.BOT_TOKEN_ENDPOINT && !e.MicrosoftAppPassword) problems.push('BOT_TOKEN_ENDPOINT: works with MicrosoftAppPassword (a client secret) only');
     if (problems.length === 0) {
       botAuth = {
         appId: e.MicrosoftAppId!,
@@ -198,6 +202,7 @@ export function loadConfig(
         certificateThumbprint: e.CertificateThumbprint,
         certificatePrivateKey: e.CertificatePrivateKey,
         openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
+        tokenEndpoint: e.BOT_TOKEN_ENDPOINT,
       };
     }
   } else {

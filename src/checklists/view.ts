@@ -2,7 +2,7 @@
 import type { Language } from '../config.js';
 import type { StringKey, Translate } from '../cards/i18n.js';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
-import { MAX_PEOPLE_CHOICES, escapeMarkdown } from '../people/view.js';
+import { MAX_PEOPLE_CHOICES, cardName, escapeMarkdown } from '../people/view.js';
 import type { Member } from '../routes.js';
 import { LIMITS, shorten, toDueState, toProgress, type StepStatus } from './model.js';
 import type { Checklist, RunningChecklist, Step } from './store.js';
@@ -32,13 +32,13 @@ export function formatDate(iso: string, language: Language): string {
 
 function subtitle(t: Translate, c: Checklist, template: ChecklistTemplate | undefined, language: Language): string {
   const parts: string[] = [];
-  if (c.schoolName) parts.push(t('checklistSchoolLine', { school: escapeMarkdown(c.schoolName) }));
-  if (c.targetDate) parts.push(t('checklistTargetLine', { label: template?.targetLabel[language] ?? '', date: formatDate(c.targetDate, language) }));
+  if (c.schoolName) parts.push(t('checklistSchoolLine', { school: escapeMarkdown(cardName(c.schoolName)) }));
+  if (c.targetDate) parts.push(t('checklistTargetLine', { label: escapeMarkdown(template?.targetLabel[language] ?? ''), date: formatDate(c.targetDate, language) }));
   return parts.join(' · ');
 }
 
 function stepMeta(t: Translate, s: Step, language: Language, today: string): { meta: string; overdue: boolean } {
-  const owner = s.ownerName ? escapeMarkdown(s.ownerName) : t('checklistNoOwner');
+  const owner = s.ownerName ? escapeMarkdown(cardName(s.ownerName)) : t('checklistNoOwner');
   const state = toDueState(s.dueDate, s.status, today);
   const due = s.dueDate ? (state === 'overdue' ? t('checklistOverdue', { date: formatDate(s.dueDate, language) }) : t('checklistDue', { date: formatDate(s.dueDate, language) })) : '';
   return { meta: [owner, due].filter(Boolean).join(' · '), overdue: state === 'overdue' };
@@ -83,7 +83,7 @@ export function renderChannelCard(cards: CardRenderer, t: Translate, input: Chan
         note: s.note ? escapeMarkdown(shorten(s.note, LIMITS.noteInCard)) : '',
       };
     }),
-    footer: input.lastChangedBy ? t('checklistUpdatedBy', { name: escapeMarkdown(input.lastChangedBy) }) : '',
+    footer: input.lastChangedBy ? t('checklistUpdatedBy', { name: escapeMarkdown(cardName(input.lastChangedBy)) }) : '',
   });
 }
 
@@ -105,7 +105,7 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
   const { checklist: c, step: s, language: lang } = input;
   // "Status" is the same word in Dutch and English.
   const facts = [{ label: 'Status', value: t(STATUS_KEYS[s.status]) }];
-  facts.push({ label: t('checklistAssignLabel'), value: s.ownerName ? escapeMarkdown(s.ownerName) : t('checklistNoOwner') });
+  facts.push({ label: t('checklistAssignLabel'), value: s.ownerName ? escapeMarkdown(cardName(s.ownerName)) : t('checklistNoOwner') });
   if (s.dueDate) facts.push({ label: t('checklistDueLabel'), value: formatDate(s.dueDate, lang) });
   if (s.note) facts.push({ label: t('checklistNoteLabel'), value: escapeMarkdown(shorten(s.note, 600)) });
   const statusActions = input.canSetStatus
@@ -132,7 +132,7 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
     canEdit: input.canEdit,
     ownerLabel: t('checklistAssignLabel'),
     ownerValue: s.ownerAad ?? '',
-    people: people.map((p) => ({ id: p.aadObjectId, name: p.name })),
+    people: people.map((p) => ({ id: p.aadObjectId, name: cardName(p.name) })),
     dueLabel: t('checklistDueLabel'),
     dueValue: s.dueDate ?? '',
     noteLabel: t('checklistNoteLabel'),
@@ -207,7 +207,7 @@ export function renderNewCard(cards: CardRenderer, t: Translate, input: NewCardI
     defaultTitle: input.values?.title ?? input.template.title[lang],
     titleError: t('checklistInvalidTitle'),
     schoolLabel: t('checklistSchoolLabel'),
-    schools: [{ id: 'none', name: t('checklistNoSchool') }, ...input.schools.map((s) => ({ id: String(s.id), name: s.name }))],
+    schools: [{ id: 'none', name: t('checklistNoSchool') }, ...input.schools.map((s) => ({ id: String(s.id), name: cardName(s.name) }))],
     targetLabel: input.template.targetLabel[lang],
     defaultDate: input.values?.targetDate ?? '',
     startLabel: t('checklistStartButton'),
@@ -231,6 +231,9 @@ function dateInAmsterdam(d: Date): string {
   return AMSTERDAM_DAY.format(d);
 }
 
+/** Longer evidence links are left out of the summary card (the export has them). */
+export const MAX_EVIDENCE_URL_IN_SUMMARY = 500;
+
 /** Posted in the channel when the last step is settled: who did what, how long it took, what next. */
 export function renderSummaryCard(cards: CardRenderer, t: Translate, input: SummaryCardInput): AdaptiveCard {
   const { checklist: c } = input;
@@ -238,7 +241,7 @@ export function renderSummaryCard(cards: CardRenderer, t: Translate, input: Summ
   const end = c.completedAt ?? new Date();
   return cards.render('checklist.summary', {
     title: t('checklistSummaryTitle', { title: escapeMarkdown(c.title) }),
-    subtitle: c.schoolName ? t('checklistSchoolLine', { school: escapeMarkdown(c.schoolName) }) : '',
+    subtitle: c.schoolName ? t('checklistSchoolLine', { school: escapeMarkdown(cardName(c.schoolName)) }) : '',
     intro: t('checklistSummaryIntro', {
       total: c.steps.length,
       start: formatDate(dateInAmsterdam(c.createdAt), lang),
@@ -247,11 +250,13 @@ export function renderSummaryCard(cards: CardRenderer, t: Translate, input: Summ
     }),
     steps: c.steps.map((s) => {
       const by = input.settledBy.get(s.position);
-      const detail = [s.note ? escapeMarkdown(shorten(s.note, LIMITS.noteInCard)) : '', s.evidenceUrl ? t('checklistEvidenceShort', { url: s.evidenceUrl }) : ''].filter(Boolean).join(' ');
+      // Twenty evidence links of up to 2,000 characters would not fit one message: a long one is left to the export.
+      const evidence = s.evidenceUrl && s.evidenceUrl.length <= MAX_EVIDENCE_URL_IN_SUMMARY ? t('checklistEvidenceShort', { url: s.evidenceUrl }) : '';
+      const detail = [s.note ? escapeMarkdown(shorten(s.note, LIMITS.noteInCard)) : '', evidence].filter(Boolean).join(' ');
       return {
         n: s.position,
         title: escapeMarkdown(s.title[lang]),
-        done: by ? t('checklistSummaryStep', { status: t(STATUS_KEYS[s.status]), who: escapeMarkdown(by.name), date: formatDate(dateInAmsterdam(by.at), lang) }) : t(STATUS_KEYS[s.status]),
+        done: by ? t('checklistSummaryStep', { status: t(STATUS_KEYS[s.status]), who: escapeMarkdown(cardName(by.name)), date: formatDate(dateInAmsterdam(by.at), lang) }) : t(STATUS_KEYS[s.status]),
         detail,
       };
     }),
@@ -291,6 +296,9 @@ export interface TemplateFormInput {
 
 /** Paste or edit an own checklist template (YAML or JSON); errors are listed per line. */
 export function renderTemplateCard(cards: CardRenderer, t: Translate, input: TemplateFormInput): AdaptiveCard {
+  // A file may hold 100 kB, more than one message carries and more than the text box takes: such a
+  // text is not put back in the box (the errors still say what to change in the file).
+  const text = input.text ?? '';
   const errors = (input.errors ?? []).slice(0, 15).map((e) => (e.line ? t('checklistTemplateErrorLine', { line: e.line, message: e.message[input.language] }) : e.message[input.language]));
   return cards.render('checklist.template', {
     title: t('checklistTemplateTitle'),
@@ -300,11 +308,14 @@ export function renderTemplateCard(cards: CardRenderer, t: Translate, input: Tem
     errorsHeading: errors.length ? t('checklistTemplateErrors') : '',
     errors: errors.map((text) => ({ text })),
     label: t('checklistTemplateLabel'),
-    value: input.text ?? '',
+    value: text.length <= TEMPLATE_TEXT_MAX ? text : '',
     saveLabel: t('checklistTemplateSave'),
     backLabel: t('checklistCancel'),
   });
 }
+
+/** The template text box's maxLength (adaptive-cards/checklist.template.json). */
+const TEMPLATE_TEXT_MAX = 20_000;
 
 const TEMPLATE_EXAMPLE: Record<Language, string> = {
   nl: 'titel: Zelfevaluatie team\nbeschrijving: Vijf stappen naar een gedeeld beeld\ndoeldatum: Datum studiedag\nstappen:\n  - titel: Kies de standaarden\n    uitleg: Welke standaarden bespreken we?\n    termijn: -28\n  - Vul de vragenlijst in\n  - Bespreek de uitkomsten',

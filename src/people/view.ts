@@ -15,7 +15,8 @@ const ROLE_KEYS: Record<Role, StringKey> = {
 
 /** Roster choices shown in the card; beyond this the card would outgrow Teams' size budget. */
 export const MAX_PEOPLE_CHOICES = 100;
-const MAX_ASSIGNMENTS_SHOWN = 60;
+/** Rows of the assignments list (the card says how many more there are); 30 keeps the card within Teams' size limit. */
+const MAX_ASSIGNMENTS_SHOWN = 30;
 
 export function roleLabel(t: Translate, role: Role): string {
   return t(ROLE_KEYS[role]);
@@ -43,7 +44,7 @@ export function renderRolesCard(cards: CardRenderer, t: Translate, input: RolesC
     schoolsHeading: t('rolesSchoolsHeading'),
     noSchools: t('rolesNoSchools'),
     schools: overview.schools,
-    schoolList: overview.schools.map((s) => s.name).join(' · '),
+    schoolList: overview.schools.map((s) => escapeMarkdown(cardName(s.name))).join(' · '),
     newSchoolLabel: t('rolesNewSchoolLabel'),
     newSchoolPlaceholder: t('rolesNewSchoolPlaceholder'),
     addSchool: t('rolesAddSchool'),
@@ -51,20 +52,30 @@ export function renderRolesCard(cards: CardRenderer, t: Translate, input: RolesC
     noAssignments: t('rolesNoAssignments'),
     assignments: shown.map((a) => ({
       id: String(a.id),
-      text: `**${escapeMarkdown(a.name)}**: ${roleLabel(t, a.role)}, ${escapeMarkdown(scopeLabel(t, a.schoolName))}`,
+      text: `**${escapeMarkdown(cardName(a.name))}**: ${roleLabel(t, a.role)}, ${escapeMarkdown(cardName(scopeLabel(t, a.schoolName)))}`,
     })),
     more: hidden > 0 ? t('rolesMore', { n: hidden }) : '',
     revoke: t('rolesRevoke'),
     grantHeading: t('rolesGrantHeading'),
     personLabel: t('rolesPersonLabel'),
     personPlaceholder: t('rolesPersonPlaceholder'),
-    people: input.people.slice(0, MAX_PEOPLE_CHOICES).map((p) => ({ id: p.aadObjectId, name: p.name })),
+    people: input.people.slice(0, MAX_PEOPLE_CHOICES).map((p) => ({ id: p.aadObjectId, name: cardName(p.name) })),
     roleLabel: t('rolesRoleLabel'),
     roles: ROLES.map((r) => ({ title: roleLabel(t, r), value: r })),
     schoolLabel: t('rolesSchoolLabel'),
-    scopes: [{ title: t('rolesWholeBoard'), value: 'all' }, ...overview.schools.map((s) => ({ title: s.name, value: String(s.id) }))],
+    scopes: [{ title: t('rolesWholeBoard'), value: 'all' }, ...overview.schools.map((s) => ({ title: cardName(s.name), value: String(s.id) }))],
     grant: t('rolesGrant'),
   });
+}
+
+/**
+ * Teams display names may be 256 characters and school names 120; a card shows the first 64, enough
+ * to recognise someone, so that a card listing many names stays within Teams' message size limit.
+ */
+export const MAX_NAME_IN_CARD = 64;
+
+export function cardName(name: string): string {
+  return name.length <= MAX_NAME_IN_CARD ? name : `${name.slice(0, MAX_NAME_IN_CARD - 1).trimEnd()}…`;
 }
 
 /** Names come from Teams and people: they must not format the card. */

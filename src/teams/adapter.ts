@@ -3,9 +3,13 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import {
+  AppCredentials,
   AuthenticationConstants,
   AuthenticationError,
   ConnectorFactory,
+  MicrosoftAppCredentials,
+  PasswordServiceClientCredentialFactory,
+  type AuthenticatorResult,
   type AuthenticateRequestResult,
   type ClaimsIdentity,
   type ConnectorClient,
@@ -100,9 +104,44 @@ export class CadansAdapter extends TeamsAdapter {
   }
 }
 
+/**
+ * The bot's outgoing credentials with the token from a configured OAuth token endpoint
+ * (BOT_TOKEN_ENDPOINT: client credentials with the client secret, as Entra's endpoint takes them),
+ * through botframework-connector's own extension points (a credentials factory and AppCredentials,
+ * which caches the token). Unset, botbuilder asks Entra through msal as usual.
+ */
+class TokenEndpointCredentials extends AppCredentials {
+  constructor(appId: string, private readonly secret: string, private readonly endpoint: string, scope: string) {
+    super(appId, undefined, scope);
+  }
+  protected async refreshToken(): Promise<AuthenticatorResult> {
+    const res = await fetch(this.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.appId, client_secret: this.secret, scope: `${this.oAuthScope}/.default` }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number };
+    if (!res.ok || !body.access_token) throw new Error(`the token endpoint answered ${res.status} without a token`);
+    return { accessToken: body.access_token, expiresOn: new Date(Date.now() + (body.expires_in ?? 3600) * 1000) };
+  }
+}
+
+class TokenEndpointCredentialsFactory extends PasswordServiceClientCredentialFactory {
+  constructor(appId: string, password: string, tenantId: string, private readonly endpoint: string) {
+    super(appId, password, tenantId);
+  }
+  override async createCredentials(appId: string, audience?: string): Promise<AppCredentials> {
+    if (await this.isAuthenticationDisabled()) return MicrosoftAppCredentials.Empty;
+    if (!(await this.isValidAppId(appId))) throw new Error('Invalid appId.');
+    return new TokenEndpointCredentials(appId, this.password ?? '', this.endpoint, audience || AuthenticationConstants.ToChannelFromBotOAuthScope);
+  }
+}
+
 export function createAdapter(config: Pick<Config, 'botAuth'>): CadansAdapter {
   const a = config.botAuth;
   if (!a) return new CadansAdapter({}); // local mode: no authentication, as the Agents Playground expects
+  const credentialsFactory = a.tokenEndpoint && a.password ? new TokenEndpointCredentialsFactory(a.appId, a.password, a.tenantId, a.tokenEndpoint) : undefined;
   return new CadansAdapter({
     MicrosoftAppId: a.appId,
     MicrosoftAppType: a.appType,
@@ -123,5 +162,5 @@ export function createAdapter(config: Pick<Config, 'botAuth'>): CadansAdapter {
           ValidateAuthority: true,
         }
       : {}),
-  });
+  }, credentialsFactory);
 }

@@ -82,16 +82,6 @@ describe('sending', () => {
     expect(status).toMatchObject({ status: 'sent', attempts: 1, sentActivityId: record!.activityId, possibleDuplicate: false, lastStatus: 201 });
   });
 
-  it('goes out within about 100 ms of an enqueue in this process', async () => {
-    const channel = newChannelId();
-    const started = Date.now();
-    await instance.outbox.enqueue(send(channel, 'snel'));
-    const [record] = await connector.waitForSent(1, { conversationId: channel });
-    const latency = record!.at - started;
-    console.info(`outbox latency, enqueue → Teams: ${latency} ms`);
-    expect(latency).toBeLessThan(1_200); // normally ~10 ms; without the wake-up it would wait for the 2 s pg-boss poll
-  });
-
   it('creates a 1:1 conversation and sends the card', async () => {
     const person = world.user({ name: 'Fenna Jansen' });
     const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Je hebt een nieuwe taak' }] };
@@ -135,9 +125,8 @@ describe('retries', () => {
     await connector.waitForSent(1, { conversationId: channel, timeoutMs: 4_000 });
     const calls = connector.records.filter((x) => x.conversationId === channel);
     expect(calls.map((c) => c.status)).toEqual([429, 201]);
-    const waited = calls[1]!.at - calls[0]!.completedAt;
-    expect(waited).toBeGreaterThanOrEqual(1_000);
-    expect(waited).toBeLessThan(2_800); // Retry-After 1 s, plus jitter and a loaded machine
+    // Not before Teams said it may (the fake's clock: when it answered, when the retry arrived).
+    expect(calls[1]!.at - calls[0]!.completedAt).toBeGreaterThanOrEqual(1_000);
     expect(await waitForStatus(instance.outbox, r.id)).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
@@ -152,7 +141,6 @@ describe('retries', () => {
     // outbox saw it, counted an attempt, and retried after its own short backoff.
     expect(calls.map((c) => c.status)).toEqual([503, 201]);
     expect(status).toMatchObject({ status: 'sent', attempts: 2 });
-    expect(calls[1]!.at - calls[0]!.completedAt).toBeLessThan(1_200);
   });
 
   it('gives up after maxAttempts with the reason, and counts it in stats', async () => {
@@ -235,18 +223,37 @@ describe('idempotency and transactions', () => {
     await connector.waitForSent(1, { conversationId: channel });
     expect(connector.sent(channel).map((x) => connector.activityText(x))).toEqual(['wel verstuurd']);
   });
+});
 
-  it('sends a message enqueued in a transaction right after that transaction commits', async () => {
+describe('wake-ups', () => {
+  // An instance of its own, on a database of its own, that never polls and never sweeps while the
+  // test runs: whatever it sends, a wake-up made it send.
+  let own: OutboxDatabase;
+  let quiet: OutboxInstance;
+  beforeAll(async () => {
+    own = await startOutboxDatabase();
+    quiet = await startOutboxInstance(own, { tuning: { pollingIntervalSeconds: 3_600, sweepIntervalMs: 3_600_000 } });
+  });
+  afterAll(async () => {
+    await quiet?.stop();
+    await own?.close();
+  });
+
+  it('sends a message enqueued in this process without waiting for a poll', async () => {
     const channel = newChannelId();
-    let committedAt = 0;
-    await inTransaction(database.db, async (client) => {
+    await quiet.outbox.enqueue(send(channel, 'snel'));
+    const [record] = await connector.waitForSent(1, { conversationId: channel, timeoutMs: 10_000 });
+    expect(connector.activityText(record)).toBe('snel');
+  });
+
+  it('sends a message enqueued in a transaction when that transaction commits, without waiting for a poll', async () => {
+    const channel = newChannelId();
+    await inTransaction(own.db, async (client) => {
       await client.query('select 1'); // the feature's own state change would be here
-      await instance.outbox.enqueue(send(channel, 'samen vastgelegd'), { client });
+      await quiet.outbox.enqueue(send(channel, 'samen vastgelegd'), { client });
     });
-    committedAt = Date.now();
-    const [record] = await connector.waitForSent(1, { conversationId: channel });
-    // Woken by NOTIFY at commit, not by the 2 s poll.
-    expect(record!.at - committedAt).toBeLessThan(1_200); // not the 2 s pg-boss poll
+    const [record] = await connector.waitForSent(1, { conversationId: channel, timeoutMs: 10_000 });
+    expect(connector.activityText(record)).toBe('samen vastgelegd');
   });
 });
 

@@ -30,28 +30,26 @@ describe('connector transport', () => {
 
   it('makes one request on a 503 and leaves the retry to the outbox (botbuilder would retry it 3 times)', async () => {
     connector.failNext({ status: 503, times: 4 });
-    const started = Date.now();
     const r = await transport.send(target('a:1storing'), hello);
     expect(r).toMatchObject({ ok: false, status: 503 });
+    // botbuilder's own retry policy would have made 4 requests here (and delivered the 4th).
     expect(connector.records).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(1_500); // botbuilder's own retries would take seconds
   });
 
   it('returns a 429 at once with its Retry-After instead of waiting it out', async () => {
     connector.failNext({ status: 429, retryAfterSeconds: 30 });
-    const started = Date.now();
     const r = await transport.send(target('a:1druk'), hello);
     expect(r).toMatchObject({ ok: false, status: 429, retryAfterMs: 30_000 });
+    // Waiting it out would have sent a second request (after 30 s, beyond this test's timeout).
     expect(connector.records).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(5_000); // waiting it out would take 30 s
   });
 
   it('gives up on a request after its timeout and says the outcome is unknown', async () => {
-    const started = Date.now();
+    // The fake answers this conversation after 1.5 s, the transport's timeout is 300 ms: had it
+    // waited, the send would have succeeded.
     const r = await transport.send(target('a:1traag'), hello);
     expect(r).toMatchObject({ ok: false, outcomeUnknown: true });
     expect(r.ok === false && r.error).toMatch(/timeout/i);
-    expect(Date.now() - started).toBeLessThan(700);
   });
 
   it('says a request that could not connect certainly did not reach Teams', async () => {

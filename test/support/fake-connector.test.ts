@@ -337,6 +337,50 @@ describe('fake connector', () => {
       expect(statuses).toEqual([201, 201, 201, 429]);
       expect(fc.rateLimitViolations).toBe(1);
     });
+
+    it('enforces the per-thread limits by default, on replies and card updates too', async () => {
+      const statuses: number[] = [];
+      const first = (await (await post(fc, 'a:1standaard', { type: 'message', text: 'kaart' })).json()) as { id: string };
+      for (let i = 0; i < 3; i++) statuses.push((await post(fc, 'a:1standaard', { type: 'message', text: `antwoord ${i}` }, 'in-turn')).status);
+      for (let i = 0; i < 4; i++) {
+        const res = await fetch(`${fc.serviceUrl}v3/conversations/a%3A1standaard/activities/${first.id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', text: `bijgewerkt ${i}` }) });
+        statuses.push(res.status);
+      }
+      // 1 send + 3 replies + 3 updates = 7 in this second; the 4th update is the 8th request.
+      expect(statuses).toEqual([201, 201, 201, 200, 200, 200, 429]);
+    });
+
+    it('keeps a budget of 50 requests per second per tenant by default, each tenant its own', async () => {
+      const statuses = (tenant: string) =>
+        Promise.all(Array.from({ length: 51 }, (_, i) => post(fc, `a:1${tenant}${i}`, { type: 'message', text: 'x', channelData: { tenant: { id: tenant } } }).then((r) => r.status)));
+      const a = await statuses('tenant-a');
+      const b = await statuses('tenant-b');
+      expect(a.filter((x) => x === 429)).toHaveLength(1);
+      expect(b.filter((x) => x === 429)).toHaveLength(1);
+    });
+
+    it('applies no limit when a test turns them off explicitly', async () => {
+      await fc.close();
+      await start({ enforceRateLimits: false, tenantLimitPerSecond: false });
+      const statuses: number[] = [];
+      for (let i = 0; i < 60; i++) statuses.push((await post(fc, 'a:1vrij', { type: 'message', text: `m${i}` })).status);
+      expect(statuses.every((x) => x === 201)).toBe(true);
+    });
+  });
+
+  it('holds a matching request unanswered until it is released', async () => {
+    const hold = fc.hold((r) => r.operation === 'sendToConversation' && r.conversationId === 'a:1wacht');
+    let answered = false;
+    const res = post(fc, 'a:1wacht', { type: 'message', text: 'vastgehouden' }).then((r) => {
+      answered = true;
+      return r;
+    });
+    const held = await hold.arrived;
+    expect(held.body).toMatchObject({ text: 'vastgehouden' });
+    expect((await post(fc, 'a:1anders', { type: 'message', text: 'gaat door' })).status).toBe(201);
+    expect(answered).toBe(false);
+    hold.release();
+    expect((await res).status).toBe(201);
   });
 
   it('failNext injects a failure once, then recovers', async () => {

@@ -116,7 +116,11 @@ export interface FakeConnectorOptions {
   botId?: string;
   /** AAD tenant id put on roster entries that have none. */
   tenantId?: string;
-  /** Apply Teams' per-bot-per-thread limits (see docs/testing-fakes.md). Default false. */
+  /**
+   * Apply Teams' per-bot-per-thread limits and the per-thread limit of all bots together (see
+   * docs/testing-fakes.md), to sends, replies in a turn, card updates and creates. Default true:
+   * a test that needs them off says so with `enforceRateLimits: false`.
+   */
   enforceRateLimits?: boolean;
   /**
    * `Retry-After` on rate-limit 429s: 'computed' (seconds until the window frees up, the default),
@@ -125,8 +129,12 @@ export interface FakeConnectorOptions {
   rateLimitRetryAfter?: 'computed' | 'none' | number;
   /** Count message updates (PUT) against the send limits. Default true (Teams throttles updates too). */
   countUpdatesAsSends?: boolean;
-  /** App-wide ceiling of requests per second across all conversations (Teams documents 50 RPS per app per tenant). Default: off. */
-  tenantLimitPerSecond?: number;
+  /**
+   * Per app per tenant: requests per second across all conversations of one tenant (Teams documents
+   * 50). The tenant is read from the request (`channelData.tenant.id`, `conversation.tenantId`,
+   * `tenantId`); requests that carry none share one budget. Default 50; `false` turns it off.
+   */
+  tenantLimitPerSecond?: number | false;
   /** Delay every answer by this many ms (or by what the function returns). Default 0. */
   latencyMs?: number | ((req: { method: string; operation: ConnectorOperation; path: string }) => number);
   /**
@@ -140,6 +148,22 @@ export interface FakeConnectorOptions {
   requireTenantId?: boolean;
   /** Clock for rate limiting (ms). Default `Date.now`. */
   now?: () => number;
+}
+
+/** What a held request looked like when it arrived (see `FakeConnector.hold`). */
+export interface HeldRequest {
+  method: string;
+  operation: ConnectorOperation;
+  conversationId?: string;
+  path: string;
+  body: any;
+}
+
+export interface Hold {
+  /** Resolves when a matching request has arrived (and is being held, unanswered). */
+  readonly arrived: Promise<HeldRequest>;
+  /** Lets the held request (and any later match of this hold) be answered. */
+  release(): void;
 }
 
 export interface TeamInput {
@@ -203,6 +227,12 @@ export interface FakeConnector {
   blockConversation(conversationId: string, opts?: { status?: number; code?: string; message?: string }): void;
   unblockConversation(conversationId: string): void;
 
+  /**
+   * Holds the next request matching `predicate` unanswered until `release()`: a turn whose reply or
+   * update is held is truly in flight. Only the first match is held.
+   */
+  hold(predicate: (r: HeldRequest) => boolean): Hold;
+
   /** Fails the next matching request(s) with the given status. Rules are checked in the order added. */
   failNext(rule: FailNextRule): void;
   /** Current record count; pass as `since` to `waitFor` to only wait for later requests. */
@@ -247,6 +277,13 @@ export const TEAMS_READ_LIMITS: readonly RateWindow[] = [
   { seconds: 30, max: 120 },
   { seconds: 3600, max: 3600 },
 ];
+/** Per thread, all bots together: send, reply, update. */
+export const TEAMS_THREAD_ALL_BOTS_LIMITS: readonly RateWindow[] = [
+  { seconds: 1, max: 14 },
+  { seconds: 2, max: 16 },
+];
+/** Per app per tenant, requests per second (Microsoft Learn, "Rate limiting for agents"). */
+export const TEAMS_TENANT_LIMIT_PER_SECOND = 50;
 /** Teams' documented bot message size limit (UTF-16 bytes). */
 export const TEAMS_MAX_MESSAGE_BYTES = 100 * 1024;
 
@@ -481,11 +518,15 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
   let violations = 0;
   const faults: Array<FailNextRule & { remaining: number }> = [];
   const rateLog = new Map<string, number[]>(); // `${bucket}|${key}` -> timestamps (ms)
-  const tenantLog: number[] = [];
+  const tenantLogs = new Map<string, number[]>(); // tenant -> timestamps (ms)
+  const enforce = options.enforceRateLimits ?? true;
+  const tenantLimit = options.tenantLimitPerSecond === undefined ? TEAMS_TENANT_LIMIT_PER_SECOND : options.tenantLimitPerSecond;
+  const holds: Array<{ test: (r: HeldRequest) => boolean; arrived: (r: HeldRequest) => void; released: Promise<void>; release: () => void; used: boolean }> = [];
   const activities = new Map<string, StoredActivity>(); // activityId -> stored
   const rosters = new Map<string, TeamsRosterMember[]>();
   const teams = new Map<string, Team>();
   const conversations = new Map<string, { id: string; isGroup: boolean; members: TeamsRosterMember[] }>();
+  const conversationTenants = new Map<string, string>(); // base conversation id -> tenant seen on it
   const blocked = new Map<string, { status: number; code?: string; message?: string }>();
   const waiters = new Set<{ test: (r: ConnectorRecord) => boolean; resolve: (r: ConnectorRecord) => void }>();
   let memberCounter = 0;
@@ -577,8 +618,8 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     return bucket === 'send' || bucket === 'create' ? TEAMS_SEND_LIMITS : TEAMS_READ_LIMITS;
   }
 
-  /** Returns ms until the request would be allowed, or 0 when allowed now (and then records it). */
-  function takeToken(log: number[], windows: readonly RateWindow[], t: number): number {
+  /** Returns ms until a request would be allowed by these windows, or 0 when allowed now. */
+  function waitFor_(log: number[], windows: readonly RateWindow[], t: number): number {
     const longest = Math.max(...windows.map((w) => w.seconds)) * 1000;
     while (log.length > 0 && (log[0] as number) <= t - longest) log.shift();
     let wait = 0;
@@ -590,27 +631,50 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
         wait = Math.max(wait, oldestToExpire + w.seconds * 1000 - t);
       }
     }
-    if (wait > 0) return wait;
-    log.push(t);
-    return 0;
+    return wait;
   }
 
-  function checkRateLimits(route: Route, body: any): number {
-    const t = now();
-    if (options.tenantLimitPerSecond !== undefined) {
-      const wait = takeToken(tenantLog, [{ seconds: 1, max: options.tenantLimitPerSecond }], t);
-      if (wait > 0) return wait;
-    }
-    if (!options.enforceRateLimits) return 0;
-    const b = bucketOf(route, body);
-    if (!b) return 0;
-    const k = `${b.bucket}|${b.key}`;
+  function tenantKey(route: Route, body: any): string {
+    const fromBody = body?.channelData?.tenant?.id ?? body?.conversation?.tenantId ?? body?.tenantId;
+    if (typeof fromBody === 'string' && fromBody) return fromBody;
+    // A PUT or GET carries no tenant: the tenant of the conversation's earlier send, when known.
+    const known = route.conversationId ? conversationTenants.get(baseConversationId(route.conversationId)) : undefined;
+    return known ?? '*';
+  }
+
+  function logOf(k: string): number[] {
     let log = rateLog.get(k);
     if (!log) {
       log = [];
       rateLog.set(k, log);
     }
-    return takeToken(log, limitsOf(b.bucket), t);
+    return log;
+  }
+
+  function checkRateLimits(route: Route, body: any): number {
+    const t = now();
+    const b = enforce ? bucketOf(route, body) : undefined;
+    // Check every applicable window first, then record in all of them, so that a refused request
+    // does not use up budget.
+    const checks: Array<{ log: number[]; windows: readonly RateWindow[] }> = [];
+    if (tenantLimit !== false && route.operation !== 'unknown') {
+      const key = tenantKey(route, body);
+      let log = tenantLogs.get(key);
+      if (!log) {
+        log = [];
+        tenantLogs.set(key, log);
+      }
+      checks.push({ log, windows: [{ seconds: 1, max: tenantLimit }] });
+    }
+    if (b) {
+      checks.push({ log: logOf(`${b.bucket}|${b.key}`), windows: limitsOf(b.bucket) });
+      if (b.bucket === 'send') checks.push({ log: logOf(`thread|${b.key}`), windows: TEAMS_THREAD_ALL_BOTS_LIMITS });
+    }
+    let wait = 0;
+    for (const c of checks) wait = Math.max(wait, waitFor_(c.log, c.windows, t));
+    if (wait > 0) return wait;
+    for (const c of checks) c.log.push(t);
+    return 0;
   }
 
   // ---- conversations -------------------------------------------------------------------------
@@ -894,6 +958,18 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
 
     const route = parseRoute(method, path);
     const authorization = req.headers.authorization;
+    {
+      const tenant = body?.channelData?.tenant?.id ?? body?.conversation?.tenantId ?? body?.tenantId;
+      if (route.conversationId && typeof tenant === 'string' && tenant) conversationTenants.set(baseConversationId(route.conversationId), tenant);
+    }
+
+    const info: HeldRequest = { method, operation: route.operation, ...(route.conversationId !== undefined ? { conversationId: route.conversationId } : {}), path: decodedPath, body };
+    const held = holds.find((h) => !h.used && h.test(info));
+    if (held) {
+      held.used = true;
+      held.arrived(info);
+      await held.released;
+    }
 
     const latency = typeof options.latencyMs === 'function' ? options.latencyMs({ method, operation: route.operation, path }) : options.latencyMs ?? 0;
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
@@ -1102,6 +1178,15 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
       blocked.delete(conversationId);
     },
 
+    hold(predicate) {
+      let arrived!: (r: HeldRequest) => void;
+      let release!: () => void;
+      const arrivedP = new Promise<HeldRequest>((r) => (arrived = r));
+      const released = new Promise<void>((r) => (release = r));
+      holds.push({ test: predicate, arrived, released, release, used: false });
+      return { arrived: arrivedP, release };
+    },
+
     failNext(rule) {
       faults.push({ ...rule, remaining: rule.times ?? 1 });
     },
@@ -1134,7 +1219,9 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
       records.length = 0;
       faults.length = 0;
       rateLog.clear();
-      tenantLog.length = 0;
+      tenantLogs.clear();
+      conversationTenants.clear();
+      for (const h of holds.splice(0)) h.release();
       activities.clear();
       blocked.clear();
       violations = 0;
@@ -1147,6 +1234,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
 
     close() {
       for (const w of waiters) waiters.delete(w);
+      for (const h of holds) h.release();
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -71,6 +71,8 @@ export interface FakeEntraGraph {
   /** Makes @odata.nextLink point at another origin (for the SSRF guard). */
   setNextLinkOrigin(origin: string): void;
   requestsOf(kind: RecordedRequest['kind']): RecordedRequest[];
+  /** Every access token the token endpoint issued, with its audience (the resource) and client id. */
+  issuedTokens(): { token: string; audience: string; clientId: string }[];
   close(): Promise<void>;
 }
 
@@ -310,6 +312,7 @@ export async function startFakeEntraGraph(): Promise<FakeEntraGraph> {
     tokenEndpoint: (tenantId) => `${origin}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`,
     authorityMetadataJson: toAuthorityMetadataJson,
     addSecretApp: (app) => void secretApps.set(app.clientId, app),
+    issuedTokens: () => [...tokens].map(([token, t]) => ({ token, audience: t.audience, clientId: t.subject })),
     addCertificateApp: (app) => void certificateApps.set(app.clientId, app),
     configureManagedIdentity: (config) => {
       managedIdentity = config;

@@ -1,0 +1,191 @@
+// Every card Cadans renders, as rendered (the views with their templates), in Dutch and English, with
+// the worst data a tenant can produce: names of 256 characters full of Markdown characters, 20
+// steps, hundreds of people in a picker, notes of 2,000 characters, titles at their limits, evidence
+// links of 2,000 characters. Each must parse cleanly with the `adaptivecards` library and fit Teams'
+// bot message limit with room to spare (test/support/card-check.ts says which figure and why).
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderHelpCard, renderNoticeCard, renderWelcomeCard } from '../../src/cards/app-views.js';
+import { createTranslator } from '../../src/cards/i18n.js';
+import { createCardRenderer, type AdaptiveCard } from '../../src/cards/render.js';
+import type { Language } from '../../src/config.js';
+import { LIMITS } from '../../src/checklists/model.js';
+import { TEMPLATE_LIMITS } from '../../src/checklists/parse-template.js';
+import type { Checklist, RunningChecklist } from '../../src/checklists/store.js';
+import { BUILT_IN_TEMPLATES, INSPECTION, type ChecklistTemplate } from '../../src/checklists/templates.js';
+import {
+  renderChannelCard,
+  renderExportCard,
+  renderMenuCard,
+  renderNewCard,
+  renderStepCard,
+  renderSummaryCard,
+  renderTemplateCard,
+  MAX_EVIDENCE_URL_IN_SUMMARY,
+} from '../../src/checklists/view.js';
+import { ROLES } from '../../src/people/model.js';
+import { renderRolesCard } from '../../src/people/view.js';
+import { TEAMS_CARD_BUDGET_BYTES, TEAMS_MAX_MESSAGE_BYTES, cardMessageBytes, parseErrors } from '../support/card-check.js';
+import { ROOT_DIR } from '../support/harness.js';
+
+const cards = createCardRenderer(path.join(ROOT_DIR, 'adaptive-cards'));
+
+/** Text of exactly `n` characters with every Markdown character, escapes, quotes and accents in it. */
+function hostile(n: number, seed = ''): string {
+  const unit = `${seed} Anna-Maria [van] den *Heuvel*_Ouwehand (O'Brien) #1 > ~x~ | \`c\` \\ "é" … `;
+  return unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+}
+/** Text a member can type that grows the most when escaped: nothing but Markdown characters. */
+function adversarial(n: number): string {
+  return '*_[]()#>~|`\\'.repeat(Math.ceil(n / 12)).slice(0, n);
+}
+/** Teams display names can be 256 characters; nothing in Cadans shortens them on the way in. */
+const NAME = 256;
+const person = (i: number) => ({ aadObjectId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, name: hostile(NAME, `P${i} `) });
+const people = (n: number) => Array.from({ length: n }, (_, i) => person(i));
+/** Evidence links at the 2,000-character limit, and every other one just short enough for the summary. */
+const longUrl = (i: number) => `https://stichting.sharepoint.com/sites/kwaliteit/${String(i)}/${'a)b]c'.repeat(400)}`.slice(0, i % 2 ? LIMITS.evidenceUrl : MAX_EVIDENCE_URL_IN_SUMMARY);
+
+/** An own template at every limit of the template parser. */
+function ownTemplate(key: string): ChecklistTemplate {
+  const text = (n: number, seed: string) => ({ nl: hostile(n, seed), en: hostile(n, seed) });
+  return {
+    key,
+    title: text(TEMPLATE_LIMITS.title, key),
+    description: text(TEMPLATE_LIMITS.description, key),
+    targetLabel: text(TEMPLATE_LIMITS.targetLabel, key),
+    next: text(TEMPLATE_LIMITS.description, key),
+    steps: Array.from({ length: TEMPLATE_LIMITS.steps }, (_, i) => ({ key: `s${i}`, title: text(TEMPLATE_LIMITS.title, `${i}`), guidance: text(TEMPLATE_LIMITS.guidance, `${i}`), dueOffsetDays: -i })),
+  };
+}
+
+function worstChecklist(language: Language, template: ChecklistTemplate): Checklist {
+  return {
+    id: 2_147_483_647,
+    tenantId: '6babcaad-604b-40ac-a9d7-9fd97c0b779f',
+    templateKey: template.key,
+    title: hostile(LIMITS.title, 'T'),
+    schoolId: 1,
+    schoolName: hostile(120, 'S'),
+    targetDate: '2027-12-30',
+    language,
+    conversationId: `19:${'a'.repeat(32)}@thread.tacv2`,
+    serviceUrl: 'https://smba.trafficmanager.net/emea/',
+    teamId: `19:${'b'.repeat(32)}@thread.tacv2`,
+    cardActivityId: '1767225600000',
+    createdBy: person(0).aadObjectId,
+    createdAt: new Date('2027-01-10T09:00:00Z'),
+    completedAt: new Date('2027-12-30T15:00:00Z'),
+    version: 2_000_000,
+    steps: template.steps.map((s, i) => ({
+      position: i + 1,
+      key: s.key,
+      title: s.title,
+      guidance: s.guidance,
+      link: i === 0 ? 'roles' : null,
+      status: (['open', 'bezig', 'klaar', 'nvt'] as const)[i % 4]!,
+      ownerAad: person(i).aadObjectId,
+      ownerName: person(i).name,
+      dueDate: '2027-01-26',
+      note: i % 2 ? adversarial(LIMITS.note) : hostile(LIMITS.note, `N${i}`),
+      evidenceUrl: longUrl(i),
+      updatedBy: person(i).aadObjectId,
+      updatedAt: new Date('2027-02-01T10:00:00Z'),
+    })),
+  };
+}
+
+/** A large board: 40 schools, names at the 120-character limit. */
+const schools = Array.from({ length: 40 }, (_, i) => ({ id: i + 1, name: hostile(120, `School ${i} `) }));
+const OWN_TEMPLATES = Array.from({ length: 10 }, (_, i) => ownTemplate(`own-${i}`));
+
+function renderAll(language: Language): Array<[string, AdaptiveCard]> {
+  const t = createTranslator(language);
+  const template = ownTemplate('own-worst');
+  const c = worstChecklist(language, template);
+  const step = c.steps[1]!;
+  const running: RunningChecklist[] = Array.from({ length: 20 }, (_, i) => ({
+    id: 2_147_483_000 + i,
+    title: hostile(LIMITS.title, `R${i}`),
+    settled: 19,
+    total: 20,
+    cardActivityId: '1767225600000',
+    conversationId: c.conversationId,
+    tenantId: c.tenantId,
+    groupId: '6babcaad-604b-40ac-a9d7-9fd97c0b779f',
+  }));
+  const settledBy = new Map(c.steps.map((s) => [s.position, { name: person(s.position).name, at: new Date('2027-02-01T10:00:00Z') }]));
+  const assignments = Array.from({ length: 500 }, (_, i) => ({
+    id: i + 1,
+    aadObjectId: person(i).aadObjectId,
+    name: person(i).name,
+    role: ROLES[i % ROLES.length]!,
+    schoolId: i % 2 ? schools[i % schools.length]!.id : null,
+    schoolName: i % 2 ? schools[i % schools.length]!.name : null,
+  }));
+  const yaml = `titel: ${hostile(TEMPLATE_LIMITS.title)}\nstappen:\n${Array.from({ length: 400 }, (_, i) => `  - titel: stap ${i} ${'x'.repeat(30)}`).join('\n')}\n`;
+  const errors = Array.from({ length: 40 }, (_, i) => ({ line: i + 1, message: { nl: hostile(200, 'fout '), en: hostile(200, 'error ') } }));
+  return [
+    ['welcome (personal)', renderWelcomeCard(cards, t, 'personal')],
+    ['welcome (team)', renderWelcomeCard(cards, t, 'team')],
+    ['help', renderHelpCard(cards, t)],
+    ['notice', renderNoticeCard(cards, t, { title: t('errorTitle'), text: hostile(2_000, 'E'), tone: 'attention', reference: t('errorReference', { id: 'a'.repeat(36) }), withHelpButton: true })],
+    ['roles', renderRolesCard(cards, t, { overview: { schools, assignments: assignments.slice(0, 200), totalAssignments: 500 }, people: people(400), message: { text: t('rolesRevoked', { name: person(1).name, role: t('roleBeheerder'), scope: schools[0]!.name }), tone: 'good' } })],
+    ['checklist channel', renderChannelCard(cards, t, { checklist: c, template, refreshUserIds: Array.from({ length: 100 }, (_, i) => `29:${String(i).padStart(80, 'u')}`), lastChangedBy: person(7).name, today: '2027-02-01' })],
+    ['checklist step (editor)', renderStepCard(cards, t, { checklist: c, step, language, canEdit: true, canTake: true, canSetStatus: true, people: people(400), message: { text: t('checklistUpdatedBy', { name: person(3).name }), tone: 'warning' } })],
+    ['checklist step (owner not in the roster)', renderStepCard(cards, t, { checklist: c, step: { ...step, ownerAad: 'not-in-roster', ownerName: person(999).name }, language, canEdit: true, canTake: false, canSetStatus: true, people: people(400) })],
+    ['checklist menu', renderMenuCard(cards, t, { running, finished: running.slice(0, 5).map((r) => ({ id: r.id, title: r.title })), templates: [...BUILT_IN_TEMPLATES, ...OWN_TEMPLATES], canStart: true, canAddTemplate: true, language })],
+    ['checklist new', renderNewCard(cards, t, { template, schools, language, message: t('checklistInvalidTitle'), values: { title: hostile(LIMITS.title), targetDate: '2027-12-30' } })],
+    ['checklist summary', renderSummaryCard(cards, t, { checklist: c, template: { ...template, followUp: INSPECTION.key }, settledBy })],
+    ['checklist export', renderExportCard(cards, t, { title: c.title, xlsxUrl: `https://cadans.example.org/exports/${'t'.repeat(400)}`, csvUrl: `https://cadans.example.org/exports/${'c'.repeat(400)}` })],
+    ['checklist template (empty)', renderTemplateCard(cards, t, { language })],
+    ['checklist template (saved)', renderTemplateCard(cards, t, { language, saved: hostile(TEMPLATE_LIMITS.title) })],
+    ['checklist template (errors in a 100 kB file)', renderTemplateCard(cards, t, { language, text: yaml.padEnd(TEMPLATE_LIMITS.bytes, '#'), errors })],
+    ['checklist template (errors in pasted text)', renderTemplateCard(cards, t, { language, text: yaml.slice(0, 20_000), errors })],
+  ];
+}
+
+for (const language of ['nl', 'en'] as const) {
+  describe(`every card as rendered, in ${language}, with worst-case data`, () => {
+    const rendered = renderAll(language);
+    const sizes = rendered.map(([name, card]) => `${name}: ${(cardMessageBytes(card) / 1024).toFixed(1)} KB`);
+    console.info(`rendered card sizes (${language}, UTF-16 of the message): ${sizes.join('; ')}`);
+
+    it.each(rendered)('renders the %s card so the adaptivecards library parses it without a warning', (_name, card) => {
+      expect(parseErrors(card)).toEqual([]);
+    });
+
+    it.each(rendered)('keeps the %s card within the 80 KB Teams recommends for a bot message', (_name, card) => {
+      expect(cardMessageBytes(card)).toBeLessThanOrEqual(TEAMS_CARD_BUDGET_BYTES);
+    });
+
+    it.each(rendered)('leaves no template placeholder unbound in the %s card', (_name, card) => {
+      expect(JSON.stringify(card)).not.toMatch(/\$\{/);
+    });
+
+    it('lets no name, title or note add Markdown formatting to the shared channel card', () => {
+      const channel = rendered.find(([name]) => name === 'checklist channel')![1];
+      const texts = textsOf(channel);
+      // The hostile input arrives with every Markdown character escaped.
+      expect(texts.filter((x) => /(^|[^\\])\[van\]|(^|[^\\])\*Heuvel/.test(x))).toEqual([]);
+    });
+  });
+}
+
+function textsOf(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => textsOf(n, out));
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (o.type === 'TextBlock' && typeof o.text === 'string') out.push(o.text);
+    Object.values(o).forEach((v) => textsOf(v, out));
+  }
+  return out;
+}
+
+describe('the size check itself', () => {
+  it('measures a message the way the fake connector refuses it: above 100 KB of UTF-16', () => {
+    const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'x'.repeat(TEAMS_MAX_MESSAGE_BYTES / 2) }] };
+    expect(cardMessageBytes(card)).toBeGreaterThan(TEAMS_MAX_MESSAGE_BYTES);
+    expect(cardMessageBytes({ ...card, body: [] })).toBeLessThan(1024);
+  });
+});
