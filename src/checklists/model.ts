@@ -10,7 +10,7 @@ export const LIMITS = {
   note: 2_000,
   evidenceUrl: 2_000,
   /** A note longer than this is shortened in the channel card; the export has it whole. */
-  noteInCard: 280,
+  noteInCard: 240,
 } as const;
 
 export function isStepStatus(x: unknown): x is StepStatus {

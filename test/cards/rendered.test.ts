@@ -62,6 +62,7 @@ function ownTemplate(key: string): ChecklistTemplate {
 function worstChecklist(language: Language, template: ChecklistTemplate): Checklist {
   return {
     id: 2_147_483_647,
+    publicId: 'f0e1d2c3-b4a5-4968-8776-655443322110',
     tenantId: '6babcaad-604b-40ac-a9d7-9fd97c0b779f',
     templateKey: template.key,
     title: hostile(LIMITS.title, 'T'),
@@ -73,6 +74,7 @@ function worstChecklist(language: Language, template: ChecklistTemplate): Checkl
     serviceUrl: 'https://smba.trafficmanager.net/emea/',
     teamId: `19:${'b'.repeat(32)}@thread.tacv2`,
     cardActivityId: '1767225600000',
+    cardPostKey: 'checklist:2147483647:card:r1999999',
     createdBy: person(0).aadObjectId,
     createdAt: new Date('2027-01-10T09:00:00Z'),
     completedAt: new Date('2027-12-30T15:00:00Z'),
@@ -104,12 +106,15 @@ function renderAll(language: Language): Array<[string, AdaptiveCard]> {
   const template = ownTemplate('own-worst');
   const c = worstChecklist(language, template);
   const step = c.steps[1]!;
-  const running: RunningChecklist[] = Array.from({ length: 20 }, (_, i) => ({
+  const running: Array<RunningChecklist & { cardFailed: boolean }> = Array.from({ length: 20 }, (_, i) => ({
     id: 2_147_483_000 + i,
+    publicId: `f0e1d2c3-b4a5-4968-8776-6554433221${String(i).padStart(2, '0')}`,
     title: hostile(LIMITS.title, `R${i}`),
     settled: 19,
     total: 20,
-    cardActivityId: '1767225600000',
+    cardActivityId: i % 2 ? null : '1767225600000',
+    cardPostKey: `checklist:${2_147_483_000 + i}:card:r1999999`,
+    cardFailed: i % 2 === 1,
     conversationId: c.conversationId,
     tenantId: c.tenantId,
     groupId: '6babcaad-604b-40ac-a9d7-9fd97c0b779f',
@@ -134,7 +139,7 @@ function renderAll(language: Language): Array<[string, AdaptiveCard]> {
     ['checklist channel', renderChannelCard(cards, t, { checklist: c, template, refreshUserIds: Array.from({ length: 100 }, (_, i) => `29:${String(i).padStart(80, 'u')}`), lastChangedBy: person(7).name, today: '2027-02-01' })],
     ['checklist step (editor)', renderStepCard(cards, t, { checklist: c, step, language, canEdit: true, canTake: true, canSetStatus: true, people: people(400), message: { text: t('checklistUpdatedBy', { name: person(3).name }), tone: 'warning' } })],
     ['checklist step (owner not in the roster)', renderStepCard(cards, t, { checklist: c, step: { ...step, ownerAad: 'not-in-roster', ownerName: person(999).name }, language, canEdit: true, canTake: false, canSetStatus: true, people: people(400) })],
-    ['checklist menu', renderMenuCard(cards, t, { running, finished: running.slice(0, 5).map((r) => ({ id: r.id, title: r.title })), templates: [...BUILT_IN_TEMPLATES, ...OWN_TEMPLATES], canStart: true, canAddTemplate: true, language })],
+    ['checklist menu', renderMenuCard(cards, t, { running, finished: running.slice(0, 5).map((r) => ({ id: r.id, publicId: r.publicId, title: r.title })), templates: [...BUILT_IN_TEMPLATES, ...OWN_TEMPLATES], canStart: true, canAddTemplate: true, failedMessages: 1_234_567, language })],
     ['checklist new', renderNewCard(cards, t, { template, schools, language, message: t('checklistInvalidTitle'), values: { title: hostile(LIMITS.title), targetDate: '2027-12-30' } })],
     ['checklist summary', renderSummaryCard(cards, t, { checklist: c, template: { ...template, followUp: INSPECTION.key }, settledBy })],
     ['checklist export', renderExportCard(cards, t, { title: c.title, xlsxUrl: `https://cadans.example.org/exports/${'t'.repeat(400)}`, csvUrl: `https://cadans.example.org/exports/${'c'.repeat(400)}` })],
