@@ -71,6 +71,9 @@ export async function startJobs(connectionString: string, log: Logger): Promise<
     });
 
   const executeSql = async (text: string, values: unknown[]) => {
+    // As pg-boss's own pool does once closed: no answer (a job finishing after stop() stays active
+    // and is retried when it expires), not a rejection nobody awaits.
+    if (db.ending) return undefined as unknown as { rows: unknown[] };
     try {
       return await db.query(text, values);
     } catch (err) {
