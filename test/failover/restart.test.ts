@@ -104,3 +104,45 @@ it('keeps every accepted click and every queued message when the server stops an
   for (let i = 0; i < backlog.length; i++) expect(delivered).toContain(`achterstand ${i}`);
   expect(uncaught).toEqual([]);
 }, 120_000);
+
+it('records a job that finished while the server was stopped as completed once the server is back', async () => {
+  const { boss } = f.cadans.jobs;
+  const queue = 'failover.test';
+  await boss.createQueue(queue);
+  let started!: () => void;
+  const running = new Promise<void>((r) => (started = r));
+  let finish!: () => void;
+  const finished = new Promise<void>((r) => (finish = r));
+  await boss.work(queue, { pollingIntervalSeconds: 0.5 }, async () => {
+    started();
+    await finished;
+  });
+  const id = await boss.send(queue, {});
+  await running;
+  await f.server.stop();
+  finish(); // pg-boss completes the job now, with the database gone
+  await f.server.start();
+  await waitUntil(async () => (await boss.getJobById(queue, id!))?.state === 'completed', 'the job is recorded as completed');
+  expect(uncaught).toEqual([]);
+}, 120_000);
+
+it('records a message Teams accepted while the server was stopped as sent once it is back, without sending it again', async () => {
+  f.setBacklogLatency(1_500); // the request is still on its way when the server stops
+  const r = await f.cadans.outbox.enqueue({
+    op: 'send',
+    tenantId: f.world.tenantId,
+    serviceUrl: f.connector.serviceUrl,
+    conversationId: f.backlogChannel.id,
+    activity: { type: 'message', text: 'onderweg tijdens de herstart' },
+  });
+  await waitUntil(async () => (await f.cadans.outbox.status(r.id))?.status === 'sending', 'the message is being sent');
+  const since = f.connector.mark();
+  await f.server.stop();
+  await f.connector.waitFor((rec) => rec.method === 'POST' && JSON.stringify(rec.body).includes('onderweg tijdens de herstart'), { since: since - 1, timeoutMs: 10_000 });
+  await f.server.start();
+  // Well before the claim's lease (60 s) would hand it to another attempt.
+  await waitUntil(async () => (await f.cadans.outbox.status(r.id).catch(() => null))?.status === 'sent', 'the message is recorded as sent', 20_000);
+  expect(await f.cadans.outbox.status(r.id)).toMatchObject({ attempts: 1, possibleDuplicate: false });
+  expect(f.connector.messages(f.backlogChannel.id).filter((m) => m.activity?.text === 'onderweg tijdens de herstart')).toHaveLength(1);
+  expect(uncaught).toEqual([]);
+}, 120_000);
