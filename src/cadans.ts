@@ -12,6 +12,7 @@ import { createPeopleService } from './people/service.js';
 import { createRoutes } from './app-routes.js';
 import { createGraphFromConfig } from './graph/from-config.js';
 import { createHttpServer } from './server.js';
+import { createReadiness } from './readiness.js';
 import { createTeamsApp } from './teams/app.js';
 import { createAdapter } from './teams/adapter.js';
 import { createChecklistFeature, todayInAmsterdam } from './checklists/feature.js';
@@ -33,7 +34,8 @@ export interface RunningCadans {
 }
 
 export async function startCadans(config: Readonly<Config>, log: Logger, databaseUrl: string): Promise<RunningCadans> {
-  const db = createPool(databaseUrl, log);
+  // Pools name their connections (application_name): cadans, cadans-outbox, cadans-jobs.
+  const db = createPool(databaseUrl, log, 10, 'cadans');
   try {
     await migrate(db, log);
     const jobs = await startJobs(databaseUrl, log);
@@ -49,7 +51,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
     const adapter = createAdapter(config);
     // The outbox: started after the jobs, stopped before them; its own small pool, so its workers
     // and listener never take the connections HTTP turns need.
-    const outboxDb = createPool(databaseUrl, log, 6);
+    const outboxDb = createPool(databaseUrl, log, 6, 'cadans-outbox');
     const outbox = createOutbox({
       db: outboxDb,
       boss: jobs.boss,
@@ -89,25 +91,13 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       maxBodyBytes: config.maxBodyBytes,
       processActivity: (body, authorization) => teams.handle(body, authorization),
       serveExport: (token) => exportLinks.serve(token), // exports
-      async readiness() {
-        const checks: Record<string, unknown> = {};
-        let ready = true;
-        try {
-          await db.query('select 1');
-          checks.database = 'ok';
-          const pending = await pendingMigrations(db);
-          checks.migrations = pending === 0 ? 'ok' : `${pending} pending`;
-          if (pending > 0) ready = false;
-        } catch {
-          checks.database = 'unreachable';
-          ready = false;
-        }
-        checks.jobs = jobs.isRunning() ? 'ok' : 'stopped';
-        if (!jobs.isRunning()) ready = false;
-        // outbox: counts and failure reasons for operators; failed messages do not make Cadans unready.
-        checks.outbox = await outbox.stats().catch(() => 'unavailable');
-        return { ready, checks };
-      },
+      // Cheap enough to poll every second; 503 while the database is unreachable (src/readiness.ts).
+      readiness: createReadiness({
+        db,
+        pendingMigrations: () => pendingMigrations(db),
+        jobsRunning: () => jobs.isRunning(),
+        outboxStats: () => outbox.stats(),
+      }),
     });
     const { port, url } = await http.listen(config.port, config.host);
     ownUrl = url; // exports

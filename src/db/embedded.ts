@@ -8,7 +8,11 @@ import type { Logger } from 'pino';
 
 export interface EmbeddedDatabase {
   url: string;
+  /** The TCP port on 127.0.0.1 (also in the socket's name). */
+  port: number;
   stop(): Promise<void>;
+  /** Starts the server again after stop(), on the same data directory and port (tests and benchmarks of a database restart). */
+  start(): Promise<void>;
 }
 
 const USER = 'cadans';
@@ -134,8 +138,12 @@ export async function startEmbeddedDatabase(dataDir: string, log: Logger, settin
   const url = `postgresql://${USER}:${LOCAL_PASSWORD}@${host}:${port}/${DATABASE}`;
   return {
     url,
+    port,
     stop: async () => {
       await server.stop();
+    },
+    start: async () => {
+      await server.start();
     },
   };
 }
@@ -143,7 +151,9 @@ export async function startEmbeddedDatabase(dataDir: string, log: Logger, settin
 /** Creates database `name` on the server at adminUrl unless it exists. */
 export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
-  const client = new pg.Client({ connectionString: adminUrl });
+  const client = new pg.Client({ connectionString: adminUrl, application_name: 'cadans-setup' });
+  // A connection lost mid-way makes the query reject; without a listener its 'error' would end the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const found = await client.query('select 1 from pg_database where datname = $1', [name]);

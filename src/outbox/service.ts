@@ -9,7 +9,7 @@
 import type PgBoss from 'pg-boss';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { inTransaction, type Db, type Queryable } from '../db/pool.js';
+import { databaseHealth, inTransaction, isConnectionError, type Db, type Queryable } from '../db/pool.js';
 import {
   DEFAULT_RETRY_POLICY,
   TEAMS_THREAD_WINDOWS,
@@ -269,6 +269,11 @@ const MAX_PER_DRAIN = 50;
  * priority, then creation time).
  */
 const DUE_PRIORITY = 1;
+/** The listener tries again after a lost connection this soon, doubling up to LISTEN_RETRY_MAX_MS. */
+const LISTEN_RETRY_MIN_MS = 100;
+const LISTEN_RETRY_MAX_MS = 2_000;
+/** An attempt's outcome that could not be recorded (connection lost) is tried again this often, while its lease lasts. */
+const RECORD_RETRY_MS = 250;
 /** Limiter waits up to this long are slept through in the worker instead of scheduling a job. */
 const SHORT_WAIT_MS = 150;
 const ID_MAX = 500;
@@ -305,6 +310,9 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   let sweepTimer: NodeJS.Timeout | null = null;
   let listener: { client: pg.PoolClient; release(err?: Error): void } | null = null;
   let listenRetry: NodeJS.Timeout | null = null;
+  let listenRetryMs = LISTEN_RETRY_MIN_MS;
+  const health = databaseHealth(db);
+  let offBack: (() => void) | null = null;
   let started = false;
   let stopped = false;
   let lastPrune = 0;
@@ -320,6 +328,12 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         return;
       }
     }
+  }
+
+  /** Makes every idle local worker fetch now (after the database is back: there may be many lanes due). */
+  function wakeAll(): void {
+    if (!started || stopped) return;
+    for (const [id, w] of workers) if (!w.busy) boss.notifyWorker(id);
   }
 
   function wakeAt(delayMs: number): void {
@@ -416,6 +430,11 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     inflight.add(work);
     try {
       await work;
+    } catch (err) {
+      // The database went away under the drain: pg-boss retries this job, and once the database
+      // answers again recover() re-queues every due lane at once.
+      if (isConnectionError(err)) health.suspect(err);
+      throw err;
     } finally {
       inflight.delete(work);
       if (w) w.busy = false;
@@ -612,7 +631,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           ? { kind: 'retry', delayMs: decision.delayMs, ...common }
           : { kind: 'failed', reason: decision.reason, deactivateReference: decision.deactivateReference, ...common };
     }
-    const done = await finishAttempt(db, row, token, { ids: slots.ids, answeredAfterMs }, outcome, afterSentHook(row));
+    const done = await recordOutcome(ctx, () => finishAttempt(db, row, token, { ids: slots.ids, answeredAfterMs }, outcome, afterSentHook(row)));
     if (done.fenced) {
       log.warn(ctx, 'attempt finished after its lease expired and another worker took the message over; its result was not recorded');
       return;
@@ -626,6 +645,44 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     } else {
       log.warn({ ...ctx, status: outcome.status, reason: outcome.reason, error: outcome.error }, 'message failed');
     }
+  }
+
+  /**
+   * Records an attempt's outcome. Teams has answered: if the connection is lost now, the outcome is
+   * recorded as soon as the database is back, while the claim's lease lasts, instead of leaving the
+   * message "sending" until its lease expires (a wait of leaseMs for the user, and a second send).
+   * The record is fenced by the claim token, so trying again is safe.
+   */
+  async function recordOutcome<T>(ctx: object, record: () => Promise<T>): Promise<T> {
+    const until = Date.now() + t.leaseMs - t.attemptTimeoutMs / 4;
+    for (;;) {
+      try {
+        return await record();
+      } catch (err) {
+        if (!isConnectionError(err) || stopped || Date.now() > until) throw err;
+        health.suspect(err);
+        log.debug({ ...ctx, err }, 'could not record the outcome of an attempt (database unreachable); trying again');
+        await sleep(RECORD_RETRY_MS);
+      }
+    }
+  }
+
+  /**
+   * After the database was unreachable: every due lane gets a job now (jobs fetched when the
+   * connections dropped failed, or could not even be marked failed), every idle worker looks at
+   * once, and the listener is back. Without this, a message whose job was lost would wait for the
+   * sweep's stalledAfterMs.
+   */
+  async function recover(): Promise<void> {
+    if (!started || stopped) return;
+    log.info('database is back: re-queueing due lanes');
+    if (!listener && t.listen) {
+      if (listenRetry) clearTimeout(listenRetry);
+      listenRetry = null;
+      await listen();
+    }
+    await sweep(0).catch((err) => log.warn({ err }, 'outbox sweep after reconnecting failed'));
+    wakeAll();
   }
 
   // ---- sweep, listener -----------------------------------------------------------------------
@@ -659,13 +716,22 @@ export function createOutbox(deps: OutboxDeps): Outbox {
    * A connection of its own that LISTENs for enqueues committed anywhere (this or another instance,
    * inside a caller's transaction or not). Without it the workers still poll; it only saves latency.
    */
-  async function listen(): Promise<void> {
+  let listenStarting: Promise<void> | null = null;
+  function listen(): Promise<void> {
+    if (listener) return Promise.resolve();
+    listenStarting ??= startListening().finally(() => {
+      listenStarting = null;
+    });
+    return listenStarting;
+  }
+
+  async function startListening(): Promise<void> {
     if (stopped || !t.listen) return;
     let client: pg.PoolClient;
     try {
       client = await db.connect();
     } catch (err) {
-      log.warn({ err }, 'outbox listener could not connect; polling until it can');
+      log.debug({ err }, 'outbox listener could not connect; polling until it can');
       retryListen();
       return;
     }
@@ -683,7 +749,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       c.release(err);
     };
     const onError = (err: Error) => {
-      log.warn({ err }, 'outbox listener connection lost; polling until it is back');
+      // The pool logs the lost connection (once for all of them); polling carries on meanwhile.
+      log.debug({ err }, 'outbox listener connection lost; listening again when the database is back');
       release(err);
       retryListen();
     };
@@ -692,12 +759,13 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     try {
       await c.query(`listen ${OUTBOX_NOTIFY_CHANNEL}`);
     } catch (err) {
-      log.warn({ err }, 'outbox listener could not start; polling until it can');
+      log.debug({ err }, 'outbox listener could not start; polling until it can');
       release(err as Error);
       retryListen();
       return;
     }
     listener = { client: c, release };
+    listenRetryMs = LISTEN_RETRY_MIN_MS;
     if (stopped) await closeListener();
   }
 
@@ -705,8 +773,9 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     if (stopped || listenRetry) return;
     listenRetry = setTimeout(() => {
       listenRetry = null;
-      void listen();
-    }, 5_000);
+      if (!listener) void listen();
+    }, listenRetryMs);
+    listenRetryMs = Math.min(LISTEN_RETRY_MAX_MS, listenRetryMs * 2);
     listenRetry.unref?.();
   }
 
@@ -768,6 +837,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         workers.set(id, { busy: false });
       }
       await listen();
+      offBack = health.onBack(() => void recover());
       // Messages enqueued before the queue existed, or left behind by a stopped instance.
       await sweep(0).catch((err) => log.warn({ err }, 'outbox sweep failed'));
       scheduleSweep();
@@ -777,6 +847,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     async stop() {
       if (!started || stopped) return;
       stopped = true;
+      offBack?.();
       if (sweepTimer) clearTimeout(sweepTimer);
       if (listenRetry) clearTimeout(listenRetry);
       for (const timer of timers) clearTimeout(timer);
