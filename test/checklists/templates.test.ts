@@ -30,15 +30,6 @@ function fileMessage(user: TeamsUser, name: string, downloadUrl: string) {
 
 beforeAll(async () => {
   connector = await startFakeConnector();
-  cadans = await startTestCadans();
-  world = createTeamsWorld({ serviceUrl: connector.serviceUrl });
-  sanne = world.user({ name: 'Sanne de Vries' });
-  joost = world.user({ name: 'Joost Bakker' });
-  const team = world.team({ name: 'Team Kwaliteit', channels: ['Kwaliteit'], members: [sanne, joost] });
-  channel = team.channel('Kwaliteit');
-  connector.addTeam(team.id, team.connectorInfo);
-  connector.setMembers(team.id, team.members.map((m) => m.rosterEntry));
-  await postActivity(cadans.url, world.personalMessage(sanne, 'hulp')); // first person: beheerder
   files = http.createServer((req, res) => {
     if (req.url === '/zelfevaluatie.yaml') res.end('titel: Zelfevaluatie team\nstappen:\n  - Kies de standaarden\n  - Bespreek de uitkomsten\n');
     else if (req.url === '/kapot.yaml') res.end('titel: Kapot\nstappen:\n  - kleur: rood\n');
@@ -48,7 +39,18 @@ beforeAll(async () => {
     }
   });
   await new Promise<void>((r) => files.listen(0, '127.0.0.1', () => r()));
-  filesUrl = `http://127.0.0.1:${(files.address() as { port: number }).port}`;
+  const filesPort = (files.address() as { port: number }).port;
+  filesUrl = `http://127.0.0.1:${filesPort}`;
+  // Local mode reads files from the playground's own address only: this server plays the playground.
+  cadans = await startTestCadans({ PLAYGROUND_PORT: String(filesPort) });
+  world = createTeamsWorld({ serviceUrl: connector.serviceUrl });
+  sanne = world.user({ name: 'Sanne de Vries' });
+  joost = world.user({ name: 'Joost Bakker' });
+  const team = world.team({ name: 'Team Kwaliteit', channels: ['Kwaliteit'], members: [sanne, joost] });
+  channel = team.channel('Kwaliteit');
+  connector.addTeam(team.id, team.connectorInfo);
+  connector.setMembers(team.id, team.members.map((m) => m.rosterEntry));
+  await postActivity(cadans.url, world.personalMessage(sanne, 'hulp')); // first person: beheerder
 });
 afterAll(async () => {
   await cadans?.close();
@@ -100,6 +102,20 @@ describe('own checklist templates', () => {
     await postActivity(cadans.url, fileMessage(sanne, 'audit.yaml', 'https://evil.example.org/audit.yaml'));
     const reply = text(connector.cardOf((await connector.waitForSent(1, { since, conversationId: sanne.personalConversationId }))[0]));
     expect(reply).toContain('Ik kon het bestand niet lezen');
+  });
+
+  it('does not fetch a file from another local port than the playground\'s, even on loopback', async () => {
+    const other = http.createServer((_req, res) => res.end('titel: Van een andere poort\nstappen:\n  - Een stap\n'));
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
+    try {
+      const since = connector.mark();
+      await postActivity(cadans.url, fileMessage(sanne, 'intern.yaml', `http://127.0.0.1:${(other.address() as { port: number }).port}/intern.yaml`));
+      const reply = text(connector.cardOf((await connector.waitForSent(1, { since, conversationId: sanne.personalConversationId }))[0]));
+      expect(reply).toContain('Ik kon het bestand niet lezen');
+      expect((await cadans.db.query("select count(*)::int as n from checklist_templates where source like '%andere poort%'")).rows[0].n).toBe(0);
+    } finally {
+      await new Promise((r) => other.close(r));
+    }
   });
 
   it('refuses a template from someone who is not kwaliteitsmedewerker or beheerder', async () => {
