@@ -171,5 +171,4 @@ export const en: Record<StringKey, string> = {
   checklistFileUnreadable: 'I could not read the file. Send a .yaml, .yml or .json file of at most 100 kB.',
   rolesSetByConfiguration: "{name}'s beheerder role comes from Cadans' configuration (CADANS_BEHEERDERS). It can only be revoked there.",
   rolesSetByConfigurationNote: 'set in the configuration, cannot be revoked here',
-  checklistTemplateMoreErrors: 'And {n} more.',
 };

@@ -172,7 +172,6 @@ export const nl = {
   checklistFileUnreadable: 'Ik kon het bestand niet lezen. Stuur een .yaml-, .yml- of .json-bestand van hoogstens 100 kB.',
   rolesSetByConfiguration: 'De rol beheerder van {name} komt uit de configuratie van Cadans (CADANS_BEHEERDERS). Die rol kan alleen daar worden ingetrokken.',
   rolesSetByConfigurationNote: 'ingesteld in de configuratie, hier niet in te trekken',
-  checklistTemplateMoreErrors: 'En nog {n} andere.',
 } as const;
 
 export type StringKey = keyof typeof nl;
