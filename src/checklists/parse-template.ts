@@ -26,6 +26,8 @@ export const TEMPLATE_LIMITS = {
   linePrefix: 64,
   /** What the card lists; the last line says how many more there are. */
   errorsShown: 15,
+  /** Own templates per tenant (archived ones not counted). */
+  perTenant: 50,
 } as const;
 
 const ALIASES: Record<string, string> = {
@@ -45,6 +47,15 @@ const TOP_KEYS = new Set(['title', 'description', 'targetLabel', 'steps', 'next'
 const STEP_KEYS = new Set(['title', 'guidance', 'dueOffsetDays']);
 
 const err = (line: number | null, nl: string, en: string): TemplateError => ({ line, message: { nl, en } });
+
+/** The answer when a tenant has TEMPLATE_LIMITS.perTenant own templates already. */
+export const TOO_MANY_TEMPLATES: TemplateError = {
+  line: null,
+  message: {
+    nl: `Jullie hebben al ${TEMPLATE_LIMITS.perTenant} eigen checklists, het maximum. Er kan pas een nieuwe bij als er een gearchiveerd is.`,
+    en: `You already have ${TEMPLATE_LIMITS.perTenant} checklists of your own, the maximum. A new one can be added once one has been archived.`,
+  },
+};
 
 /** At most errorsShown errors: the first ones by line, then one line saying how many more. */
 export function capErrors(errors: readonly TemplateError[]): TemplateError[] {

@@ -463,3 +463,19 @@ export async function findTemplate(db: Queryable, tenantId: string, id: number):
   const r = await db.query<{ id: string; definition: unknown }>('select id, definition from checklist_templates where tenant_id = $1 and id = $2', [tenantId, id]);
   return r.rows[0] ? { id: Number(r.rows[0].id), definition: r.rows[0].definition } : null;
 }
+
+/**
+ * Saves an own template unless the tenant already has `max` that are not archived: null then. One
+ * statement, so no lock: two saves at the very same moment may both pass (the cap guards against a
+ * runaway script, it is not an exact count).
+ */
+export async function insertTemplateWithinCap(db: Queryable, tenantId: string, definition: object, source: string, createdBy: string, max: number): Promise<number | null> {
+  const r = await db.query<{ id: string }>(
+    `insert into checklist_templates (tenant_id, definition, source, created_by)
+     select $1, $2, $3, $4
+      where (select count(*) from checklist_templates where tenant_id = $1 and archived_at is null) < $5
+     returning id`,
+    [tenantId, JSON.stringify(definition), source, createdBy, max],
+  );
+  return r.rows[0] ? Number(r.rows[0].id) : null;
+}

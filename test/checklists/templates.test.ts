@@ -135,3 +135,28 @@ describe('own checklist templates', () => {
     expect(text(res.body)).toContain('Deze checklist bestaat niet');
   });
 });
+
+describe('the number of own templates of a tenant', () => {
+  const count = async () => (await cadans.db.query<{ n: number }>('select count(*)::int as n from checklist_templates where tenant_id = $1 and archived_at is null', [world.tenantId])).rows[0]!.n;
+
+  it('stops at 50, saying so in Dutch and English, and saves again once one is archived', async () => {
+    // Fill up to the cap with copies of a saved one (what 50 saves would leave behind).
+    const missing = 50 - (await count());
+    await cadans.db.query(
+      `insert into checklist_templates (tenant_id, definition, source, created_by)
+       select tenant_id, definition, source, created_by from checklist_templates, generate_series(1, $2)
+        where tenant_id = $1 and id = (select min(id) from checklist_templates where tenant_id = $1)`,
+      [world.tenantId, missing],
+    );
+    expect(await count()).toBe(50);
+    const nl = text(await invoke(sanne, 'checklist.saveTemplate', { v: 1, definition: AUDIT }));
+    expect(nl).toContain('Jullie hebben al 50 eigen checklists, het maximum.');
+    expect(await count()).toBe(50);
+    const en = await postActivity(cadans.url, { ...world.actionExecute(sanne, sanne, 'checklist.saveTemplate', { v: 1, definition: AUDIT }), locale: 'en-GB' });
+    expect(text(en.body)).toContain('You already have 50 checklists of your own, the maximum.');
+
+    await cadans.db.query('update checklist_templates set archived_at = now() where id = (select max(id) from checklist_templates where tenant_id = $1)', [world.tenantId]);
+    expect(text(await invoke(sanne, 'checklist.saveTemplate', { v: 1, definition: AUDIT }))).toContain('is toegevoegd');
+    expect(await count()).toBe(50);
+  });
+});
