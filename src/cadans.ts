@@ -47,6 +47,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       beheerders: config.beheerders,
       seed: config.mode === 'local' ? LOCAL_SEED : undefined,
     });
+    await people.reconcileConfiguredBeheerders(log); // CADANS_BEHEERDERS is the truth for the roles it grants
     const graph = createGraphFromConfig(config, log);
     const adapter = createAdapter(config);
     // The outbox: started after the jobs, stopped before them; its own small pool, so its workers

@@ -157,6 +157,7 @@ export function loadConfig(
         if (!merged[key] && !problems.some((p) => p.startsWith(`${key}:`))) problems.push(`${key}: required in production`);
       }
       if (!merged.EXPORT_SIGNING_SECRET && !problems.some((p) => p.startsWith('EXPORT_SIGNING_SECRET:'))) problems.push('EXPORT_SIGNING_SECRET: required in production'); // exports
+      if (!merged.PUBLIC_BASE_URL && !problems.some((p) => p.startsWith('PUBLIC_BASE_URL:'))) problems.push('PUBLIC_BASE_URL: required in production');
     }
     throw new ConfigError(problems);
   }
@@ -191,6 +192,7 @@ export function loadConfig(
       problems.push('CADANS_BEHEERDERS: name at least one beheerder (Entra object id) in production');
     }
     if (!e.EXPORT_SIGNING_SECRET) problems.push('EXPORT_SIGNING_SECRET: required in production (at least 32 characters, the same on every instance; signs download links)');
+    if (!e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required in production (the https:// address browsers reach Cadans on, e.g. https://cadans.example.org; download links start with it)');
     if (e.PUBLIC_BASE_URL && !e.PUBLIC_BASE_URL.startsWith('https://')) problems.push('PUBLIC_BASE_URL: must be an https:// address in production (download links carry their key)');
     if (e.BOT_TOKEN_ENDPOINT && !e.MicrosoftAppPassword) problems.push('BOT_TOKEN_ENDPOINT: works with MicrosoftAppPassword (a client secret) only');
     if (problems.length === 0) {

@@ -118,6 +118,12 @@ export interface Routes {
   onFile: FileHandler;
 }
 
+/**
+ * What a command can be at most: text beyond this is cut off before any pattern runs, so a huge
+ * message (120 KB of `<`) costs no more than a short one.
+ */
+export const MAX_COMMAND_TEXT = 1_000;
+
 /** Turns what a person typed (after the @mention is removed) into a command, or null. */
 export function parseCommand(text: string): { name: CommandName; args: string } | null {
   const normal = normaliseText(text);
@@ -128,15 +134,23 @@ export function parseCommand(text: string): { name: CommandName; args: string } 
   return null;
 }
 
+/**
+ * Lower case, tags and &nbsp; as spaces, spaces collapsed, a leading `/` and trailing `.`/`!` gone;
+ * at most MAX_COMMAND_TEXT characters are looked at. Every step is linear in the text: a tag is
+ * `<` up to the next `>` with no `<` between (`<[^>]*>` would rescan the rest of the text from
+ * every `<`), and the trailing punctuation is stripped by a loop, not a `[.!]+$` that rescans runs.
+ */
 export function normaliseText(text: string): string {
-  return text
-    .replace(/<[^>]*>/g, ' ')
+  const s = text
+    .slice(0, MAX_COMMAND_TEXT)
+    .replace(/<[^<>]*>/g, ' ')
     .replace(/&nbsp;/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/^\/+/, '')
-    .replace(/[.!]+$/, '')
-    .toLowerCase();
+    .replace(/^\/+/, '');
+  let end = s.length;
+  while (end > 0 && (s[end - 1] === '.' || s[end - 1] === '!')) end--;
+  return s.slice(0, end).toLowerCase();
 }
 
 export function isVerb(x: unknown): x is Verb {

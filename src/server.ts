@@ -70,6 +70,14 @@ export function parseActivityShape(body: unknown): string | null {
   return null;
 }
 
+/** A request path as logs may show it: a download link's token is its key, so it never appears. */
+export function toLoggedUrl(url: string): string {
+  return url
+    .replace(/^(\/+exports)(?:\/[^?#]*)?/i, (_m, prefix: string) => `${prefix}/<token>`)
+    .replace(/[A-Za-z0-9_%-]{16,}\.[A-Za-z0-9_%-]{40,}/g, '<token>') // a token under any other (encoded) path
+    .replace(/\?.*$/, '?…');
+}
+
 function sendError(res: restify.Response, status: number, message: string) {
   res.status(status);
   res.setHeader('content-type', 'application/json');
@@ -169,7 +177,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   // exports end
 
   server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error, cb: () => void) => {
-    log.debug({ err: err.message, url: req.url }, 'http error');
+    log.debug({ err: err.message, url: toLoggedUrl(req.url ?? '') }, 'http error');
     cb();
   });
 

@@ -11,6 +11,7 @@ const prodBase = {
   DATABASE_URL: 'postgresql://cadans@db.internal/cadans',
   CADANS_BEHEERDERS: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
   EXPORT_SIGNING_SECRET: 'test-only-export-signing-secret-0123456789',
+  PUBLIC_BASE_URL: 'https://cadans.example.org',
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -36,9 +37,23 @@ describe('configuration', () => {
 
   it('names every missing production variable at once', () => {
     const problems = problemsOf({ CADANS_MODE: 'production' });
-    for (const name of ['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'DATABASE_URL', 'CADANS_BEHEERDERS']) {
+    for (const name of ['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'DATABASE_URL', 'CADANS_BEHEERDERS', 'PUBLIC_BASE_URL']) {
       expect(problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
     }
+  });
+
+  it('refuses to start in production without PUBLIC_BASE_URL, naming it', () => {
+    const { PUBLIC_BASE_URL: _drop, ...env } = prodBase;
+    expect(problemsOf(env)).toEqual([expect.stringMatching(/^PUBLIC_BASE_URL: required in production/)]);
+  });
+
+  it('names a missing PUBLIC_BASE_URL also when another value is malformed', () => {
+    const { PUBLIC_BASE_URL: _drop, ...env } = prodBase;
+    expect(problemsOf({ ...env, PORT: 'x' })).toEqual([expect.stringMatching(/^PORT:/), 'PUBLIC_BASE_URL: required in production']);
+  });
+
+  it('does not need PUBLIC_BASE_URL in local mode, where links use the server\'s own address', () => {
+    expect(loadConfig({}, root).exports.publicBaseUrl).toBeUndefined();
   });
 
   it('never falls back to no authentication in production when the secret is missing', () => {

@@ -182,4 +182,6 @@ export const en: Record<StringKey, string> = {
   checklistTemplateErrorLine: 'Line {line}: {message}',
   checklistTemplateSaved: 'The checklist "{title}" was added. You will find it under checklist, in every channel.',
   checklistFileUnreadable: 'I could not read the file. Send a .yaml, .yml or .json file of at most 100 kB.',
+  rolesSetByConfiguration: "{name}'s beheerder role comes from Cadans' configuration (CADANS_BEHEERDERS). It can only be revoked there.",
+  rolesSetByConfigurationNote: 'set in the configuration, cannot be revoked here',
 };

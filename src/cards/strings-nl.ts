@@ -183,6 +183,8 @@ export const nl = {
   checklistTemplateErrorLine: 'Regel {line}: {message}',
   checklistTemplateSaved: 'De checklist "{title}" is toegevoegd. Je vindt hem bij checklist, in elk kanaal.',
   checklistFileUnreadable: 'Ik kon het bestand niet lezen. Stuur een .yaml-, .yml- of .json-bestand van hoogstens 100 kB.',
+  rolesSetByConfiguration: 'De rol beheerder van {name} komt uit de configuratie van Cadans (CADANS_BEHEERDERS). Die rol kan alleen daar worden ingetrokken.',
+  rolesSetByConfigurationNote: 'ingesteld in de configuratie, hier niet in te trekken',
 } as const;
 
 export type StringKey = keyof typeof nl;

@@ -125,12 +125,15 @@ function toDateCell(iso: string): DateCell {
 // Characters XML 1.0 cannot carry (an xlsx with them does not open); CSV gets the same text.
 // eslint-disable-next-line no-control-regex
 const UNSAFE_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-const FORMULA_START = /^[=+\-@\t\r\n]/;
+// A formula trigger (= + - @, their full-width forms, tab, CR, LF), also behind leading spaces or
+// quotes: some spreadsheets trim those before they look, or a quote ends a field a reader misparses.
+const FORMULA_START = /^[\s"']*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\t\r\n]/;
 
 /**
  * Text as a spreadsheet must show it: control characters removed, and a leading ' before anything
- * Excel or LibreOffice would take for a formula (=, +, -, @, tab, CR, LF), so `=HYPERLINK(…)` in a
- * note or a name stays text, also when the cell is edited or the file is saved again as CSV.
+ * Excel or LibreOffice would take for a formula (=, +, -, @, tab, CR, LF, also after leading spaces
+ * or quotes), so `=HYPERLINK(…)` in a note or a name stays text, also when the cell is edited or the
+ * file is saved again as CSV.
  */
 export function toSafeText(text: string): string {
   const clean = text.replace(UNSAFE_CONTROL, '');
@@ -277,27 +280,36 @@ export async function buildChecklistXlsx(checklist: Checklist, events: readonly 
 
 // --- CSV --------------------------------------------------------------------------------------
 
-/** Dutch Excel's list separator; a comma would split Dutch decimal numbers and many notes. */
-export const CSV_SEPARATOR = ';';
+/**
+ * The list separator Excel expects in the checklist's language: `;` for Dutch Excel (a comma is the
+ * Dutch decimal sign), `,` for English Excel.
+ */
+export const CSV_SEPARATORS: Readonly<Record<Language, string>> = { nl: ';', en: ',' };
 const BOM = '\uFEFF';
 
+/**
+ * One cell. Quoted when it holds any list separator (`;`, `,` or tab, whichever this file uses: a file
+ * opened with another separator than it was written with still keeps every cell whole, so no text
+ * after a separator starts a cell of its own), a quote, a line break, or spaces at either end.
+ */
 function csvCell(value: Cell): string {
   if (value === null) return '';
   if (typeof value === 'number') return String(value);
   const text = typeof value === 'string' ? toSafeText(value) : value.kind === 'link' ? toSafeText(value.url) : value.text;
-  return /[";\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return /[";,\t\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-const csvRow = (cells: readonly Cell[]) => cells.map(csvCell).join(CSV_SEPARATOR);
-
 /**
- * The checklist as CSV for Excel: UTF-8 with a byte order mark (so Excel reads é and ë right),
- * `;` between cells, CRLF between rows, cells quoted where needed (quotes doubled, newlines kept
- * inside the quotes). The header lines, a blank line, the heading "Stappen"/"Steps" with the steps
- * table, a blank line, the heading "Logboek"/"Log" with the log table.
+ * The checklist as CSV for Excel: UTF-8 with a byte order mark (so Excel reads é and ë right), the
+ * language's separator between cells (`;` Dutch, `,` English), CRLF between rows, cells quoted where
+ * needed (quotes doubled, newlines kept inside the quotes). The header lines, a blank line, the
+ * heading "Stappen"/"Steps" with the steps table, a blank line, the heading "Logboek"/"Log" with the
+ * log table.
  */
 export function buildChecklistCsv(checklist: Checklist, events: readonly ChecklistEvent[], language: Language, options: ExportOptions = {}): string {
   const doc = toDocument(checklist, events, language, options);
+  const separator = CSV_SEPARATORS[language];
+  const csvRow = (cells: readonly Cell[]) => cells.map(csvCell).join(separator);
   const lines = [
     ...doc.info.map(([label, value]) => csvRow([label, value])),
     '',

@@ -1,7 +1,7 @@
 // Own checklist templates, written by a kwaliteitsmedewerker in YAML or JSON (JSON is YAML too, so
 // one parser gives line numbers for both). Keys may be English or Dutch; a text is either one string
 // (used for both languages) or { nl, en }. Errors name the line and say what to change, in nl and en.
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Node } from 'yaml';
 import type { ChecklistTemplate, LocalText, TemplateStep } from './templates.js';
 
 export interface TemplateError {
@@ -11,7 +11,24 @@ export interface TemplateError {
 
 export type ParsedTemplate = { ok: true; template: Omit<ChecklistTemplate, 'key'> } | { ok: false; errors: TemplateError[] };
 
-export const TEMPLATE_LIMITS = { steps: 20, title: 120, description: 500, targetLabel: 60, guidance: 1_000, offsetDays: 365, bytes: 100_000 } as const;
+export const TEMPLATE_LIMITS = {
+  steps: 20,
+  title: 120,
+  description: 500,
+  targetLabel: 60,
+  guidance: 1_000,
+  offsetDays: 365,
+  bytes: 100_000,
+  /** Keys in the whole file: 20 steps of 3 fields in two languages need about 150. */
+  keys: 500,
+  /** [ and { inside each other, and indentation plus -, ?, : before a line's text: deeper nesting is refused before parsing. */
+  flowDepth: 20,
+  linePrefix: 64,
+  /** What the card lists; the last line says how many more there are. */
+  errorsShown: 15,
+  /** Own templates per tenant (archived ones not counted). */
+  perTenant: 50,
+} as const;
 
 const ALIASES: Record<string, string> = {
   titel: 'title',
@@ -31,9 +48,61 @@ const STEP_KEYS = new Set(['title', 'guidance', 'dueOffsetDays']);
 
 const err = (line: number | null, nl: string, en: string): TemplateError => ({ line, message: { nl, en } });
 
+/** The answer when a tenant has TEMPLATE_LIMITS.perTenant own templates already. */
+export const TOO_MANY_TEMPLATES: TemplateError = {
+  line: null,
+  message: {
+    nl: `Jullie hebben al ${TEMPLATE_LIMITS.perTenant} eigen checklists, het maximum. Er kan pas een nieuwe bij als er een gearchiveerd is.`,
+    en: `You already have ${TEMPLATE_LIMITS.perTenant} checklists of your own, the maximum. A new one can be added once one has been archived.`,
+  },
+};
+
+/** At most errorsShown errors: the first ones by line, then one line saying how many more. */
+export function capErrors(errors: readonly TemplateError[]): TemplateError[] {
+  const max = TEMPLATE_LIMITS.errorsShown;
+  if (errors.length <= max) return [...errors];
+  const more = errors.length - (max - 1);
+  return [...errors.slice(0, max - 1), err(null, `En nog ${more} andere.`, `And ${more} more.`)];
+}
+
+/**
+ * Nesting the parser would recurse into, found in one linear pass before it runs: [ and { deeper
+ * than flowDepth (quotes not looked at, so a title with many [ also counts), or a line whose
+ * indentation and -, ?, : indicators are longer than linePrefix. The line, or null when fine.
+ */
+function tooDeep(text: string): number | null {
+  let depth = 0;
+  let line = 1;
+  let prefix = 0;
+  let atStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\n') {
+      line++;
+      prefix = 0;
+      atStart = true;
+      continue;
+    }
+    if (atStart) {
+      if (ch === ' ' || ch === '\t' || ch === '-' || ch === '?' || ch === ':') {
+        if (++prefix > TEMPLATE_LIMITS.linePrefix) return line;
+      } else atStart = false;
+    }
+    if (ch === '[' || ch === '{') {
+      if (++depth > TEMPLATE_LIMITS.flowDepth) return line;
+    } else if ((ch === ']' || ch === '}') && depth > 0) depth--;
+  }
+  return null;
+}
+
 export function parseTemplateText(text: string): ParsedTemplate {
   if (Buffer.byteLength(text) > TEMPLATE_LIMITS.bytes) {
     return { ok: false, errors: [err(null, 'Het bestand is groter dan 100 kB.', 'The file is larger than 100 kB.')] };
+  }
+  // Deep nesting makes the YAML parser recurse until the process runs out of stack: refused first.
+  const deep = tooDeep(text);
+  if (deep !== null) {
+    return { ok: false, errors: [err(deep, 'Hier zit te veel in elkaar genest. Een checklist heeft een titel en een lijst stappen, meer niet.', 'Too much is nested here. A checklist has a title and a list of steps, nothing more.')] };
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
@@ -41,11 +110,33 @@ export function parseTemplateText(text: string): ParsedTemplate {
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      errors: doc.errors.slice(0, 10).map((e) => {
-        const line = e.linePos?.[0]?.line ?? null;
-        return err(line, `Dit is geen geldige YAML of JSON (${e.code}).`, `This is not valid YAML or JSON (${e.code}).`);
-      }),
+      errors: capErrors(
+        doc.errors.map((e) => {
+          const line = e.linePos?.[0]?.line ?? null;
+          return err(line, `Dit is geen geldige YAML of JSON (${e.code}).`, `This is not valid YAML or JSON (${e.code}).`);
+        }),
+      ),
     };
+  }
+  // Anchors and aliases (&a, *a) are never needed in a checklist, and aliases to aliases are how a
+  // small file becomes a huge one (the "billion laughs"): refused, whatever their number. Keys are
+  // counted over the whole file, so 10,000 unknown fields are one error, not 10,000.
+  let keys = 0;
+  let aliasLine: number | null | undefined;
+  visit(doc, {
+    Pair() {
+      keys++;
+    },
+    Alias(_key, node) {
+      if (aliasLine === undefined) aliasLine = lineOf(node as unknown as Node) ?? null;
+      return visit.BREAK;
+    },
+  });
+  if (aliasLine !== undefined) {
+    return { ok: false, errors: [err(aliasLine, 'Verwijzingen (*naam, bij een anker &naam) kan ik niet gebruiken. Schrijf de tekst voluit.', 'References (*name, to an anchor &name) cannot be used. Write the text out in full.')] };
+  }
+  if (keys > TEMPLATE_LIMITS.keys) {
+    return { ok: false, errors: [err(null, `Dit bestand heeft meer dan ${TEMPLATE_LIMITS.keys} velden. Een checklist heeft een titel en hoogstens ${TEMPLATE_LIMITS.steps} stappen.`, `This file has more than ${TEMPLATE_LIMITS.keys} fields. A checklist has a title and at most ${TEMPLATE_LIMITS.steps} steps.`)] };
   }
   const errors: TemplateError[] = [];
   const root = doc.contents;
@@ -137,7 +228,7 @@ export function parseTemplateText(text: string): ParsedTemplate {
     });
   }
 
-  if (errors.length > 0 || !title) return { ok: false, errors: errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
+  if (errors.length > 0 || !title) return { ok: false, errors: capErrors(errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))) };
   return {
     ok: true,
     template: {

@@ -23,7 +23,7 @@ import {
   type Grant,
   type StepStatus,
 } from './model.js';
-import { parseTemplateText, type TemplateError } from './parse-template.js';
+import { TEMPLATE_LIMITS, TOO_MANY_TEMPLATES, parseTemplateText, type TemplateError } from './parse-template.js';
 import { toRoleGrants } from '../people/model.js';
 import {
   getChecklist,
@@ -31,7 +31,7 @@ import {
   listFinished,
   listTemplates,
   findTemplate,
-  insertTemplate,
+  insertTemplateWithinCap,
   type StoredTemplate,
   listRunning,
   logChecklistEvent,
@@ -381,7 +381,8 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       if (!canManageTemplates(await deps.grantsOf(actor.tenantId, actor.aadObjectId))) throw notAllowed('add template');
       const parsed = parseTemplateText(text);
       if (!parsed.ok) return parsed;
-      const id = await insertTemplate(db, actor.tenantId, parsed.template, text, actor.aadObjectId);
+      const id = await insertTemplateWithinCap(db, actor.tenantId, parsed.template, text, actor.aadObjectId, TEMPLATE_LIMITS.perTenant);
+      if (id === null) return { ok: false, errors: [TOO_MANY_TEMPLATES] };
       return { ok: true, template: { key: `custom-${id}`, ...parsed.template } };
     },
     async canStartAny(actor) {

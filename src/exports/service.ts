@@ -2,6 +2,7 @@
 // serve() answers GET /exports/<token> with the file, or with a short Dutch/English reason.
 // The HTTP server only copies the answer (status, headers, body) onto the response.
 import type { Logger } from 'pino';
+import { TtlCache } from '../cache.js';
 import type { Queryable } from '../db/pool.js';
 import { buildChecklistCsv, buildChecklistXlsx } from '../checklists/export.js';
 import { getChecklist, listEvents, type Checklist } from '../checklists/store.js';
@@ -18,8 +19,19 @@ export interface ExportLinksDeps {
   baseUrl?: string | (() => string | undefined);
   now: () => Date;
   lifetimeMs?: number;
+  /** Downloads one link allows (DEFAULT_DOWNLOADS_PER_LINK), counted per instance. */
+  downloadsPerLink?: number;
   log?: Pick<Logger, 'info' | 'warn'>;
 }
+
+/**
+ * How often one link may be downloaded. A link is for the person who asked for it, to open a file
+ * once or twice; a link that goes round (or a script behind it) gets 429 after this many. Counted
+ * in memory, per instance: with N instances behind a load balancer a link may serve up to N times
+ * this many before every instance refuses it. Enough to stop a link from serving a crowd, and no
+ * database write per download.
+ */
+export const DEFAULT_DOWNLOADS_PER_LINK = 5;
 
 export interface ExportResponse {
   status: number;
@@ -34,7 +46,7 @@ export interface ExportResponse {
 export interface ExportLinks {
   /** `/exports/<token>`, absolute when a base URL is known; valid for the link lifetime from now. */
   linkFor(tenantId: string, checklistId: number, format: ExportFormat): string;
-  /** The answer to GET /exports/<token>; never throws for a bad token (400, 403, 410), 404 when the checklist is gone. */
+  /** The answer to GET /exports/<token>; never throws for a bad token (400, 403, 410), 404 when the checklist is gone, 429 after the link's downloads. */
   serve(token: string): Promise<ExportResponse>;
 }
 
@@ -46,6 +58,10 @@ export const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
 export function createExportLinks(deps: ExportLinksDeps): ExportLinks {
   const lifetimeMs = deps.lifetimeMs ?? DEFAULT_LINK_LIFETIME_MS;
   const minutes = Math.round(lifetimeMs / 60_000);
+  const maxDownloads = deps.downloadsPerLink ?? DEFAULT_DOWNLOADS_PER_LINK;
+  // Downloads per link (keyed by the signature: 43 characters, unique per link); an entry is kept as
+  // long as its link works. Bounded: beyond `max` links, the oldest counts go first.
+  const downloads = new TtlCache<number>({ ttlMs: lifetimeMs, max: 50_000, now: () => deps.now().getTime() });
   const base = () => (typeof deps.baseUrl === 'function' ? deps.baseUrl() : deps.baseUrl)?.replace(/\/+$/, '');
 
   const REFUSALS = {
@@ -53,6 +69,7 @@ export function createExportLinks(deps: ExportLinksDeps): ExportLinks {
     403: 'Deze downloadlink is veranderd en werkt daarom niet. Vraag in Teams een nieuwe aan.\nThis download link has been altered and does not work. Ask for a new one in Teams.',
     404: 'Deze checklist bestaat niet (meer).\nThis checklist does not exist (any more).',
     410: `Deze downloadlink is verlopen: een link werkt ${minutes} minuten. Vraag in Teams een nieuwe aan.\nThis download link has expired: a link works for ${minutes} minutes. Ask for a new one in Teams.`,
+    429: `Deze downloadlink is al ${maxDownloads} keer gebruikt, vaker kan niet. Vraag in Teams een nieuwe aan.\nThis download link has been used ${maxDownloads} times, the most it allows. Ask for a new one in Teams.`,
   } as const;
 
   const refuse = (status: keyof typeof REFUSALS): ExportResponse => ({
@@ -76,6 +93,13 @@ export function createExportLinks(deps: ExportLinksDeps): ExportLinks {
         return refuse(check.reason === 'expired' ? 410 : check.reason === 'badSignature' ? 403 : 400);
       }
       const { tenantId, checklistId, format } = check.claims;
+      const linkKey = token.slice(token.lastIndexOf('.') + 1);
+      const used = downloads.get(linkKey)?.value ?? 0;
+      if (used >= maxDownloads) {
+        deps.log?.info({ tenantId, checklistId, format, downloads: used }, 'export link used up');
+        return refuse(429);
+      }
+      downloads.set(linkKey, used + 1);
       const checklist = await getChecklist(deps.db, tenantId, checklistId);
       if (!checklist) return refuse(404);
       const events = await listEvents(deps.db, checklist.id);

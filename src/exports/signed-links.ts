@@ -3,9 +3,10 @@
 // that one file until it expires, and nobody can change what it points at. The payload is readable
 // (base64url JSON), so it holds no secrets and names no person: only ids.
 //
-//   <payload>.<signature>   payload = base64url({"v":1,"tid":…,"cid":…,"fmt":"xlsx","exp":<unix s>})
+//   <payload>.<signature>   payload = base64url({"v":1,"tid":…,"cid":…,"fmt":"xlsx","exp":<unix s>,"n":<random>})
+//   n: 8 random bytes, so every link is a link of its own (downloads are counted per link).
 //                           signature = base64url(HMAC-SHA256(secret, "cadans.export.v1." + payload))
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const EXPORT_FORMATS = ['xlsx', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -49,7 +50,7 @@ export function createExportToken(secret: string, claims: ExportClaims): string 
   if (!isExportFormat(claims.format)) throw new Error(`unknown export format ${String(claims.format)}`);
   const exp = Math.floor(claims.expiresAt.getTime() / 1000);
   if (!Number.isFinite(exp)) throw new Error('expiresAt must be a valid date');
-  const payload = Buffer.from(JSON.stringify({ v: VERSION, tid: claims.tenantId, cid: claims.checklistId, fmt: claims.format, exp }), 'utf8').toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ v: VERSION, tid: claims.tenantId, cid: claims.checklistId, fmt: claims.format, exp, n: randomBytes(8).toString('base64url') }), 'utf8').toString('base64url');
   return `${payload}.${sign(secret, payload).toString('base64url')}`;
 }
 

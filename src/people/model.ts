@@ -37,3 +37,19 @@ export function parseSchoolName(input: unknown): string | null {
   const name = input.replace(/\s+/g, ' ').trim();
   return name.length >= 1 && name.length <= 120 ? name : null;
 }
+
+/** granted_by of what CADANS_BEHEERDERS grants: the beheerder role for the whole tenant. */
+export const GRANTED_BY_CONFIGURATION = 'configuration';
+
+/**
+ * A role CADANS_BEHEERDERS gives: the beheerder role for the whole tenant of someone named there, or
+ * one configuration granted. It is changed in the configuration, not on the roles card (revoked in
+ * the card, the next message would grant it again).
+ */
+export function isSetByConfiguration(
+  assignment: { role: Role; schoolId: number | null; aadObjectId: string; grantedBy: string | null },
+  configuredBeheerders: readonly string[],
+): boolean {
+  if (assignment.role !== 'beheerder' || assignment.schoolId !== null) return false;
+  return assignment.grantedBy === GRANTED_BY_CONFIGURATION || configuredBeheerders.includes(assignment.aadObjectId);
+}

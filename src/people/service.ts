@@ -4,10 +4,12 @@ import { TtlCache } from '../cache.js';
 import { inTransaction, type Db } from '../db/pool.js';
 import type { Actor } from '../routes.js';
 import { DomainError, notAllowed } from '../errors.js';
-import { canManageRoles, isLastBeheerder, isRole, parseSchoolName, type Role, type RoleGrant } from './model.js';
+import type { Logger } from 'pino';
+import { GRANTED_BY_CONFIGURATION, canManageRoles, isLastBeheerder, isRole, isSetByConfiguration, parseSchoolName, type Role, type RoleGrant } from './model.js';
 import {
   countBeheerders,
   deleteAssignment,
+  deleteConfiguredBeheerdersExcept,
   findAssignment,
   findSchool,
   recordPerson,
@@ -26,7 +28,8 @@ import {
 
 export interface RolesOverview {
   schools: School[];
-  assignments: Assignment[];
+  /** setByConfiguration: given by CADANS_BEHEERDERS, so not revoked on the card. */
+  assignments: (Assignment & { setByConfiguration: boolean })[];
   totalAssignments: number;
 }
 
@@ -65,9 +68,14 @@ export interface PeopleService {
   addSchool(actor: Actor, name: unknown): Promise<School>;
   grant(actor: Actor, person: PickedPerson, role: unknown, schoolId: number | null): Promise<{ role: Role; school: School | null; added: boolean }>;
   revoke(actor: Actor, assignmentId: number): Promise<Assignment>;
+  /**
+   * At start: whoever configuration made beheerder but CADANS_BEHEERDERS no longer names loses that
+   * role, in every tenant, with an audit event. Roles a beheerder granted by hand stay.
+   */
+  reconcileConfiguredBeheerders(log?: Pick<Logger, 'info'>): Promise<number>;
 }
 
-export const rolesProblem = (textKey: 'rolesSchoolExists' | 'rolesSchoolNameInvalid' | 'rolesLastBeheerder' | 'rolesPersonUnknown' | 'rolesRoleInvalid' | 'rolesSchoolUnknown' | 'rolesAssignmentGone', params: Record<string, string> = {}) =>
+export const rolesProblem = (textKey: 'rolesSetByConfiguration' | 'rolesSchoolExists' | 'rolesSchoolNameInvalid' | 'rolesLastBeheerder' | 'rolesPersonUnknown' | 'rolesRoleInvalid' | 'rolesSchoolUnknown' | 'rolesAssignmentGone', params: Record<string, string> = {}) =>
   new DomainError('conflict', 'rolesProblemTitle', textKey, params);
 
 /**
@@ -90,7 +98,7 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
       o.defaultLanguage,
     );
     if (o.beheerders.includes(actor.aadObjectId)) {
-      await grantRole(o.db, actor.tenantId, actor.aadObjectId, 'beheerder', null, 'configuration');
+      await grantRole(o.db, actor.tenantId, actor.aadObjectId, 'beheerder', null, GRANTED_BY_CONFIGURATION);
     }
     // Local mode, for a person seen for the first time: the playground's seeded roles, and the
     // first person of a tenant becomes beheerder. Never in production, where any teacher could
@@ -126,7 +134,11 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
     rolesOverview: async (actor) => {
       await requireBeheerder(actor);
       const [schools, assignments] = await Promise.all([listSchools(o.db, actor.tenantId), listAssignments(o.db, actor.tenantId)]);
-      return { schools, assignments: assignments.rows, totalAssignments: assignments.total };
+      return {
+        schools,
+        assignments: assignments.rows.map((a) => ({ ...a, setByConfiguration: isSetByConfiguration(a, o.beheerders) })),
+        totalAssignments: assignments.total,
+      };
     },
     async addSchool(actor, input) {
       await requireBeheerder(actor);
@@ -165,17 +177,35 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
         await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`beheerder-bootstrap:${actor.tenantId}`]);
         const a = await findAssignment(tx, actor.tenantId, assignmentId);
         if (!a) throw rolesProblem('rolesAssignmentGone');
+        if (isSetByConfiguration(a, o.beheerders)) throw rolesProblem('rolesSetByConfiguration', { name: a.name });
         if (isLastBeheerder(a, await countBeheerders(tx, actor.tenantId))) throw rolesProblem('rolesLastBeheerder');
         await deleteAssignment(tx, actor.tenantId, assignmentId);
         await recordAudit(tx, { tenantId: actor.tenantId, actor: actor.aadObjectId, action: 'role.revoke', subject: `person:${a.aadObjectId}`, detail: { role: a.role, schoolId: a.schoolId } });
         return a;
       });
     },
+    async reconcileConfiguredBeheerders(log) {
+      return inTransaction(o.db, async (tx) => {
+        const removed = await deleteConfiguredBeheerdersExcept(tx, o.beheerders);
+        for (const r of removed) {
+          await recordAudit(tx, {
+            tenantId: r.tenantId,
+            actor: null,
+            action: 'role.revoke',
+            subject: `person:${r.aadObjectId}`,
+            detail: { role: 'beheerder', schoolId: null, reason: 'no longer in CADANS_BEHEERDERS' },
+          });
+        }
+        // Counts only: ids and names stay out of info-level logs.
+        if (removed.length > 0) log?.info({ removed: removed.length }, 'beheerder roles no longer in CADANS_BEHEERDERS removed');
+        return removed.length;
+      });
+    },
   };
 
   async function requireBeheerder(actor: Actor): Promise<void> {
     if (!canManageRoles(await listGrants(o.db, actor.tenantId, actor.aadObjectId))) {
-      throw notAllowed(`${actor.aadObjectId} is no beheerder in ${actor.tenantId}`);
+      throw notAllowed('no beheerder'); // the turn's log names the tenant; no Entra id in an info line
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/pool.js';
 import type { Language } from '../config.js';
-import { toRoleGrants, type RoleGrant, type Role } from './model.js';
+import { GRANTED_BY_CONFIGURATION, toRoleGrants, type RoleGrant, type Role } from './model.js';
 
 export interface PersonInput {
   tenantId: string;
@@ -104,6 +104,8 @@ export interface Assignment {
   role: Role;
   schoolId: number | null;
   schoolName: string | null;
+  /** Who granted it: an Entra object id, or 'configuration', 'local-seed', 'local-first-install'. */
+  grantedBy: string | null;
 }
 
 export async function listSchools(db: Queryable, tenantId: string): Promise<School[]> {
@@ -128,8 +130,8 @@ export async function findSchool(db: Queryable, tenantId: string, schoolId: numb
 }
 
 export async function listAssignments(db: Queryable, tenantId: string, limit = 200): Promise<{ rows: Assignment[]; total: number }> {
-  const r = await db.query<{ id: string; aad_object_id: string; name: string; role: Role; school_id: string | null; school_name: string | null; total: string }>(
-    `select ra.id, ra.aad_object_id, p.name, ra.role, ra.school_id, s.name as school_name, count(*) over () as total
+  const r = await db.query<{ id: string; aad_object_id: string; name: string; role: Role; school_id: string | null; school_name: string | null; granted_by: string | null; total: string }>(
+    `select ra.id, ra.aad_object_id, p.name, ra.role, ra.school_id, s.name as school_name, ra.granted_by, count(*) over () as total
        from role_assignments ra
        join people p on p.tenant_id = ra.tenant_id and p.aad_object_id = ra.aad_object_id
        left join schools s on s.id = ra.school_id
@@ -140,13 +142,13 @@ export async function listAssignments(db: Queryable, tenantId: string, limit = 2
   );
   return {
     total: Number(r.rows[0]?.total ?? 0),
-    rows: r.rows.map((x) => ({ id: Number(x.id), aadObjectId: x.aad_object_id, name: x.name, role: x.role, schoolId: x.school_id === null ? null : Number(x.school_id), schoolName: x.school_name })),
+    rows: r.rows.map(toAssignment),
   };
 }
 
 export async function findAssignment(db: Queryable, tenantId: string, id: number): Promise<Assignment | null> {
-  const r = await db.query<{ id: string; aad_object_id: string; name: string; role: Role; school_id: string | null; school_name: string | null }>(
-    `select ra.id, ra.aad_object_id, p.name, ra.role, ra.school_id, s.name as school_name
+  const r = await db.query<AssignmentRow>(
+    `select ra.id, ra.aad_object_id, p.name, ra.role, ra.school_id, s.name as school_name, ra.granted_by
        from role_assignments ra
        join people p on p.tenant_id = ra.tenant_id and p.aad_object_id = ra.aad_object_id
        left join schools s on s.id = ra.school_id
@@ -154,7 +156,21 @@ export async function findAssignment(db: Queryable, tenantId: string, id: number
     [tenantId, id],
   );
   const x = r.rows[0];
-  return x ? { id: Number(x.id), aadObjectId: x.aad_object_id, name: x.name, role: x.role, schoolId: x.school_id === null ? null : Number(x.school_id), schoolName: x.school_name } : null;
+  return x ? toAssignment(x) : null;
+}
+
+interface AssignmentRow {
+  id: string;
+  aad_object_id: string;
+  name: string;
+  role: Role;
+  school_id: string | null;
+  school_name: string | null;
+  granted_by: string | null;
+}
+
+function toAssignment(x: AssignmentRow): Assignment {
+  return { id: Number(x.id), aadObjectId: x.aad_object_id, name: x.name, role: x.role, schoolId: x.school_id === null ? null : Number(x.school_id), schoolName: x.school_name, grantedBy: x.granted_by };
 }
 
 export async function deleteAssignment(db: Queryable, tenantId: string, id: number): Promise<boolean> {
@@ -178,4 +194,18 @@ export async function recordAudit(db: Queryable, e: { tenantId: string; actor: s
     e.subject ?? null,
     JSON.stringify(e.detail ?? {}),
   ]);
+}
+
+/**
+ * Removes, in every tenant, the beheerder roles configuration granted to people no longer named in
+ * it. Roles granted by hand are not touched. Returns what was removed (for the audit log).
+ */
+export async function deleteConfiguredBeheerdersExcept(db: Queryable, keep: readonly string[]): Promise<{ id: number; tenantId: string; aadObjectId: string }[]> {
+  const r = await db.query<{ id: string; tenant_id: string; aad_object_id: string }>(
+    `delete from role_assignments
+      where role = 'beheerder' and school_id is null and granted_by = $1 and not (aad_object_id = any($2::text[]))
+      returning id, tenant_id, aad_object_id`,
+    [GRANTED_BY_CONFIGURATION, [...keep]],
+  );
+  return r.rows.map((x) => ({ id: Number(x.id), tenantId: x.tenant_id, aadObjectId: x.aad_object_id }));
 }

@@ -52,7 +52,9 @@ export function renderRolesCard(cards: CardRenderer, t: Translate, input: RolesC
     noAssignments: t('rolesNoAssignments'),
     assignments: shown.map((a) => ({
       id: String(a.id),
-      text: `**${escapeMarkdown(cardName(a.name))}**: ${roleLabel(t, a.role)}, ${escapeMarkdown(cardName(scopeLabel(t, a.schoolName)))}`,
+      text: `**${escapeMarkdown(cardName(a.name))}**: ${roleLabel(t, a.role)}, ${escapeMarkdown(cardName(scopeLabel(t, a.schoolName)))}${a.setByConfiguration ? ` (${t('rolesSetByConfigurationNote')})` : ''}`,
+      // A role from CADANS_BEHEERDERS is changed in the configuration: no revoke button.
+      canRevoke: !a.setByConfiguration,
     })),
     more: hidden > 0 ? t('rolesMore', { n: hidden }) : '',
     revoke: t('rolesRevoke'),

@@ -30,7 +30,7 @@ import { toActor, toConversationKind, toTeamInfo, toTenantId } from './actor.js'
 import { claimWelcome, deactivateReferences, releaseWelcome, saveReferences, toReferenceFingerprint, toReferenceRows } from './references.js';
 
 export interface TeamsAppDeps {
-  config: Pick<Config, 'botAuth' | 'defaultLanguage'>;
+  config: Pick<Config, 'botAuth' | 'defaultLanguage' | 'playground'>;
   /** Built first (see adapter.ts): the outbox's transport uses it too. */
   adapter: CadansAdapter;
   db: Db;
@@ -241,7 +241,7 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
     let card: AdaptiveCard;
     try {
       const text = a.text ?? '';
-      const file = kind === 'personal' ? (a.attachments ?? []).map((x) => toIncomingFile(x, { allowLoopback: !config.botAuth })).find((f) => f !== null) : undefined;
+      const file = kind === 'personal' ? (a.attachments ?? []).map((x) => toIncomingFile(x, { playgroundPort: config.botAuth ? null : config.playground.port })).find((f) => f !== null) : undefined;
       const command = parseCommand(text);
       if (file && !command) card = await routes.onFile(ctx, file);
       else card = command ? await routes.commands[command.name](ctx, command.args) : renderUnknownCommand(ctx, text);

@@ -15,12 +15,23 @@ const MAX_MEMBERS = 5_000;
 const ROSTER_TTL_MS = 60_000;
 const byName = new Intl.Collator('nl');
 
-/** Rosters per tenant and team (or chat), shared by the turns of one instance. */
-export type RosterCache = TtlCache<Promise<Member[]>>;
+/**
+ * A roster is read again early (someone picked is not in it, a typeahead found nobody) at most this
+ * often per team and instance, whatever is typed: every keystroke of a search for nobody would
+ * otherwise read the whole roster again.
+ */
+export const ROSTER_REREAD_INTERVAL_MS = 30_000;
 
-export function createRosterCache(): RosterCache {
+/** Rosters per tenant and team (or chat), shared by the turns of one instance. */
+export interface RosterCache extends TtlCache<Promise<Member[]>> {
+  /** When each roster was last read (its key), for ROSTER_REREAD_INTERVAL_MS. */
+  readonly lastReads: TtlCache<true>;
+}
+
+export function createRosterCache(options: { now?: () => number } = {}): RosterCache {
   // Bounded by count: a roster can hold thousands of people, and expired entries wait for eviction.
-  return new TtlCache<Promise<Member[]>>({ ttlMs: ROSTER_TTL_MS, max: 100 });
+  const rosters = new TtlCache<Promise<Member[]>>({ ttlMs: ROSTER_TTL_MS, max: 100, now: options.now });
+  return Object.assign(rosters, { lastReads: new TtlCache<true>({ ttlMs: ROSTER_REREAD_INTERVAL_MS, max: 1_000, now: options.now }) });
 }
 
 /** Entra object ids of a team's members, per tenant and team, shared by the turns of one instance. */
@@ -70,6 +81,7 @@ export function createDirectory(context: TurnContext, deps: { db: Db; log: Logge
   const rosters = deps.rosters ?? createRosterCache();
   const memberships = deps.memberships ?? createMembershipCache();
   async function load(): Promise<Member[]> {
+    rosters.lastReads.set(key(), true);
     const a = context.activity;
     const tenantId = toTenantId(a);
     const byId = new Map<string, Member>();
@@ -96,18 +108,21 @@ export function createDirectory(context: TurnContext, deps: { db: Db; log: Logge
     const where = kind === 'personal' ? '' : kind === 'channel' ? (toTeamInfo(a).teamId ?? a.conversation.id) : a.conversation.id;
     return [toTenantId(a) ?? '', kind, where].join('\u0000');
   }
-  // At most one fresh read per turn, however often the turn asks for one.
+  // At most one fresh read per turn, however often the turn asks for one. A search (listMembers
+  // with fresh: the typeahead, once per keystroke) reads again only when this roster was read more
+  // than ROSTER_REREAD_INTERVAL_MS ago; a pick of someone not in the roster (findMember: a person
+  // who joined a moment ago) always does.
   let fresh: Promise<Member[]> | null = null;
-  function reload(): Promise<Member[]> {
+  function reload(throttled: boolean): Promise<Member[]> {
     if (!fresh) {
-      rosters.delete(key());
+      if (!throttled || !rosters.lastReads.get(key())) rosters.delete(key());
       fresh = rosters.share(key(), load);
     }
     return fresh;
   }
   return {
     listMembers(options) {
-      return options?.fresh ? reload() : rosters.share(key(), load);
+      return options?.fresh ? reload(true) : rosters.share(key(), load);
     },
     async isTeamMember(teamId, aadObjectId) {
       const tenantId = toTenantId(context.activity);
@@ -124,7 +139,7 @@ export function createDirectory(context: TurnContext, deps: { db: Db; log: Logge
     async findMember(aadObjectId) {
       const cached = rosters.get(key())?.value;
       const hit = cached ? (await cached).find((m) => m.aadObjectId === aadObjectId) : undefined;
-      return hit ?? (await reload()).find((m) => m.aadObjectId === aadObjectId);
+      return hit ?? (await reload(false)).find((m) => m.aadObjectId === aadObjectId);
     },
   };
 }

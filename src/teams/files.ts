@@ -1,6 +1,7 @@
 // Files people send the bot in a personal chat. Teams gives a pre-authenticated download URL on
 // SharePoint/OneDrive; Cadans fetches it with a size limit, a timeout, and only from those hosts
-// (and loopback in local mode), so a crafted activity cannot make it fetch anything else.
+// (and, in local mode, the Agents Playground's own address: loopback on PLAYGROUND_PORT, no other
+// port), so a crafted activity cannot make it fetch anything else, not even another local service.
 import type { Attachment } from 'botbuilder';
 import type { IncomingFile } from '../routes.js';
 
@@ -8,7 +9,13 @@ export const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download
 const MAX_BYTES = 100_000;
 const SHAREPOINT = /(^|\.)sharepoint(-df)?\.(com|us|de|cn)$/i;
 
-export function isAllowedDownloadUrl(raw: string, allowLoopback: boolean): boolean {
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * `playgroundPort`: local mode only, the port of the Agents Playground, whose own address serves the
+ * files sent in it; null in production (SharePoint and OneDrive only).
+ */
+export function isAllowedDownloadUrl(raw: string, playgroundPort: number | null): boolean {
   let u: URL;
   try {
     u = new URL(raw);
@@ -16,10 +23,12 @@ export function isAllowedDownloadUrl(raw: string, allowLoopback: boolean): boole
     return false;
   }
   if (u.protocol === 'https:' && SHAREPOINT.test(u.hostname)) return true;
-  return allowLoopback && (u.hostname === '127.0.0.1' || u.hostname === 'localhost') && (u.protocol === 'http:' || u.protocol === 'https:');
+  if (playgroundPort === null || !LOOPBACK.has(u.hostname) || (u.protocol !== 'http:' && u.protocol !== 'https:')) return false;
+  const port = u.port === '' ? (u.protocol === 'http:' ? 80 : 443) : Number(u.port);
+  return port === playgroundPort && u.username === '' && u.password === '';
 }
 
-export function toIncomingFile(attachment: Attachment, opts: { allowLoopback: boolean; timeoutMs?: number }): IncomingFile | null {
+export function toIncomingFile(attachment: Attachment, opts: { playgroundPort: number | null; timeoutMs?: number }): IncomingFile | null {
   if (attachment.contentType !== FILE_DOWNLOAD_INFO) return null;
   const content = attachment.content as { downloadUrl?: unknown } | undefined;
   const url = typeof content?.downloadUrl === 'string' ? content.downloadUrl : '';
@@ -27,7 +36,7 @@ export function toIncomingFile(attachment: Attachment, opts: { allowLoopback: bo
   return {
     name,
     async read() {
-      if (!isAllowedDownloadUrl(url, opts.allowLoopback)) return null;
+      if (!isAllowedDownloadUrl(url, opts.playgroundPort)) return null;
       try {
         const res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
         if (!res.ok || !res.body) return null;

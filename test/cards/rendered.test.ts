@@ -127,6 +127,8 @@ function renderAll(language: Language): Array<[string, AdaptiveCard]> {
     role: ROLES[i % ROLES.length]!,
     schoolId: i % 2 ? schools[i % schools.length]!.id : null,
     schoolName: i % 2 ? schools[i % schools.length]!.name : null,
+    grantedBy: i % 3 ? person(0).aadObjectId : 'configuration',
+    setByConfiguration: i % 3 === 0,
   }));
   const yaml = `titel: ${hostile(TEMPLATE_LIMITS.title)}\nstappen:\n${Array.from({ length: 400 }, (_, i) => `  - titel: stap ${i} ${'x'.repeat(30)}`).join('\n')}\n`;
   const errors = Array.from({ length: 40 }, (_, i) => ({ line: i + 1, message: { nl: hostile(200, 'fout '), en: hostile(200, 'error ') } }));

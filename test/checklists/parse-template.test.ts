@@ -49,3 +49,44 @@ describe('own checklist templates', () => {
     expect(parseTemplateText('').ok).toBe(false);
   });
 });
+
+describe('templates that try to exhaust Cadans', () => {
+  const errorsOf = (text: string) => {
+    const r = parseTemplateText(text);
+    if (r.ok) throw new Error('expected errors');
+    return r.errors;
+  };
+
+  it('lists at most 15 problems, the last saying how many more there are', () => {
+    const text = ['title: Veel fouten', 'steps:', ...Array.from({ length: 20 }, (_, i) => `  - title: Stap ${i + 1}\n    kleur: rood\n    maat: groot`)].join('\n');
+    const errors = errorsOf(text);
+    expect(errors).toHaveLength(15);
+    expect(errors[13]!.message.nl).toContain('Onbekend veld');
+    expect(errors[14]).toEqual({ line: null, message: { nl: 'En nog 26 andere.', en: 'And 26 more.' } });
+  });
+
+  it('refuses a file with more than 500 fields with one error, not one per field (600 here)', () => {
+    const errors = errorsOf(['title: Veel velden', ...Array.from({ length: 600 }, (_, i) => `v${i}: 1`)].join('\n'));
+    expect(errors).toEqual([{ line: null, message: { nl: expect.stringContaining('meer dan 500 velden'), en: expect.stringContaining('more than 500 fields') } }]);
+  });
+
+  it('refuses references to anchors, so aliases of aliases (the billion laughs) never grow', () => {
+    const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'title: Lachen', 'steps: *d'].join('\n');
+    expect(errorsOf(laughs)).toEqual([{ line: 2, message: { nl: expect.stringContaining('Verwijzingen'), en: expect.stringContaining('References') } }]);
+    expect(errorsOf('title: &t Audit\nsteps:\n  - *t')[0]!.message.en).toContain('References');
+  });
+
+  it.each([
+    ['30,000 nested "- "', `${'- '.repeat(30_000)}x`, 1],
+    ['50,000 [', '['.repeat(50_000), 1],
+    ['a mapping indented deeper on every line', Array.from({ length: 400 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n'), 66],
+  ])('refuses %s before parsing, with the line where it got too deep', (_name, text, line) => {
+    const errors = errorsOf(text);
+    expect(errors).toEqual([{ line, message: { nl: expect.stringContaining('te veel in elkaar genest'), en: expect.stringContaining('Too much is nested') } }]);
+  });
+
+  it('still reads a template in JSON on one line, and with ordinary indentation', () => {
+    expect(parseTemplateText('{"title":{"nl":"A","en":"A"},"steps":[{"title":{"nl":"B","en":"B"},"guidance":"[zie] {map}"}]}').ok).toBe(true);
+    expect(parseTemplateText('title: Audit\nsteps:\n    -   title: Plannen\n        guidance: |\n          - eerst dit\n          - dan dat\n').ok).toBe(true);
+  });
+});

@@ -30,15 +30,6 @@ function fileMessage(user: TeamsUser, name: string, downloadUrl: string) {
 
 beforeAll(async () => {
   connector = await startFakeConnector();
-  cadans = await startTestCadans();
-  world = createTeamsWorld({ serviceUrl: connector.serviceUrl });
-  sanne = world.user({ name: 'Sanne de Vries' });
-  joost = world.user({ name: 'Joost Bakker' });
-  const team = world.team({ name: 'Team Kwaliteit', channels: ['Kwaliteit'], members: [sanne, joost] });
-  channel = team.channel('Kwaliteit');
-  connector.addTeam(team.id, team.connectorInfo);
-  connector.setMembers(team.id, team.members.map((m) => m.rosterEntry));
-  await postActivity(cadans.url, world.personalMessage(sanne, 'hulp')); // first person: beheerder
   files = http.createServer((req, res) => {
     if (req.url === '/zelfevaluatie.yaml') res.end('titel: Zelfevaluatie team\nstappen:\n  - Kies de standaarden\n  - Bespreek de uitkomsten\n');
     else if (req.url === '/kapot.yaml') res.end('titel: Kapot\nstappen:\n  - kleur: rood\n');
@@ -48,7 +39,18 @@ beforeAll(async () => {
     }
   });
   await new Promise<void>((r) => files.listen(0, '127.0.0.1', () => r()));
-  filesUrl = `http://127.0.0.1:${(files.address() as { port: number }).port}`;
+  const filesPort = (files.address() as { port: number }).port;
+  filesUrl = `http://127.0.0.1:${filesPort}`;
+  // Local mode reads files from the playground's own address only: this server plays the playground.
+  cadans = await startTestCadans({ PLAYGROUND_PORT: String(filesPort) });
+  world = createTeamsWorld({ serviceUrl: connector.serviceUrl });
+  sanne = world.user({ name: 'Sanne de Vries' });
+  joost = world.user({ name: 'Joost Bakker' });
+  const team = world.team({ name: 'Team Kwaliteit', channels: ['Kwaliteit'], members: [sanne, joost] });
+  channel = team.channel('Kwaliteit');
+  connector.addTeam(team.id, team.connectorInfo);
+  connector.setMembers(team.id, team.members.map((m) => m.rosterEntry));
+  await postActivity(cadans.url, world.personalMessage(sanne, 'hulp')); // first person: beheerder
 });
 afterAll(async () => {
   await cadans?.close();
@@ -102,6 +104,20 @@ describe('own checklist templates', () => {
     expect(reply).toContain('Ik kon het bestand niet lezen');
   });
 
+  it('does not fetch a file from another local port than the playground\'s, even on loopback', async () => {
+    const other = http.createServer((_req, res) => res.end('titel: Van een andere poort\nstappen:\n  - Een stap\n'));
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
+    try {
+      const since = connector.mark();
+      await postActivity(cadans.url, fileMessage(sanne, 'intern.yaml', `http://127.0.0.1:${(other.address() as { port: number }).port}/intern.yaml`));
+      const reply = text(connector.cardOf((await connector.waitForSent(1, { since, conversationId: sanne.personalConversationId }))[0]));
+      expect(reply).toContain('Ik kon het bestand niet lezen');
+      expect((await cadans.db.query("select count(*)::int as n from checklist_templates where source like '%andere poort%'")).rows[0].n).toBe(0);
+    } finally {
+      await new Promise((r) => other.close(r));
+    }
+  });
+
   it('refuses a template from someone who is not kwaliteitsmedewerker or beheerder', async () => {
     const before = (await cadans.db.query('select count(*)::int as n from checklist_templates')).rows[0].n;
     const card = await invoke(joost, 'checklist.saveTemplate', { v: 1, definition: AUDIT });
@@ -117,5 +133,30 @@ describe('own checklist templates', () => {
     await postActivity(cadans.url, other.personalMessage(admin, 'hulp'));
     const res = await postActivity(cadans.url, other.actionExecute(admin, otherTeam.channel('Kwaliteit'), 'checklist.new', { v: 1, template: `custom-${r.rows[0]!.id}` }));
     expect(text(res.body)).toContain('Deze checklist bestaat niet');
+  });
+});
+
+describe('the number of own templates of a tenant', () => {
+  const count = async () => (await cadans.db.query<{ n: number }>('select count(*)::int as n from checklist_templates where tenant_id = $1 and archived_at is null', [world.tenantId])).rows[0]!.n;
+
+  it('stops at 50, saying so in Dutch and English, and saves again once one is archived', async () => {
+    // Fill up to the cap with copies of a saved one (what 50 saves would leave behind).
+    const missing = 50 - (await count());
+    await cadans.db.query(
+      `insert into checklist_templates (tenant_id, definition, source, created_by)
+       select tenant_id, definition, source, created_by from checklist_templates, generate_series(1, $2)
+        where tenant_id = $1 and id = (select min(id) from checklist_templates where tenant_id = $1)`,
+      [world.tenantId, missing],
+    );
+    expect(await count()).toBe(50);
+    const nl = text(await invoke(sanne, 'checklist.saveTemplate', { v: 1, definition: AUDIT }));
+    expect(nl).toContain('Jullie hebben al 50 eigen checklists, het maximum.');
+    expect(await count()).toBe(50);
+    const en = await postActivity(cadans.url, { ...world.actionExecute(sanne, sanne, 'checklist.saveTemplate', { v: 1, definition: AUDIT }), locale: 'en-GB' });
+    expect(text(en.body)).toContain('You already have 50 checklists of your own, the maximum.');
+
+    await cadans.db.query('update checklist_templates set archived_at = now() where id = (select max(id) from checklist_templates where tenant_id = $1)', [world.tenantId]);
+    expect(text(await invoke(sanne, 'checklist.saveTemplate', { v: 1, definition: AUDIT }))).toContain('is toegevoegd');
+    expect(await count()).toBe(50);
   });
 });

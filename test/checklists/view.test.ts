@@ -82,3 +82,43 @@ describe('checklist cards stay within Teams limits', () => {
     expect(card).not.toContain('**opmaak**');
   });
 });
+
+describe('evidence links in cards', () => {
+  const HOSTILE = 'https://stichting.sharepoint.com/sites/kwaliteit/verslag.docx)[evil](https://evil.example)';
+
+  /** Every Markdown link [text](target) in the card's texts, as Teams would find them. */
+  function linksIn(card: object): string[] {
+    const texts: string[] = [];
+    JSON.stringify(card, (_k, v: unknown) => {
+      if (typeof v === 'string') texts.push(v);
+      return v;
+    });
+    return texts.flatMap((x) => [...x.matchAll(/\[[^\]]*\]\(([^)\s]*)\)/g)].map((m) => m[1]!));
+  }
+
+  function withEvidence(url: string): Checklist {
+    const c = bigChecklist(1);
+    return { ...c, steps: [{ ...c.steps[0]!, note: '', evidenceUrl: url }] };
+  }
+
+  it('shows a link with ")[evil](…)" in it as one link to the document on the step card, with no second link', () => {
+    const c = withEvidence(HOSTILE);
+    const card = renderStepCard(cards, t, { checklist: c, step: c.steps[0]!, language: 'nl', canEdit: false, canTake: false, canSetStatus: false, people: [] });
+    const links = linksIn(card);
+    expect(links).toEqual(['https://stichting.sharepoint.com/sites/kwaliteit/verslag.docx%29%5Bevil%5D%28https://evil.example%29']);
+  });
+
+  it('shows the same link as one link on the completion summary, in English too', () => {
+    const c = withEvidence(HOSTILE);
+    for (const language of ['nl', 'en'] as const) {
+      const card = renderSummaryCard(cards, createTranslator(language), { checklist: { ...c, language }, template: INSPECTION, settledBy: new Map() });
+      expect(linksIn(card)).toEqual(['https://stichting.sharepoint.com/sites/kwaliteit/verslag.docx%29%5Bevil%5D%28https://evil.example%29']);
+    }
+  });
+
+  it('keeps an ordinary SharePoint link exactly as it was', () => {
+    const url = 'https://stichting.sharepoint.com/sites/kwaliteit/Gedeelde%20documenten/analyse_2027.docx?web=1&id=a-b~c';
+    const c = withEvidence(url);
+    expect(linksIn(renderStepCard(cards, t, { checklist: c, step: c.steps[0]!, language: 'nl', canEdit: false, canTake: false, canSetStatus: false, people: [] }))).toEqual([url]);
+  });
+});

@@ -15,6 +15,7 @@ const prod = {
   DATABASE_URL: 'postgresql://cadans@db.internal/cadans',
   CADANS_BEHEERDERS: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
   EXPORT_SIGNING_SECRET: SECRET,
+  PUBLIC_BASE_URL: 'https://cadans.example.org',
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -47,7 +48,7 @@ describe('export configuration', () => {
   });
 
   it('uses the configured secret in production', () => {
-    expect(loadConfig(prod, root).exports).toEqual({ signingSecret: SECRET, signingSecretIsEphemeral: false, publicBaseUrl: undefined });
+    expect(loadConfig(prod, root).exports).toEqual({ signingSecret: SECRET, signingSecretIsEphemeral: false, publicBaseUrl: 'https://cadans.example.org' });
   });
 
   it('makes up a random secret in local mode, so links work until the process stops', () => {

@@ -127,6 +127,18 @@ describe('downloading a checklist export', () => {
     expect(text).not.toMatch(/[;\n]=HYPERLINK/);
   });
 
+  it('serves one link five times, then says in Dutch and English that it is used up (429), while a new link works', async () => {
+    const link = cadans.exportLinks.linkFor(world.tenantId, checklistId, 'csv');
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await get(link)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    const sixth = await get(link);
+    expect(sixth.status).toBe(429);
+    expect(sixth.body.toString('utf8')).toMatch(/al 5 keer gebruikt[\s\S]*used 5 times/);
+    expect(sixth.headers.get('cache-control')).toBe('no-store');
+    expect((await get(cadans.exportLinks.linkFor(world.tenantId, checklistId, 'csv'))).status).toBe(200);
+  });
+
   it('tells the visitor in Dutch and English that a link has expired (410)', async () => {
     const token = createExportToken(secret(), { tenantId: world.tenantId, checklistId, format: 'xlsx', expiresAt: new Date(Date.now() - 1_000) });
     const res = await get(`/exports/${token}`);

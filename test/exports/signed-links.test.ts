@@ -55,9 +55,17 @@ describe('signed export links', () => {
     expect(verifyExportToken(`${SECRET}-rotated`, token, NOW)).toEqual({ ok: false, reason: 'badSignature' });
   });
 
-  it('names no person and carries nothing secret: only ids, the format and the expiry', () => {
+  it('makes every link a link of its own, also for the same file in the same second', () => {
+    const a = createExportToken(SECRET, claims());
+    const b = createExportToken(SECRET, claims());
+    expect(a).not.toBe(b);
+    expect(payloadOf(a).n).toMatch(/^[A-Za-z0-9_-]{11}$/);
+    expect(verifyExportToken(SECRET, b, NOW)).toMatchObject({ ok: true });
+  });
+
+  it('names no person and carries nothing secret: only ids, the format, the expiry and a random link id', () => {
     const token = createExportToken(SECRET, claims());
-    expect(Object.keys(payloadOf(token)).sort()).toEqual(['cid', 'exp', 'fmt', 'tid', 'v']);
+    expect(Object.keys(payloadOf(token)).sort()).toEqual(['cid', 'exp', 'fmt', 'n', 'tid', 'v']);
     expect(token).not.toContain(SECRET);
     expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
   });
