@@ -83,7 +83,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       log,
       linkFor: (tenantId, checklistId, format) => exportLinks.linkFor(tenantId, checklistId, format),
     });
-    for (const r of checklists.renderers) outbox.registerRenderer(r.name, r);
+    for (const r of checklists.renderers) outbox.registerRenderer(r);
     await outbox.start();
     await checklists.registerJobs(jobs.boss);
     const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, outbox, routes: createRoutes({ people, checklists, outbox }) });

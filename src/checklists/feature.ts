@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { PgBoss } from '../jobs/boss.js';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
 import type { Language } from '../config.js';
-import type { Db, Queryable } from '../db/pool.js';
+import type { Db } from '../db/pool.js';
+import { defineRenderer } from '../outbox/service.js';
 import type { Grant } from './model.js';
 import { createChecklistRoutes } from './routes.js';
 import { createChecklistAccess } from './access.js';
@@ -60,21 +61,31 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
     linkFor: deps.linkFor,
   });
 
-  /** For the outbox: the latest state of a checklist's channel card, rendered when it is sent. */
-  async function renderForOutbox(args: unknown) {
-    const id = Number((args as { checklistId?: unknown } | null)?.checklistId);
-    const state = Number.isInteger(id) ? await getChannelCardState(deps.db, id, MAX_REFRESH_USERS) : null;
-    if (!state) throw new Error(`checklist ${String(id)} is gone`);
-    return toActivity(await renderChannel(state));
-  }
+  /**
+   * For the outbox: the latest state of a checklist's channel card, rendered when it is sent; once
+   * posted, its id is stored (in the outbox's transaction), and changes made while the post was on
+   * its way get one update.
+   */
+  const channelRenderer = defineRenderer({
+    ...CHANNEL_RENDERER,
+    async render({ checklistId }) {
+      const state = await getChannelCardState(deps.db, checklistId, MAX_REFRESH_USERS);
+      if (!state) throw new Error(`checklist ${checklistId} is gone`);
+      return toActivity(await renderChannel(state));
+    },
+    async onSent({ args, activityId }, tx) {
+      if (activityId) await service.onCardPosted(args.checklistId, activityId, tx);
+    },
+    onSentOps: ['send'],
+  });
 
   /** A 1:1 card for a step's owner, in the owner's language. */
-  async function renderPersonal(args: unknown) {
-    const a = args as PersonalNoticeArgs;
-    const c = await getChecklistById(deps.db, Number(a?.checklistId));
-    const step = c?.steps.find((s) => s.position === Number(a.position));
-    if (!c || !step) throw new Error(`checklist step ${String(a?.checklistId)}/${String(a?.position)} is gone`);
-    const contact = await getContact(deps.db, c.tenantId, String(a.ownerAad));
+  const personalRenderer = defineRenderer({ ...PERSONAL_RENDERER, render: renderPersonal });
+  async function renderPersonal(a: PersonalNoticeArgs) {
+    const c = await getChecklistById(deps.db, a.checklistId);
+    const step = c?.steps.find((s) => s.position === a.position);
+    if (!c || !step) throw new Error(`checklist step ${a.checklistId}/${a.position} is gone`);
+    const contact = await getContact(deps.db, c.tenantId, a.ownerAad);
     const language: Language = contact?.language === 'nl' || contact?.language === 'en' ? contact.language : contact?.locale ? toLanguage(contact.locale) : c.language;
     const t = createTranslator(language);
     const date = step.dueDate ? formatDate(step.dueDate, language) : '';
@@ -93,8 +104,9 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
   }
 
   /** The completion summary, posted in the channel. */
-  async function renderSummary(args: unknown) {
-    const c = await getChecklistById(deps.db, Number((args as { checklistId?: unknown } | null)?.checklistId));
+  const summaryRenderer = defineRenderer({ ...SUMMARY_RENDERER, render: renderSummary });
+  async function renderSummary({ checklistId }: { checklistId: number }) {
+    const c = await getChecklistById(deps.db, checklistId);
     if (!c) throw new Error('checklist is gone');
     const r = await deps.db.query<{ position: number; actor_name: string; at: Date }>(
       `select distinct on (position) position, actor_name, at from checklist_events
@@ -117,23 +129,13 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
     });
   }
 
-  /** The channel card was posted: remember its id (in the outbox's transaction). */
-  async function onSent(info: { op: string; args: unknown; activityId: string | null }, tx: Queryable) {
-    const id = Number((info.args as { checklistId?: unknown } | null)?.checklistId);
-    if (info.op === 'send' && info.activityId && Number.isInteger(id)) await service.onCardPosted(id, info.activityId, tx);
-  }
-
   return {
     service,
     routes,
     /** Who may see or edit a checklist an action names (the verb table's `checklist` resource). */
     guard: access.guard,
     registerJobs,
-    renderers: [
-      { name: CHANNEL_RENDERER, render: renderForOutbox, onSent, onSentOps: ['send'] as const },
-      { name: PERSONAL_RENDERER, render: renderPersonal },
-      { name: SUMMARY_RENDERER, render: renderSummary },
-    ],
+    renderers: [channelRenderer, personalRenderer, summaryRenderer],
   };
 }
 

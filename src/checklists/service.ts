@@ -52,19 +52,21 @@ import {
 } from './store.js';
 import { BUILT_IN_TEMPLATES, type ChecklistTemplate } from './templates.js';
 import { toChannelId } from './access.js';
+import { z } from 'zod';
+import { declareRenderer, renderWith, type RenderInstruction } from '../outbox/service.js';
 
 /** The outbox, as far as checklists need it. */
 export interface ChecklistOutbox {
   enqueue(
     request:
-      | { op: 'send'; tenantId: string; serviceUrl: string; conversationId: string; idempotencyKey: string; render: { renderer: string; args: unknown } }
-      | { op: 'update'; tenantId: string; serviceUrl: string; conversationId: string; activityId: string; render: { renderer: string; args: unknown } }
-      | { op: 'createPersonal'; tenantId: string; serviceUrl: string; userId: string; botId?: string; idempotencyKey: string; render: { renderer: string; args: unknown } },
+      | { op: 'send'; tenantId: string; serviceUrl: string; conversationId: string; idempotencyKey: string; render: RenderInstruction }
+      | { op: 'update'; tenantId: string; serviceUrl: string; conversationId: string; activityId: string; render: RenderInstruction }
+      | { op: 'createPersonal'; tenantId: string; serviceUrl: string; userId: string; botId?: string; idempotencyKey: string; render: RenderInstruction },
     options: { client: Queryable },
   ): Promise<unknown>;
   /** The card update as part of the change's own statement (see the outbox's updateInStatement). */
   updateInStatement(
-    request: { op: 'update'; tenantId: string; serviceUrl: string; conversationId: string; activityId: string; render: { renderer: string; args: unknown } },
+    request: { op: 'update'; tenantId: string; serviceUrl: string; conversationId: string; activityId: string; render: RenderInstruction },
     firstParam: number,
     guard: string,
   ): { sql: string; values: unknown[] };
@@ -75,7 +77,9 @@ export interface ChecklistOutbox {
   failedCount(tenantId: string): Promise<number>;
 }
 
-export const CHANNEL_RENDERER = 'checklist.channel';
+const CHECKLIST_ID = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** The outbox renderers checklists enqueue with (their render functions are in feature.ts). */
+export const CHANNEL_RENDERER = declareRenderer('checklist.channel', z.object({ checklistId: CHECKLIST_ID }));
 /** How long a checklist this instance wrote, and an actor's roles, may serve as the expected state of the next change. */
 const STATE_TTL_MS = 60_000;
 
@@ -93,18 +97,20 @@ function frozen(c: Checklist): Checklist {
   Object.freeze(c.steps);
   return Object.freeze(c);
 }
-export const PERSONAL_RENDERER = 'checklist.personal';
-export const SUMMARY_RENDERER = 'checklist.summary';
+export const PERSONAL_RENDERER = declareRenderer(
+  'checklist.personal',
+  z.object({
+    checklistId: CHECKLIST_ID,
+    position: z.number().int().positive().max(10_000),
+    ownerAad: z.string().min(1).max(200),
+    /** Why a step's owner gets a 1:1 card. */
+    kind: z.enum(['assigned', 'dueSoon', 'overdue']),
+  }),
+);
+export const SUMMARY_RENDERER = declareRenderer('checklist.summary', z.object({ checklistId: CHECKLIST_ID }));
 
-/** Why a step's owner gets a 1:1 card. */
-export type PersonalNoticeKind = 'assigned' | 'dueSoon' | 'overdue';
-
-export interface PersonalNoticeArgs {
-  checklistId: number;
-  position: number;
-  ownerAad: string;
-  kind: PersonalNoticeKind;
-}
+export type PersonalNoticeArgs = z.output<typeof PERSONAL_RENDERER.args>;
+export type PersonalNoticeKind = PersonalNoticeArgs['kind'];
 
 export interface ChecklistServiceDeps {
   db: Db;
@@ -201,7 +207,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     // Not posted yet: the post renders the latest state when it goes out (and onCardPosted catches up).
     if (!c.cardActivityId) return;
     await deps.outbox.enqueue(
-      { op: 'update', tenantId: c.tenantId, serviceUrl: c.serviceUrl, conversationId: c.conversationId, activityId: c.cardActivityId, render: { renderer: CHANNEL_RENDERER, args: { checklistId: c.id } } },
+      { op: 'update', tenantId: c.tenantId, serviceUrl: c.serviceUrl, conversationId: c.conversationId, activityId: c.cardActivityId, render: renderWith(CHANNEL_RENDERER, { checklistId: c.id }) },
       { client: tx },
     );
   }
@@ -221,7 +227,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
         userId: contact?.teamsUserId ?? args.ownerAad,
         ...(bot.rows[0]?.bot_id ? { botId: bot.rows[0].bot_id } : {}),
         idempotencyKey: key,
-        render: { renderer: PERSONAL_RENDERER, args },
+        render: renderWith(PERSONAL_RENDERER, args),
       },
       { client: tx },
     );
@@ -248,7 +254,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     if (!activityId) return undefined;
     return (firstParam, guard) =>
       deps.outbox.updateInStatement(
-        { op: 'update', tenantId: c.tenantId, serviceUrl: c.serviceUrl, conversationId: c.conversationId, activityId, render: { renderer: CHANNEL_RENDERER, args: { checklistId: c.id } } },
+        { op: 'update', tenantId: c.tenantId, serviceUrl: c.serviceUrl, conversationId: c.conversationId, activityId, render: renderWith(CHANNEL_RENDERER, { checklistId: c.id }) },
         firstParam,
         guard,
       );
@@ -358,7 +364,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       if (p.completes) {
         await logChecklistEvent(tx, c.id, who, 'completed', null);
         await deps.outbox.enqueue(
-          { op: 'send', tenantId: c.tenantId, serviceUrl: c.serviceUrl, conversationId: c.conversationId, idempotencyKey: `checklist:${c.id}:summary`, render: { renderer: SUMMARY_RENDERER, args: { checklistId: c.id } } },
+          { op: 'send', tenantId: c.tenantId, serviceUrl: c.serviceUrl, conversationId: c.conversationId, idempotencyKey: `checklist:${c.id}:summary`, render: renderWith(SUMMARY_RENDERER, { checklistId: c.id }) },
           { client: tx },
         );
       }
@@ -408,7 +414,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
         lastWritten.delete(`${actor.tenantId}|${id}`);
         await logChecklistEvent(tx, id, { aad: actor.aadObjectId, name: actor.name }, 'reposted', null);
         await deps.outbox.enqueue(
-          { op: 'send', tenantId: c.tenantId, serviceUrl: c.serviceUrl, conversationId: c.conversationId, idempotencyKey: r.key, render: { renderer: CHANNEL_RENDERER, args: { checklistId: id } } },
+          { op: 'send', tenantId: c.tenantId, serviceUrl: c.serviceUrl, conversationId: c.conversationId, idempotencyKey: r.key, render: renderWith(CHANNEL_RENDERER, { checklistId: id }) },
           { client: tx },
         );
       });
@@ -451,7 +457,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
         });
         await logChecklistEvent(tx, newId, { aad: actor.aadObjectId, name: actor.name }, 'started', title);
         await deps.outbox.enqueue(
-          { op: 'send', tenantId: actor.tenantId, serviceUrl: actor.conversation.serviceUrl, conversationId, idempotencyKey: `checklist:${newId}:card`, render: { renderer: CHANNEL_RENDERER, args: { checklistId: newId } } },
+          { op: 'send', tenantId: actor.tenantId, serviceUrl: actor.conversation.serviceUrl, conversationId, idempotencyKey: `checklist:${newId}:card`, render: renderWith(CHANNEL_RENDERER, { checklistId: newId }) },
           { client: tx },
         );
         return newId;

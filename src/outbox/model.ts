@@ -1,5 +1,7 @@
-// The outbox's rules, without I/O: Teams' rate windows, when the next request may go, which failures
-// are retried and after how long. Time and randomness are passed in (no Date.now, no Math.random).
+// The outbox's domain, without I/O: its messages and requests, Teams' rate windows, when the next
+// request may go, which failures are retried and after how long, what an attempt's answer means.
+// Time and randomness are passed in (no Date.now, no Math.random).
+import type { OutboxActivity, TransportResult } from './transport.js';
 
 /** At most `max` requests in any `ms` long stretch of time. */
 export interface RateWindow {
@@ -128,7 +130,8 @@ export type FailureReason =
   | 'too_large' //            413: over Teams' message size limit
   | 'rejected' //             any other final status (400, 401, 405, 501 …)
   | 'max_attempts' //         retryable failures until maxAttempts was used up
-  | 'unknown_renderer'; //    an update or send names a renderer nobody registered
+  | 'unknown_renderer' //     an update or send names a renderer nobody registered
+  | 'bad_render_args'; //     its stored arguments do not match its renderer's schema (an older release, a hand edit)
 
 export interface AttemptFailure {
   /** HTTP status, when Teams answered. */
@@ -142,8 +145,6 @@ export interface AttemptFailure {
    * reset after sending). A later attempt may then duplicate the message.
    */
   outcomeUnknown?: boolean;
-  /** True when the attempt failed before any request was made (e.g. the renderer threw). */
-  beforeRequest?: boolean;
 }
 
 export interface RetryPolicy {
@@ -242,4 +243,316 @@ export function toBaseConversationId(conversationId: string): string {
 
 function clamp01(x: number): number {
   return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages: what features ask for, what is stored, what they are told
+// ---------------------------------------------------------------------------------------------
+
+export type OutboxStatusName = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed';
+export const OUTBOX_STATUSES: readonly OutboxStatusName[] = ['queued', 'sending', 'sent', 'retrying', 'failed'];
+
+declare const RENDER_INSTRUCTION: unique symbol;
+
+/**
+ * "Render with this renderer and these (JSON) arguments when it is time to send." Made only by
+ * `renderWith(definition, args)` (renderers.ts), which checks the arguments against the renderer's
+ * schema, at compile time and when enqueued; the brand keeps a hand-made `{ renderer, args }` out.
+ * Stored as `{ renderer, args }`, as in every release before.
+ */
+export interface RenderInstruction {
+  readonly renderer: string;
+  readonly args: unknown;
+  readonly [RENDER_INSTRUCTION]: true;
+}
+
+/** The stored payload: an activity as is, or a render instruction. `{}` once pruned. */
+export type OutboxPayload =
+  | { activity: Record<string, unknown> }
+  | { render: { renderer: string; args: unknown } };
+
+type Content = { activity: OutboxActivity; render?: undefined } | { render: RenderInstruction; activity?: undefined };
+
+interface Common {
+  tenantId: string;
+  /** The serviceUrl of the conversation reference (e.g. https://smba.trafficmanager.net/emea/). */
+  serviceUrl: string;
+}
+
+/** What a feature asks the outbox to do. */
+export type OutboxRequest = Content &
+  Common &
+  (
+    | {
+        op: 'send';
+        /** A 1:1 chat, group chat, channel, or channel thread (`…;messageid=…`). */
+        conversationId: string;
+        /** e.g. `welcome:team:19:abc`, `cadence:42@2027-03-09`: enqueued twice, sent once. */
+        idempotencyKey?: string;
+      }
+    | {
+        op: 'update';
+        conversationId: string;
+        /** The id of the posted message to update (a sent message's `sentActivityId`). */
+        activityId: string;
+        /** Updates are deduplicated by coalescing, not by key. */
+        idempotencyKey?: undefined;
+      }
+    | {
+        op: 'createPersonal';
+        /** The person's Teams user id (`29:…`) or Entra object id. */
+        userId: string;
+        /** The bot account (`28:<app id>`), when not the transport's default. */
+        botId?: string;
+        idempotencyKey?: string;
+      }
+  );
+
+/** A message as stored (outbox_messages). */
+export interface OutboxRow {
+  id: number;
+  tenantId: string;
+  op: OutboxOp;
+  lane: string;
+  serviceUrl: string;
+  conversationId: string | null;
+  activityId: string | null;
+  userId: string | null;
+  botId: string | null;
+  payload: OutboxPayload;
+  idempotencyKey: string | null;
+  coalesceKey: string | null;
+  status: OutboxStatusName;
+  failureReason: FailureReason | null;
+  attempts: number;
+  nextAttemptAt: Date;
+  leaseUntil: Date | null;
+  claimToken: string | null;
+  /** The message's place(s) in its tenant's queue: reserved send-log entries. */
+  reservationIds: string[] | null;
+  outcomeUnknown: boolean;
+  possibleDuplicate: boolean;
+  lastStatus: number | null;
+  lastError: string | null;
+  sentActivityId: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+  updatedAt: Date;
+}
+
+/** A message to insert. */
+export interface NewMessage {
+  tenantId: string;
+  op: OutboxOp;
+  lane: string;
+  serviceUrl: string;
+  conversationId: string | null;
+  activityId: string | null;
+  userId: string | null;
+  botId: string | null;
+  payload: OutboxPayload;
+  idempotencyKey: string | null;
+  coalesceKey: string | null;
+}
+
+export interface OutboxMessageStatus {
+  id: number;
+  op: OutboxOp;
+  tenantId: string;
+  /** The target conversation (for createPersonal: the 1:1 chat, once created). */
+  conversationId: string | null;
+  status: OutboxStatusName;
+  failureReason: FailureReason | null;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  /** The id Teams gave the sent message (use it to update the card later). */
+  sentActivityId: string | null;
+  /** A later attempt followed one whose outcome was unknown: Teams may show this message twice. */
+  possibleDuplicate: boolean;
+  idempotencyKey: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+  /** When a queued or retrying message will be tried next. */
+  nextAttemptAt: Date | null;
+}
+
+export interface EnqueueResult {
+  id: number;
+  /** False when the idempotency key already existed (nothing new will be sent) or an update was coalesced. */
+  created: boolean;
+  /** An update replaced the render instruction of a still-queued update of the same message. */
+  coalesced: boolean;
+  message: OutboxMessageStatus;
+}
+
+/** What `updateInStatement`'s insert returned. */
+export interface WrittenUpdate {
+  id: number | string;
+  lane: string;
+  created: boolean;
+}
+
+/** Counts by status, failures by reason, possible duplicates, the oldest pending message: for /readyz. */
+export interface OutboxStats {
+  byStatus: Record<OutboxStatusName, number>;
+  failedByReason: Record<string, number>;
+  possibleDuplicates: number;
+  oldestPendingSeconds: number | null;
+}
+
+const ID_MAX = 500;
+
+function requireText(value: unknown, name: string, max = ID_MAX): string {
+  if (typeof value !== 'string' || value.trim() === '' || value.length > max) {
+    throw new Error(`outbox: ${name} must be a non-empty string of at most ${max} characters`);
+  }
+  return value;
+}
+
+/** Checks a request at the boundary and turns it into a row to insert. Throws on programming errors. */
+export function toNewMessage(request: OutboxRequest): NewMessage {
+  const tenantId = requireText(request.tenantId, 'tenantId');
+  const serviceUrl = requireText(request.serviceUrl, 'serviceUrl', 2_000);
+  if (!/^https?:\/\//i.test(serviceUrl)) throw new Error('outbox: serviceUrl must be an http(s) URL');
+  const hasActivity = request.activity !== undefined && request.activity !== null;
+  const hasRender = request.render !== undefined && request.render !== null;
+  if (hasActivity === hasRender) throw new Error('outbox: give either an activity or a render instruction');
+  let payload: NewMessage['payload'];
+  if (hasActivity) {
+    if (typeof request.activity !== 'object' || Array.isArray(request.activity)) throw new Error('outbox: activity must be an object');
+    payload = { activity: request.activity as OutboxActivity };
+  } else {
+    const r = request.render as RenderInstruction;
+    payload = { render: { renderer: requireText(r.renderer, 'render.renderer', 200), args: r.args ?? null } };
+  }
+  const key = request.idempotencyKey;
+  const idempotencyKey = key === undefined || key === null ? null : requireText(key, 'idempotencyKey');
+  const base = { tenantId, serviceUrl, payload, idempotencyKey, activityId: null, userId: null, botId: null, coalesceKey: null };
+  switch (request.op) {
+    case 'send': {
+      const conversationId = requireText(request.conversationId, 'conversationId');
+      return { ...base, op: 'send', lane: toBaseConversationId(conversationId), conversationId };
+    }
+    case 'update': {
+      const conversationId = requireText(request.conversationId, 'conversationId');
+      const activityId = requireText(request.activityId, 'activityId');
+      const lane = toBaseConversationId(conversationId);
+      if (idempotencyKey !== null) throw new Error('outbox: updates are coalesced, not keyed; leave idempotencyKey out');
+      return { ...base, op: 'update', lane, conversationId, activityId, coalesceKey: `${lane}|${activityId}` };
+    }
+    case 'createPersonal': {
+      const userId = requireText(request.userId, 'userId');
+      const botId = request.botId === undefined ? null : requireText(request.botId, 'botId');
+      return { ...base, op: 'createPersonal', lane: `user:${tenantId}:${userId}`, conversationId: null, userId, botId };
+    }
+    default:
+      throw new Error(`outbox: unknown op ${(request as { op?: unknown }).op as string}`);
+  }
+}
+
+export function toStatus(row: OutboxRow): OutboxMessageStatus {
+  const pending = row.status === 'queued' || row.status === 'retrying';
+  return {
+    id: row.id,
+    op: row.op,
+    tenantId: row.tenantId,
+    conversationId: row.conversationId,
+    status: row.status,
+    failureReason: row.failureReason,
+    attempts: row.attempts,
+    lastStatus: row.lastStatus,
+    lastError: row.lastError,
+    sentActivityId: row.sentActivityId,
+    possibleDuplicate: row.possibleDuplicate,
+    idempotencyKey: row.idempotencyKey,
+    createdAt: row.createdAt,
+    sentAt: row.sentAt,
+    nextAttemptAt: pending ? row.nextAttemptAt : null,
+  };
+}
+
+/** An Adaptive Card as the activity to send (so features need not import botbuilder). */
+export function toCardActivity(card: object, options: { summary?: string } = {}): OutboxActivity {
+  return {
+    type: 'message',
+    ...(options.summary ? { summary: options.summary } : {}),
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claims and attempts
+// ---------------------------------------------------------------------------------------------
+
+/** How many requests an attempt makes: createPersonal creates the chat and then sends into it. */
+export function requestsOf(row: Pick<OutboxRow, 'op' | 'conversationId'>): number {
+  return row.op === 'createPersonal' && row.conversationId === null ? 2 : 1;
+}
+
+/** Why the head of a lane cannot be claimed now: a live worker is sending it, or it is not due yet. */
+export type HeadWait = { kind: 'busy' } | { kind: 'notDue'; id: number; dueAtMs: number; nowMs: number };
+
+export function headWait(row: Pick<OutboxRow, 'id' | 'status' | 'leaseUntil' | 'nextAttemptAt'>, nowMs: number): HeadWait | null {
+  if (row.status === 'sending' && row.leaseUntil !== null && row.leaseUntil.getTime() > nowMs) return { kind: 'busy' };
+  if (row.status !== 'sending' && row.nextAttemptAt.getTime() > nowMs) return { kind: 'notDue', id: row.id, dueAtMs: row.nextAttemptAt.getTime(), nowMs };
+  return null;
+}
+
+/** What an attempt came to: Teams' answer, or a render instruction the outbox could not use. */
+export type AttemptResult = TransportResult | { ok: false; refused: 'unknown_renderer' | 'bad_render_args'; error: string };
+
+/** What is recorded after an attempt. */
+export type AttemptOutcome =
+  | { kind: 'sent'; status?: number; activityId: string | null; conversationId: string | null }
+  | { kind: 'retry'; delayMs: number; status: number | null; error: string; outcomeUnknown: boolean; conversationId: string | null }
+  | { kind: 'failed'; reason: FailureReason; status: number | null; error: string; outcomeUnknown: boolean; conversationId: string | null; deactivateReference: boolean };
+
+/**
+ * An attempt's result as the outcome to record: sent; a render instruction refused for good, with
+ * its reason (no request was made); or Teams' failure, retried or final (decideAfterFailure).
+ */
+export function toAttemptOutcome(
+  row: Pick<OutboxRow, 'op' | 'conversationId' | 'attempts'>,
+  result: AttemptResult,
+  policy: RetryPolicy,
+  random: () => number,
+): AttemptOutcome {
+  if (result.ok) {
+    return {
+      kind: 'sent',
+      ...(result.status !== undefined ? { status: result.status } : {}),
+      activityId: result.activityId ?? null,
+      conversationId: result.conversationId ?? (row.op === 'createPersonal' ? row.conversationId : null),
+    };
+  }
+  if ('refused' in result) {
+    return { kind: 'failed', reason: result.refused, status: null, error: truncate(result.error, 500), outcomeUnknown: false, conversationId: null, deactivateReference: false };
+  }
+  const failure: AttemptFailure = {
+    error: truncate(result.error, 500),
+    ...(result.status !== undefined ? { status: result.status } : {}),
+    ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
+    ...(result.outcomeUnknown ? { outcomeUnknown: true } : {}),
+  };
+  const decision = decideAfterFailure(row.op, failure, row.attempts, policy, random);
+  const common = {
+    status: result.status ?? null,
+    error: failure.error,
+    outcomeUnknown: result.outcomeUnknown === true && row.op !== 'update',
+    conversationId: result.conversationId ?? null,
+  };
+  return decision.kind === 'retry'
+    ? { kind: 'retry', delayMs: decision.delayMs, ...common }
+    : { kind: 'failed', reason: decision.reason, deactivateReference: decision.deactivateReference, ...common };
+}
+
+/** An error as a short line for lastError and logs (its name and message, never a payload). */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return truncate(`${err.name}: ${err.message}`, 300);
+  return truncate(String(err), 300);
+}
+
+export function truncate(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }

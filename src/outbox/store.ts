@@ -3,59 +3,24 @@
 // instances agree.
 import type pg from 'pg';
 import type { Db, Queryable } from '../db/pool.js';
-import { decideLimiter, longestWindowMs, toBaseConversationId, type FailureReason, type OutboxOp, type RateWindow } from './model.js';
-
-export type OutboxStatusName = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed';
-export const OUTBOX_STATUSES: readonly OutboxStatusName[] = ['queued', 'sending', 'sent', 'retrying', 'failed'];
-
-export type OutboxPayload =
-  | { activity: Record<string, unknown> }
-  | { render: { renderer: string; args: unknown } };
-
-export interface OutboxRow {
-  id: number;
-  tenantId: string;
-  op: OutboxOp;
-  lane: string;
-  serviceUrl: string;
-  conversationId: string | null;
-  activityId: string | null;
-  userId: string | null;
-  botId: string | null;
-  payload: OutboxPayload;
-  idempotencyKey: string | null;
-  coalesceKey: string | null;
-  status: OutboxStatusName;
-  failureReason: FailureReason | null;
-  attempts: number;
-  nextAttemptAt: Date;
-  leaseUntil: Date | null;
-  claimToken: string | null;
-  /** The message's place(s) in its tenant's queue: reserved send-log entries. */
-  reservationIds: string[] | null;
-  outcomeUnknown: boolean;
-  possibleDuplicate: boolean;
-  lastStatus: number | null;
-  lastError: string | null;
-  sentActivityId: string | null;
-  createdAt: Date;
-  sentAt: Date | null;
-  updatedAt: Date;
-}
-
-export interface NewMessage {
-  tenantId: string;
-  op: OutboxOp;
-  lane: string;
-  serviceUrl: string;
-  conversationId: string | null;
-  activityId: string | null;
-  userId: string | null;
-  botId: string | null;
-  payload: OutboxPayload;
-  idempotencyKey: string | null;
-  coalesceKey: string | null;
-}
+import {
+  OUTBOX_STATUSES,
+  decideLimiter,
+  headWait,
+  longestWindowMs,
+  requestsOf,
+  toBaseConversationId,
+  type AttemptOutcome,
+  type FailureReason,
+  type HeadWait,
+  type NewMessage,
+  type OutboxOp,
+  type OutboxPayload,
+  type OutboxRow,
+  type OutboxStats,
+  type OutboxStatusName,
+  type RateWindow,
+} from './model.js';
 
 interface DbRow {
   id: string;
@@ -187,6 +152,23 @@ export async function insertMessage(q: Queryable, m: NewMessage): Promise<Insert
   return { row: toRow(r.rows[0] as DbRow), created: true, coalesced: false };
 }
 
+/** NOTIFY channel: sent in the enqueueing transaction, so every instance wakes right after its commit. */
+export const OUTBOX_NOTIFY_CHANNEL = 'cadans_outbox';
+
+/** Tells every listening instance that a lane has a new message (delivered at the commit of `q`'s transaction). */
+export async function notifyEnqueued(q: Queryable, lane: string): Promise<void> {
+  await q.query('select pg_notify($1, $2)', [OUTBOX_NOTIFY_CHANNEL, lane.slice(0, 200)]);
+}
+
+/** Makes a connection of its own receive those notifications (`notification` events). */
+export async function listenForEnqueued(client: pg.ClientBase): Promise<void> {
+  await client.query(`listen ${OUTBOX_NOTIFY_CHANNEL}`);
+}
+
+export async function unlistenForEnqueued(client: pg.ClientBase): Promise<void> {
+  await client.query(`unlisten ${OUTBOX_NOTIFY_CHANNEL}`);
+}
+
 /** The columns' types, for an insert from a `select` of parameters (nothing to infer them from there). */
 const INSERT_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'text', 'text'] as const;
 
@@ -216,14 +198,7 @@ export async function getMessageByKey(q: Queryable, idempotencyKey: string): Pro
   return r.rows[0] ? toRow(r.rows[0]) : null;
 }
 
-export interface StoreStats {
-  byStatus: Record<OutboxStatusName, number>;
-  failedByReason: Record<string, number>;
-  possibleDuplicates: number;
-  oldestPendingSeconds: number | null;
-}
-
-export async function readStats(q: Queryable): Promise<StoreStats> {
+export async function readStats(q: Queryable): Promise<OutboxStats> {
   const r = await q.query<{ status: OutboxStatusName; failure_reason: string | null; n: number; dup: number }>(
     `select status, failure_reason, count(*)::int as n, count(*) filter (where possible_duplicate)::int as dup
      from outbox_messages group by status, failure_reason`,
@@ -265,11 +240,10 @@ export interface ClaimSettings {
 
 export type ClaimResult =
   | { kind: 'empty' }
-  /** Another worker is sending the head (its lease is live). */
-  | { kind: 'busy' }
+  /** Another worker is sending the head (its lease is live), or the head is not due yet. */
+  | HeadWait
   /** A lock was not granted within lockTimeoutMs (e.g. a caller's open transaction coalescing an update): try again soon. */
   | { kind: 'locked' }
-  | { kind: 'notDue'; id: number; dueAtMs: number; nowMs: number }
   /** The limiter holds the lane back; the head's next attempt was moved to dueAtMs. */
   | { kind: 'throttled'; id: number; dueAtMs: number; nowMs: number }
   /** A worker died with the head's last allowed attempt in flight: it was marked failed. */
@@ -283,7 +257,6 @@ export type ClaimResult =
       /** performance.now() taken before the stamp (after the limiter locks): see finishAttempt. */
       stampedNoEarlierThan: number;
       reclaimed: boolean;
-      nowMs: number;
     };
 
 /** Keys in the send log. A lane is one conversation (or one person, for createPersonal). */
@@ -292,18 +265,6 @@ export function laneKey(lane: string): string {
 }
 export function tenantKey(tenantId: string): string {
   return `t:${tenantId}`;
-}
-
-/** How many requests an attempt makes: createPersonal creates the chat and then sends into it. */
-export function requestsOf(row: Pick<OutboxRow, 'op' | 'conversationId'>): number {
-  return row.op === 'createPersonal' && row.conversationId === null ? 2 : 1;
-}
-
-/** A head that is being sent by a live worker, or not due yet: nothing to claim now. */
-function toWaitingClaim(row: OutboxRow, nowMs: number): ClaimResult | null {
-  if (row.status === 'sending' && row.leaseUntil !== null && row.leaseUntil.getTime() > nowMs) return { kind: 'busy' };
-  if (row.status !== 'sending' && row.nextAttemptAt.getTime() > nowMs) return { kind: 'notDue', id: row.id, dueAtMs: row.nextAttemptAt.getTime(), nowMs };
-  return null;
 }
 
 /**
@@ -326,7 +287,7 @@ export async function claimHead(db: Db, lane: string, s: ClaimSettings): Promise
       );
       const peek = peeked.rows[0];
       if (!peek) return { kind: 'empty' };
-      const early = toWaitingClaim(toRow(peek), peek.now_ms);
+      const early = headWait(toRow(peek), peek.now_ms);
       if (early) return early;
       // The shared limiter's locks first, the head's row lock after: the row stays locked only for
       // the few statements of the claim, so a feature coalescing an update into it (inside its own
@@ -378,7 +339,7 @@ export async function claimHead(db: Db, lane: string, s: ClaimSettings): Promise
         continue;
       }
       const row = toRow(raw);
-      const waiting = toWaitingClaim(row, raw.now_ms);
+      const waiting = headWait(row, raw.now_ms);
       if (waiting) {
         await client.query('commit');
         inTx = false;
@@ -466,7 +427,7 @@ export async function claimHead(db: Db, lane: string, s: ClaimSettings): Promise
       const claimedRaw = results[0]?.rows[0] as DbRow & { slot_ids: string[] | null };
       const claimedRow = toRow(claimedRaw);
       const slotIds = [...converted, ...(claimedRaw.slot_ids ?? [])];
-      return { kind: 'claimed', row: claimedRow, token: claimedRow.claimToken as string, slotIds, stampedNoEarlierThan, reclaimed, nowMs: limiterNow };
+      return { kind: 'claimed', row: claimedRow, token: claimedRow.claimToken as string, slotIds, stampedNoEarlierThan, reclaimed };
     }
     return { kind: 'busy' };
   } catch (err) {
@@ -481,11 +442,6 @@ export async function claimHead(db: Db, lane: string, s: ClaimSettings): Promise
 // ---------------------------------------------------------------------------------------------
 // Recording the outcome of an attempt
 // ---------------------------------------------------------------------------------------------
-
-export type AttemptOutcome =
-  | { kind: 'sent'; status?: number; activityId: string | null; conversationId: string | null }
-  | { kind: 'retry'; delayMs: number; status: number | null; error: string; outcomeUnknown: boolean; conversationId: string | null }
-  | { kind: 'failed'; reason: FailureReason; status: number | null; error: string; outcomeUnknown: boolean; conversationId: string | null; deactivateReference: boolean };
 
 export type FinishResult =
   | { fenced: true }

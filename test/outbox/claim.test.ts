@@ -2,12 +2,14 @@
 // the feature's transaction (in a statement of its own, so that it reads the rate limiter's log
 // after the wait) and then claims the newest state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEAMS_THREAD_WINDOWS, tenantWindows } from '../../src/outbox/model.js';
-import { toNewMessage } from '../../src/outbox/service.js';
+import { z } from 'zod';
+import { TEAMS_THREAD_WINDOWS, tenantWindows, toNewMessage } from '../../src/outbox/model.js';
+import { declareRenderer, renderWith } from '../../src/outbox/renderers.js';
 import { claimHead, coalescedUpdateSql, insertMessage, type ClaimSettings } from '../../src/outbox/store.js';
 import { startOutboxDatabase, uniqueTenant, type OutboxDatabase } from './support.js';
 
 let database: OutboxDatabase;
+const COUNTER = declareRenderer('test.counter', z.object({ n: z.number().int() }));
 const settings: ClaimSettings = {
   leaseMs: 5_000,
   maxAttempts: 3,
@@ -29,7 +31,7 @@ const update = (tenantId: string, n: number) =>
     serviceUrl: 'https://smba.example/emea/',
     conversationId: '19:claim@thread.tacv2',
     activityId: '1700000000001',
-    render: { renderer: 'test.counter', args: { n } },
+    render: renderWith(COUNTER, { n }),
   });
 
 describe('claiming a card update', () => {

@@ -2,7 +2,8 @@
 // retries, final failures, idempotency, transactions, coalesced card updates.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/db/pool.js';
-import { toCardActivity, type OutboxRequest } from '../../src/outbox/service.js';
+import { z } from 'zod';
+import { declareRenderer, defineRenderer, renderWith, toCardActivity, type OutboxRequest } from '../../src/outbox/service.js';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
 import { createTeamsWorld, type TeamsWorld } from '../support/teams-activities.js';
 import {
@@ -27,6 +28,8 @@ let instance: OutboxInstance;
 let world: TeamsWorld;
 let tenantId: string;
 const renders: number[] = [];
+const COUNTER = declareRenderer('test.counter', z.object({ n: z.number().int() }));
+const counterCard = (n: number) => toCardActivity({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `stand ${n}` }] });
 
 beforeAll(async () => {
   // PUTs to conversations whose id carries SLOW take 40 ms, so rapid updates pile up behind one in flight.
@@ -34,13 +37,15 @@ beforeAll(async () => {
   database = await startOutboxDatabase();
   instance = await startOutboxInstance(database, {
     maxAttempts: MAX_ATTEMPTS,
-    renderers: {
-      'test.counter': async (args) => {
-        const n = (args as { n: number }).n;
-        renders.push(n);
-        return toCardActivity({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `stand ${n}` }] });
-      },
-    },
+    renderers: [
+      defineRenderer({
+        ...COUNTER,
+        async render({ n }) {
+          renders.push(n);
+          return counterCard(n);
+        },
+      }),
+    ],
   });
 });
 afterAll(async () => {
@@ -102,7 +107,7 @@ describe('sending', () => {
 
   it('renders a render instruction when it is time to send', async () => {
     const channel = newChannelId();
-    const r = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: { renderer: 'test.counter', args: { n: 7 } } });
+    const r = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: renderWith(COUNTER, { n: 7 }) });
     const [record] = await connector.waitForSent(1, { conversationId: channel });
     expect(connector.activityText(record)).toBe('stand 7');
     expect((await waitForStatus(instance.outbox, r.id)).status).toBe('sent');
@@ -110,7 +115,7 @@ describe('sending', () => {
 
   it('fails a message whose renderer nobody registered, without calling Teams', async () => {
     const channel = newChannelId();
-    const r = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: { renderer: 'nobody.knows' } });
+    const r = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: renderWith(declareRenderer('nobody.knows', z.object({})), {}) });
     const status = await waitForStatus(instance.outbox, r.id);
     expect(status).toMatchObject({ status: 'failed', failureReason: 'unknown_renderer' });
     expect(connector.records.filter((x) => x.conversationId === channel)).toHaveLength(0);
@@ -178,7 +183,7 @@ describe('final failures', () => {
       serviceUrl: connector.serviceUrl,
       conversationId: channel,
       activityId: '1700000000000',
-      render: { renderer: 'test.counter', args: { n: 1 } },
+      render: renderWith(COUNTER, { n: 1 }),
     });
     const status = await waitForStatus(instance.outbox, r.id);
     expect(status).toMatchObject({ status: 'failed', failureReason: 'deleted', attempts: 1, lastStatus: 404 });
@@ -260,14 +265,17 @@ describe('wake-ups', () => {
 describe('after sending', () => {
   it("tells the renderer's feature the posted card's id, in the transaction that records it as sent", async () => {
     await database.db.query('create table if not exists test_posted (card int primary key, activity_id text not null)');
-    instance.outbox.registerRenderer('test.posted', {
-      render: async (args) => textActivity(`kaart ${(args as { card: number }).card}`),
+    const posted = defineRenderer({
+      name: 'test.posted',
+      args: z.object({ card: z.number().int() }),
+      render: async ({ card }) => textActivity(`kaart ${card}`),
       onSent: async ({ args, activityId }, tx) => {
-        await tx.query('insert into test_posted (card, activity_id) values ($1, $2)', [(args as { card: number }).card, activityId]);
+        await tx.query('insert into test_posted (card, activity_id) values ($1, $2)', [args.card, activityId]);
       },
     });
+    instance.outbox.registerRenderer(posted);
     const channel = newChannelId();
-    const r = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: { renderer: 'test.posted', args: { card: 42 } } });
+    const r = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: renderWith(posted, { card: 42 }) });
     const status = await waitForStatus(instance.outbox, r.id);
     const stored = await database.db.query('select activity_id from test_posted where card = 42');
     expect(stored.rows).toEqual([{ activity_id: status.sentActivityId }]);
@@ -275,14 +283,17 @@ describe('after sending', () => {
   });
 
   it('keeps a message sent when its onSent fails, without sending it again', async () => {
-    instance.outbox.registerRenderer('test.failing-hook', {
+    const failingHook = defineRenderer({
+      name: 'test.failing-hook',
+      args: z.object({}),
       render: async () => textActivity('verstuurd'),
       onSent: async () => {
         throw new Error('the feature tripped');
       },
     });
+    instance.outbox.registerRenderer(failingHook);
     const channel = newChannelId();
-    const r = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: { renderer: 'test.failing-hook' } });
+    const r = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: renderWith(failingHook, {}) });
     expect(await waitForStatus(instance.outbox, r.id)).toMatchObject({ status: 'sent', attempts: 1 });
     await instance.outbox.enqueue(send(channel, 'daarna'));
     await connector.waitForSent(2, { conversationId: channel });
@@ -293,12 +304,12 @@ describe('after sending', () => {
 describe('card updates', () => {
   it('turns 20 rapid updates of one card into a few PUTs, in order, ending with the latest state', async () => {
     const channel = `19:${SLOW}${Date.now()}@thread.tacv2`;
-    const posted = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: { renderer: 'test.counter', args: { n: 0 } } });
+    const posted = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: renderWith(COUNTER, { n: 0 }) });
     const card = await waitForStatus(instance.outbox, posted.id);
     const activityId = card.sentActivityId!;
     const ids: number[] = [];
     for (let n = 1; n <= 20; n++) {
-      const r = await instance.outbox.enqueue({ op: 'update', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, activityId, render: { renderer: 'test.counter', args: { n } } });
+      const r = await instance.outbox.enqueue({ op: 'update', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, activityId, render: renderWith(COUNTER, { n }) });
       ids.push(r.id);
     }
     await eventually(async () => connector.activity(activityId)?.activity && connector.activityText(connector.activity(activityId)) === 'stand 20', 'the card to show stand 20');
@@ -316,7 +327,7 @@ describe('card updates', () => {
   /** A feature's own statement: its change (here a row in a CTE) and the card update, one round trip. */
   async function writeWithChange(activityId: string, channel: string, n: number, changeApplies: boolean) {
     const part = instance.outbox.updateInStatement(
-      { op: 'update', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, activityId, render: { renderer: 'test.counter', args: { n } } },
+      { op: 'update', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, activityId, render: renderWith(COUNTER, { n }) },
       2,
       'exists (select 1 from change)',
     );
@@ -329,7 +340,7 @@ describe('card updates', () => {
 
   it("writes a card update in the feature's own statement only when its change applies, and sends it once told", async () => {
     const channel = newChannelId();
-    const posted = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: { renderer: 'test.counter', args: { n: 0 } } });
+    const posted = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: renderWith(COUNTER, { n: 0 }) });
     const activityId = (await waitForStatus(instance.outbox, posted.id)).sentActivityId!;
 
     expect(await writeWithChange(activityId, channel, 1, false)).toBeNull();
@@ -341,11 +352,11 @@ describe('card updates', () => {
   });
 
   it('still sends an update written in a statement whose process died before telling the outbox', async () => {
-    const counter = async (args: unknown) => toCardActivity({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `stand ${(args as { n: number }).n}` }] });
-    const sweeper = await startOutboxInstance(database, { tuning: { stalledAfterMs: 300 }, renderers: { 'test.counter': counter } });
+    const counter = defineRenderer({ ...COUNTER, render: async ({ n }) => counterCard(n) });
+    const sweeper = await startOutboxInstance(database, { tuning: { stalledAfterMs: 300 }, renderers: [counter] });
     try {
       const channel = newChannelId();
-      const posted = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: { renderer: 'test.counter', args: { n: 0 } } });
+      const posted = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: renderWith(COUNTER, { n: 0 }) });
       const activityId = (await waitForStatus(instance.outbox, posted.id)).sentActivityId!;
       const written = await writeWithChange(activityId, channel, 7, true);
       expect(written).toMatchObject({ created: true }); // no written(): no wake-up job, as after a crash
@@ -357,9 +368,9 @@ describe('card updates', () => {
 
   it("sends an update written while the card's previous update is on its way right after it, without a wake-up job", async () => {
     const channel = `19:${SLOWER}${Date.now()}@thread.tacv2`;
-    const posted = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: { renderer: 'test.counter', args: { n: 0 } } });
+    const posted = await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: renderWith(COUNTER, { n: 0 }) });
     const activityId = (await waitForStatus(instance.outbox, posted.id)).sentActivityId!;
-    const first = await instance.outbox.enqueue({ op: 'update', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, activityId, render: { renderer: 'test.counter', args: { n: 1 } } });
+    const first = await instance.outbox.enqueue({ op: 'update', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, activityId, render: renderWith(COUNTER, { n: 1 }) });
     await waitForStatus(instance.outbox, first.id, (m) => m.status === 'sending'); // its PUT takes 400 ms
     const second = await writeWithChange(activityId, channel, 2, true);
     expect(second).toMatchObject({ created: true }); // queued behind the one being sent

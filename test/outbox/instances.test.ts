@@ -1,7 +1,8 @@
 // Several Cadans processes on one database: each message exactly once; a process that dies
 // mid-send loses nothing, and the one window HTTP leaves open is counted, not hidden.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxRequest } from '../../src/outbox/service.js';
+import { z } from 'zod';
+import { declareRenderer, defineRenderer, renderWith, type OutboxRequest } from '../../src/outbox/service.js';
 import type { Transport } from '../../src/outbox/transport.js';
 import { createConnectorTransport } from '../../src/teams/connector-transport.js';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
@@ -109,18 +110,19 @@ describe('several instances', () => {
 
   it('takes over a message whose instance stopped before reaching Teams, sends it once, and still flags it (the outbox cannot tell)', async () => {
     // A claims the message but its renderer never finishes: nothing reached Teams.
+    const SLOW = declareRenderer('test.slow', z.object({}));
     let release: () => void = () => undefined;
     const hung = new Promise<void>((resolve) => {
       release = resolve;
     });
     const a = await startOutboxInstance(database, {
       tuning: { leaseMs: 300, attemptTimeoutMs: 30_000, stopTimeoutMs: 50 },
-      renderers: { 'test.slow': async () => hung.then(() => textActivity('te laat')) },
+      renderers: [defineRenderer({ ...SLOW, render: async () => hung.then(() => textActivity('te laat')) })],
     });
-    const b0 = { renderers: { 'test.slow': async () => textActivity('op tijd') } };
+    const b0 = { renderers: [defineRenderer({ ...SLOW, render: async () => textActivity('op tijd') })] };
     const tenant = uniqueTenant();
     const channel = newChannelId();
-    const { id } = await a.outbox.enqueue({ op: 'send', tenantId: tenant, serviceUrl: connector.serviceUrl, conversationId: channel, render: { renderer: 'test.slow' } });
+    const { id } = await a.outbox.enqueue({ op: 'send', tenantId: tenant, serviceUrl: connector.serviceUrl, conversationId: channel, render: renderWith(SLOW, {}) });
     await waitForStatus(a.outbox, id, (s) => s.status === 'sending');
     await a.outbox.stop();
     const b = await startOutboxInstance(database, { ...b0, tuning: { sweepIntervalMs: 100 } });
