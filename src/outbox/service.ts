@@ -27,10 +27,9 @@ import { DEFAULT_TUNING, type Lifecycle, type OutboxTuning } from './tuning.js';
 import { OUTBOX_QUEUE, createWakeUps, type LocalWorkers } from './wakeups.js';
 import { createWorker } from './worker.js';
 
+// The outbox's public surface, for features and cadans.ts.
 export {
   toCardActivity,
-  toNewMessage,
-  toStatus,
   type EnqueueResult,
   type FailureReason,
   type OutboxMessageStatus,
@@ -40,9 +39,7 @@ export {
   type WrittenUpdate,
 } from './model.js';
 export { declareRenderer, defineRenderer, renderWith, type RendererDefinition, type RendererSignature, type SentInfo } from './renderers.js';
-export { OUTBOX_NOTIFY_CHANNEL } from './store.js';
 export { DEFAULT_TUNING, type OutboxTuning } from './tuning.js';
-export { OUTBOX_QUEUE } from './wakeups.js';
 
 export interface Outbox extends OutboxAdmin {
   /**

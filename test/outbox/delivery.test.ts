@@ -120,6 +120,37 @@ describe('sending', () => {
     expect(status).toMatchObject({ status: 'failed', failureReason: 'unknown_renderer' });
     expect(connector.records.filter((x) => x.conversationId === channel)).toHaveLength(0);
   });
+
+  it('fails a message whose stored arguments its renderer no longer accepts, at once, and sends the next one of its conversation', async () => {
+    // The release that queued the first message gave the card as text; this one wants a number.
+    const previous = declareRenderer('test.versioned', z.object({ card: z.string() }));
+    const rendered: number[] = [];
+    instance.outbox.registerRenderer(
+      defineRenderer({
+        name: 'test.versioned',
+        args: z.object({ card: z.number().int() }),
+        async render({ card }) {
+          rendered.push(card);
+          return textActivity(`kaart ${card}`);
+        },
+      }),
+    );
+    const channel = newChannelId();
+    const { old, next } = await inTransaction(database.db, async (client) => ({
+      old: await instance.outbox.enqueue({ op: 'send', tenantId, serviceUrl: connector.serviceUrl, conversationId: channel, render: renderWith(previous, { card: '42' }) }, { client }),
+      next: await instance.outbox.enqueue(send(channel, 'daarna'), { client }),
+    }));
+    expect(await waitForStatus(instance.outbox, old.id)).toMatchObject({
+      status: 'failed',
+      failureReason: 'bad_render_args',
+      attempts: 1,
+      lastStatus: null,
+      lastError: expect.stringContaining('card: expected number, got string'),
+    });
+    expect(await waitForStatus(instance.outbox, next.id)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(connector.sent(channel).map((x) => connector.activityText(x))).toEqual(['daarna']);
+    expect(rendered).toEqual([]);
+  });
 });
 
 describe('retries', () => {
