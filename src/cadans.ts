@@ -8,7 +8,8 @@ import { createPool, type Db } from './db/pool.js';
 import { migrate, pendingMigrations } from './db/migrate.js';
 import { startJobs, type Jobs } from './jobs/boss.js';
 import { LOCAL_SEED } from './local/seed.js';
-import { createPeopleService } from './people/service.js';
+import { createPeopleFeature } from './people/feature.js';
+import { getBotIdFor, getTeamGroupId } from './teams/store.js';
 import { createRoutes } from './app-routes.js';
 import { createGraphFromConfig } from './graph/from-config.js';
 import { createHttpServer } from './server.js';
@@ -40,14 +41,16 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
     await migrate(db, log);
     const jobs = await startJobs(databaseUrl, log);
     const cards = createCardRenderer(path.join(config.rootDir, 'adaptive-cards'));
-    const people = createPeopleService({
+    const peopleFeature = createPeopleFeature({
       db,
       mode: config.mode,
       defaultLanguage: config.defaultLanguage,
       beheerders: config.beheerders,
       seed: config.mode === 'local' ? LOCAL_SEED : undefined,
+      log,
     });
-    await people.reconcileConfiguredBeheerders(log); // CADANS_BEHEERDERS is the truth for the roles it grants
+    const people = peopleFeature.service;
+    await peopleFeature.reconcile(); // CADANS_BEHEERDERS is the truth for the roles it grants
     const graph = createGraphFromConfig(config, log);
     const adapter = createAdapter(config);
     // The outbox: started after the jobs, stopped before them; its own small pool, so its workers
@@ -77,8 +80,8 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       db,
       cards,
       outbox,
-      grantsOf: (tenantId, aad) => people.grantsOf(tenantId, aad),
-      tenantLanguage: (tenantId) => people.tenantLanguage(tenantId),
+      people,
+      conversations: { botIdOf: (tenantId, conversationId) => getBotIdFor(db, tenantId, conversationId), teamGroupId: (tenantId, teamId) => getTeamGroupId(db, tenantId, teamId) },
       today: () => todayInAmsterdam(new Date()),
       log,
       linkFor: (tenantId, checklistId, format) => exportLinks.linkFor(tenantId, checklistId, format),
@@ -86,7 +89,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
     for (const r of checklists.renderers) outbox.registerRenderer(r.name, r);
     await outbox.start();
     await checklists.registerJobs(jobs.boss);
-    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, outbox, routes: createRoutes({ people, checklists, outbox }) });
+    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, outbox, routes: createRoutes({ people: peopleFeature, checklists, outbox }) });
     const http = createHttpServer({
       log,
       maxBodyBytes: config.maxBodyBytes,

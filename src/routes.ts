@@ -115,6 +115,8 @@ export interface Routes {
   /** Checks a verb's access rule; throws the refusal. */
   authorize(ctx: RouteContext, rule: AccessRule, data: unknown): Promise<void>;
   commands: Record<CommandName, CommandHandler>;
+  /** The answer to text that is no command. */
+  unknownCommand(ctx: RouteContext, text: string): AdaptiveCard;
   onFile: FileHandler;
 }
 

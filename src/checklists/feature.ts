@@ -5,19 +5,29 @@ import type { PgBoss } from '../jobs/boss.js';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
 import type { Language } from '../config.js';
 import type { Db, Queryable } from '../db/pool.js';
-import type { Grant } from './model.js';
 import { createChecklistRoutes } from './routes.js';
 import { createChecklistAccess } from './access.js';
-import { CHANNEL_RENDERER, PERSONAL_RENDERER, SUMMARY_RENDERER, checklistProblem, createChecklistService, type ChecklistOutbox, type PersonalNoticeArgs } from './service.js';
-import { getChannelCardState, getChecklistById, getContact, type ChannelCardState } from './store.js';
+import {
+  CHANNEL_RENDERER,
+  PERSONAL_RENDERER,
+  SUMMARY_RENDERER,
+  checklistProblem,
+  createChecklistService,
+  type ChecklistConversations,
+  type ChecklistOutbox,
+  type ChecklistPeople,
+  type PersonalNoticeArgs,
+} from './service.js';
+import { getChannelCardState, getChecklistById, listSettledBy, type ChannelCardState } from './store.js';
 import { MAX_REFRESH_USERS, formatDate, renderChannelCard, renderStepCard, renderSummaryCard } from './view.js';
 
 export interface ChecklistFeatureDeps {
   db: Db;
   cards: CardRenderer;
   outbox: ChecklistOutbox;
-  grantsOf(tenantId: string, aadObjectId: string): Promise<Grant[]>;
-  tenantLanguage(tenantId: string): Promise<string>;
+  /** The people feature's port: roles, tenant language, schools, contacts. */
+  people: Omit<ChecklistPeople, 'tenantLanguage'> & { tenantLanguage(tenantId: string): Promise<string> };
+  conversations: ChecklistConversations;
   /** Today's date (yyyy-mm-dd) in Europe/Amsterdam. */
   today(): string;
   log?: Pick<Logger, 'error'>;
@@ -26,11 +36,15 @@ export interface ChecklistFeatureDeps {
 }
 
 export function createChecklistFeature(deps: ChecklistFeatureDeps) {
+  const people: ChecklistPeople = {
+    ...deps.people,
+    tenantLanguage: async (tenantId) => ((await deps.people.tenantLanguage(tenantId)) === 'en' ? 'en' : 'nl') as Language,
+  };
   const service = createChecklistService({
     db: deps.db,
     outbox: deps.outbox,
-    grantsOf: deps.grantsOf,
-    tenantLanguage: async (tenantId) => ((await deps.tenantLanguage(tenantId)) === 'en' ? 'en' : 'nl') as Language,
+    people,
+    conversations: deps.conversations,
     today: deps.today,
     log: deps.log,
   });
@@ -47,9 +61,9 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
     });
   }
 
-  const access = createChecklistAccess({ db: deps.db, grantsOf: deps.grantsOf });
+  const access = createChecklistAccess({ db: deps.db, grantsOf: people.grantsOf });
   const routes = createChecklistRoutes({
-    db: deps.db,
+    schools: people.schools,
     checklists: service,
     resolve: access.resolve,
     async renderChannel(ctx, checklistId) {
@@ -74,7 +88,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
     const c = await getChecklistById(deps.db, Number(a?.checklistId));
     const step = c?.steps.find((s) => s.position === Number(a.position));
     if (!c || !step) throw new Error(`checklist step ${String(a?.checklistId)}/${String(a?.position)} is gone`);
-    const contact = await getContact(deps.db, c.tenantId, String(a.ownerAad));
+    const contact = await people.contactOf(c.tenantId, String(a.ownerAad));
     const language: Language = contact?.language === 'nl' || contact?.language === 'en' ? contact.language : contact?.locale ? toLanguage(contact.locale) : c.language;
     const t = createTranslator(language);
     const date = step.dueDate ? formatDate(step.dueDate, language) : '';
@@ -96,12 +110,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
   async function renderSummary(args: unknown) {
     const c = await getChecklistById(deps.db, Number((args as { checklistId?: unknown } | null)?.checklistId));
     if (!c) throw new Error('checklist is gone');
-    const r = await deps.db.query<{ position: number; actor_name: string; at: Date }>(
-      `select distinct on (position) position, actor_name, at from checklist_events
-        where checklist_id = $1 and field = 'status' and position is not null order by position, id desc`,
-      [c.id],
-    );
-    const settledBy = new Map(r.rows.map((x) => [x.position, { name: x.actor_name, at: x.at }]));
+    const settledBy = await listSettledBy(deps.db, c.id);
     return toActivity(renderSummaryCard(deps.cards, createTranslator(c.language), { checklist: c, template: await service.template(c.tenantId, c.templateKey), settledBy }));
   }
 
