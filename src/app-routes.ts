@@ -3,7 +3,7 @@
 // here does not compile; test/access.test.ts runs every verb against every role and place.
 import { createAccess, IN_CHANNEL, rule } from './access.js';
 import type { createChecklistFeature } from './checklists/feature.js';
-import { comingSoon, renderUnknownCommand, showHelp } from './home/routes.js';
+import { comingSoon, renderUnknownCommand, showHelp } from './home/feature.js';
 import { createOutboxRoutes } from './outbox/routes.js';
 import type { createPeopleFeature } from './people/feature.js';
 import type { Routes } from './routes.js';

@@ -1,7 +1,7 @@
 import type { Language } from '../config.js';
 import type { Queryable } from '../db/pool.js';
 import type { StepStatus } from './model.js';
-import { roleAssignmentsJsonSql, teamsUserJoinSql } from '../people/feature.js';
+import { roleAssignmentsJsonSql, schoolNameSql, teamsUserJoinSql } from '../people/feature.js';
 
 export interface Step {
   position: number;
@@ -86,9 +86,9 @@ export async function insertChecklist(tx: Queryable, c: NewChecklist): Promise<n
  * migration adds a column. (The steps come as JSON, which stays JSON.)
  */
 const CHECKLIST_FROM = `select c.id, c.public_id, c.tenant_id, c.template_key, c.title, c.school_id, c.target_date, c.language, c.conversation_id,
-    c.service_url, c.team_id, c.card_activity_id, coalesce(c.card_post_key, 'checklist:' || c.id || ':card') as card_post_key, c.created_by, c.created_at, c.completed_at, c.version, s.name as school_name,
+    c.service_url, c.team_id, c.card_activity_id, coalesce(c.card_post_key, 'checklist:' || c.id || ':card') as card_post_key, c.created_by, c.created_at, c.completed_at, c.version, ${schoolNameSql('c.school_id')} as school_name,
     (select coalesce(json_agg(st order by st.position), '[]'::json) from checklist_steps st where st.checklist_id = c.id) as steps
-  from checklists c left join schools s on s.id = c.school_id`;
+  from checklists c`;
 
 export async function getChecklist(db: Queryable, tenantId: string, id: number): Promise<Checklist | null> {
   const r = await db.query({ name: 'cadans.checklist.get', text: `${CHECKLIST_FROM} where c.tenant_id = $1 and c.id = $2`, values: [tenantId, id] });

@@ -246,3 +246,8 @@ export function roleAssignmentsJsonSql(tenantExpr: string, aadExpr: string): str
 export function teamsUserJoinSql(alias: string, tenantExpr: string, aadExpr: string): string {
   return `join people ${alias} on ${alias}.tenant_id = ${tenantExpr} and ${alias}.aad_object_id = ${aadExpr}`;
 }
+
+/** A school's name by its id, as a scalar subquery (null when gone). */
+export function schoolNameSql(schoolIdExpr: string): string {
+  return `(select sc.name from schools sc where sc.id = ${schoolIdExpr})`;
+}
