@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { Config, Language } from '../config.js';
 import type { Db } from '../db/pool.js';
 import { createTranslator, toLanguage } from '../cards/i18n.js';
-import { renderNoticeCard, renderWelcomeCard } from '../cards/app-views.js';
+import { renderNoticeCard } from '../cards/app-views.js';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
 import { DomainError } from '../errors.js';
 import { VERBS, parseCommand, type Actor, type RouteContext, type Routes } from '../routes.js';
@@ -23,9 +23,10 @@ import type { Graph } from '../graph/index.js';
 import { createDirectory, createMembershipCache, createRosterCache } from './directory.js';
 import { TtlCache } from '../cache.js';
 import { toIncomingFile } from './files.js';
-import { toActor, toConversationKind, toTeamInfo, toTenantId } from './actor.js';
+import { toActor, toConversationKind, toTenantId } from './actor.js';
 import { toReferenceFingerprint, toReferenceRows } from './references.js';
-import { claimWelcome, deactivateReferences, releaseWelcome, saveReferences } from './store.js';
+import { registerInstallEvents } from './install.js';
+import { saveReferences } from './store.js';
 
 export interface TeamsAppDeps {
   config: Pick<Config, 'botAuth' | 'defaultLanguage' | 'playground'>;
@@ -178,66 +179,7 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
     return true;
   });
 
-  async function welcome(context: TurnContext): Promise<void> {
-    const a = context.activity;
-    const tenantId = toTenantId(a);
-    if (!tenantId) return;
-    const kind = toConversationKind(a);
-    const team = toTeamInfo(a);
-    const scope = kind === 'channel' ? 'team' : kind;
-    const key = kind === 'channel' ? team.teamId : kind === 'personal' ? a.from?.aadObjectId : a.conversation.id;
-    if (!key || !(await claimWelcome(db, tenantId, scope, key))) return;
-    const language = await languageFor(context, toActor(a));
-    const card = renderWelcomeCard(cards, createTranslator(language), scope === 'personal' ? 'personal' : 'team');
-    try {
-      if (scope === 'team' && team.teamId) {
-        // A post in the team's General channel (it carries the team's id), through the outbox.
-        await deps.outbox.enqueue({
-          op: 'send',
-          tenantId,
-          serviceUrl: a.serviceUrl,
-          conversationId: team.teamId,
-          idempotencyKey: `welcome:team:${team.teamId}:${a.id ?? Date.now()}`,
-          activity: { ...cardActivity(card), type: 'message' },
-        });
-      } else {
-        await context.sendActivity(cardActivity(card));
-      }
-    } catch (err) {
-      await releaseWelcome(db, tenantId, scope, key); // the next install event or message tries again
-      throw err;
-    }
-  }
-
-  function botWasAdded(a: Activity): boolean {
-    return (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
-  }
-  function botWasRemoved(a: Activity): boolean {
-    return (a.membersRemoved ?? []).some((m) => m.id === a.recipient?.id);
-  }
-
-  async function uninstall(context: TurnContext): Promise<void> {
-    const a = context.activity;
-    const tenantId = toTenantId(a);
-    if (!tenantId) return;
-    const kind = toConversationKind(a);
-    const team = toTeamInfo(a);
-    if (kind === 'channel' && team.teamId) await deactivateReferences(db, tenantId, 'team', team.teamId);
-    else if (kind === 'personal' && a.from?.aadObjectId) await deactivateReferences(db, tenantId, 'personal', a.from.aadObjectId);
-    else await deactivateReferences(db, tenantId, 'groupChat', a.conversation.id);
-    turnLogger(context).info({ kind }, 'uninstalled');
-  }
-
-  app.activity(ActivityTypes.ConversationUpdate, async (context) => {
-    if (botWasAdded(context.activity)) await welcome(context);
-    else if (botWasRemoved(context.activity)) await uninstall(context);
-  });
-
-  app.activity(ActivityTypes.InstallationUpdate, async (context) => {
-    const action = String(context.activity.action ?? '');
-    if (action === 'add' || action === 'add-upgrade') await welcome(context);
-    else if (action === 'remove' || action === 'remove-upgrade') await uninstall(context);
-  });
+  registerInstallEvents(app, { db, cards, outbox: deps.outbox, languageFor, turnLogger });
 
   app.activity(ActivityTypes.Message, async (context) => {
     const a = context.activity;
