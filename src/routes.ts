@@ -154,7 +154,3 @@ export function normaliseText(text: string): string {
   while (end > 0 && (s[end - 1] === '.' || s[end - 1] === '!')) end--;
   return s.slice(0, end).toLowerCase();
 }
-
-export function isVerb(x: unknown): x is Verb {
-  return typeof x === 'string' && (VERBS as readonly string[]).includes(x);
-}

@@ -436,14 +436,6 @@ export interface StoredTemplate {
   definition: unknown;
 }
 
-export async function insertTemplate(db: Queryable, tenantId: string, definition: object, source: string, createdBy: string): Promise<number> {
-  const r = await db.query<{ id: string }>(
-    'insert into checklist_templates (tenant_id, definition, source, created_by) values ($1, $2, $3, $4) returning id',
-    [tenantId, JSON.stringify(definition), source, createdBy],
-  );
-  return Number(r.rows[0]!.id);
-}
-
 export async function listTemplates(db: Queryable, tenantId: string): Promise<StoredTemplate[]> {
   const r = await db.query<{ id: string; definition: unknown }>(
     'select id, definition from checklist_templates where tenant_id = $1 and archived_at is null order by created_at',
