@@ -8,6 +8,8 @@ import type { Db, Queryable } from '../db/pool.js';
 import type { Grant } from './model.js';
 import { createChecklistRoutes } from './routes.js';
 import { createChecklistAccess } from './access.js';
+import { registerChecklistDownloads } from './downloads.js';
+import type { Downloads } from '../exports/service.js';
 import { CHANNEL_RENDERER, PERSONAL_RENDERER, SUMMARY_RENDERER, checklistProblem, createChecklistService, type ChecklistOutbox, type PersonalNoticeArgs } from './service.js';
 import { getChannelCardState, getChecklistById, getContact, type ChannelCardState } from './store.js';
 import { MAX_REFRESH_USERS, formatDate, renderChannelCard, renderStepCard, renderSummaryCard } from './view.js';
@@ -21,8 +23,8 @@ export interface ChecklistFeatureDeps {
   /** Today's date (yyyy-mm-dd) in Europe/Amsterdam. */
   today(): string;
   log?: Pick<Logger, 'error'>;
-  /** Signed, expiring download links for exports. */
-  linkFor(tenantId: string, checklistId: number, format: 'xlsx' | 'csv'): string;
+  /** Signed downloads (src/exports/): the feature registers its `checklist` kind there. */
+  downloads: Pick<Downloads, 'register'>;
 }
 
 export function createChecklistFeature(deps: ChecklistFeatureDeps) {
@@ -47,6 +49,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
     });
   }
 
+  const downloads = registerChecklistDownloads(deps.downloads, deps.db);
   const access = createChecklistAccess({ db: deps.db, grantsOf: deps.grantsOf });
   const routes = createChecklistRoutes({
     db: deps.db,
@@ -57,7 +60,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
       if (!state) throw checklistProblem('checklistNotFound');
       return renderChannel(state);
     },
-    linkFor: deps.linkFor,
+    linkFor: downloads.linkFor,
   });
 
   /** For the outbox: the latest state of a checklist's channel card, rendered when it is sent. */
