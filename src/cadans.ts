@@ -19,7 +19,7 @@ import { createAdapter } from './teams/adapter.js';
 import { createChecklistFeature, todayInAmsterdam } from './checklists/feature.js';
 import { createOutbox, type Outbox } from './outbox/service.js'; // outbox
 import { createConnectorTransport } from './teams/connector-transport.js'; // outbox
-import { createExportLinks, type ExportLinks } from './exports/service.js'; // exports
+import { createDownloads, type Downloads } from './exports/feature.js'; // exports
 
 export interface RunningCadans {
   url: string;
@@ -28,8 +28,8 @@ export interface RunningCadans {
   jobs: Jobs;
   /** The one door out to Teams for proactive sends, 1:1 conversations and card updates (docs/outbox.md). */
   outbox: Outbox;
-  /** Signed, expiring download links for checklist exports (docs/exports.md). */ // exports
-  exportLinks: ExportLinks; // exports
+  /** Signed, expiring downloads any feature registers a kind with (docs/exports.md). */ // exports
+  downloads: Downloads; // exports
   /** Drains HTTP, stops the workers, closes the database pool. */
   stop(): Promise<void>;
 }
@@ -64,11 +64,10 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       tenantPerSecond: config.outbox.tenantPerSecond,
       maxAttempts: config.outbox.maxAttempts,
     });
-    // exports: signed download links (docs/exports.md). Links are absolute: PUBLIC_BASE_URL, or in
-    // local mode this server's own address once it listens.
+    // exports: signed downloads (docs/exports.md), made before the features, which register their
+    // kinds. Links are absolute: PUBLIC_BASE_URL, or in local mode this server's own address once it listens.
     let ownUrl: string | undefined;
-    const exportLinks = createExportLinks({
-      db,
+    const downloads = createDownloads({
       secret: config.exports.signingSecret,
       baseUrl: () => config.exports.publicBaseUrl ?? (config.mode === 'local' ? ownUrl : undefined),
       now: () => new Date(),
@@ -84,7 +83,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       conversations: { botIdOf: (tenantId, conversationId) => getBotIdFor(db, tenantId, conversationId), teamGroupId: (tenantId, teamId) => getTeamGroupId(db, tenantId, teamId) },
       today: () => todayInAmsterdam(new Date()),
       log,
-      linkFor: (tenantId, checklistId, format) => exportLinks.linkFor(tenantId, checklistId, format),
+      downloads, // exports
     });
     for (const r of checklists.renderers) outbox.registerRenderer(r.name, r);
     await outbox.start();
@@ -94,7 +93,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       log,
       maxBodyBytes: config.maxBodyBytes,
       processActivity: (body, authorization) => teams.handle(body, authorization),
-      serveExport: (token) => exportLinks.serve(token), // exports
+      serveExport: (token) => downloads.serve(token), // exports
       // Cheap enough to poll every second; 503 while the database is unreachable (src/readiness.ts).
       readiness: createReadiness({
         db,
@@ -112,7 +111,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       db,
       jobs,
       outbox,
-      exportLinks, // exports
+      downloads, // exports
       async stop() {
         await http.drain(config.shutdownGraceMs);
         await outbox.stop(); // outbox

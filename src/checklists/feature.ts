@@ -19,6 +19,8 @@ import {
   type PersonalNoticeArgs,
 } from './service.js';
 import { getChannelCardState, getChecklistById, listSettledBy, type ChannelCardState } from './store.js';
+import { registerChecklistDownloads } from './downloads.js';
+import type { Downloads } from '../exports/feature.js';
 import { MAX_REFRESH_USERS, formatDate, renderChannelCard, renderStepCard, renderSummaryCard } from './view.js';
 
 export interface ChecklistFeatureDeps {
@@ -31,8 +33,8 @@ export interface ChecklistFeatureDeps {
   /** Today's date (yyyy-mm-dd) in Europe/Amsterdam. */
   today(): string;
   log?: Pick<Logger, 'error'>;
-  /** Signed, expiring download links for exports. */
-  linkFor(tenantId: string, checklistId: number, format: 'xlsx' | 'csv'): string;
+  /** Signed downloads (src/exports/): the feature registers its `checklist` kind there. */
+  downloads: Pick<Downloads, 'register'>;
 }
 
 export function createChecklistFeature(deps: ChecklistFeatureDeps) {
@@ -61,6 +63,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
     });
   }
 
+  const downloads = registerChecklistDownloads(deps.downloads, deps.db);
   const access = createChecklistAccess({ db: deps.db, grantsOf: people.grantsOf });
   const routes = createChecklistRoutes({
     schools: people.schools,
@@ -71,7 +74,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
       if (!state) throw checklistProblem('checklistNotFound');
       return renderChannel(state);
     },
-    linkFor: deps.linkFor,
+    linkFor: downloads.linkFor,
   });
 
   /** For the outbox: the latest state of a checklist's channel card, rendered when it is sent. */
