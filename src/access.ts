@@ -4,7 +4,7 @@
 // "not allowed" notice (or, for the wrong place, a notice that says where it can be done).
 import type { StringKey } from './cards/i18n.js';
 import { DomainError, notAllowed } from './errors.js';
-import type { Role, RoleGrant } from './people/model.js';
+import type { Role, RoleGrant } from './people/feature.js';
 import type { ConversationKind, RouteContext } from './routes.js';
 
 /** Where an action comes from: a personal chat, a team channel, a group chat. */

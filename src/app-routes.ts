@@ -3,10 +3,9 @@
 // here does not compile; test/access.test.ts runs every verb against every role and place.
 import { createAccess, IN_CHANNEL, rule } from './access.js';
 import type { createChecklistFeature } from './checklists/feature.js';
-import { comingSoon, showHelp } from './home/routes.js';
+import { comingSoon, renderUnknownCommand, showHelp } from './home/feature.js';
 import { createOutboxRoutes } from './outbox/routes.js';
-import { createPeopleRoutes } from './people/routes.js';
-import type { PeopleService } from './people/service.js';
+import type { createPeopleFeature } from './people/feature.js';
 import type { Routes } from './routes.js';
 
 type ChecklistFeature = Pick<ReturnType<typeof createChecklistFeature>, 'routes' | 'guard'>;
@@ -16,11 +15,13 @@ const CHECKLIST_STARTERS = ['beheerder', 'kwaliteitsmedewerker', 'directeur'] as
 /** Own checklist templates: for the whole tenant. */
 const TEMPLATE_KEEPERS = ['beheerder', 'kwaliteitsmedewerker'] as const;
 
-export function createRoutes(deps: { people: PeopleService; checklists: ChecklistFeature; outbox: Parameters<typeof createOutboxRoutes>[0] }): Routes {
-  const roles = createPeopleRoutes(deps.people);
+type PeopleFeature = Pick<ReturnType<typeof createPeopleFeature>, 'routes' | 'service'>;
+
+export function createRoutes(deps: { people: PeopleFeature; checklists: ChecklistFeature; outbox: Parameters<typeof createOutboxRoutes>[0] }): Routes {
+  const roles = deps.people.routes;
   const outbox = createOutboxRoutes(deps.outbox);
   const checklist = deps.checklists.routes;
-  const access = createAccess({ grantsOf: (tenantId, aad) => deps.people.grantsOf(tenantId, aad), resources: { checklist: deps.checklists.guard } });
+  const access = createAccess({ grantsOf: (tenantId, aad) => deps.people.service.grantsOf(tenantId, aad), resources: { checklist: deps.checklists.guard } });
   const seeChecklist = rule.resource('checklist', 'see');
   const editChecklist = rule.resource('checklist', 'edit');
   return {
@@ -60,6 +61,7 @@ export function createRoutes(deps: { people: PeopleService; checklists: Checklis
       results: comingSoon('featureResultsTitle'),
       roles: roles.open,
     },
+    unknownCommand: renderUnknownCommand,
     onFile: checklist.onFile,
   };
 }

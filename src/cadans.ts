@@ -8,7 +8,8 @@ import { createPool, type Db } from './db/pool.js';
 import { migrate, pendingMigrations } from './db/migrate.js';
 import { startJobs, type Jobs } from './jobs/boss.js';
 import { LOCAL_SEED } from './local/seed.js';
-import { createPeopleService } from './people/service.js';
+import { createPeopleFeature } from './people/feature.js';
+import { getBotIdFor, getTeamGroupId } from './teams/store.js';
 import { createRoutes } from './app-routes.js';
 import { createGraphFromConfig } from './graph/from-config.js';
 import { createHttpServer } from './server.js';
@@ -18,7 +19,7 @@ import { createAdapter } from './teams/adapter.js';
 import { createChecklistFeature, todayInAmsterdam } from './checklists/feature.js';
 import { createOutbox, type Outbox } from './outbox/service.js'; // outbox
 import { createConnectorTransport } from './teams/connector-transport.js'; // outbox
-import { createExportLinks, type ExportLinks } from './exports/service.js'; // exports
+import { createDownloads, type Downloads } from './exports/feature.js'; // exports
 
 export interface RunningCadans {
   url: string;
@@ -27,8 +28,8 @@ export interface RunningCadans {
   jobs: Jobs;
   /** The one door out to Teams for proactive sends, 1:1 conversations and card updates (docs/outbox.md). */
   outbox: Outbox;
-  /** Signed, expiring download links for checklist exports (docs/exports.md). */ // exports
-  exportLinks: ExportLinks; // exports
+  /** Signed, expiring downloads any feature registers a kind with (docs/exports.md). */ // exports
+  downloads: Downloads; // exports
   /** Drains HTTP, stops the workers, closes the database pool. */
   stop(): Promise<void>;
 }
@@ -40,14 +41,16 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
     await migrate(db, log);
     const jobs = await startJobs(databaseUrl, log);
     const cards = createCardRenderer(path.join(config.rootDir, 'adaptive-cards'));
-    const people = createPeopleService({
+    const peopleFeature = createPeopleFeature({
       db,
       mode: config.mode,
       defaultLanguage: config.defaultLanguage,
       beheerders: config.beheerders,
       seed: config.mode === 'local' ? LOCAL_SEED : undefined,
+      log,
     });
-    await people.reconcileConfiguredBeheerders(log); // CADANS_BEHEERDERS is the truth for the roles it grants
+    const people = peopleFeature.service;
+    await peopleFeature.reconcile(); // CADANS_BEHEERDERS is the truth for the roles it grants
     const graph = createGraphFromConfig(config, log);
     const adapter = createAdapter(config);
     // The outbox: started after the jobs, stopped before them; its own small pool, so its workers
@@ -61,11 +64,10 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       tenantPerSecond: config.outbox.tenantPerSecond,
       maxAttempts: config.outbox.maxAttempts,
     });
-    // exports: signed download links (docs/exports.md). Links are absolute: PUBLIC_BASE_URL, or in
-    // local mode this server's own address once it listens.
+    // exports: signed downloads (docs/exports.md), made before the features, which register their
+    // kinds. Links are absolute: PUBLIC_BASE_URL, or in local mode this server's own address once it listens.
     let ownUrl: string | undefined;
-    const exportLinks = createExportLinks({
-      db,
+    const downloads = createDownloads({
       secret: config.exports.signingSecret,
       baseUrl: () => config.exports.publicBaseUrl ?? (config.mode === 'local' ? ownUrl : undefined),
       now: () => new Date(),
@@ -77,21 +79,21 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       db,
       cards,
       outbox,
-      grantsOf: (tenantId, aad) => people.grantsOf(tenantId, aad),
-      tenantLanguage: (tenantId) => people.tenantLanguage(tenantId),
+      people,
+      conversations: { botIdOf: (tenantId, conversationId) => getBotIdFor(db, tenantId, conversationId), teamGroupId: (tenantId, teamId) => getTeamGroupId(db, tenantId, teamId) },
       today: () => todayInAmsterdam(new Date()),
       log,
-      linkFor: (tenantId, checklistId, format) => exportLinks.linkFor(tenantId, checklistId, format),
+      downloads, // exports
     });
     for (const r of checklists.renderers) outbox.registerRenderer(r);
     await outbox.start();
     await checklists.registerJobs(jobs.boss);
-    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, outbox, routes: createRoutes({ people, checklists, outbox }) });
+    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, outbox, routes: createRoutes({ people: peopleFeature, checklists, outbox }) });
     const http = createHttpServer({
       log,
       maxBodyBytes: config.maxBodyBytes,
       processActivity: (body, authorization) => teams.handle(body, authorization),
-      serveExport: (token) => exportLinks.serve(token), // exports
+      serveExport: (token) => downloads.serve(token), // exports
       // Cheap enough to poll every second; 503 while the database is unreachable (src/readiness.ts).
       readiness: createReadiness({
         db,
@@ -109,7 +111,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       db,
       jobs,
       outbox,
-      exportLinks, // exports
+      downloads, // exports
       async stop() {
         await http.drain(config.shutdownGraceMs);
         await outbox.stop(); // outbox

@@ -115,6 +115,8 @@ export interface Routes {
   /** Checks a verb's access rule; throws the refusal. */
   authorize(ctx: RouteContext, rule: AccessRule, data: unknown): Promise<void>;
   commands: Record<CommandName, CommandHandler>;
+  /** The answer to text that is no command. */
+  unknownCommand(ctx: RouteContext, text: string): AdaptiveCard;
   onFile: FileHandler;
 }
 
@@ -151,8 +153,4 @@ export function normaliseText(text: string): string {
   let end = s.length;
   while (end > 0 && (s[end - 1] === '.' || s[end - 1] === '!')) end--;
   return s.slice(0, end).toLowerCase();
-}
-
-export function isVerb(x: unknown): x is Verb {
-  return typeof x === 'string' && (VERBS as readonly string[]).includes(x);
 }

@@ -41,6 +41,19 @@ describe('architecture', () => {
     }
   });
 
+  it('keeps src/exports/ a service for every feature: it imports no feature folder, only itself, top-level modules and db/', () => {
+    const exportsFiles = files.filter((f) => f.rel.startsWith('exports/'));
+    expect(exportsFiles.length).toBeGreaterThan(0);
+    const offenders = exportsFiles.flatMap((f) =>
+      importsOf(f.text)
+        .filter((i) => i.startsWith('.'))
+        .map((i) => path.relative(SRC, path.resolve(SRC, path.dirname(f.rel), i)))
+        .filter((target) => target.includes(path.sep) && !target.startsWith(`exports${path.sep}`) && !target.startsWith(`db${path.sep}`))
+        .map((target) => `${f.rel} → ${target}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('has no empty catch blocks', () => {
     const offenders = files.filter((f) => /catch\s*(\([^)]*\))?\s*\{\s*\}/.test(f.text));
     expect(offenders.map((f) => f.rel)).toEqual([]);

@@ -6,32 +6,48 @@ import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
 import type { Language } from '../config.js';
 import type { Db } from '../db/pool.js';
 import { defineRenderer } from '../outbox/service.js';
-import type { Grant } from './model.js';
 import { createChecklistRoutes } from './routes.js';
 import { createChecklistAccess } from './access.js';
-import { CHANNEL_RENDERER, PERSONAL_RENDERER, SUMMARY_RENDERER, checklistProblem, createChecklistService, type ChecklistOutbox, type PersonalNoticeArgs } from './service.js';
-import { getChannelCardState, getChecklistById, getContact, type ChannelCardState } from './store.js';
+import {
+  CHANNEL_RENDERER,
+  PERSONAL_RENDERER,
+  SUMMARY_RENDERER,
+  checklistProblem,
+  createChecklistService,
+  type ChecklistConversations,
+  type ChecklistOutbox,
+  type ChecklistPeople,
+  type PersonalNoticeArgs,
+} from './service.js';
+import { getChannelCardState, getChecklistById, listSettledBy, type ChannelCardState } from './store.js';
+import { registerChecklistDownloads } from './downloads.js';
+import type { Downloads } from '../exports/feature.js';
 import { MAX_REFRESH_USERS, formatDate, renderChannelCard, renderStepCard, renderSummaryCard } from './view.js';
 
 export interface ChecklistFeatureDeps {
   db: Db;
   cards: CardRenderer;
   outbox: ChecklistOutbox;
-  grantsOf(tenantId: string, aadObjectId: string): Promise<Grant[]>;
-  tenantLanguage(tenantId: string): Promise<string>;
+  /** The people feature's port: roles, tenant language, schools, contacts. */
+  people: Omit<ChecklistPeople, 'tenantLanguage'> & { tenantLanguage(tenantId: string): Promise<string> };
+  conversations: ChecklistConversations;
   /** Today's date (yyyy-mm-dd) in Europe/Amsterdam. */
   today(): string;
   log?: Pick<Logger, 'error'>;
-  /** Signed, expiring download links for exports. */
-  linkFor(tenantId: string, checklistId: number, format: 'xlsx' | 'csv'): string;
+  /** Signed downloads (src/exports/): the feature registers its `checklist` kind there. */
+  downloads: Pick<Downloads, 'register'>;
 }
 
 export function createChecklistFeature(deps: ChecklistFeatureDeps) {
+  const people: ChecklistPeople = {
+    ...deps.people,
+    tenantLanguage: async (tenantId) => ((await deps.people.tenantLanguage(tenantId)) === 'en' ? 'en' : 'nl') as Language,
+  };
   const service = createChecklistService({
     db: deps.db,
     outbox: deps.outbox,
-    grantsOf: deps.grantsOf,
-    tenantLanguage: async (tenantId) => ((await deps.tenantLanguage(tenantId)) === 'en' ? 'en' : 'nl') as Language,
+    people,
+    conversations: deps.conversations,
     today: deps.today,
     log: deps.log,
   });
@@ -48,9 +64,10 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
     });
   }
 
-  const access = createChecklistAccess({ db: deps.db, grantsOf: deps.grantsOf });
+  const downloads = registerChecklistDownloads(deps.downloads, deps.db);
+  const access = createChecklistAccess({ db: deps.db, grantsOf: people.grantsOf });
   const routes = createChecklistRoutes({
-    db: deps.db,
+    schools: people.schools,
     checklists: service,
     resolve: access.resolve,
     async renderChannel(ctx, checklistId) {
@@ -58,7 +75,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
       if (!state) throw checklistProblem('checklistNotFound');
       return renderChannel(state);
     },
-    linkFor: deps.linkFor,
+    linkFor: downloads.linkFor,
   });
 
   /**
@@ -85,7 +102,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
     const c = await getChecklistById(deps.db, a.checklistId);
     const step = c?.steps.find((s) => s.position === a.position);
     if (!c || !step) throw new Error(`checklist step ${a.checklistId}/${a.position} is gone`);
-    const contact = await getContact(deps.db, c.tenantId, a.ownerAad);
+    const contact = await people.contactOf(c.tenantId, a.ownerAad);
     const language: Language = contact?.language === 'nl' || contact?.language === 'en' ? contact.language : contact?.locale ? toLanguage(contact.locale) : c.language;
     const t = createTranslator(language);
     const date = step.dueDate ? formatDate(step.dueDate, language) : '';
@@ -108,12 +125,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
   async function renderSummary({ checklistId }: { checklistId: number }) {
     const c = await getChecklistById(deps.db, checklistId);
     if (!c) throw new Error('checklist is gone');
-    const r = await deps.db.query<{ position: number; actor_name: string; at: Date }>(
-      `select distinct on (position) position, actor_name, at from checklist_events
-        where checklist_id = $1 and field = 'status' and position is not null order by position, id desc`,
-      [c.id],
-    );
-    const settledBy = new Map(r.rows.map((x) => [x.position, { name: x.actor_name, at: x.at }]));
+    const settledBy = await listSettledBy(deps.db, c.id);
     return toActivity(renderSummaryCard(deps.cards, createTranslator(c.language), { checklist: c, template: await service.template(c.tenantId, c.templateKey), settledBy }));
   }
 

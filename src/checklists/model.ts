@@ -100,6 +100,11 @@ export interface Grant {
   schoolId: number | null;
 }
 
+/** Role assignments as stored (role, school_id) as grants. */
+export function toGrants(rows: ReadonlyArray<{ role: string; school_id: number | string | null }>): Grant[] {
+  return rows.map((x) => ({ role: x.role, schoolId: x.school_id === null ? null : Number(x.school_id) }));
+}
+
 /**
  * Starting, assigning and editing: kwaliteitsmedewerker and beheerder; a directeur for their own
  * school (a tenant-wide directeur everywhere).

@@ -2,11 +2,9 @@
 import { z } from 'zod';
 import { renderNoticeCard } from '../cards/app-views.js';
 import { DomainError } from '../errors.js';
-import { escapeMarkdown } from '../people/view.js';
+import { escapeMarkdown } from '../cards/text.js';
 import { parseActionData, boundedInt, dbId } from '../action-data.js';
 import { CHECKLIST_REF_VERSIONS, toChecklistRef, withChecklistRef, type ChecklistAccess } from './access.js';
-import { listSchools } from '../people/store.js';
-import type { Db } from '../db/pool.js';
 import type { AdaptiveCard } from '../cards/render.js';
 import type { CommandHandler, FileHandler, RouteContext, VerbHandler } from '../routes.js';
 import { checklistProblem, type ChecklistService, type StepPermissions, type StepResult } from './service.js';
@@ -34,7 +32,8 @@ const saveData = withChecklistRef({
 });
 
 export interface ChecklistRouteDeps {
-  db: Db;
+  /** The tenant's schools (the people feature's). */
+  schools(tenantId: string): Promise<{ id: number; name: string }[]>;
   checklists: ChecklistService;
   /** Signed, expiring download links (src/exports/). */
   linkFor(tenantId: string, checklistId: number, format: 'xlsx' | 'csv'): string;
@@ -89,7 +88,7 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     const template = await checklists.template(ctx.actor.tenantId, d.template);
     if (!template) throw checklistProblem('checklistNotFound');
     if (!(await checklists.canStartAny(ctx.actor))) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText');
-    const schools = await listSchools(deps.db, ctx.actor.tenantId);
+    const schools = await deps.schools(ctx.actor.tenantId);
     return renderNewCard(ctx.cards, ctx.t, { template, schools, language: ctx.language });
   };
 
@@ -107,7 +106,7 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     } catch (err) {
       const template = err instanceof DomainError && err.kind === 'conflict' ? await checklists.template(ctx.actor.tenantId, d.template) : undefined;
       if (!(err instanceof DomainError) || err.kind !== 'conflict' || !template) throw err;
-      const schools = await listSchools(deps.db, ctx.actor.tenantId);
+      const schools = await deps.schools(ctx.actor.tenantId);
       return renderNewCard(ctx.cards, ctx.t, { template, schools, language: ctx.language, message: ctx.t(err.textKey), values: { title: d.title, targetDate: d.targetDate } });
     }
   };

@@ -20,11 +20,11 @@ import {
   parseNote,
   parseTitle,
   canManageTemplates,
+  toGrants,
   type Grant,
   type StepStatus,
 } from './model.js';
 import { TEMPLATE_LIMITS, TOO_MANY_TEMPLATES, parseTemplateText, type TemplateError } from './parse-template.js';
-import { toRoleGrants } from '../people/model.js';
 import {
   getChecklist,
   insertChecklist,
@@ -42,7 +42,7 @@ import {
   setCardActivityId,
   startRepost,
   listOwnedStepsDueBy,
-  getContact,
+  getCardTarget,
   type Checklist,
   type RunningChecklist,
   type StepChange,
@@ -112,11 +112,28 @@ export const SUMMARY_RENDERER = declareRenderer('checklist.summary', z.object({ 
 export type PersonalNoticeArgs = z.output<typeof PERSONAL_RENDERER.args>;
 export type PersonalNoticeKind = PersonalNoticeArgs['kind'];
 
+/** What checklists ask of the people feature (roles, schools, how to reach someone). */
+export interface ChecklistPeople {
+  grantsOf(tenantId: string, aadObjectId: string): Promise<readonly Grant[]>;
+  tenantLanguage(tenantId: string): Promise<Language>;
+  findSchool(tenantId: string, schoolId: number): Promise<{ id: number; name: string } | null>;
+  schools(tenantId: string): Promise<{ id: number; name: string }[]>;
+  contactOf(tenantId: string, aadObjectId: string): Promise<{ teamsUserId: string | null; language: string | null; locale: string | null } | null>;
+}
+
+/** What checklists ask of the conversation references Teams gave us. */
+export interface ChecklistConversations {
+  /** The bot account a channel conversation was addressed to (for 1:1 cards created from it). */
+  botIdOf(tenantId: string, conversationId: string): Promise<string | null>;
+  /** A team's Entra group id, when known: Teams' deep links to a channel message want it. */
+  teamGroupId(tenantId: string, teamId: string): Promise<string | null>;
+}
+
 export interface ChecklistServiceDeps {
   db: Db;
   outbox: ChecklistOutbox;
-  grantsOf(tenantId: string, aadObjectId: string): Promise<Grant[]>;
-  tenantLanguage(tenantId: string): Promise<Language>;
+  people: ChecklistPeople;
+  conversations: ChecklistConversations;
   /** Today's date (yyyy-mm-dd) in Europe/Amsterdam. */
   today(): string;
   log?: Pick<Logger, 'error'>;
@@ -139,6 +156,9 @@ export interface StepEdit {
   note?: unknown;
   evidenceUrl?: unknown;
 }
+
+/** A running checklist as the list shows it: with its team's group (for the link) and whether its card failed. */
+export type RunningEntry = RunningChecklist & { groupId: string | null; cardFailed: boolean };
 
 export interface StepPermissions {
   canEdit: boolean;
@@ -163,7 +183,7 @@ export interface ChecklistService {
   /** May start a checklist for some school or the whole board (a directeur: for their own school). */
   canStartAny(actor: Actor): Promise<boolean>;
   /** The channel's running checklists, each with what went wrong with its card's post, if anything. */
-  running(actor: Actor): Promise<Array<RunningChecklist & { cardFailed: boolean }>>;
+  running(actor: Actor): Promise<RunningEntry[]>;
   /** Posts the channel card again (editors): after a failed post, or when it is lost far up the channel. */
   repost(actor: Actor, id: number): Promise<Checklist>;
   /** For a beheerder: how many messages of the tenant failed for good (0 for everyone else). */
@@ -214,18 +234,14 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
 
   /** A 1:1 card to a step's owner, created through the outbox (once per key). */
   async function notifyOwner(tx: Queryable, c: Pick<Checklist, 'id' | 'tenantId' | 'serviceUrl' | 'conversationId'>, args: PersonalNoticeArgs, key: string) {
-    const contact = await getContact(tx, c.tenantId, args.ownerAad);
-    const bot = await tx.query<{ bot_id: string | null }>(
-      "select reference->'bot'->>'id' as bot_id from conversation_refs where tenant_id = $1 and conversation_id = $2 limit 1",
-      [c.tenantId, c.conversationId],
-    );
+    const [contact, botId] = await Promise.all([deps.people.contactOf(c.tenantId, args.ownerAad), deps.conversations.botIdOf(c.tenantId, c.conversationId)]);
     await deps.outbox.enqueue(
       {
         op: 'createPersonal',
         tenantId: c.tenantId,
         serviceUrl: c.serviceUrl,
         userId: contact?.teamsUserId ?? args.ownerAad,
-        ...(bot.rows[0]?.bot_id ? { botId: bot.rows[0].bot_id } : {}),
+        ...(botId ? { botId } : {}),
         idempotencyKey: key,
         render: renderWith(PERSONAL_RENDERER, args),
       },
@@ -233,7 +249,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     );
   }
 
-  function permissionsFor(actor: Actor, grants: Grant[], c: Checklist, position?: number): StepPermissions {
+  function permissionsFor(actor: Actor, grants: readonly Grant[], c: Checklist, position?: number): StepPermissions {
     const step = position === undefined ? undefined : c.steps.find((s) => s.position === position);
     return {
       canEdit: canEditChecklist(grants, c.schoolId),
@@ -285,7 +301,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       const c = read?.checklist;
       const step = c?.steps.find((s) => s.position === position);
       if (!read || !c || !step) throw checklistProblem('checklistNotFound');
-      const grants = toRoleGrants(read.actorGrants);
+      const grants = toGrants(read.actorGrants);
       const changeSet = check(c, grants);
       const applied = toAppliedChanges(step, changeSet);
       const after = withChange(step, changeSet);
@@ -381,10 +397,10 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     },
     template: (tenantId, key) => findAnyTemplate(tenantId, key),
     async canManageTemplates(actor) {
-      return canManageTemplates(await deps.grantsOf(actor.tenantId, actor.aadObjectId));
+      return canManageTemplates(await deps.people.grantsOf(actor.tenantId, actor.aadObjectId));
     },
     async addTemplate(actor, text) {
-      if (!canManageTemplates(await deps.grantsOf(actor.tenantId, actor.aadObjectId))) throw notAllowed('add template');
+      if (!canManageTemplates(await deps.people.grantsOf(actor.tenantId, actor.aadObjectId))) throw notAllowed('add template');
       const parsed = parseTemplateText(text);
       if (!parsed.ok) return parsed;
       const id = await insertTemplateWithinCap(db, actor.tenantId, parsed.template, text, actor.aadObjectId, TEMPLATE_LIMITS.perTenant);
@@ -392,18 +408,29 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       return { ok: true, template: { key: `custom-${id}`, ...parsed.template } };
     },
     async canStartAny(actor) {
-      const grants = await deps.grantsOf(actor.tenantId, actor.aadObjectId);
+      const grants = await deps.people.grantsOf(actor.tenantId, actor.aadObjectId);
       return canEditChecklist(grants, null) || grants.some((g) => g.schoolId !== null && canEditChecklist(grants, g.schoolId));
     },
     async running(actor) {
       const list = await listRunning(db, actor.tenantId, channelIdOf(actor));
+      // One channel's checklists share a team: its group id is asked once.
+      const groups = new Map<string, Promise<string | null>>();
+      const groupOf = (teamId: string | null) => {
+        if (!teamId) return Promise.resolve(null);
+        if (!groups.has(teamId)) groups.set(teamId, deps.conversations.teamGroupId(actor.tenantId, teamId));
+        return groups.get(teamId)!;
+      };
       return Promise.all(
-        list.map(async (r) => ({ ...r, cardFailed: r.cardActivityId === null && (await deps.outbox.statusByKey(r.cardPostKey))?.status === 'failed' })),
+        list.map(async (r) => ({
+          ...r,
+          groupId: await groupOf(r.teamId),
+          cardFailed: r.cardActivityId === null && (await deps.outbox.statusByKey(r.cardPostKey))?.status === 'failed',
+        })),
       );
     },
     async repost(actor, id) {
       const c = await load(actor, id);
-      if (!canEditChecklist(await deps.grantsOf(actor.tenantId, actor.aadObjectId), c.schoolId)) throw notAllowed('repost checklist card');
+      if (!canEditChecklist(await deps.people.grantsOf(actor.tenantId, actor.aadObjectId), c.schoolId)) throw notAllowed('repost checklist card');
       if (c.cardActivityId === null) {
         const post = await deps.outbox.statusByKey(c.cardPostKey);
         if (post && post.status !== 'failed') throw checklistProblem('checklistCardPending');
@@ -421,7 +448,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       return load(actor, id);
     },
     async failedMessages(actor) {
-      const grants = await deps.grantsOf(actor.tenantId, actor.aadObjectId);
+      const grants = await deps.people.grantsOf(actor.tenantId, actor.aadObjectId);
       return grants.some((g) => g.role === 'beheerder') ? deps.outbox.failedCount(actor.tenantId) : 0;
     },
     finished: (actor) => listFinished(db, actor.tenantId, channelIdOf(actor), 5),
@@ -429,19 +456,16 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       if (actor.conversation.kind !== 'channel') throw checklistProblem('checklistChannelOnly');
       const template = await findAnyTemplate(actor.tenantId, input.templateKey);
       if (!template) throw checklistProblem('checklistNotFound');
-      if (!canEditChecklist(await deps.grantsOf(actor.tenantId, actor.aadObjectId), input.schoolId)) throw notAllowed('start checklist');
+      if (!canEditChecklist(await deps.people.grantsOf(actor.tenantId, actor.aadObjectId), input.schoolId)) throw notAllowed('start checklist');
       const title = parseTitle(input.title);
       if (!title) throw checklistProblem('checklistInvalidTitle');
       const targetDate = input.targetDate === undefined || input.targetDate === '' ? null : parseIsoDate(input.targetDate);
       if (targetDate === null && input.targetDate !== undefined && input.targetDate !== '') throw checklistProblem('checklistInvalidDate');
-      const language = await deps.tenantLanguage(actor.tenantId);
+      const language = await deps.people.tenantLanguage(actor.tenantId);
       const dues = defaultDueDates(template, targetDate);
       const conversationId = channelIdOf(actor);
+      if (input.schoolId !== null && !(await deps.people.findSchool(actor.tenantId, input.schoolId))) throw checklistProblem('checklistNotFound');
       const id = await inTransaction(db, async (tx) => {
-        if (input.schoolId !== null) {
-          const s = await tx.query('select 1 from schools where tenant_id = $1 and id = $2', [actor.tenantId, input.schoolId]);
-          if (s.rowCount === 0) throw checklistProblem('checklistNotFound');
-        }
         const newId = await insertChecklist(tx, {
           tenantId: actor.tenantId,
           templateKey: template.key,
@@ -466,7 +490,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     },
     get: load,
     async permissions(actor, c, position) {
-      return permissionsFor(actor, await deps.grantsOf(actor.tenantId, actor.aadObjectId), c, position);
+      return permissionsFor(actor, await deps.people.grantsOf(actor.tenantId, actor.aadObjectId), c, position);
     },
     setStatus(actor, id, position, status) {
       if (!isStepStatus(status)) throw checklistProblem('checklistNotFound');
@@ -530,15 +554,9 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     },
     async onCardPosted(checklistId, activityId, tx) {
       await setCardActivityId(tx, checklistId, activityId);
-      const r = await tx.query<{ tenant_id: string; service_url: string; conversation_id: string; version: number }>(
-        'select tenant_id, service_url, conversation_id, version from checklists where id = $1',
-        [checklistId],
-      );
-      const row = r.rows[0];
+      const target = await getCardTarget(tx, checklistId);
       // Changes made while the post was on its way may not be in it: one update catches up.
-      if (row && row.version > 0) {
-        await enqueueCardUpdate(tx, { id: checklistId, tenantId: row.tenant_id, serviceUrl: row.service_url, conversationId: row.conversation_id, cardActivityId: activityId });
-      }
+      if (target && target.version > 0) await enqueueCardUpdate(tx, { id: checklistId, ...target, cardActivityId: activityId });
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Language } from '../config.js';
 import type { Queryable } from '../db/pool.js';
 import type { StepStatus } from './model.js';
+import { roleAssignmentsJsonSql, schoolNameSql, teamsUserJoinSql } from '../people/feature.js';
 
 export interface Step {
   position: number;
@@ -85,9 +86,9 @@ export async function insertChecklist(tx: Queryable, c: NewChecklist): Promise<n
  * migration adds a column. (The steps come as JSON, which stays JSON.)
  */
 const CHECKLIST_FROM = `select c.id, c.public_id, c.tenant_id, c.template_key, c.title, c.school_id, c.target_date, c.language, c.conversation_id,
-    c.service_url, c.team_id, c.card_activity_id, coalesce(c.card_post_key, 'checklist:' || c.id || ':card') as card_post_key, c.created_by, c.created_at, c.completed_at, c.version, s.name as school_name,
+    c.service_url, c.team_id, c.card_activity_id, coalesce(c.card_post_key, 'checklist:' || c.id || ':card') as card_post_key, c.created_by, c.created_at, c.completed_at, c.version, ${schoolNameSql('c.school_id')} as school_name,
     (select coalesce(json_agg(st order by st.position), '[]'::json) from checklist_steps st where st.checklist_id = c.id) as steps
-  from checklists c left join schools s on s.id = c.school_id`;
+  from checklists c`;
 
 export async function getChecklist(db: Queryable, tenantId: string, id: number): Promise<Checklist | null> {
   const r = await db.query({ name: 'cadans.checklist.get', text: `${CHECKLIST_FROM} where c.tenant_id = $1 and c.id = $2`, values: [tenantId, id] });
@@ -128,12 +129,10 @@ export async function readChecklistForChange(
 
 /**
  * The actor's role assignments as JSON text, in a fixed order: read with a checklist, and compared
- * by writeStepChange (`expect.grants`) when a change was decided on grants read earlier.
+ * by writeStepChange (`expect.grants`) when a change was decided on grants read earlier. The SQL is
+ * the people store's (it owns role_assignments).
  */
-function actorGrantsSql(tenant: string, actorAad: string): string {
-  return `(select coalesce(json_agg(json_build_object('role', ra.role, 'school_id', ra.school_id) order by ra.role, ra.school_id), '[]'::json)::text
-         from role_assignments ra where ra.tenant_id = ${tenant} and ra.aad_object_id = ${actorAad})`;
-}
+const actorGrantsSql = roleAssignmentsJsonSql;
 
 /** A role assignment as stored (see people/store.ts listGrants for the same rows). */
 export interface GrantRow {
@@ -199,14 +198,13 @@ export interface RunningChecklist {
   cardPostKey: string;
   conversationId: string;
   tenantId: string;
-  /** The team's Entra group, when known: Teams deep links want it. */
-  groupId: string | null;
+  teamId: string | null;
 }
 
 export async function listRunning(db: Queryable, tenantId: string, conversationId: string): Promise<RunningChecklist[]> {
-  const r = await db.query<{ id: string; public_id: string; title: string; settled: string; total: string; card_activity_id: string | null; card_post_key: string; conversation_id: string; tenant_id: string; group_id: string | null }>(
+  const r = await db.query<{ id: string; public_id: string; title: string; settled: string; total: string; card_activity_id: string | null; card_post_key: string; conversation_id: string; tenant_id: string; team_id: string | null }>(
     `select c.id, c.public_id, c.title, c.card_activity_id, coalesce(c.card_post_key, 'checklist:' || c.id || ':card') as card_post_key, c.conversation_id, c.tenant_id,
-            (select aad_group_id from conversation_refs r where r.tenant_id = c.tenant_id and r.scope = 'team' and r.key = c.team_id) as group_id,
+            c.team_id,
             count(*) filter (where s.status in ('klaar', 'nvt')) as settled, count(*) as total
        from checklists c join checklist_steps s on s.checklist_id = c.id
       where c.tenant_id = $1 and c.conversation_id = $2 and c.completed_at is null
@@ -223,7 +221,7 @@ export async function listRunning(db: Queryable, tenantId: string, conversationI
     cardPostKey: x.card_post_key,
     conversationId: x.conversation_id,
     tenantId: x.tenant_id,
-    groupId: (x as { group_id?: string | null }).group_id ?? null,
+    teamId: x.team_id,
   }));
 }
 
@@ -413,7 +411,7 @@ export async function getChannelCardState(db: Queryable, checklistId: number, re
              union all
              select owner_aad, 0 from checklist_steps where checklist_id = c.id and owner_aad is not null
            ) x
-           join people p on p.tenant_id = c.tenant_id and p.aad_object_id = x.aad
+           ${teamsUserJoinSql('p', 'c.tenant_id', 'x.aad')}
           where p.teams_user_id is not null
           group by p.teams_user_id order by max(x.last) desc limit $2
        ) w) as refresh_user_ids,
@@ -423,22 +421,6 @@ export async function getChannelCardState(db: Queryable, checklistId: number, re
   });
   const c = r.rows[0];
   return c ? { checklist: toChecklist(c, c.steps), refreshUserIds: c.refresh_user_ids, lastChangedBy: c.last_changed_by ?? null } : null;
-}
-
-export interface Contact {
-  teamsUserId: string | null;
-  language: string | null;
-  locale: string | null;
-}
-
-/** How to reach a person 1:1, and in which language. */
-export async function getContact(db: Queryable, tenantId: string, aadObjectId: string): Promise<Contact | null> {
-  const r = await db.query<{ teams_user_id: string | null; language: string | null; locale: string | null }>(
-    'select teams_user_id, language, locale from people where tenant_id = $1 and aad_object_id = $2',
-    [tenantId, aadObjectId],
-  );
-  const x = r.rows[0];
-  return x ? { teamsUserId: x.teams_user_id, language: x.language, locale: x.locale } : null;
 }
 
 export async function listFinished(db: Queryable, tenantId: string, conversationId: string, limit: number): Promise<{ id: number; publicId: string; title: string }[]> {
@@ -452,14 +434,6 @@ export async function listFinished(db: Queryable, tenantId: string, conversation
 export interface StoredTemplate {
   id: number;
   definition: unknown;
-}
-
-export async function insertTemplate(db: Queryable, tenantId: string, definition: object, source: string, createdBy: string): Promise<number> {
-  const r = await db.query<{ id: string }>(
-    'insert into checklist_templates (tenant_id, definition, source, created_by) values ($1, $2, $3, $4) returning id',
-    [tenantId, JSON.stringify(definition), source, createdBy],
-  );
-  return Number(r.rows[0]!.id);
 }
 
 export async function listTemplates(db: Queryable, tenantId: string): Promise<StoredTemplate[]> {
@@ -559,4 +533,24 @@ export async function insertTemplateWithinCap(db: Queryable, tenantId: string, d
     [tenantId, JSON.stringify(definition), source, createdBy, max],
   );
   return r.rows[0] ? Number(r.rows[0].id) : null;
+}
+
+/** Where a checklist's card lives, and its version (for the catch-up update after the card is posted). */
+export async function getCardTarget(db: Queryable, checklistId: number): Promise<{ tenantId: string; serviceUrl: string; conversationId: string; version: number } | null> {
+  const r = await db.query<{ tenant_id: string; service_url: string; conversation_id: string; version: number }>(
+    'select tenant_id, service_url, conversation_id, version from checklists where id = $1',
+    [checklistId],
+  );
+  const x = r.rows[0];
+  return x ? { tenantId: x.tenant_id, serviceUrl: x.service_url, conversationId: x.conversation_id, version: x.version } : null;
+}
+
+/** Per step: who settled it and when (its last status change), for the completion summary. */
+export async function listSettledBy(db: Queryable, checklistId: number): Promise<Map<number, { name: string; at: Date }>> {
+  const r = await db.query<{ position: number; actor_name: string; at: Date }>(
+    `select distinct on (position) position, actor_name, at from checklist_events
+      where checklist_id = $1 and field = 'status' and position is not null order by position, id desc`,
+    [checklistId],
+  );
+  return new Map(r.rows.map((x) => [x.position, { name: x.actor_name, at: x.at }]));
 }

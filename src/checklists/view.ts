@@ -2,7 +2,7 @@
 import type { Language } from '../config.js';
 import type { StringKey, Translate } from '../cards/i18n.js';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
-import { MAX_PEOPLE_CHOICES, cardName, escapeMarkdown } from '../people/view.js';
+import { MAX_PEOPLE_CHOICES, cardName, escapeMarkdown } from '../cards/text.js';
 import type { Member } from '../routes.js';
 import { LIMITS, shorten, toDueState, toProgress, type StepStatus } from './model.js';
 import type { Checklist, RunningChecklist, Step } from './store.js';
@@ -167,7 +167,7 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
 }
 
 export interface MenuCardInput {
-  running: Array<RunningChecklist & { cardFailed: boolean }>;
+  running: Array<RunningChecklist & { groupId: string | null; cardFailed: boolean }>;
   /** Messages of the tenant that failed for good (shown to beheerders only: 0 for others). */
   failedMessages: number;
   finished: { id: number; publicId: string; title: string }[];

@@ -1,5 +1,5 @@
 // Local mode only: the roles of the Agents Playground's mock people (.m365agentsplayground.yml).
-import type { SeedPerson } from '../people/service.js';
+import type { SeedPerson } from '../people/feature.js';
 
 export const LOCAL_SEED: readonly (SeedPerson & { name: string })[] = [
   { name: 'Sanne de Vries', aadObjectId: '6f1c2b9e-4d3a-4c1e-9b7a-0c0ade5c1001', roles: ['kwaliteitsmedewerker'], language: 'nl' },

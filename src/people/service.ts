@@ -9,6 +9,11 @@ import { GRANTED_BY_CONFIGURATION, canManageRoles, isLastBeheerder, isRole, isSe
 import {
   countBeheerders,
   deleteAssignment,
+  ensureTenant,
+  getContact,
+  listKnownPeople,
+  lockBeheerders,
+  type Contact,
   deleteConfiguredBeheerdersExcept,
   findAssignment,
   findSchool,
@@ -58,6 +63,14 @@ export interface PeopleServiceOptions {
 }
 
 export interface PeopleService {
+  /** The tenant exists (for events without a person, such as an install by a system account). */
+  ensureTenant(tenantId: string): Promise<void>;
+  /** People Cadans knows in a tenant, by name (for person pickers beside the roster). */
+  knownPeople(tenantId: string, limit: number): Promise<{ aadObjectId: string; name: string }[]>;
+  /** How to reach someone 1:1, and in which language. */
+  contactOf(tenantId: string, aadObjectId: string): Promise<Contact | null>;
+  schools(tenantId: string): Promise<School[]>;
+  findSchool(tenantId: string, schoolId: number): Promise<School | null>;
   /** Records the person and tenant of an incoming activity; grants bootstrap roles. Returns the
    *  person's explicit language choice (null: follow the Teams locale). */
   recordActor(actor: Actor): Promise<Language | null>;
@@ -110,7 +123,7 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
     }
     if (seeded?.language) await setPersonLanguage(o.db, actor.tenantId, actor.aadObjectId, seeded.language);
     await inTransaction(o.db, async (tx) => {
-      await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`beheerder-bootstrap:${actor.tenantId}`]);
+      await lockBeheerders(tx, actor.tenantId);
       if ((await countBeheerders(tx, actor.tenantId)) === 0) {
         await grantRole(tx, actor.tenantId, actor.aadObjectId, 'beheerder', null, 'local-first-install');
       }
@@ -119,6 +132,11 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
   }
 
   return {
+    ensureTenant: (tenantId) => ensureTenant(o.db, tenantId, o.defaultLanguage),
+    knownPeople: (tenantId, limit) => listKnownPeople(o.db, tenantId, limit),
+    contactOf: (tenantId, aad) => getContact(o.db, tenantId, aad),
+    schools: (tenantId) => listSchools(o.db, tenantId),
+    findSchool: (tenantId, schoolId) => findSchool(o.db, tenantId, schoolId),
     async recordActor(actor) {
       const key = [actor.tenantId, actor.aadObjectId, actor.teamsUserId, actor.name, actor.locale].join('\u0000');
       const seen = recorded.get(key);
@@ -174,7 +192,7 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
     async revoke(actor, assignmentId) {
       await requireBeheerder(actor);
       return inTransaction(o.db, async (tx) => {
-        await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`beheerder-bootstrap:${actor.tenantId}`]);
+        await lockBeheerders(tx, actor.tenantId);
         const a = await findAssignment(tx, actor.tenantId, assignmentId);
         if (!a) throw rolesProblem('rolesAssignmentGone');
         if (isSetByConfiguration(a, o.beheerders)) throw rolesProblem('rolesSetByConfiguration', { name: a.name });

@@ -209,3 +209,45 @@ export async function deleteConfiguredBeheerdersExcept(db: Queryable, keep: read
   );
   return r.rows.map((x) => ({ id: Number(x.id), tenantId: x.tenant_id, aadObjectId: x.aad_object_id }));
 }
+
+/** Serialises the first-beheerder bootstrap and last-beheerder check of a tenant (until the transaction ends). */
+export async function lockBeheerders(tx: Queryable, tenantId: string): Promise<void> {
+  await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`beheerder-bootstrap:${tenantId}`]);
+}
+
+export interface Contact {
+  teamsUserId: string | null;
+  language: string | null;
+  locale: string | null;
+}
+
+/** How to reach a person 1:1, and in which language. */
+export async function getContact(db: Queryable, tenantId: string, aadObjectId: string): Promise<Contact | null> {
+  const r = await db.query<{ teams_user_id: string | null; language: string | null; locale: string | null }>(
+    'select teams_user_id, language, locale from people where tenant_id = $1 and aad_object_id = $2',
+    [tenantId, aadObjectId],
+  );
+  const x = r.rows[0];
+  return x ? { teamsUserId: x.teams_user_id, language: x.language, locale: x.locale } : null;
+}
+
+// --- SQL of this store's tables, for another feature's statement ---------------------------------
+// A checklist step change is one round trip: it reads (and checks) the actor's role assignments in
+// its own statement, and the channel card names the people who worked on it. The text that reads
+// people's tables is written here, by their owner; the checklist store composes it (docs/architecture.md).
+
+/** A person's role assignments as JSON text, in a fixed order (compared as text by a later write). */
+export function roleAssignmentsJsonSql(tenantExpr: string, aadExpr: string): string {
+  return `(select coalesce(json_agg(json_build_object('role', ra.role, 'school_id', ra.school_id) order by ra.role, ra.school_id), '[]'::json)::text
+         from role_assignments ra where ra.tenant_id = ${tenantExpr} and ra.aad_object_id = ${aadExpr})`;
+}
+
+/** Joins a person's Teams user id (29:…) as `${alias}.teams_user_id`, for people known to Cadans. */
+export function teamsUserJoinSql(alias: string, tenantExpr: string, aadExpr: string): string {
+  return `join people ${alias} on ${alias}.tenant_id = ${tenantExpr} and ${alias}.aad_object_id = ${aadExpr}`;
+}
+
+/** A school's name by its id, as a scalar subquery (null when gone). */
+export function schoolNameSql(schoolIdExpr: string): string {
+  return `(select sc.name from schools sc where sc.id = ${schoolIdExpr})`;
+}

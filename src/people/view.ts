@@ -1,6 +1,7 @@
 // View-model and card for the roles card. Display-ready strings only.
 import type { Translate, StringKey } from '../cards/i18n.js';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
+import { MAX_PEOPLE_CHOICES, cardName, escapeMarkdown } from '../cards/text.js';
 import { ROLES, type Role } from './model.js';
 import type { RolesOverview } from './service.js';
 
@@ -13,8 +14,6 @@ const ROLE_KEYS: Record<Role, StringKey> = {
   rvt: 'roleRvt',
 };
 
-/** Roster choices shown in the card; beyond this the card would outgrow Teams' size budget. */
-export const MAX_PEOPLE_CHOICES = 100;
 /** Rows of the assignments list (the card says how many more there are); 30 keeps the card within Teams' size limit. */
 const MAX_ASSIGNMENTS_SHOWN = 30;
 
@@ -68,19 +67,4 @@ export function renderRolesCard(cards: CardRenderer, t: Translate, input: RolesC
     scopes: [{ title: t('rolesWholeBoard'), value: 'all' }, ...overview.schools.map((s) => ({ title: cardName(s.name), value: String(s.id) }))],
     grant: t('rolesGrant'),
   });
-}
-
-/**
- * Teams display names may be 256 characters and school names 120; a card shows the first 64, enough
- * to recognise someone, so that a card listing many names stays within Teams' message size limit.
- */
-export const MAX_NAME_IN_CARD = 64;
-
-export function cardName(name: string): string {
-  return name.length <= MAX_NAME_IN_CARD ? name : `${name.slice(0, MAX_NAME_IN_CARD - 1).trimEnd()}…`;
-}
-
-/** Names come from Teams and people: they must not format the card. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/([\\*_`[\]()#>~|])/g, '\\$1');
 }

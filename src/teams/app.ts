@@ -15,19 +15,18 @@ import type { Logger } from 'pino';
 import type { Config, Language } from '../config.js';
 import type { Db } from '../db/pool.js';
 import { createTranslator, toLanguage } from '../cards/i18n.js';
-import { renderNoticeCard, renderWelcomeCard } from '../cards/app-views.js';
+import { renderNoticeCard } from '../cards/app-views.js';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
 import { DomainError } from '../errors.js';
-import { renderUnknownCommand } from '../home/routes.js';
-import type { PeopleService } from '../people/service.js';
-import { ensureTenant } from '../people/store.js';
 import { VERBS, parseCommand, type Actor, type RouteContext, type Routes } from '../routes.js';
 import type { Graph } from '../graph/index.js';
 import { createDirectory, createMembershipCache, createRosterCache } from './directory.js';
 import { TtlCache } from '../cache.js';
 import { toIncomingFile } from './files.js';
-import { toActor, toConversationKind, toTeamInfo, toTenantId } from './actor.js';
-import { claimWelcome, deactivateReferences, releaseWelcome, saveReferences, toReferenceFingerprint, toReferenceRows } from './references.js';
+import { toActor, toConversationKind, toTenantId } from './actor.js';
+import { toReferenceFingerprint, toReferenceRows } from './references.js';
+import { registerInstallEvents } from './install.js';
+import { saveReferences } from './store.js';
 
 export interface TeamsAppDeps {
   config: Pick<Config, 'botAuth' | 'defaultLanguage' | 'playground'>;
@@ -36,7 +35,7 @@ export interface TeamsAppDeps {
   db: Db;
   log: Logger;
   cards: CardRenderer;
-  people: PeopleService;
+  people: TeamsPeople;
   routes: Routes;
   /** Microsoft Graph, when configured: rosters with job titles. */
   graph?: Graph | null;
@@ -44,6 +43,17 @@ export interface TeamsAppDeps {
   outbox: {
     enqueue(request: { op: 'send'; tenantId: string; serviceUrl: string; conversationId: string; idempotencyKey: string; activity: Partial<Activity> & { type: 'message' } }): Promise<unknown>;
   };
+}
+
+/** What the Teams layer asks of the people feature on every turn. */
+export interface TeamsPeople {
+  /** Records the person and tenant of an activity; their explicit language choice (null: follow Teams). */
+  recordActor(actor: Actor): Promise<Language | null>;
+  tenantLanguage(tenantId: string): Promise<Language>;
+  /** The tenant exists (events without a person). */
+  ensureTenant(tenantId: string): Promise<void>;
+  /** People Cadans knows in a tenant (person pickers beside the roster). */
+  knownPeople(tenantId: string, limit: number): Promise<{ aadObjectId: string; name: string }[]>;
 }
 
 export interface TeamsApp {
@@ -116,7 +126,7 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
     const actor = toActor(context.activity);
     if (!actor) return null;
     const language = await languageFor(context, actor);
-    return { actor, language, t: createTranslator(language), cards, directory: createDirectory(context, { db, log, graph: deps.graph, rosters, memberships }) };
+    return { actor, language, t: createTranslator(language), cards, directory: createDirectory(context, { db, log, graph: deps.graph, rosters, memberships, knownPeople: people.knownPeople }) };
   }
 
   function errorCard(err: unknown, ctx: { t: RouteContext['t'] }, turnLog: Logger): AdaptiveCard {
@@ -162,73 +172,14 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
     if (!everyday) savedReferences.clear();
     const rows = toReferenceRows(a).filter((r) => !everyday || !savedReferences.get(toReferenceFingerprint(r)));
     if (rows.length > 0) {
-      if (!actor && tenantId) await ensureTenant(db, tenantId, config.defaultLanguage);
+      if (!actor && tenantId) await people.ensureTenant(tenantId);
       await saveReferences(db, rows);
       for (const r of rows) savedReferences.set(toReferenceFingerprint(r), true);
     }
     return true;
   });
 
-  async function welcome(context: TurnContext): Promise<void> {
-    const a = context.activity;
-    const tenantId = toTenantId(a);
-    if (!tenantId) return;
-    const kind = toConversationKind(a);
-    const team = toTeamInfo(a);
-    const scope = kind === 'channel' ? 'team' : kind;
-    const key = kind === 'channel' ? team.teamId : kind === 'personal' ? a.from?.aadObjectId : a.conversation.id;
-    if (!key || !(await claimWelcome(db, tenantId, scope, key))) return;
-    const language = await languageFor(context, toActor(a));
-    const card = renderWelcomeCard(cards, createTranslator(language), scope === 'personal' ? 'personal' : 'team');
-    try {
-      if (scope === 'team' && team.teamId) {
-        // A post in the team's General channel (it carries the team's id), through the outbox.
-        await deps.outbox.enqueue({
-          op: 'send',
-          tenantId,
-          serviceUrl: a.serviceUrl,
-          conversationId: team.teamId,
-          idempotencyKey: `welcome:team:${team.teamId}:${a.id ?? Date.now()}`,
-          activity: { ...cardActivity(card), type: 'message' },
-        });
-      } else {
-        await context.sendActivity(cardActivity(card));
-      }
-    } catch (err) {
-      await releaseWelcome(db, tenantId, scope, key); // the next install event or message tries again
-      throw err;
-    }
-  }
-
-  function botWasAdded(a: Activity): boolean {
-    return (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
-  }
-  function botWasRemoved(a: Activity): boolean {
-    return (a.membersRemoved ?? []).some((m) => m.id === a.recipient?.id);
-  }
-
-  async function uninstall(context: TurnContext): Promise<void> {
-    const a = context.activity;
-    const tenantId = toTenantId(a);
-    if (!tenantId) return;
-    const kind = toConversationKind(a);
-    const team = toTeamInfo(a);
-    if (kind === 'channel' && team.teamId) await deactivateReferences(db, tenantId, 'team', team.teamId);
-    else if (kind === 'personal' && a.from?.aadObjectId) await deactivateReferences(db, tenantId, 'personal', a.from.aadObjectId);
-    else await deactivateReferences(db, tenantId, 'groupChat', a.conversation.id);
-    turnLogger(context).info({ kind }, 'uninstalled');
-  }
-
-  app.activity(ActivityTypes.ConversationUpdate, async (context) => {
-    if (botWasAdded(context.activity)) await welcome(context);
-    else if (botWasRemoved(context.activity)) await uninstall(context);
-  });
-
-  app.activity(ActivityTypes.InstallationUpdate, async (context) => {
-    const action = String(context.activity.action ?? '');
-    if (action === 'add' || action === 'add-upgrade') await welcome(context);
-    else if (action === 'remove' || action === 'remove-upgrade') await uninstall(context);
-  });
+  registerInstallEvents(app, { db, cards, outbox: deps.outbox, languageFor, turnLogger });
 
   app.activity(ActivityTypes.Message, async (context) => {
     const a = context.activity;
@@ -244,7 +195,7 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
       const file = kind === 'personal' ? (a.attachments ?? []).map((x) => toIncomingFile(x, { playgroundPort: config.botAuth ? null : config.playground.port })).find((f) => f !== null) : undefined;
       const command = parseCommand(text);
       if (file && !command) card = await routes.onFile(ctx, file);
-      else card = command ? await routes.commands[command.name](ctx, command.args) : renderUnknownCommand(ctx, text);
+      else card = command ? await routes.commands[command.name](ctx, command.args) : routes.unknownCommand(ctx, text);
     } catch (err) {
       card = errorCard(err, ctx, turnLog);
     }
@@ -274,7 +225,7 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
   // roster is searched, not only the first names the card carried.
   app.adaptiveCards.search(PEOPLE_DATASET, async (context, _state, query) => {
     if (!toActor(context.activity)) return [];
-    const directory = createDirectory(context, { db, log, graph: deps.graph, rosters });
+    const directory = createDirectory(context, { db, log, graph: deps.graph, rosters, memberships, knownPeople: people.knownPeople });
     const find = async (fresh: boolean) => searchMembers(await directory.listMembers({ fresh }), query.parameters.queryText, query.skip, query.count);
     // Someone who just joined the team is not in a roster read a minute ago: look again before saying "nobody".
     let hits = await find(false);

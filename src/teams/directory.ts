@@ -4,10 +4,9 @@ import { TeamsInfo, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool.js';
 import type { Graph } from '../graph/index.js';
-import { listKnownPeople } from '../people/store.js';
 import type { Directory, Member } from '../routes.js';
 import { toConversationKind, toTeamInfo, toTenantId } from './actor.js';
-import { getTeamGroupId } from './references.js';
+import { getTeamGroupId } from './store.js';
 import { TtlCache } from '../cache.js';
 
 const MAX_MEMBERS = 5_000;
@@ -77,7 +76,17 @@ async function teamGroupId(context: TurnContext, db: Db): Promise<string | null>
   return (await getTeamGroupId(db, tenantId, team.teamId)) ?? (await TeamsInfo.getTeamDetails(context)).aadGroupId ?? null;
 }
 
-export function createDirectory(context: TurnContext, deps: { db: Db; log: Logger; graph?: Graph | null; rosters?: RosterCache; memberships?: MembershipCache }): Directory {
+export interface DirectoryDeps {
+  db: Db;
+  log: Logger;
+  graph?: Graph | null;
+  rosters?: RosterCache;
+  memberships?: MembershipCache;
+  /** People Cadans knows in a tenant (the people feature's), offered beside the roster. */
+  knownPeople(tenantId: string, limit: number): Promise<{ aadObjectId: string; name: string }[]>;
+}
+
+export function createDirectory(context: TurnContext, deps: DirectoryDeps): Directory {
   const rosters = deps.rosters ?? createRosterCache();
   const memberships = deps.memberships ?? createMembershipCache();
   async function load(): Promise<Member[]> {
@@ -98,7 +107,7 @@ export function createDirectory(context: TurnContext, deps: { db: Db; log: Logge
       }
     }
     if (tenantId) {
-      for (const p of await listKnownPeople(deps.db, tenantId, 1_000)) if (!byId.has(p.aadObjectId)) byId.set(p.aadObjectId, p);
+      for (const p of await deps.knownPeople(tenantId, 1_000)) if (!byId.has(p.aadObjectId)) byId.set(p.aadObjectId, p);
     }
     return [...byId.values()].filter((m) => m.name).sort((x, y) => byName.compare(x.name, y.name));
   }

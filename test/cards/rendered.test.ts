@@ -106,7 +106,7 @@ function renderAll(language: Language): Array<[string, AdaptiveCard]> {
   const template = ownTemplate('own-worst');
   const c = worstChecklist(language, template);
   const step = c.steps[1]!;
-  const running: Array<RunningChecklist & { cardFailed: boolean }> = Array.from({ length: 20 }, (_, i) => ({
+  const running: Array<RunningChecklist & { groupId: string | null; cardFailed: boolean }> = Array.from({ length: 20 }, (_, i) => ({
     id: 2_147_483_000 + i,
     publicId: `f0e1d2c3-b4a5-4968-8776-6554433221${String(i).padStart(2, '0')}`,
     title: hostile(LIMITS.title, `R${i}`),
@@ -115,6 +115,7 @@ function renderAll(language: Language): Array<[string, AdaptiveCard]> {
     cardActivityId: i % 2 ? null : '1767225600000',
     cardPostKey: `checklist:${2_147_483_000 + i}:card:r1999999`,
     cardFailed: i % 2 === 1,
+    teamId: `19:${"b".repeat(32)}@thread.tacv2`,
     conversationId: c.conversationId,
     tenantId: c.tenantId,
     groupId: '6babcaad-604b-40ac-a9d7-9fd97c0b779f',

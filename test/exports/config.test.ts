@@ -1,7 +1,8 @@
 // The export settings: a signing secret production cannot start without, and where links point.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { createExportLinks } from '../../src/exports/service.js';
+import { registerChecklistDownloads } from '../../src/checklists/downloads.js';
+import { createDownloads } from '../../src/exports/service.js';
 import { verifyExportToken } from '../../src/exports/signed-links.js';
 
 const root = '/nonexistent-cadans-root';
@@ -30,7 +31,10 @@ function problemsOf(env: Record<string, string>): string[] {
 
 const links = (publicBaseUrl: string | undefined) =>
   // linkFor reads no database; serve is tested over HTTP in download.test.ts.
-  createExportLinks({ db: { query: () => Promise.reject(new Error('no database here')) } as never, secret: SECRET, baseUrl: publicBaseUrl, now: () => new Date('2027-03-01T10:00:00Z') });
+  registerChecklistDownloads(
+    createDownloads({ secret: SECRET, baseUrl: publicBaseUrl, now: () => new Date('2027-03-01T10:00:00Z') }),
+    { query: () => Promise.reject(new Error('no database here')) } as never,
+  );
 
 describe('export configuration', () => {
   it('refuses to start in production without EXPORT_SIGNING_SECRET, naming it', () => {
@@ -69,7 +73,7 @@ describe('export configuration', () => {
     const link = links('https://cadans.example.org').linkFor('66666666-7777-4888-9999-000000000000', 12, 'csv');
     const token = link.replace(/^https:\/\/cadans\.example\.org\/exports\//, '');
     expect(token).not.toBe(link);
-    expect(verifyExportToken(SECRET, token, new Date('2027-03-01T10:14:00Z'))).toMatchObject({ ok: true, claims: { checklistId: 12, format: 'csv' } });
+    expect(verifyExportToken(SECRET, token, new Date('2027-03-01T10:14:00Z'))).toMatchObject({ ok: true, claims: { kind: 'checklist', params: { checklistId: 12 }, format: 'csv' } });
     expect(verifyExportToken(SECRET, token, new Date('2027-03-01T10:15:00Z'))).toEqual({ ok: false, reason: 'expired' });
   });
 

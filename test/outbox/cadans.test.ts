@@ -2,7 +2,7 @@
 // transport on the app's adapter, readiness.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toCardActivity } from '../../src/outbox/service.js';
-import { getReference } from '../../src/teams/references.js';
+import { getReference } from '../../src/teams/store.js';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
 import { startTestCadans, type TestCadans } from '../support/harness.js';
 import { createTeamsWorld, postActivities, type TeamsWorld } from '../support/teams-activities.js';

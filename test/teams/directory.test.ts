@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { listKnownPeople } from '../../src/people/store.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Db } from '../../src/db/pool.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -52,7 +53,7 @@ describe('the roster offered in cards', () => {
       logger: testLogger(),
     });
     const context = { activity: world.channelMessage(user, team.general, 'rollen') } as unknown as TurnContext;
-    const members = await createDirectory(context, { db, log: testLogger(), graph }).listMembers();
+    const members = await createDirectory(context, { db, log: testLogger(), graph, knownPeople: (t, n) => listKnownPeople(db, t, n) }).listMembers();
     expect(members.map((m) => m.name)).toEqual(['Joost Bakker', 'Marieke Jansen']);
     expect(fake.requestsOf('graph').some((r) => r.path.includes(`/groups/${team.aadGroupId}/members`))).toBe(true);
   });
@@ -83,7 +84,7 @@ describe('reading a roster again', () => {
     // Every keystroke of a typeahead is a turn of its own; each one that finds nobody asks for a fresh roster.
     const search = async () => {
       const context = { activity: world.channelMessage(user, team.general, 'rollen') } as unknown as TurnContext;
-      const directory = createDirectory(context, { db, log: testLogger(), graph, rosters });
+      const directory = createDirectory(context, { db, log: testLogger(), graph, rosters, knownPeople: (t, n) => listKnownPeople(db, t, n) });
       await directory.listMembers();
       return directory.listMembers({ fresh: true });
     };

@@ -78,7 +78,7 @@ describe('the logs of a turn', () => {
 describe('the logs of a download', () => {
   it('never hold the export token, at any level, whether the download works, is refused or is asked wrongly', async () => {
     const id = Number((await cadans.db.query<{ id: string }>("select id from checklists where title = 'Inspectie'")).rows[0]!.id);
-    const link = cadans.exportLinks.linkFor(world.tenantId, id, 'csv');
+    const link = cadans.downloads.linkFor(world.tenantId, 'checklist', { checklistId: id }, 'csv');
     const token = link.split('/exports/')[1]!;
     const [payload, signature] = token.split('.') as [string, string];
     const altered = `${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BA' : 'AA'}`;

@@ -1,0 +1,21 @@
+// People and roles: the feature's one public entry. Others use what it offers here, passed in by
+// cadans.ts: the service as a port (grants, languages, schools, contacts), its routes for the verb
+// table, and the SQL text that reads its tables inside another feature's single statement.
+import type { Logger } from 'pino';
+import { createPeopleRoutes } from './routes.js';
+import { createPeopleService, type PeopleServiceOptions } from './service.js';
+
+export type { PeopleService, SeedPerson } from './service.js';
+export type { Contact, School } from './store.js';
+export type { Role, RoleGrant } from './model.js';
+export { roleAssignmentsJsonSql, schoolNameSql, teamsUserJoinSql } from './store.js';
+
+export function createPeopleFeature(options: PeopleServiceOptions & { log?: Pick<Logger, 'info'> }) {
+  const service = createPeopleService(options);
+  return {
+    service,
+    routes: createPeopleRoutes(service),
+    /** At start: configuration-granted beheerder roles of people no longer configured go. */
+    reconcile: () => service.reconcileConfiguredBeheerders(options.log),
+  };
+}

@@ -1,0 +1,98 @@
+// The tables of the Teams layer: conversation references (where Cadans can reach a person,
+// channel or team proactively) and the welcome claimed per installation. Only this file runs SQL on them.
+import type { ConversationReference } from 'botbuilder';
+import type { Queryable } from '../db/pool.js';
+import type { ReferenceRow, ReferenceScope } from './references.js';
+
+export async function saveReferences(db: Queryable, rows: ReferenceRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  // One statement for all rows; a row is written only when something changed (or daily).
+  await db.query(
+    `insert into conversation_refs (tenant_id, scope, key, conversation_id, service_url, team_id, name, reference, active, aad_group_id)
+     select r.tenant_id, r.scope, r.key, r.conversation_id, r.service_url, r.team_id, r.name, r.reference, true, r.aad_group_id
+       from jsonb_to_recordset($1::jsonb) as r(tenant_id text, scope text, key text, conversation_id text, service_url text, team_id text, name text, reference jsonb, aad_group_id text)
+     on conflict (tenant_id, scope, key) do update set
+       conversation_id = excluded.conversation_id, service_url = excluded.service_url,
+       team_id = coalesce(excluded.team_id, conversation_refs.team_id),
+       aad_group_id = coalesce(excluded.aad_group_id, conversation_refs.aad_group_id),
+       name = coalesce(excluded.name, conversation_refs.name),
+       reference = excluded.reference, active = true, updated_at = now()
+     where conversation_refs.service_url is distinct from excluded.service_url
+        or conversation_refs.conversation_id is distinct from excluded.conversation_id
+        or conversation_refs.active = false
+        or (excluded.name is not null and conversation_refs.name is distinct from excluded.name)
+        or (excluded.aad_group_id is not null and conversation_refs.aad_group_id is distinct from excluded.aad_group_id)
+        or conversation_refs.updated_at < now() - interval '1 day'`,
+    [
+      JSON.stringify(
+        rows.map((r) => ({
+          tenant_id: r.tenantId,
+          scope: r.scope,
+          key: r.key,
+          conversation_id: r.conversationId,
+          service_url: r.serviceUrl,
+          team_id: r.teamId ?? null,
+          name: r.name ?? null,
+          reference: r.reference,
+          aad_group_id: r.aadGroupId ?? null,
+        })),
+      ),
+    ],
+  );
+}
+
+/** Claims the one welcome of an installation; true only for the first caller. */
+export async function claimWelcome(db: Queryable, tenantId: string, scope: ReferenceScope, key: string): Promise<boolean> {
+  const r = await db.query(
+    `update conversation_refs set welcomed_at = now()
+     where tenant_id = $1 and scope = $2 and key = $3 and welcomed_at is null`,
+    [tenantId, scope, key],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
+
+export async function releaseWelcome(db: Queryable, tenantId: string, scope: ReferenceScope, key: string): Promise<void> {
+  await db.query('update conversation_refs set welcomed_at = null where tenant_id = $1 and scope = $2 and key = $3', [tenantId, scope, key]);
+}
+
+/** Uninstall: the references stop being used; a later install welcomes again. */
+export async function deactivateReferences(db: Queryable, tenantId: string, scope: ReferenceScope, key: string): Promise<void> {
+  if (scope === 'team') {
+    await db.query(
+      `update conversation_refs set active = false, welcomed_at = null, updated_at = now()
+       where tenant_id = $1 and (team_id = $2 or (scope = 'team' and key = $2))`,
+      [tenantId, key],
+    );
+  } else {
+    await db.query(
+      `update conversation_refs set active = false, welcomed_at = null, updated_at = now()
+       where tenant_id = $1 and scope = $2 and key = $3`,
+      [tenantId, scope, key],
+    );
+  }
+}
+
+export async function getReference(db: Queryable, tenantId: string, scope: ReferenceScope, key: string): Promise<(ReferenceRow & { active: boolean }) | null> {
+  const r = await db.query<{ conversation_id: string; service_url: string; team_id: string | null; name: string | null; reference: Partial<ConversationReference>; active: boolean }>(
+    'select conversation_id, service_url, team_id, name, reference, active from conversation_refs where tenant_id = $1 and scope = $2 and key = $3',
+    [tenantId, scope, key],
+  );
+  const row = r.rows[0];
+  if (!row) return null;
+  return { tenantId, scope, key, conversationId: row.conversation_id, serviceUrl: row.service_url, teamId: row.team_id ?? undefined, name: row.name ?? undefined, reference: row.reference, active: row.active };
+}
+
+/** The Entra group id of a team, as remembered from an install event. */
+export async function getTeamGroupId(db: Queryable, tenantId: string, teamId: string): Promise<string | null> {
+  const r = await db.query<{ aad_group_id: string | null }>("select aad_group_id from conversation_refs where tenant_id = $1 and scope = 'team' and key = $2", [tenantId, teamId]);
+  return r.rows[0]?.aad_group_id ?? null;
+}
+
+/** The bot account a conversation was addressed to (for a 1:1 conversation created from it), when known. */
+export async function getBotIdFor(db: Queryable, tenantId: string, conversationId: string): Promise<string | null> {
+  const r = await db.query<{ bot_id: string | null }>(
+    "select reference->'bot'->>'id' as bot_id from conversation_refs where tenant_id = $1 and conversation_id = $2 limit 1",
+    [tenantId, conversationId],
+  );
+  return r.rows[0]?.bot_id ?? null;
+}
