@@ -3,7 +3,7 @@
 import type PgBoss from 'pg-boss';
 import { inTransaction, type Db, type Queryable } from '../db/pool.js';
 import { toNewMessage, toStatus, type EnqueueResult, type OutboxRequest, type WrittenUpdate } from './model.js';
-import { coalescedUpdateSql, insertMessage, notifyEnqueued } from './store.js';
+import { coalescedUpdateSql, insertMessage, notifyEnqueued, onClient } from './store.js';
 import type { Lifecycle } from './tuning.js';
 import { OUTBOX_QUEUE, type JobData, type WakeUps } from './wakeups.js';
 
@@ -24,8 +24,7 @@ export function createEnqueue(deps: EnqueueDeps) {
     const write = async (q: Queryable) => {
       const r = await insertMessage(q, m);
       if (r.created) {
-        const bossDb = { executeSql: (text: string, values: unknown[]) => q.query(text, values) };
-        await boss.send(OUTBOX_QUEUE, { lane: m.lane, id: r.row.id } satisfies JobData, { db: bossDb });
+        await boss.send(OUTBOX_QUEUE, { lane: m.lane, id: r.row.id } satisfies JobData, { db: onClient(q) });
         await notifyEnqueued(q, m.lane);
       }
       return r;

@@ -152,6 +152,11 @@ export async function insertMessage(q: Queryable, m: NewMessage): Promise<Insert
   return { row: toRow(r.rows[0] as DbRow), created: true, coalesced: false };
 }
 
+/** pg-boss's statements (its `db` option) on `q`: a job sent in the caller's transaction commits with it. */
+export function onClient(q: Queryable): { executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }> } {
+  return { executeSql: (text, values) => q.query(text, values) };
+}
+
 /** NOTIFY channel: sent in the enqueueing transaction, so every instance wakes right after its commit. */
 export const OUTBOX_NOTIFY_CHANNEL = 'cadans_outbox';
 
