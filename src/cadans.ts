@@ -9,7 +9,7 @@ import { migrate, pendingMigrations } from './db/migrate.js';
 import { startJobs, type Jobs } from './jobs/boss.js';
 import { LOCAL_SEED } from './local/seed.js';
 import { createPeopleFeature } from './people/feature.js';
-import { getBotIdFor, getTeamGroupId } from './teams/store.js';
+import { deactivateUnreachable, getBotIdFor, getTeamGroupId } from './teams/store.js';
 import { createRoutes } from './app-routes.js';
 import { createGraphFromConfig } from './graph/from-config.js';
 import { createHttpServer } from './server.js';
@@ -63,6 +63,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       transport: createConnectorTransport({ adapter, botAppId: config.botAuth?.appId ?? '' }),
       tenantPerSecond: config.outbox.tenantPerSecond,
       maxAttempts: config.outbox.maxAttempts,
+      onUnreachable: deactivateUnreachable, // the Teams layer keeps the conversation references
     });
     // exports: signed downloads (docs/exports.md), made before the features, which register their
     // kinds. Links are absolute: PUBLIC_BASE_URL, or in local mode this server's own address once it listens.

@@ -58,4 +58,76 @@ describe('architecture', () => {
     const offenders = files.filter((f) => /catch\s*(\([^)]*\))?\s*\{\s*\}/.test(f.text));
     expect(offenders.map((f) => f.rel)).toEqual([]);
   });
+
+  // Features use each other only through what another feature's feature.ts offers; so does the
+  // rest of the app (wiring, the Teams layer, infrastructure).
+  const FEATURES = ['people', 'checklists', 'home', 'exports'];
+  const featureOf = (rel: string) => FEATURES.find((f) => rel.startsWith(`${f}/`));
+
+  it('has one public entry per feature folder: feature.ts', () => {
+    for (const f of FEATURES) expect(files.some((x) => x.rel === `${f}/feature.ts`), f).toBe(true);
+  });
+
+  it("lets code use a feature only through that feature's feature.ts", () => {
+    const offenders: string[] = [];
+    for (const f of files) {
+      const own = featureOf(f.rel);
+      for (const i of importsOf(f.text)) {
+        if (!i.startsWith('.')) continue;
+        const target = path.relative(SRC, path.resolve(path.dirname(path.join(SRC, f.rel)), i)).replace(/\\/g, '/');
+        const other = featureOf(target);
+        if (other && other !== own && !target.endsWith(`${other}/feature.js`)) offenders.push(`${f.rel} -> ${target}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  // Only stores run SQL. Infrastructure that must speak to the database itself is named, with why.
+  const SQL_ALLOWED = new Set([
+    'db/pool.ts', // transactions
+    'db/migrate.ts', // migrations under an advisory lock
+    'db/embedded.ts', // creating the local database
+    'jobs/boss.ts', // pg-boss's statements on our pool
+    'readiness.ts', // /readyz's select 1
+  ]);
+
+  it('runs SQL only in stores (and the named infrastructure)', () => {
+    const offenders = files.filter((f) => /\.query(<[^>]*>)?\(/.test(f.text) && !f.rel.endsWith('store.ts') && !SQL_ALLOWED.has(f.rel));
+    expect(offenders.map((f) => f.rel)).toEqual([]);
+  });
+
+  // Every table has one owning store: only it names the table in SQL. (A feature that needs another
+  // feature's table in its own statement composes SQL text the owner's store writes.)
+  const OWNERS: Record<string, string> = {
+    tenants: 'people/store.ts',
+    people: 'people/store.ts',
+    schools: 'people/store.ts',
+    role_assignments: 'people/store.ts',
+    audit_events: 'people/store.ts',
+    conversation_refs: 'teams/store.ts',
+    outbox_messages: 'outbox/store.ts',
+    outbox_send_log: 'outbox/store.ts',
+    checklists: 'checklists/store.ts',
+    checklist_steps: 'checklists/store.ts',
+    checklist_events: 'checklists/store.ts',
+    checklist_templates: 'checklists/store.ts',
+  };
+
+  it('gives every table created by a migration exactly one owning store', () => {
+    const migrations = readdirSync(path.join(SRC, 'db/migrations')).map((f) => readFileSync(path.join(SRC, 'db/migrations', f), 'utf8')).join('\n');
+    const tables = [...migrations.matchAll(/create table (\w+)/g)].map((m) => m[1]!);
+    expect(tables.sort()).toEqual(Object.keys(OWNERS).sort());
+  });
+
+  it("names a table in SQL only in its owner's store", () => {
+    const offenders: string[] = [];
+    for (const f of files.filter((x) => x.rel.endsWith('store.ts'))) {
+      const sql = [...f.text.matchAll(/`[^`]*`|'[^'\n]*'/g)].map((m) => m[0]).join('\n');
+      for (const m of sql.matchAll(/\b(?:from|join|into|update|table)\s+(\w+)/gi)) {
+        const owner = OWNERS[m[1]!];
+        if (owner && owner !== f.rel) offenders.push(`${f.rel}: ${m[1]}`);
+      }
+    }
+    expect([...new Set(offenders)]).toEqual([]);
+  });
 });

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { isConnectionError, type DatabaseHealth, type Db } from '../db/pool.js';
 import { describeError, toAttemptOutcome, type AttemptResult, type OutboxRow, type RetryPolicy } from './model.js';
 import type { PreparedRender, RendererRegistry } from './renderers.js';
-import { finishAttempt } from './store.js';
+import { finishAttempt, type UnreachableHook } from './store.js';
 import type { OutboxActivity, Transport, TransportResult } from './transport.js';
 import type { Lifecycle, OutboxTuning } from './tuning.js';
 import type { WakeUps } from './wakeups.js';
@@ -23,6 +23,7 @@ export interface AttemptDeps {
   health: DatabaseHealth;
   life: Lifecycle;
   wakeUps: Pick<WakeUps, 'scheduleLane'>;
+  unreachable?: UnreachableHook;
 }
 
 /** A claimed message: its claim token and its entries in the send log (see store.claimHead). */
@@ -48,7 +49,7 @@ export function createAttempts(deps: AttemptDeps) {
     const answeredAfterMs = performance.now() - claim.stampedNoEarlierThan;
     const outcome = toAttemptOutcome(row, result, deps.policy, t.random);
     const afterSent = prepared.ok ? prepared.onSent : undefined;
-    const done = await recordOutcome(ctx, () => finishAttempt(db, row, token, { ids: claim.slotIds, answeredAfterMs }, outcome, afterSent));
+    const done = await recordOutcome(ctx, () => finishAttempt(db, row, token, { ids: claim.slotIds, answeredAfterMs }, outcome, afterSent, deps.unreachable));
     if (done.fenced) {
       log.warn(ctx, 'attempt finished after its lease expired and another worker took the message over; its result was not recorded');
       return;

@@ -21,7 +21,7 @@ import { createEnqueue } from './enqueue.js';
 import { createListener } from './listener.js';
 import { tenantWindows, type EnqueueResult, type OutboxRequest, type RetryPolicy, type WrittenUpdate } from './model.js';
 import { createRendererRegistry, type RendererDefinition } from './renderers.js';
-import type { ClaimSettings } from './store.js';
+import type { ClaimSettings, UnreachableHook } from './store.js';
 import type { Transport } from './transport.js';
 import { DEFAULT_TUNING, type Lifecycle, type OutboxTuning } from './tuning.js';
 import { OUTBOX_QUEUE, createWakeUps, type LocalWorkers } from './wakeups.js';
@@ -75,6 +75,8 @@ export interface OutboxDeps {
   maxAttempts: number;
   renderers?: readonly RendererDefinition[];
   tuning?: Partial<OutboxTuning>;
+  /** When Teams says a person or conversation cannot be reached (403): the references keeper stops using them. */
+  onUnreachable?: UnreachableHook;
 }
 
 export function createOutbox(deps: OutboxDeps): Outbox {
@@ -100,7 +102,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 
   const listener = createListener({ db, log, life, enabled: t.listen, onNotify: () => wakeUps.wake() });
   const wakeUps = createWakeUps({ db, boss, log, tuning: t, life, workers, listener, limiter: claimSettings.limiter });
-  const attempts = createAttempts({ db, transport: deps.transport, log, tuning: t, policy, renderers, health, life, wakeUps });
+  const attempts = createAttempts({ db, transport: deps.transport, log, tuning: t, policy, renderers, health, life, wakeUps, unreachable: deps.onUnreachable });
   const worker = createWorker({ db, boss, log, tuning: t, claimSettings, life, health, workers, wakeUps, attempt: attempts.attempt });
   const enqueuing = createEnqueue({ db, boss, life, wakeUps, lookAgainIfDraining: worker.lookAgainIfDraining });
   const admin = createOutboxAdmin({ db, log, wakeUps });

@@ -463,6 +463,12 @@ export type FinishResult =
  * stamp, so stamp + answeredAfterMs is never earlier than the answer (and is not delayed by waiting
  * for a database connection to record it).
  */
+/**
+ * 403: the person blocked the bot or the app was removed. Whoever keeps the conversation references
+ * (the Teams layer) stops using those that lead there, in the outcome's transaction.
+ */
+export type UnreachableHook = (tx: Queryable, target: { tenantId: string; conversationId: string | null; userId: string | null }) => Promise<void>;
+
 export async function finishAttempt(
   db: Db,
   claimed: Pick<OutboxRow, 'id' | 'op'>,
@@ -471,11 +477,13 @@ export async function finishAttempt(
   outcome: AttemptOutcome,
   /** Runs in this transaction once the message is recorded as sent (under a savepoint). */
   afterSent?: (tx: Queryable, row: OutboxRow) => Promise<void>,
+  /** Runs in this transaction when Teams said the person or conversation cannot be reached (403). */
+  unreachable?: UnreachableHook,
 ): Promise<FinishResult> {
   const id = claimed.id;
   // Most outcomes are one statement (the message and its send-log entries), committed on its own:
   // a transaction only where more is written with it.
-  const alone = claimed.op !== 'createPersonal' && !afterSent && !(outcome.kind === 'failed' && outcome.deactivateReference);
+  const alone = claimed.op !== 'createPersonal' && !afterSent && !(outcome.kind === 'failed' && outcome.deactivateReference && unreachable);
   const client = alone ? null : await db.connect();
   const q: Queryable = client ?? db;
   try {
@@ -526,7 +534,9 @@ export async function finishAttempt(
       // The message went into the 1:1 chat: count it for that conversation too, where later sends queue.
       await client.query(`insert into outbox_send_log (key, at) values ($1, clock_timestamp())`, [laneKey(toBaseConversationId(row.conversationId))]);
     }
-    if (client && outcome.kind === 'failed' && outcome.deactivateReference) await deactivateReference(client, row);
+    if (client && outcome.kind === 'failed' && outcome.deactivateReference && unreachable) {
+      await unreachable(client, { tenantId: row.tenantId, conversationId: row.conversationId ? toBaseConversationId(row.conversationId) : null, userId: row.op === 'createPersonal' ? row.userId : null });
+    }
     let afterSentError: unknown;
     if (client && outcome.kind === 'sent' && afterSent) {
       // The feature's bookkeeping commits with the sent state; if it fails, the message stays sent.
@@ -546,28 +556,6 @@ export async function finishAttempt(
     throw err;
   } finally {
     client?.release();
-  }
-}
-
-/**
- * 403: the person blocked the bot or the app was removed. The conversation references that lead
- * there stop being used (as on uninstall; a later install or message makes them active again).
- */
-async function deactivateReference(q: Queryable, row: OutboxRow): Promise<void> {
-  if (row.conversationId) {
-    await q.query(
-      `update conversation_refs set active = false, welcomed_at = null, updated_at = now()
-       where tenant_id = $1 and conversation_id = $2 and active`,
-      [row.tenantId, toBaseConversationId(row.conversationId)],
-    );
-  }
-  if (row.op === 'createPersonal' && row.userId) {
-    await q.query(
-      `update conversation_refs set active = false, welcomed_at = null, updated_at = now()
-       where tenant_id = $1 and scope = 'personal' and active
-         and (key = $2 or reference -> 'user' ->> 'id' = $2 or reference -> 'user' ->> 'aadObjectId' = $2)`,
-      [row.tenantId, row.userId],
-    );
   }
 }
 

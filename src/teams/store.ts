@@ -96,3 +96,26 @@ export async function getBotIdFor(db: Queryable, tenantId: string, conversationI
   );
   return r.rows[0]?.bot_id ?? null;
 }
+
+/**
+ * Teams said a person or conversation cannot be reached (403: the person blocked the bot, or the app
+ * was removed): the references that lead there stop being used, as on uninstall; a later install or
+ * message makes them active again. Runs in the outbox's transaction that records the failure.
+ */
+export async function deactivateUnreachable(q: Queryable, target: { tenantId: string; conversationId: string | null; userId: string | null }): Promise<void> {
+  if (target.conversationId) {
+    await q.query(
+      `update conversation_refs set active = false, welcomed_at = null, updated_at = now()
+       where tenant_id = $1 and conversation_id = $2 and active`,
+      [target.tenantId, target.conversationId],
+    );
+  }
+  if (target.userId) {
+    await q.query(
+      `update conversation_refs set active = false, welcomed_at = null, updated_at = now()
+       where tenant_id = $1 and scope = 'personal' and active
+         and (key = $2 or reference -> 'user' ->> 'id' = $2 or reference -> 'user' ->> 'aadObjectId' = $2)`,
+      [target.tenantId, target.userId],
+    );
+  }
+}

@@ -1,5 +1,6 @@
 // Outbox instances on a fresh test database, sending to the fake Teams connector through the real
 // connector transport. Several instances may share one database, as several Cadans processes do.
+import { deactivateUnreachable } from '../../src/teams/store.js';
 import { randomBytes } from 'node:crypto';
 import { createPool, type Db } from '../../src/db/pool.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -72,6 +73,7 @@ export async function startOutboxInstance(database: OutboxDatabase, options: Ins
     maxAttempts: options.maxAttempts ?? 8,
     ...(options.renderers ? { renderers: options.renderers } : {}),
     tuning: { ...TEST_TUNING, ...options.tuning },
+    onUnreachable: deactivateUnreachable, // as cadans.ts wires it
   });
   await outbox.start();
   return {
