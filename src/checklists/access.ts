@@ -7,8 +7,8 @@ import type { AccessLevel, ResourceGuard } from '../access.js';
 import { TtlCache } from '../cache.js';
 import type { Db } from '../db/pool.js';
 import type { RouteContext } from '../routes.js';
-import { canEditChecklist, canSeeChecklistByRole, type Grant } from './model.js';
-import { getChecklistScope, ownsAStep, type ChecklistRef, type ChecklistScope } from './store.js';
+import { canEditChecklist, canSeeChecklistByRole, type ChecklistRef, type ChecklistScope, type Grant } from './model.js';
+import { getChecklistScope, ownsAStep } from './store.js';
 
 /** Action data version 2: the checklist's opaque id. Version 1 (older cards): its number. */
 const refV1 = z.object({ v: z.literal(1), checklistId: dbId });

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { Queryable } from '../db/pool.js';
 import type { DownloadKind, DownloadLinks, Downloads } from '../exports/feature.js';
 import { buildChecklistCsv, buildChecklistXlsx } from './export.js';
-import { getChecklist, listEvents, type Checklist } from './store.js';
+import { getChecklist, listEvents } from './store.js';
+import type { Checklist } from './model.js';
 
 export const CHECKLIST_DOWNLOAD = 'checklist';
 export const CHECKLIST_FORMATS = ['xlsx', 'csv'] as const;

@@ -3,8 +3,7 @@
 // the checklist and its events in, a file out; no I/O, no clock (the export time is passed in).
 import ExcelJS from 'exceljs';
 import type { Language } from '../config.js';
-import type { StepStatus } from './model.js';
-import type { Checklist, ChecklistEvent, Step } from './store.js';
+import type { Checklist, ChecklistEvent, Step, StepStatus } from './model.js';
 import { BUILT_IN_TEMPLATES } from './templates.js';
 
 // --- words ------------------------------------------------------------------------------------

@@ -177,3 +177,131 @@ export function parseEvidenceUrl(input: unknown): string | null {
 export function shorten(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
+
+// --- the checklist as stored, and a change to one step -------------------------------------------
+
+export interface Step {
+  position: number;
+  key: string;
+  title: { nl: string; en: string };
+  guidance: { nl: string; en: string };
+  link: string | null;
+  status: StepStatus;
+  ownerAad: string | null;
+  ownerName: string | null;
+  dueDate: string | null;
+  note: string;
+  evidenceUrl: string;
+  updatedBy: string | null;
+  updatedAt: Date | null;
+}
+
+export interface Checklist {
+  id: number;
+  /** The opaque id cards carry (action data v2); `id` stays inside Cadans. */
+  publicId: string;
+  tenantId: string;
+  templateKey: string;
+  title: string;
+  schoolId: number | null;
+  schoolName: string | null;
+  targetDate: string | null;
+  /** The shared card's language: the tenant's when it started. */
+  language: 'nl' | 'en';
+  conversationId: string;
+  serviceUrl: string;
+  teamId: string | null;
+  cardActivityId: string | null;
+  /** The idempotency key of the post that shows it in the channel (a repost has its own). */
+  cardPostKey: string;
+  createdBy: string;
+  createdAt: Date;
+  completedAt: Date | null;
+  version: number;
+  steps: Step[];
+}
+
+export interface RunningChecklist {
+  id: number;
+  publicId: string;
+  title: string;
+  settled: number;
+  total: number;
+  cardActivityId: string | null;
+  cardPostKey: string;
+  conversationId: string;
+  tenantId: string;
+  teamId: string | null;
+}
+
+export type StepField = 'status' | 'owner' | 'due' | 'note' | 'evidence';
+
+export interface StepChange {
+  status?: StepStatus;
+  owner?: { aad: string; name: string } | null;
+  dueDate?: string | null;
+  note?: string;
+  evidenceUrl?: string;
+}
+
+export interface AppliedChange {
+  field: StepField;
+  oldValue: string | null;
+  newValue: string | null;
+}
+
+/** The step as a change leaves it (who and when are the writer's to fill in). */
+export function withChange(step: Step, change: StepChange): Step {
+  return {
+    ...step,
+    ...(change.status !== undefined ? { status: change.status } : {}),
+    ...(change.owner !== undefined ? { ownerAad: change.owner?.aad ?? null, ownerName: change.owner?.name ?? null } : {}),
+    ...(change.dueDate !== undefined ? { dueDate: change.dueDate } : {}),
+    ...(change.note !== undefined ? { note: change.note } : {}),
+    ...(change.evidenceUrl !== undefined ? { evidenceUrl: change.evidenceUrl } : {}),
+  };
+}
+
+/** The fields of a step that a change would really alter, with old and new values for the log. */
+export function toAppliedChanges(step: Step, change: StepChange): AppliedChange[] {
+  const applied: AppliedChange[] = [];
+  if (change.status !== undefined && change.status !== step.status) {
+    applied.push({ field: 'status', oldValue: step.status, newValue: change.status });
+  }
+  if (change.owner !== undefined && (change.owner?.aad ?? null) !== step.ownerAad) {
+    applied.push({ field: 'owner', oldValue: step.ownerName ?? step.ownerAad, newValue: change.owner?.name ?? null });
+  }
+  if (change.dueDate !== undefined && change.dueDate !== step.dueDate) {
+    applied.push({ field: 'due', oldValue: step.dueDate, newValue: change.dueDate });
+  }
+  if (change.note !== undefined && change.note !== step.note) {
+    applied.push({ field: 'note', oldValue: step.note || null, newValue: change.note || null });
+  }
+  if (change.evidenceUrl !== undefined && change.evidenceUrl !== step.evidenceUrl) {
+    applied.push({ field: 'evidence', oldValue: step.evidenceUrl || null, newValue: change.evidenceUrl || null });
+  }
+  return applied;
+}
+
+export interface ChecklistEvent {
+  position: number | null;
+  actorName: string;
+  field: string;
+  oldValue: string | null;
+  newValue: string | null;
+  at: Date;
+}
+
+/** What decides who may see a checklist, and where it lives. None of it changes after the start. */
+export interface ChecklistScope {
+  id: number;
+  publicId: string;
+  tenantId: string;
+  /** The channel its shared card is in. */
+  conversationId: string;
+  teamId: string | null;
+  schoolId: number | null;
+}
+
+/** How an action names a checklist: by its opaque id (cards from now on) or its number (older cards). */
+export type ChecklistRef = { id: number } | { publicId: string };

@@ -8,7 +8,7 @@ import { CHECKLIST_REF_VERSIONS, toChecklistRef, withChecklistRef, type Checklis
 import type { AdaptiveCard } from '../cards/render.js';
 import type { CommandHandler, FileHandler, RouteContext, VerbHandler } from '../routes.js';
 import { checklistProblem, type ChecklistService, type StepPermissions, type StepResult } from './service.js';
-import type { Checklist } from './store.js';
+import type { Checklist } from './model.js';
 import { renderExportCard, renderMenuCard, renderNewCard, renderStepCard, renderTemplateCard } from './view.js';
 
 const position = boundedInt(1, 100);

@@ -21,35 +21,16 @@ import {
   parseTitle,
   canManageTemplates,
   toGrants,
+  toAppliedChanges,
+  withChange,
+  type Checklist,
   type Grant,
+  type RunningChecklist,
+  type StepChange,
   type StepStatus,
 } from './model.js';
 import { TEMPLATE_LIMITS, TOO_MANY_TEMPLATES, parseTemplateText, type TemplateError } from './parse-template.js';
-import {
-  getChecklist,
-  insertChecklist,
-  listFinished,
-  listTemplates,
-  findTemplate,
-  insertTemplateWithinCap,
-  type StoredTemplate,
-  listRunning,
-  logChecklistEvent,
-  readChecklistForChange,
-  toAppliedChanges,
-  withChange,
-  writeStepChange,
-  setCardActivityId,
-  startRepost,
-  listOwnedStepsDueBy,
-  getCardTarget,
-  type Checklist,
-  type RunningChecklist,
-  type StepChange,
-  type StepWrite,
-  type StepWritten,
-  type GrantRow,
-} from './store.js';
+import { getChecklist, insertChecklist, listFinished, listTemplates, findTemplate, insertTemplateWithinCap, type StoredTemplate, listRunning, logChecklistEvent, readChecklistForChange, writeStepChange, setCardActivityId, startRepost, listOwnedStepsDueBy, getCardTarget, type StepWrite, type StepWritten, type GrantRow } from './store.js';
 import { BUILT_IN_TEMPLATES, type ChecklistTemplate } from './templates.js';
 import { toChannelId } from './access.js';
 import { z } from 'zod';

@@ -1,47 +1,7 @@
 import type { Language } from '../config.js';
 import type { Queryable } from '../db/pool.js';
-import type { StepStatus } from './model.js';
+import type { AppliedChange, Checklist, ChecklistEvent, ChecklistRef, ChecklistScope, RunningChecklist, StepChange, StepStatus } from './model.js';
 import { roleAssignmentsJsonSql, schoolNameSql, teamsUserJoinSql } from '../people/feature.js';
-
-export interface Step {
-  position: number;
-  key: string;
-  title: { nl: string; en: string };
-  guidance: { nl: string; en: string };
-  link: string | null;
-  status: StepStatus;
-  ownerAad: string | null;
-  ownerName: string | null;
-  dueDate: string | null;
-  note: string;
-  evidenceUrl: string;
-  updatedBy: string | null;
-  updatedAt: Date | null;
-}
-
-export interface Checklist {
-  id: number;
-  /** The opaque id cards carry (action data v2); `id` stays inside Cadans. */
-  publicId: string;
-  tenantId: string;
-  templateKey: string;
-  title: string;
-  schoolId: number | null;
-  schoolName: string | null;
-  targetDate: string | null;
-  language: Language;
-  conversationId: string;
-  serviceUrl: string;
-  teamId: string | null;
-  cardActivityId: string | null;
-  /** The idempotency key of the post that shows it in the channel (a repost has its own). */
-  cardPostKey: string;
-  createdBy: string;
-  createdAt: Date;
-  completedAt: Date | null;
-  version: number;
-  steps: Step[];
-}
 
 export interface NewChecklist {
   tenantId: string;
@@ -188,19 +148,6 @@ function toChecklist(c: any, steps: any[]): Checklist {
   };
 }
 
-export interface RunningChecklist {
-  id: number;
-  publicId: string;
-  title: string;
-  settled: number;
-  total: number;
-  cardActivityId: string | null;
-  cardPostKey: string;
-  conversationId: string;
-  tenantId: string;
-  teamId: string | null;
-}
-
 export async function listRunning(db: Queryable, tenantId: string, conversationId: string): Promise<RunningChecklist[]> {
   const r = await db.query<{ id: string; public_id: string; title: string; settled: string; total: string; card_activity_id: string | null; card_post_key: string; conversation_id: string; tenant_id: string; team_id: string | null }>(
     `select c.id, c.public_id, c.title, c.card_activity_id, coalesce(c.card_post_key, 'checklist:' || c.id || ':card') as card_post_key, c.conversation_id, c.tenant_id,
@@ -223,55 +170,6 @@ export async function listRunning(db: Queryable, tenantId: string, conversationI
     tenantId: x.tenant_id,
     teamId: x.team_id,
   }));
-}
-
-export type StepField = 'status' | 'owner' | 'due' | 'note' | 'evidence';
-
-export interface StepChange {
-  status?: StepStatus;
-  owner?: { aad: string; name: string } | null;
-  dueDate?: string | null;
-  note?: string;
-  evidenceUrl?: string;
-}
-
-export interface AppliedChange {
-  field: StepField;
-  oldValue: string | null;
-  newValue: string | null;
-}
-
-/** The step as a change leaves it (who and when are the writer's to fill in). */
-export function withChange(step: Step, change: StepChange): Step {
-  return {
-    ...step,
-    ...(change.status !== undefined ? { status: change.status } : {}),
-    ...(change.owner !== undefined ? { ownerAad: change.owner?.aad ?? null, ownerName: change.owner?.name ?? null } : {}),
-    ...(change.dueDate !== undefined ? { dueDate: change.dueDate } : {}),
-    ...(change.note !== undefined ? { note: change.note } : {}),
-    ...(change.evidenceUrl !== undefined ? { evidenceUrl: change.evidenceUrl } : {}),
-  };
-}
-
-/** The fields of a step that a change would really alter, with old and new values for the log. */
-export function toAppliedChanges(step: Step, change: StepChange): AppliedChange[] {
-  const applied: AppliedChange[] = [];
-  if (change.status !== undefined && change.status !== step.status) {
-    applied.push({ field: 'status', oldValue: step.status, newValue: change.status });
-  }
-  if (change.owner !== undefined && (change.owner?.aad ?? null) !== step.ownerAad) {
-    applied.push({ field: 'owner', oldValue: step.ownerName ?? step.ownerAad, newValue: change.owner?.name ?? null });
-  }
-  if (change.dueDate !== undefined && change.dueDate !== step.dueDate) {
-    applied.push({ field: 'due', oldValue: step.dueDate, newValue: change.dueDate });
-  }
-  if (change.note !== undefined && change.note !== step.note) {
-    applied.push({ field: 'note', oldValue: step.note || null, newValue: change.note || null });
-  }
-  if (change.evidenceUrl !== undefined && change.evidenceUrl !== step.evidenceUrl) {
-    applied.push({ field: 'evidence', oldValue: step.evidenceUrl || null, newValue: change.evidenceUrl || null });
-  }
-  return applied;
 }
 
 export interface StepWrite {
@@ -373,15 +271,6 @@ export async function setCardActivityId(db: Queryable, checklistId: number, acti
   await db.query('update checklists set card_activity_id = $2 where id = $1 and card_activity_id is null', [checklistId, activityId]);
 }
 
-export interface ChecklistEvent {
-  position: number | null;
-  actorName: string;
-  field: string;
-  oldValue: string | null;
-  newValue: string | null;
-  at: Date;
-}
-
 export async function listEvents(db: Queryable, checklistId: number): Promise<ChecklistEvent[]> {
   const r = await db.query('select position, actor_name, field, old_value, new_value, at from checklist_events where checklist_id = $1 order by id', [checklistId]);
   return r.rows.map((x) => ({ position: x.position, actorName: x.actor_name, field: x.field, oldValue: x.old_value, newValue: x.new_value, at: x.at }));
@@ -448,20 +337,6 @@ export async function findTemplate(db: Queryable, tenantId: string, id: number):
   const r = await db.query<{ id: string; definition: unknown }>('select id, definition from checklist_templates where tenant_id = $1 and id = $2', [tenantId, id]);
   return r.rows[0] ? { id: Number(r.rows[0].id), definition: r.rows[0].definition } : null;
 }
-
-/** What decides who may see a checklist, and where it lives. None of it changes after the start. */
-export interface ChecklistScope {
-  id: number;
-  publicId: string;
-  tenantId: string;
-  /** The channel its shared card is in. */
-  conversationId: string;
-  teamId: string | null;
-  schoolId: number | null;
-}
-
-/** How an action names a checklist: by its opaque id (cards from now on) or its number (older cards). */
-export type ChecklistRef = { id: number } | { publicId: string };
 
 /** A checklist's scope, only within `tenantId`: another tenant's checklist is not found. */
 export async function getChecklistScope(db: Queryable, tenantId: string, ref: ChecklistRef): Promise<ChecklistScope | null> {

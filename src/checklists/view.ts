@@ -4,8 +4,7 @@ import type { StringKey, Translate } from '../cards/i18n.js';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
 import { MAX_PEOPLE_CHOICES, cardName, escapeMarkdown } from '../cards/text.js';
 import type { Member } from '../routes.js';
-import { LIMITS, shorten, toDueState, toProgress, type StepStatus } from './model.js';
-import type { Checklist, RunningChecklist, Step } from './store.js';
+import { LIMITS, shorten, toDueState, toProgress, type Checklist, type RunningChecklist, type Step, type StepStatus } from './model.js';
 import type { ChecklistTemplate } from './templates.js';
 
 const STATUS_KEYS: Record<StepStatus, StringKey> = {

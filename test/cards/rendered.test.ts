@@ -11,7 +11,7 @@ import { createCardRenderer, type AdaptiveCard } from '../../src/cards/render.js
 import type { Language } from '../../src/config.js';
 import { LIMITS } from '../../src/checklists/model.js';
 import { TEMPLATE_LIMITS } from '../../src/checklists/parse-template.js';
-import type { Checklist, RunningChecklist } from '../../src/checklists/store.js';
+import type { Checklist, RunningChecklist } from '../../src/checklists/model.js';
 import { BUILT_IN_TEMPLATES, INSPECTION, type ChecklistTemplate } from '../../src/checklists/templates.js';
 import {
   renderChannelCard,

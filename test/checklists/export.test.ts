@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { buildChecklistCsv, buildChecklistXlsx, formatAmsterdamDateTime, toSafeText } from '../../src/checklists/export.js';
-import type { Checklist, ChecklistEvent, Step } from '../../src/checklists/store.js';
+import type { Checklist, ChecklistEvent, Step } from '../../src/checklists/model.js';
 
 const LONG_NOTE = [
   'Analyse rekenen groep 8: de resultaten liggen boven de signaleringswaarde.',

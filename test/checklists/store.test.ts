@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPool, inTransaction, type Db } from '../../src/db/pool.js';
 import { migrate } from '../../src/db/migrate.js';
-import { insertChecklist, readChecklistForChange, setCardActivityId, toAppliedChanges, writeStepChange, type Checklist, type StepChange } from '../../src/checklists/store.js';
+import { insertChecklist, readChecklistForChange, setCardActivityId, writeStepChange } from '../../src/checklists/store.js';
+import { toAppliedChanges, type Checklist, type StepChange } from '../../src/checklists/model.js';
 import { createTestDatabase } from '../support/db.js';
 import { testLogger } from '../support/harness.js';
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTranslator } from '../../src/cards/i18n.js';
 import { createCardRenderer } from '../../src/cards/render.js';
-import type { Checklist } from '../../src/checklists/store.js';
+import type { Checklist } from '../../src/checklists/model.js';
 import { INSPECTION } from '../../src/checklists/templates.js';
 import { renderChannelCard, renderStepCard, renderSummaryCard } from '../../src/checklists/view.js';
 import { TEAMS_CARD_BUDGET_BYTES, cardMessageBytes } from '../support/card-check.js';
