@@ -13,12 +13,12 @@ import {
   PERSONAL_RENDERER,
   SUMMARY_RENDERER,
   checklistProblem,
-  createChecklistService,
   type ChecklistConversations,
   type ChecklistOutbox,
   type ChecklistPeople,
   type PersonalNoticeArgs,
-} from './service.js';
+} from './ports.js';
+import { createChecklistService } from './service.js';
 import { getChannelCardState, getChecklistById, listSettledBy, type ChannelCardState } from './store.js';
 import { registerChecklistDownloads } from './downloads.js';
 import type { Downloads } from '../exports/feature.js';

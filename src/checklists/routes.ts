@@ -7,7 +7,8 @@ import { parseActionData, boundedInt, dbId } from '../action-data.js';
 import { CHECKLIST_REF_VERSIONS, toChecklistRef, withChecklistRef, type ChecklistAccess } from './access.js';
 import type { AdaptiveCard } from '../cards/render.js';
 import type { CommandHandler, FileHandler, RouteContext, VerbHandler } from '../routes.js';
-import { checklistProblem, type ChecklistService, type StepPermissions, type StepResult } from './service.js';
+import { checklistProblem, type StepPermissions, type StepResult } from './ports.js';
+import type { ChecklistService } from './service.js';
 import type { Checklist } from './model.js';
 import { renderExportCard, renderMenuCard, renderNewCard, renderStepCard, renderTemplateCard } from './view.js';
 

@@ -3,7 +3,7 @@
 // The delivery of a message whose stored arguments no longer parse is in delivery.test.ts.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CHANNEL_RENDERER, PERSONAL_RENDERER, SUMMARY_RENDERER } from '../../src/checklists/service.js';
+import { CHANNEL_RENDERER, PERSONAL_RENDERER, SUMMARY_RENDERER } from '../../src/checklists/ports.js';
 import { createRendererRegistry, declareRenderer, defineRenderer, renderWith, type RendererSignature } from '../../src/outbox/renderers.js';
 import type { OutboxRequest } from '../../src/outbox/service.js';
 
