@@ -43,6 +43,7 @@ export function createRoutes(deps: { people: PeopleFeature; checklists: Checklis
       'checklist.repost': { access: editChecklist, handle: checklist.repost },
       'checklist.addTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: checklist.addTemplate },
       'checklist.saveTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: checklist.saveTemplate },
+      'checklist.archiveTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: checklist.archiveTemplate },
       'survey.open': { access: rule.anyone(), handle: comingSoon('featureSurveysTitle') },
       'cadence.open': { access: rule.anyone(), handle: comingSoon('featureCadencesTitle') },
       'results.open': { access: rule.anyone(), handle: comingSoon('featureResultsTitle') },

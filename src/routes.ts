@@ -78,6 +78,7 @@ export const VERBS = [
   'checklist.repost',
   'checklist.addTemplate',
   'checklist.saveTemplate',
+  'checklist.archiveTemplate',
   'outbox.retryFailed',
 ] as const;
 export type Verb = (typeof VERBS)[number];

@@ -52,6 +52,7 @@ const EXPECTED: Record<Verb, Record<Place, Persona[]>> = {
   'outbox.retryFailed': everywhere(BEHEERDERS),
   'checklist.addTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
   'checklist.saveTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
+  'checklist.archiveTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
 };
 
 let connector: FakeConnector;
@@ -89,6 +90,8 @@ function dataFor(verb: Verb, n: number): Record<string, unknown> {
       return { ...ref, position: 2, status: 'bezig' };
     case 'checklist.saveStep':
       return { ...ref, position: 1, note: `Notitie ${n}` };
+    case 'checklist.archiveTemplate':
+      return { v: 1, template: 'custom-999999' };
     case 'checklist.saveTemplate':
       return { v: 1, definition: `titel: Eigen lijst ${n}\nstappen:\n  - Eerste stap` };
     case 'roles.addSchool':

@@ -175,6 +175,15 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     return renderNoticeCard(ctx.cards, ctx.t, { title: ctx.t('checklistRepostedTitle'), text: ctx.t('checklistReposted', { title: escapeMarkdown(c.title) }) });
   };
 
+  const archiveData = z.object({ v: z.literal(1), template: z.string().max(80) });
+
+  const archiveTemplate: VerbHandler = async (ctx, data) => {
+    const d = parseActionData(archiveData, data);
+    const archived = await checklists.archiveTemplate(ctx.actor, d.template);
+    if (!archived) throw checklistProblem('checklistNotFound');
+    return renderNoticeCard(ctx.cards, ctx.t, { title: ctx.t('checklistTemplateArchivedTitle'), text: ctx.t('checklistTemplateArchived', { title: escapeMarkdown(archived.title[ctx.language]) }) });
+  };
+
   const templateData = z.object({ v: z.literal(1), definition: z.string().max(200_000).optional() });
 
   const addTemplate: VerbHandler = async (ctx) => {
@@ -202,5 +211,5 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     return saveTemplateText(ctx, text);
   };
 
-  return { open, newChecklist, start, view, step, setStatus, take, saveStep, exportChecklist, repost, addTemplate, saveTemplate, onFile };
+  return { open, newChecklist, start, view, step, setStatus, take, saveStep, exportChecklist, repost, archiveTemplate, addTemplate, saveTemplate, onFile };
 }

@@ -24,7 +24,7 @@ import {
   type StepStatus,
 } from './model.js';
 import { TEMPLATE_LIMITS, TOO_MANY_TEMPLATES, parseTemplateText, type TemplateError } from './parse-template.js';
-import { getChecklist, insertChecklist, listFinished, listTemplates, findTemplate, insertTemplateWithinCap, type StoredTemplate, listRunning, logChecklistEvent, setCardActivityId, startRepost, listOwnedStepsDueBy, getCardTarget } from './store.js';
+import { getChecklist, insertChecklist, listFinished, listTemplates, findTemplate, insertTemplateWithinCap, archiveTemplate, type StoredTemplate, listRunning, logChecklistEvent, setCardActivityId, startRepost, listOwnedStepsDueBy, getCardTarget } from './store.js';
 import { BUILT_IN_TEMPLATES, type ChecklistTemplate } from './templates.js';
 import { toChannelId } from './access.js';
 import { renderWith } from '../outbox/service.js';
@@ -83,6 +83,8 @@ export interface ChecklistService {
   /** Kwaliteitsmedewerkers and beheerders add templates; errors come back per line. */
   canManageTemplates(actor: Actor): Promise<boolean>;
   addTemplate(actor: Actor, text: string): Promise<{ ok: true; template: ChecklistTemplate } | { ok: false; errors: TemplateError[] }>;
+  /** Archives an own template: no longer offered, running checklists go on. The template archived, or null when it was gone. */
+  archiveTemplate(actor: Actor, key: string): Promise<ChecklistTemplate | null>;
   /** May start a checklist for some school or the whole board (a directeur: for their own school). */
   canStartAny(actor: Actor): Promise<boolean>;
   /** The channel's running checklists, each with what went wrong with its card's post, if anything. */
@@ -111,13 +113,15 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
   const { db } = deps;
   const byKey = new Map(BUILT_IN_TEMPLATES.map((t) => [t.key, t]));
 
-  async function findAnyTemplate(tenantId: string, key: string): Promise<ChecklistTemplate | undefined> {
+  /** Any template by key; `archived: false` leaves out an archived own one (it cannot be started any more). */
+  async function findAnyTemplate(tenantId: string, key: string, options: { archived?: false } = {}): Promise<ChecklistTemplate | undefined> {
     const builtIn = byKey.get(key);
     if (builtIn) return builtIn;
     const m = /^custom-(\d{1,12})$/.exec(key);
     if (!m) return undefined;
     const stored = await findTemplate(db, tenantId, Number(m[1]));
-    return stored ? (toCustomTemplate(stored) ?? undefined) : undefined;
+    if (!stored || (options.archived === false && stored.archived)) return undefined;
+    return toCustomTemplate(stored) ?? undefined;
   }
 
   async function load(actor: Actor, id: number): Promise<Checklist> {
@@ -183,6 +187,13 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       if (id === null) return { ok: false, errors: [TOO_MANY_TEMPLATES] };
       return { ok: true, template: { key: `custom-${id}`, ...parsed.template } };
     },
+    async archiveTemplate(actor, key) {
+      if (!canManageTemplates(await deps.people.grantsOf(actor.tenantId, actor.aadObjectId))) throw notAllowed('archive template');
+      const m = /^custom-(\d{1,15})$/.exec(key);
+      const stored = m ? await findTemplate(db, actor.tenantId, Number(m[1])) : null;
+      if (!stored || !(await archiveTemplate(db, actor.tenantId, stored.id))) return null;
+      return toCustomTemplate(stored);
+    },
     async canStartAny(actor) {
       const grants = await deps.people.grantsOf(actor.tenantId, actor.aadObjectId);
       return canEditChecklist(grants, null) || grants.some((g) => g.schoolId !== null && canEditChecklist(grants, g.schoolId));
@@ -230,7 +241,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     finished: (actor) => listFinished(db, actor.tenantId, channelIdOf(actor), 5),
     async start(actor, input) {
       if (actor.conversation.kind !== 'channel') throw checklistProblem('checklistChannelOnly');
-      const template = await findAnyTemplate(actor.tenantId, input.templateKey);
+      const template = await findAnyTemplate(actor.tenantId, input.templateKey, { archived: false });
       if (!template) throw checklistProblem('checklistNotFound');
       if (!canEditChecklist(await deps.people.grantsOf(actor.tenantId, actor.aadObjectId), input.schoolId)) throw notAllowed('start checklist');
       const title = parseTitle(input.title);

@@ -323,6 +323,8 @@ export async function listFinished(db: Queryable, tenantId: string, conversation
 export interface StoredTemplate {
   id: number;
   definition: unknown;
+  /** Archived: no longer offered or started; checklists already running from it go on. */
+  archived: boolean;
 }
 
 export async function listTemplates(db: Queryable, tenantId: string): Promise<StoredTemplate[]> {
@@ -330,12 +332,21 @@ export async function listTemplates(db: Queryable, tenantId: string): Promise<St
     'select id, definition from checklist_templates where tenant_id = $1 and archived_at is null order by created_at',
     [tenantId],
   );
-  return r.rows.map((x) => ({ id: Number(x.id), definition: x.definition }));
+  return r.rows.map((x) => ({ id: Number(x.id), definition: x.definition, archived: false }));
 }
 
 export async function findTemplate(db: Queryable, tenantId: string, id: number): Promise<StoredTemplate | null> {
-  const r = await db.query<{ id: string; definition: unknown }>('select id, definition from checklist_templates where tenant_id = $1 and id = $2', [tenantId, id]);
-  return r.rows[0] ? { id: Number(r.rows[0].id), definition: r.rows[0].definition } : null;
+  const r = await db.query<{ id: string; definition: unknown; archived: boolean }>(
+    'select id, definition, archived_at is not null as archived from checklist_templates where tenant_id = $1 and id = $2',
+    [tenantId, id],
+  );
+  return r.rows[0] ? { id: Number(r.rows[0].id), definition: r.rows[0].definition, archived: r.rows[0].archived } : null;
+}
+
+/** Archives an own template (it makes room under the tenant's cap); true when it was not archived yet. */
+export async function archiveTemplate(db: Queryable, tenantId: string, id: number): Promise<boolean> {
+  const r = await db.query('update checklist_templates set archived_at = now() where tenant_id = $1 and id = $2 and archived_at is null', [tenantId, id]);
+  return (r.rowCount ?? 0) > 0;
 }
 
 /** A checklist's scope, only within `tenantId`: another tenant's checklist is not found. */

@@ -202,7 +202,8 @@ export function renderMenuCard(cards: CardRenderer, t: Translate, input: MenuCar
     onlyEditors: t('checklistOnlyEditorsStart'),
     canStart: input.canStart,
     startLabel: t('checklistStart'),
-    templates: input.templates.map((tpl) => ({ key: tpl.key, title: escapeMarkdown(tpl.title[input.language]), description: escapeMarkdown(tpl.description[input.language]) })),
+    archiveLabel: t('checklistArchiveTemplate'),
+    templates: input.templates.map((tpl) => ({ key: tpl.key, own: tpl.key.startsWith('custom-'), title: escapeMarkdown(tpl.title[input.language]), description: escapeMarkdown(tpl.description[input.language]) })),
     canAddTemplate: input.canAddTemplate,
     addTemplateLabel: t('checklistAddTemplate'),
   });

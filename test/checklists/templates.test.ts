@@ -155,8 +155,29 @@ describe('the number of own templates of a tenant', () => {
     const en = await postActivity(cadans.url, { ...world.actionExecute(sanne, sanne, 'checklist.saveTemplate', { v: 1, definition: AUDIT }), locale: 'en-GB' });
     expect(text(en.body)).toContain('You already have 50 checklists of your own, the maximum.');
 
-    await cadans.db.query('update checklist_templates set archived_at = now() where id = (select max(id) from checklist_templates where tenant_id = $1)', [world.tenantId]);
+    const newest = (await cadans.db.query<{ id: string }>('select max(id) as id from checklist_templates where tenant_id = $1', [world.tenantId])).rows[0]!.id;
+    expect(text(await invoke(sanne, 'checklist.archiveTemplate', { v: 1, template: `custom-${newest}` }))).toContain('staat niet meer in de lijst');
     expect(text(await invoke(sanne, 'checklist.saveTemplate', { v: 1, definition: AUDIT }))).toContain('is toegevoegd');
     expect(await count()).toBe(50);
+  });
+
+  it('archives an own template from the list: no longer offered or started, while a checklist running from it goes on', async () => {
+    const keys = (await cadans.db.query<{ id: string }>("select id from checklist_templates where tenant_id = $1 and archived_at is null and definition->'title'->>'nl' = 'Interne audit'", [world.tenantId])).rows.map((r) => `custom-${r.id}`);
+    const running = (await cadans.db.query<{ template_key: string; public_id: string }>("select template_key, public_id from checklists where title = 'Audit groep 8'")).rows[0]!;
+    const since = connector.mark();
+    await postActivity(cadans.url, world.channelMessage(sanne, channel, 'checklist', { mention: true }));
+    const before = text(connector.cardOf((await connector.waitForSent(1, { since }))[0]));
+    expect(before).toContain('checklist.archiveTemplate');
+    expect(before).toContain('**Interne audit**');
+    for (const key of keys) await invoke(sanne, 'checklist.archiveTemplate', { v: 1, template: key });
+    await cadans.db.query("update checklist_templates set archived_at = now() where tenant_id = $1 and id = $2", [world.tenantId, running.template_key.slice('custom-'.length)]);
+    const after = connector.mark();
+    await postActivity(cadans.url, world.channelMessage(sanne, channel, 'checklist', { mention: true }));
+    expect(text(connector.cardOf((await connector.waitForSent(1, { since: after }))[0]))).not.toContain('**Interne audit**');
+    const refused = await invoke(sanne, 'checklist.start', { v: 1, template: running.template_key, title: 'Nog een audit', school: 'none', targetDate: '' });
+    expect(text(refused)).not.toContain('staat in het kanaal');
+    expect((await cadans.db.query("select count(*)::int as n from checklists where title = 'Nog een audit'")).rows[0].n).toBe(0);
+    const view = await invoke(sanne, 'checklist.view', { v: 2, checklist: running.public_id });
+    expect(text(view)).toContain('Bespreek de bevindingen');
   });
 });
