@@ -14,7 +14,7 @@ import { startFakeConnector, type FakeConnector } from '../test/support/fake-con
 import { createTeamsWorld } from '../test/support/teams-activities.js';
 import { parseOptions, USAGE, type BenchOptions, type ServerName } from './lib/options.js';
 import { buildForBench, entryArgs, type Runtime } from './lib/build.js';
-import { liveChildren, memoryOf, spawnNode, stopChild, type Child, type Memory } from './lib/proc.js';
+import { liveChildren, memoryOf, spawnNode, stopChild, waitForQuiet, type Child, type Memory } from './lib/proc.js';
 import { ms, ratio, seconds, table, verdict } from './lib/report.js';
 import {
   createDataDir,
@@ -279,6 +279,15 @@ async function main(): Promise<void> {
     say('  runtime: every server under node --import tsx');
   }
 
+  // Before each round: wait (up to --wait-quiet seconds) for a lull on the shared machine.
+  const quietness = { rounds: 0, waitedS: 0, notQuiet: 0 };
+  const beforeRound = async () => {
+    const q = await waitForQuiet(opts.waitQuietS);
+    quietness.rounds++;
+    quietness.waitedS += q.waitedS;
+    if (!q.quiet) quietness.notQuiet++;
+  };
+
   const wantHelp = opts.scenarios.includes('help');
   const wantChecklist = opts.scenarios.includes('checklist');
   const wantFirst = opts.scenarios.includes('first-message');
@@ -370,7 +379,7 @@ async function main(): Promise<void> {
       }
       for (const t of targets) memoryBefore[t.name] = memoryOf(t.pid);
       say('\nHelp round trip:');
-      help = await runHelpRoundTrip(targets, connector, world, { ...opts, settleS: opts.quick ? 1 : 5 }, say);
+      help = await runHelpRoundTrip(targets, connector, world, { ...opts, settleS: opts.quick ? 1 : 5, beforeRound }, say);
       cadansMemory = help.memoryAfter.cadans ?? null;
     }
 
@@ -392,7 +401,7 @@ async function main(): Promise<void> {
           { name: BASELINES.withDb, baseUrl: base.url, pid: base.child.pid, dbPid: (pgServer as EmbeddedServer).pid },
         ],
         connector,
-        { warmupS: opts.warmupS, durationS: opts.durationS, rounds: opts.rounds, concurrency: opts.firstMessageConcurrency },
+        { warmupS: opts.warmupS, durationS: opts.durationS, rounds: opts.rounds, concurrency: opts.firstMessageConcurrency, beforeRound },
         say,
       );
       await stopChild(base.child, 'SIGINT', 10_000);
@@ -422,6 +431,7 @@ async function main(): Promise<void> {
           concurrency: opts.checklistConcurrency,
           baselineFirstId: FIRST_CHECKLIST_ID,
           lookupIds: (titles) => cadansChecklistIds(server, titles),
+          beforeRound,
         },
         say,
       );
@@ -455,6 +465,7 @@ async function main(): Promise<void> {
     const missed = summary.targets.filter((t) => t.met === false).length;
     say(`  ${summary.targets.length - missed} of ${summary.targets.length} met${opts.rounds < 5 ? ` (only ${opts.rounds} round(s): not enough to quote; the full run uses 5)` : ''}`);
   }
+  if (opts.waitQuietS > 0) say(`\nWaiting for a quiet machine (< 0.3 busy cores, up to ${opts.waitQuietS} s before each round): ${quietness.waitedS.toFixed(0)} s in all; ${quietness.notQuiet} of ${quietness.rounds} rounds started without a lull.`);
   say(`\nDone in ${totalS.toFixed(1)} s; load average ${loadStart.join(' ')} at the start, ${loadEnd.join(' ')} at the end.`);
 
   const jsonFile = opts.jsonDir ? path.join(ROOT, opts.jsonDir, `${RUN_ID}.json`) : null;
@@ -470,6 +481,7 @@ async function main(): Promise<void> {
     warmupS: opts.warmupS,
     durationS: opts.durationS,
     resultsFile: jsonFile ? path.relative(ROOT, jsonFile) : null,
+    quietness: opts.waitQuietS > 0 ? `Each round waited up to ${opts.waitQuietS} s for a lull (< 0.3 busy cores): ${quietness.waitedS.toFixed(0)} s in all, ${quietness.notQuiet} of ${quietness.rounds} rounds started without one.` : '',
     help,
     first,
     checklist,
@@ -511,6 +523,7 @@ async function main(): Promise<void> {
       firstMessage: first,
       checklist,
       baselineRows,
+      quietness,
       memory: { before: memoryBefore, after: help?.memoryAfter ?? {}, cadansAfterLoad: cadansMemory },
     };
     writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);

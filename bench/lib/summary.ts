@@ -32,7 +32,7 @@ export function figures(l: AnyLevel | undefined): LevelFigures | undefined {
     p50: l.latencyMs.p50,
     p99: l.latencyMs.p99,
     errors: l.errors,
-    rounds: l.byRound.map((r) => ({ throughput: r.throughput, p99: r.p99 })),
+    rounds: l.byRound.map((r) => ({ throughput: r.throughput, p99: r.p99, otherLoad: 'foreignCores' in r ? r.foreignCores : r.otherLoad })),
   };
 }
 
@@ -87,6 +87,8 @@ export interface MarkdownInput {
   warmupS: number;
   durationS: number;
   resultsFile: string | null;
+  /** How the rounds were started (waiting for a lull), one sentence; empty when not waited. */
+  quietness: string;
   help: HelpResult | null;
   first: FirstMessageResult | null;
   checklist: ChecklistResult | null;
@@ -102,7 +104,7 @@ export function markdownReport(m: MarkdownInput): string {
   const when = m.startedAt.toISOString().replace('T', ' ').slice(0, 16);
   out.push(
     `Run of ${when} UTC on commit ${m.commit ?? '?'}${m.uncommitted ? ` + ${m.uncommitted} uncommitted change(s)` : ''} (\`${m.command}\`${m.resultsFile ? `, \`${m.resultsFile}\`` : ''}); ${m.machine}; load average ${m.loadStart[0]} at the start, ${m.loadEnd[0]} at the end. ` +
-      `${m.rounds} round(s) of ${m.warmupS} s warm-up + ${m.durationS} s per level, the servers taking turns in each round; throughput: median of the rounds; p50/p99: all rounds pooled; ratio: Cadans / baseline per round, median (min–max) of the rounds.`,
+      `${m.rounds} round(s) of ${m.warmupS} s warm-up + ${m.durationS} s per level, the servers taking turns in each round; throughput: median of the rounds; p50/p99: all rounds pooled; ratio: Cadans / baseline per round, median (min–max) of the rounds; "quiet rounds": round pairs with < 0.2 cores of other load.${m.quietness ? ` ${m.quietness}` : ''}`,
   );
   if (m.checklist) {
     const r = m.checklist;

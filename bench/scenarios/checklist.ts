@@ -117,6 +117,8 @@ export async function runChecklist(
     baselineFirstId: number;
     /** Cadans' checklist ids by title, read from its database: when a posted card carries no numeric id. */
     lookupIds?: (titles: readonly string[]) => Promise<Map<string, number>>;
+    /** Called before each round (a turn of every server), e.g. to wait for a quiet machine. */
+    beforeRound?: () => Promise<void>;
   },
   say: (line: string) => void,
 ): Promise<ChecklistResult> {
@@ -215,6 +217,7 @@ export async function runChecklist(
         return t.dbPid ? { ...s, tree: cpuSecondsOf([...new Set([...processTree(t.pid), ...processTree(t.dbPid)])]) } : s;
       };
       for (let round = 0; round < o.rounds; round++) {
+        await o.beforeRound?.();
         for (const target of targets.filter((t) => phase === 'invoke' || t.name === 'cadans')) {
           const client = clients.get(target.name) as KeepAliveClient;
           const isCadans = target.name === 'cadans';

@@ -71,7 +71,7 @@ function median(xs: readonly number[]): number {
 export async function runFirstMessage(
   targets: readonly FirstMessageTarget[],
   connector: FakeConnector,
-  o: { warmupS: number; durationS: number; rounds: number; concurrency: number[] },
+  o: { warmupS: number; durationS: number; rounds: number; concurrency: number[]; beforeRound?: () => Promise<void> },
   say: (line: string) => void,
 ): Promise<FirstMessageResult> {
   // A tenant of its own (the help and checklist scenarios' people live in others).
@@ -136,6 +136,7 @@ export async function runFirstMessage(
     for (const c of o.concurrency) {
       const acc = new Map<string, { rounds: FirstMessageRound[]; samples: Float64Array[]; errors: number; firstError?: string; cpu: { server: number; withDatabase: number; runner: number } }>();
       for (let round = 0; round < o.rounds; round++) {
+        await o.beforeRound?.();
         for (const t of targets) {
           connector.reset();
           let start = cpu(t);
