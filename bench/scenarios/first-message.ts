@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { FakeConnector } from '../../test/support/fake-connector.js';
-import { createTeamsWorld, newMessageId, type TeamsActivity } from '../../test/support/teams-activities.js';
+import { createTeamsWorld, newMessageId, type TeamsActivity, type TeamsWorld } from '../../test/support/teams-activities.js';
 import { closedLoop, KeepAliveClient, latencyOf, type Latency } from '../lib/load.js';
 import { cpuSecondsOf, machineCpuSeconds, processTree } from '../lib/proc.js';
 
@@ -68,20 +68,15 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
-export async function runFirstMessage(
-  targets: readonly FirstMessageTarget[],
-  connector: FakeConnector,
-  o: { warmupS: number; durationS: number; rounds: number; concurrency: number[]; beforeRound?: () => Promise<void> },
-  say: (line: string) => void,
-): Promise<FirstMessageResult> {
-  // A tenant of its own (the help and checklist scenarios' people live in others).
-  const tenantId = randomUUID();
-  const world = createTeamsWorld({ serviceUrl: connector.serviceUrl, tenantId });
-  // One template built by the test builder; each request swaps in a new person and conversation
-  // (building a full activity formats a local timestamp with Intl: too slow for the hot loop).
+/**
+ * Personal "help" messages from a new person in a new 1:1 conversation, one per call: one template
+ * built by the test builder, each call swapping in a new Entra id, Teams id, name and conversation
+ * (building a full activity formats a local timestamp with Intl: too slow for the hot loop).
+ */
+export function newcomers(world: TeamsWorld): () => { id: string; body: string } {
   const template = world.personalMessage(world.user({ name: 'Sjabloon' }), 'help');
   let serial = 0;
-  const newcomer = (): { id: string; body: string } => {
+  return () => {
     const aad = randomUUID();
     const compact = aad.replace(/-/g, '');
     const n = ++serial;
@@ -95,6 +90,17 @@ export async function runFirstMessage(
     };
     return { id, body: JSON.stringify(activity) };
   };
+}
+
+export async function runFirstMessage(
+  targets: readonly FirstMessageTarget[],
+  connector: FakeConnector,
+  o: { warmupS: number; durationS: number; rounds: number; concurrency: number[]; beforeRound?: () => Promise<void> },
+  say: (line: string) => void,
+): Promise<FirstMessageResult> {
+  // A tenant of its own (the help and checklist scenarios' people live in others).
+  const tenantId = randomUUID();
+  const newcomer = newcomers(createTeamsWorld({ serviceUrl: connector.serviceUrl, tenantId }));
 
   const maxC = Math.max(...o.concurrency);
   const clients = new Map(targets.map((t) => [t.name, new KeepAliveClient(t.baseUrl, maxC)]));
