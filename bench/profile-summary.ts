@@ -106,7 +106,7 @@ export function summarise(profile: CpuProfile, opts: { windows?: Array<[number, 
 function main(): void {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
-    options: { results: { type: 'string' }, server: { type: 'string' }, top: { type: 'string' }, phase: { type: 'string' } },
+    options: { results: { type: 'string' }, server: { type: 'string' }, top: { type: 'string' }, phase: { type: 'string' }, scenario: { type: 'string' } },
     allowPositionals: true,
   });
   const file = positionals[0];
@@ -118,11 +118,14 @@ function main(): void {
   if (values.results) {
     type Rounds = Array<{ monoUs: [number, number] }>;
     type Levels = { levels: Array<{ server: string; byRound?: Rounds; updateLatencyMs?: { byRound?: Rounds } }> };
-    const results = JSON.parse(readFileSync(values.results, 'utf8')) as { help?: Levels; checklist?: Levels };
-    const server = values.server ?? file.match(/(cadans|teams-ai|restify)-/)?.[1] ?? '';
-    // The measured windows of every scenario in the run (help round trip, checklist invokes), or
-    // with --phase=update those of the checklist's card-update phase.
-    const levels = [...(results.help?.levels ?? []), ...(results.checklist?.levels ?? [])].filter((l) => l.server === server);
+    const results = JSON.parse(readFileSync(values.results, 'utf8')) as { help?: Levels; firstMessage?: Levels; checklist?: Levels };
+    // Profile directories are named after the server's script: the two database-backed baselines are 'teams-ai+pg'.
+    const server = values.server ?? (/teams-ai-(db-click|first-message)-/.test(file) ? 'teams-ai+pg' : file.match(/(cadans|teams-ai|restify)-/)?.[1] ?? '');
+    // The measured windows of every scenario in the run (help round trip, first message, checklist
+    // invokes; --scenario=help|first-message|checklist for one), or with --phase=update those of the
+    // checklist's card-update phase.
+    const pickScenario = (name: string, l: Levels | undefined) => (!values.scenario || values.scenario === name ? (l?.levels ?? []) : []);
+    const levels = [...pickScenario('help', results.help), ...pickScenario('first-message', results.firstMessage), ...pickScenario('checklist', results.checklist)].filter((l) => l.server === server);
     windows = levels.flatMap((l) => ((values.phase === 'update' ? l.updateLatencyMs?.byRound : l.byRound) ?? []).map((r) => r.monoUs));
     if (windows.length === 0) throw new Error(`no measured windows for server '${server}' in ${values.results}`);
   }
@@ -139,8 +142,9 @@ function main(): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const USAGE = `usage: npx tsx bench/profile-summary.ts <file.cpuprofile> [--results=bench/results/<run>.json [--server=cadans]] [--top=25]
+const USAGE = `usage: npx tsx bench/profile-summary.ts <file.cpuprofile> [--results=bench/results/<run>.json [--server=cadans] [--scenario=…]] [--top=25]
   --results: keep only the samples of that run's measured windows for the server (default: from the file name)
+  --scenario=help|first-message|checklist: only that scenario's windows (default: all in the run)
   --phase=update: the checklist scenario's card-update phase instead of the invoke windows`;
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, ''))) main();

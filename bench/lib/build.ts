@@ -23,6 +23,8 @@ export function buildForBench(root: string): number {
     ['bench/baselines/teams-ai-server.ts', (js) => js],
     ['bench/baselines/teams-ai-echo.ts', (js) => js.replace("'./teams-ai-server.js'", "'./teams-ai-server.mjs'")],
     ['bench/baselines/teams-ai-checklist.ts', (js) => js.replace("'./teams-ai-server.js'", "'./teams-ai-server.mjs'")],
+    ['bench/baselines/teams-ai-db-click.ts', (js) => js.replace("'./teams-ai-server.js'", "'./teams-ai-server.mjs'")],
+    ['bench/baselines/teams-ai-first-message.ts', (js) => js.replace("'./teams-ai-server.js'", "'./teams-ai-server.mjs'")],
     ['bench/baselines/bare-restify.ts', (js) => js],
     // The probe imports Cadans' compiled module graph instead of the sources.
     ['bench/scenarios/import-probe.ts', (js) => js.replace("'../../src/cadans.js'", "'../../dist/cadans.js'")],

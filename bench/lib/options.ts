@@ -1,7 +1,7 @@
 // Command-line and environment options of `npm run bench`. Flags win over BENCH_* variables.
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['help', 'startup', 'checklist'] as const;
+export const SCENARIOS = ['help', 'startup', 'first-message', 'checklist'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const SERVERS = ['cadans', 'teams-ai', 'restify'] as const;
@@ -26,6 +26,10 @@ export interface BenchOptions {
   checklists: number;
   /** Closed-loop workers of the checklist scenario (each on its own checklist). */
   checklistConcurrency: number[];
+  /** Closed-loop workers of the first-message scenario (every request a new person). */
+  firstMessageConcurrency: number[];
+  /** Before each round (a turn of every server), wait up to this many seconds for a quiet machine. */
+  waitQuietS: number;
   /** Run the servers with --cpu-prof (profiles in bench/results/profiles/<server>-<run>/). */
   profile: boolean;
   /** LOG_LEVEL of the Cadans child (default: Cadans' own default, info). */
@@ -40,12 +44,16 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: npm run bench -- [options]
 
-  --quick                 smoke run (< 30 s): 1 round of 0.8 s per level, 0.25 s warm-up, 100 users, 1 second start
-  --scenarios=help,startup,checklist  which benchmarks (default: all three)
+  --quick                 smoke run (< 60 s): 1 round of 0.8 s per level, 0.25 s warm-up, 100 users, 1 second start
+  --scenarios=help,startup,first-message,checklist  which benchmarks (default: all four)
   --checklists=N          checklists the checklist scenario starts, one per channel (default 64)
   --checklist-concurrency=1,32  workers of the checklist scenario, each on its own checklist (default 1,32)
+  --first-message-concurrency=1,16  workers of the first-message scenario, a new person per request (default 1,16)
   --servers=cadans,teams-ai,restify  which servers the help round trip drives (default: all three)
-  --rounds=N              rounds per concurrency level; the servers take turns each round (default 3)
+  --wait-quiet=SECONDS    before each round wait up to this long until < 0.3 cores are busy on the
+                          machine (default 5; 0 with --quick; 0 = never wait)
+  --rounds=N              rounds per concurrency level; the servers take turns each round; the targets
+                          are the median of the per-round ratios (default 5)
   --duration=SECONDS      measured time per round (default 3: 9 s per level and server)
   --warmup=SECONDS        warm-up before each round, not counted (default 1)
   --concurrency=1,16,64   closed-loop workers per level (default 1,16,64)
@@ -60,7 +68,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --help
 
 Environment (flags win): BENCH_QUICK=1, BENCH_SCENARIOS, BENCH_SERVERS, BENCH_DURATION,
-BENCH_WARMUP, BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_USERS, BENCH_STARTS, BENCH_PROFILE=1, BENCH_RUNTIME.`;
+BENCH_WARMUP, BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_USERS, BENCH_STARTS, BENCH_PROFILE=1, BENCH_RUNTIME,
+BENCH_WAIT_QUIET; BENCH_PG_PASSWORD (Cadans' embedded PostgreSQL, if the runner cannot find it).`;
 
 function parseRuntime(x: string): 'dist' | 'tsx' {
   if (x === 'dist' || x === 'tsx') return x;
@@ -98,6 +107,8 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       profile: { type: 'boolean' },
       checklists: { type: 'string' },
       'checklist-concurrency': { type: 'string' },
+      'first-message-concurrency': { type: 'string' },
+      'wait-quiet': { type: 'string' },
       'cadans-log-level': { type: 'string' },
       'cadans-node-flags': { type: 'string' },
       runtime: { type: 'string' },
@@ -127,7 +138,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     servers: serversRaw ? list(serversRaw, SERVERS, 'server') : [...SERVERS],
     durationS: durationRaw ? positive(durationRaw, 'duration') : quick ? 0.8 : 3,
     warmupS: warmupRaw ? positive(warmupRaw, 'warmup') : quick ? 0.25 : 1,
-    rounds: roundsRaw ? positive(roundsRaw, 'rounds', true) : quick ? 1 : 3,
+    rounds: roundsRaw ? positive(roundsRaw, 'rounds', true) : quick ? 1 : 5,
     concurrency: concurrencyRaw
       ? concurrencyRaw.split(',').map((c) => positive(c.trim(), 'concurrency', true))
       : [1, 16, 64],
@@ -135,6 +146,14 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     starts: startsRaw ? positive(startsRaw, 'starts', true) : quick ? 1 : 3,
     checklists: values.checklists ? positive(values.checklists, 'checklists', true) : 64,
     checklistConcurrency: values['checklist-concurrency'] ? values['checklist-concurrency'].split(',').map((c) => positive(c.trim(), 'checklist-concurrency', true)) : [1, 32],
+    firstMessageConcurrency: values['first-message-concurrency'] ? values['first-message-concurrency'].split(',').map((c) => positive(c.trim(), 'first-message-concurrency', true)) : [1, 16],
+    waitQuietS: (() => {
+      const raw = pick(values['wait-quiet'], 'BENCH_WAIT_QUIET');
+      if (raw === undefined) return quick ? 0 : 5;
+      const n = Number(raw);
+      if (!Number.isFinite(n) || n < 0) throw new Error(`--wait-quiet must be 0 or more seconds, not '${raw}'`);
+      return n;
+    })(),
     profile: values.profile ?? truthy(env.BENCH_PROFILE),
     cadansLogLevel: values['cadans-log-level'],
     cadansNodeFlags: (values['cadans-node-flags'] ?? '').split(/\s+/).filter(Boolean),

@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 
 export interface Child {
   name: string;
@@ -259,4 +260,26 @@ export function machineCpuSeconds(): { busy: number; total: number } {
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = f;
   const busy = user + nice + system + irq + softirq + steal;
   return { busy: busy / ticksPerSecond(), total: (busy + idle + iowait) / ticksPerSecond() };
+}
+
+/**
+ * Waits (up to maxS seconds) until the machine has been quiet for a short sample: fewer than
+ * `cores` cores busy over 0.5 s, while the benchmark's own servers idle between rounds. On a shared
+ * machine this starts a round pair in a lull instead of in another session's test burst. Returns
+ * the seconds waited and the last sample's busy cores.
+ */
+export async function waitForQuiet(maxS: number, cores = 0.3): Promise<{ waitedS: number; busyCores: number; quiet: boolean }> {
+  const t0 = performance.now();
+  let busyCores = 0;
+  if (maxS <= 0) return { waitedS: 0, busyCores, quiet: true };
+  for (;;) {
+    const a = machineCpuSeconds();
+    await new Promise((r) => setTimeout(r, 500));
+    const b = machineCpuSeconds();
+    const n = (b.total - a.total) || 1;
+    busyCores = ((b.busy - a.busy) / n) * (os.cpus().length || 1);
+    const waitedS = (performance.now() - t0) / 1000;
+    if (busyCores < cores) return { waitedS, busyCores, quiet: true };
+    if (waitedS >= maxS) return { waitedS, busyCores, quiet: false };
+  }
 }

@@ -4,23 +4,32 @@
 // 'open', so every call is a real change), closed loop, warm-up excluded. Then, per level, a
 // second phase (Cadans only) where each worker after every invoke also waits until the fake
 // connector receives a PUT of its checklist's card showing the new state ("k van 10 klaar"): the
-// coalesced update latency (not mixed into the invoke figures: waiting would thin out the load). Baseline: a bare teams-ai Application with an actionExecute handler.
+// coalesced update latency (not mixed into the invoke figures: waiting would thin out the load).
+// Baselines: a bare teams-ai Application with an actionExecute handler (no database), and the same
+// with pg doing one transaction per click (update the step, insert a log row).
 import type { FakeConnector } from '../../test/support/fake-connector.js';
 import { createTeamsWorld, newMessageId, postActivity, type TeamsActivity, type TeamsChannel, type TeamsUser } from '../../test/support/teams-activities.js';
 import os from 'node:os';
 import { KeepAliveClient, latencyOf, type Latency } from '../lib/load.js';
+import { cpuSecondsOf, processTree } from '../lib/proc.js';
 import { cpuSnapshot } from './help-roundtrip.js';
 
 export interface ChecklistTarget {
-  name: 'cadans' | 'teams-ai';
+  /** 'cadans', or a baseline's name. */
+  name: string;
   baseUrl: string;
   /** The server's node process (Cadans' PostgreSQL counts in its tree). */
   pid: number;
+  /** A database server outside the process tree that serves this target (the db baseline's PostgreSQL). */
+  dbPid?: number;
 }
 
-/** One round of a level: invokes/s, other load, and the monotonic window (µs) for profile summaries. */
+/** One round of a level: invokes/s, latency, other load, and the monotonic window (µs) for profile summaries. */
 export interface ChecklistRound {
   throughput: number;
+  p50: number;
+  p99: number;
+  errors: number;
   otherLoad: number;
   monoUs: [number, number];
 }
@@ -98,7 +107,19 @@ async function waitUntil(check: () => boolean, timeoutMs: number, what: string):
 export async function runChecklist(
   targets: readonly ChecklistTarget[],
   connector: FakeConnector,
-  o: { checklists: number; warmupS: number; durationS: number; rounds: number; concurrency: number[] },
+  o: {
+    checklists: number;
+    warmupS: number;
+    durationS: number;
+    rounds: number;
+    concurrency: number[];
+    /** First checklist id of the baselines (bench/lib/database.ts seeds FIRST_CHECKLIST_ID…). */
+    baselineFirstId: number;
+    /** Cadans' checklist ids by title, read from its database: when a posted card carries no numeric id. */
+    lookupIds?: (titles: readonly string[]) => Promise<Map<string, number>>;
+    /** Called before each round (a turn of every server), e.g. to wait for a quiet machine. */
+    beforeRound?: () => Promise<void>;
+  },
   say: (line: string) => void,
 ): Promise<ChecklistResult> {
   const t0 = performance.now();
@@ -130,11 +151,20 @@ export async function runChecklist(
           description: `the card of ${title}`,
         });
         const m = /checklistId\\*"\s*:\s*\\*"?(\d+)/.exec(text(posted.body));
-        if (!m) throw new Error(`no checklistId in the posted card of ${title}`);
-        return { id: Number(m[1]), activityId: String((posted.response as { id: string }).id), channel, n: 0 };
+        return { id: m ? Number(m[1]) : NaN, title, activityId: String((posted.response as { id: string }).id), channel, n: 0 };
       }),
     );
-    lists.push(...started);
+    // Cards with opaque ids: the numeric id (still accepted in the checklist's own channel) from the database.
+    const missing = started.filter((c) => Number.isNaN(c.id));
+    if (missing.length > 0) {
+      const ids = (await o.lookupIds?.(missing.map((c) => c.title))) ?? new Map<string, number>();
+      for (const c of missing) {
+        const id = ids.get(c.title);
+        if (id === undefined) throw new Error(`no numeric checklistId in the posted card of ${c.title}, nor in the database`);
+        c.id = id;
+      }
+    }
+    lists.push(...started.map(({ title: _title, ...c }) => c));
     // The outbox must have stored the card's activity id before updates can go out: the first toggle
     // of each checklist (outside the figures) waits for its PUT.
     const client = new KeepAliveClient(cadans.baseUrl, 16);
@@ -180,8 +210,14 @@ export async function runChecklist(
     for (const phase of ['invoke', 'update'] as const)
     for (const c of o.concurrency) {
       const acc = new Map<string, { tp: number[]; samples: number[]; updates: number[]; timeouts: number; errors: number; firstError?: string; cpu: { server: number; tree: number; runner: number }; rounds: ChecklistRound[] }>();
-      const allPids = targets.map((t) => t.pid);
+      const allPids = [...new Set(targets.flatMap((t) => [t.pid, ...(t.dbPid ? [t.dbPid] : [])]))];
+      // The db baseline's PostgreSQL is a child of the Cadans process, not of the baseline: add its tree.
+      const snapshot = (t: ChecklistTarget) => {
+        const s = cpuSnapshot(t.pid, allPids);
+        return t.dbPid ? { ...s, tree: cpuSecondsOf([...new Set([...processTree(t.pid), ...processTree(t.dbPid)])]) } : s;
+      };
       for (let round = 0; round < o.rounds; round++) {
+        await o.beforeRound?.();
         for (const target of targets.filter((t) => phase === 'invoke' || t.name === 'cadans')) {
           const client = clients.get(target.name) as KeepAliveClient;
           const isCadans = target.name === 'cadans';
@@ -189,17 +225,19 @@ export async function runChecklist(
           const tStart = performance.now();
           const windowStart = tStart + o.warmupS * 1000;
           const windowEnd = windowStart + o.durationS * 1000;
-          let cpuStart = cpuSnapshot(target.pid, allPids);
+          let cpuStart = snapshot(target);
           let cpuEnd = cpuStart;
           let ended = false;
-          const t0 = setTimeout(() => (cpuStart = cpuSnapshot(target.pid, allPids)), o.warmupS * 1000);
+          const t0 = setTimeout(() => (cpuStart = snapshot(target)), o.warmupS * 1000);
           const t1 = setTimeout(() => {
             ended = true;
-            cpuEnd = cpuSnapshot(target.pid, allPids);
+            cpuEnd = snapshot(target);
           }, (o.warmupS + o.durationS) * 1000);
           let counted = 0;
+          let roundErrors = 0;
+          const roundSamples: number[] = [];
           const worker = async (w: number) => {
-            const list: Checklist = isCadans ? (lists[w] as Checklist) : { id: 1000 + w, activityId: '', channel: fallbackChannels[w % fallbackChannels.length] as TeamsChannel, n: 0 };
+            const list: Checklist = isCadans ? (lists[w] as Checklist) : { id: o.baselineFirstId + w, activityId: '', channel: fallbackChannels[w % fallbackChannels.length] as TeamsChannel, n: 0 };
             const base: TeamsActivity = world.actionExecute(owner, list.channel, 'checklist.setStatus', { v: 1, checklistId: list.id, position: 1, status: 'klaar' });
             while (performance.now() < windowEnd) {
               const t = toggle(list.n++);
@@ -224,9 +262,11 @@ export async function runChecklist(
               if (inWindow) {
                 if (failed) {
                   a.errors++;
+                  roundErrors++;
                   a.firstError ??= failed instanceof Error ? failed.message : String(failed);
                 } else {
                   a.samples.push(end - start);
+                  roundSamples.push(end - start);
                   counted++;
                 }
               }
@@ -244,19 +284,20 @@ export async function runChecklist(
           clearTimeout(t0);
           clearTimeout(t1);
           // The workers stop at the window's end; the timer may not have fired yet.
-          if (!ended) cpuEnd = cpuSnapshot(target.pid, allPids);
+          if (!ended) cpuEnd = snapshot(target);
           const machineBusy = cpuEnd.machine.busy - cpuStart.machine.busy;
           const windowS = (cpuEnd.machine.total - cpuStart.machine.total) / os.cpus().length || o.durationS;
           const otherLoad = Math.max(0, (machineBusy - (cpuEnd.ours - cpuStart.ours)) / windowS);
           a.cpu.server += cpuEnd.server - cpuStart.server;
           a.cpu.tree += cpuEnd.tree - cpuStart.tree;
           a.cpu.runner += cpuEnd.runner - cpuStart.runner;
-          a.rounds.push({ throughput: counted / o.durationS, otherLoad, monoUs: [cpuStart.monoUs, cpuEnd.monoUs] });
+          const roundLatency = latencyOf(Float64Array.from(roundSamples));
+          a.rounds.push({ throughput: counted / o.durationS, p50: roundLatency.p50, p99: roundLatency.p99, errors: roundErrors, otherLoad, monoUs: [cpuStart.monoUs, cpuEnd.monoUs] });
           a.tp.push(counted / o.durationS);
           acc.set(target.name, a);
           const perInvoke = (x: number) => ((x * 1000) / Math.max(1, counted)).toFixed(2);
           say(
-            `  ${phase === 'update' ? 'update  ' : ''}${target.name.padEnd(8)} c=${String(c).padEnd(3)}${o.rounds > 1 ? ` round ${round + 1}/${o.rounds}` : ''} ${(counted / o.durationS).toFixed(0).padStart(6)} invokes/s` +
+            `  ${phase === 'update' ? 'update  ' : ''}${target.name.padEnd(8)} c=${String(c).padEnd(3)}${o.rounds > 1 ? ` round ${round + 1}/${o.rounds}` : ''} ${(counted / o.durationS).toFixed(0).padStart(6)} invokes/s  p99 ${roundLatency.p99.toFixed(1)} ms` +
               `  cpu ${perInvoke(cpuEnd.server - cpuStart.server)} ms/inv (with children ${perInvoke(cpuEnd.tree - cpuStart.tree)})  other load ${otherLoad.toFixed(2)} cores`,
           );
         }
@@ -266,7 +307,7 @@ export async function runChecklist(
         const level = result.levels.find((l) => l.server === 'cadans' && l.concurrency === c);
         if (a && level) {
           level.updateLatencyMs = { ...latencyOf(Float64Array.from(a.updates)), samples: a.updates.length, timeouts: a.timeouts, invokesPerS: median(a.tp), invokeP99Ms: latencyOf(Float64Array.from(a.samples)).p99, byRound: a.rounds };
-          say(`  update   cadans   c=${String(c).padEnd(3)} card update p50 ${level.updateLatencyMs.p50.toFixed(1)} ms  p99 ${level.updateLatencyMs.p99.toFixed(1)} ms (${a.updates.length} samples, ${a.timeouts} timeouts)`);
+          say(`  update  cadans   c=${String(c).padEnd(3)} card update p50 ${level.updateLatencyMs.p50.toFixed(1)} ms  p99 ${level.updateLatencyMs.p99.toFixed(1)} ms (${a.updates.length} samples, ${a.timeouts} timeouts)`);
         }
         continue;
       }
