@@ -104,6 +104,8 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
   // A returning person writes nothing: the same name, ids and locale were recorded a moment ago.
   const recorded = new TtlCache<Language | null>({ ttlMs: RECORDED_TTL_MS, max: 20_000, now: o.now });
   const tenantLanguages = new TtlCache<Language>({ ttlMs: TENANT_LANGUAGE_TTL_MS, max: 10_000, now: o.now });
+  // Local mode: tenants this instance saw with a beheerder (the first-person bootstrap is skipped for them).
+  const tenantsWithBeheerder = new TtlCache<true>({ ttlMs: RECORDED_TTL_MS, max: 10_000, now: o.now });
   async function recordActorNow(actor: Actor): Promise<Language | null> {
     const person = await recordPerson(
       o.db,
@@ -122,12 +124,17 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
       await grantRole(o.db, actor.tenantId, actor.aadObjectId, role, null, 'local-seed');
     }
     if (seeded?.language) await setPersonLanguage(o.db, actor.tenantId, actor.aadObjectId, seeded.language);
-    await inTransaction(o.db, async (tx) => {
-      await lockBeheerders(tx, actor.tenantId);
-      if ((await countBeheerders(tx, actor.tenantId)) === 0) {
-        await grantRole(tx, actor.tenantId, actor.aadObjectId, 'beheerder', null, 'local-first-install');
-      }
-    });
+    // Only while the tenant has no beheerder: a tenant that has one keeps one (the last cannot be
+    // revoked), so the lock and its transaction are taken for a tenant's very first people only.
+    if (!tenantsWithBeheerder.get(actor.tenantId) && (await countBeheerders(o.db, actor.tenantId)) === 0) {
+      await inTransaction(o.db, async (tx) => {
+        await lockBeheerders(tx, actor.tenantId);
+        if ((await countBeheerders(tx, actor.tenantId)) === 0) {
+          await grantRole(tx, actor.tenantId, actor.aadObjectId, 'beheerder', null, 'local-first-install');
+        }
+      });
+    }
+    tenantsWithBeheerder.set(actor.tenantId, true);
     return seeded?.language ?? person.language;
   }
 
