@@ -340,20 +340,11 @@ export interface OutboxRow {
   updatedAt: Date;
 }
 
-/** A message to insert. */
-export interface NewMessage {
-  tenantId: string;
-  op: OutboxOp;
-  lane: string;
-  serviceUrl: string;
-  conversationId: string | null;
-  activityId: string | null;
-  userId: string | null;
-  botId: string | null;
-  payload: OutboxPayload;
-  idempotencyKey: string | null;
-  coalesceKey: string | null;
-}
+/** A message to insert: what a row holds before the outbox has worked on it. */
+export type NewMessage = Pick<
+  OutboxRow,
+  'tenantId' | 'op' | 'lane' | 'serviceUrl' | 'conversationId' | 'activityId' | 'userId' | 'botId' | 'payload' | 'idempotencyKey' | 'coalesceKey'
+>;
 
 export interface OutboxMessageStatus {
   id: number;
