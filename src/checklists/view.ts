@@ -151,7 +151,9 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
     canEdit: input.canEdit,
     ownerLabel: t('checklistAssignLabel'),
     ownerValue: s.ownerAad ?? '',
-    people: people.map((p) => ({ id: p.aadObjectId, name: cardName(p.name) })),
+    // Built here, not with the template's $data: expanding a hundred choices through the template
+    // engine cost more than the rest of the card.
+    choices: people.map((p) => ({ title: cardName(p.name), value: p.aadObjectId })),
     dueLabel: t('checklistDueLabel'),
     dueValue: s.dueDate ?? '',
     noteLabel: t('checklistNoteLabel'),
