@@ -95,11 +95,12 @@ export type CommandHandler = (ctx: RouteContext, args: string) => Promise<Adapti
 
 /** Anchored patterns, Dutch and English: "help" matches, "helpful" does not. */
 export const COMMAND_PATTERNS: Record<CommandName, RegExp> = {
-  help: /^(?:hulp|help|\?|menu|start)$/,
+  // Asking what Cadans can do, in the words people use: "help me", "wat kan je?", "menu", "hoi".
+  help: /^(?:hulp(?: nodig)?|help(?: me| mij)?|helpen|\?|menu|start|opdrachten|commands?|hallo|hoi|hi|hello|hey|wat kan (?:je|jij|cadans)(?: allemaal)?(?: doen)?|wat kun (?:je|jij)(?: allemaal)?(?: doen)?|wat doe (?:je|jij)|what can you do|what do you do)$/,
   checklist: /^(?:checklists?)(?:\s+(.*))?$/,
   survey: /^(?:peiling(?:en)?|surveys?)(?:\s+(.*))?$/,
   meetings: /^(?:overleg(?:gen)?|meetings?)(?:\s+(.*))?$/,
-  results: /^(?:resultaten|results?)(?:\s+(.*))?$/,
+  results: /^(?:resultaa?t(?:en)?|results?)(?:\s+(.*))?$/,
   roles: /^(?:rollen|roles?)(?:\s+(.*))?$/,
 };
 
@@ -152,6 +153,41 @@ export function normaliseText(text: string): string {
     .trim()
     .replace(/^\/+/, '');
   let end = s.length;
-  while (end > 0 && (s[end - 1] === '.' || s[end - 1] === '!')) end--;
-  return s.slice(0, end).toLowerCase();
+  while (end > 0 && (s[end - 1] === '.' || s[end - 1] === '!' || s[end - 1] === '?')) end--;
+  // "?" on its own asks for help: keep it.
+  return (end === 0 && s.startsWith('?') ? '?' : s.slice(0, end)).toLowerCase();
+}
+
+/** The words commands start with, as people type them (the first word of each pattern). */
+const COMMAND_WORDS = ['hulp', 'help', 'menu', 'checklist', 'peiling', 'survey', 'overleg', 'meetings', 'resultaten', 'results', 'rollen', 'roles'] as const;
+
+/**
+ * The command someone probably meant when what they typed is none ("checklst" → "checklist"):
+ * the command word nearest to their first word, one typo away for short words and two for longer
+ * ones; null when nothing is that close.
+ */
+export function suggestCommand(text: string): string | null {
+  const word = normaliseText(text).split(' ')[0] ?? '';
+  if (word.length < 3 || word.length > 20) return null;
+  let best: { word: string; distance: number } | null = null;
+  for (const candidate of COMMAND_WORDS) {
+    const d = editDistance(word, candidate);
+    if (!best || d < best.distance) best = { word: candidate, distance: d };
+  }
+  if (!best) return null;
+  return best.distance <= (word.length <= 5 ? 1 : 2) ? best.word : null;
+}
+
+/** Levenshtein distance with adjacent swaps counted as one edit (both words are short). */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
 }

@@ -40,6 +40,7 @@ export const en: Record<StringKey, string> = {
   comingText: '{feature} is still being built. As soon as it is ready, you will find it here.',
   unknownTitle: "I don't understand that",
   unknownText: 'I don\'t know "{text}" as a command. Type **help** to see what I can do.',
+  unknownSuggest: 'I don\'t know "{text}" as a command. Did you mean **{command}**? Type **help** for everything I can do.',
   notAllowedTitle: "You can't do that",
   notAllowedText: 'Only someone with the role this needs, or someone of the team it belongs to, can do this. Nothing was changed. Think you should be able to? Ask a Cadans administrator.',
   wrongPlaceTitle: "That can't be done here",

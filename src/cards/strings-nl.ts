@@ -41,6 +41,7 @@ export const nl = {
   comingText: '{feature} is nog in aanbouw. Zodra het klaar is, vind je het hier.',
   unknownTitle: 'Dat begrijp ik niet',
   unknownText: 'Ik ken "{text}" niet als opdracht. Typ **hulp** voor wat ik kan.',
+  unknownSuggest: 'Ik ken "{text}" niet als opdracht. Bedoel je **{command}**? Typ **hulp** voor alles wat ik kan.',
   notAllowedTitle: 'Dat mag je niet doen',
   notAllowedText: 'Dit kan alleen iemand met de rol die hiervoor nodig is, of iemand van het team waar het bij hoort. Er is niets gewijzigd. Denk je dat je dit wel zou moeten kunnen? Vraag een beheerder van Cadans.',
   wrongPlaceTitle: 'Dat kan hier niet',
