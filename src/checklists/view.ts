@@ -245,16 +245,25 @@ export interface SummaryCardInput {
   settledBy: Map<number, { name: string; at: Date }>;
 }
 
-function daysBetween(a: Date, b: Date): number {
-  return Math.max(0, Math.round((b.getTime() - a.getTime()) / 86_400_000));
-}
-
 function dateInAmsterdam(d: Date): string {
   return AMSTERDAM_DAY.format(d);
 }
 
 /** Longer evidence links are left out of the summary card (the export has them). */
 export const MAX_EVIDENCE_URL_IN_SUMMARY = 500;
+
+/** "Started on …, completed on …: 3 days", or "within one day" when it started and ended on the same date. */
+function summaryIntro(t: Translate, total: number, start: string, end: string, lang: Language): string {
+  if (start === end) return t('checklistSummarySameDay', { total, end: formatDate(end, lang) });
+  const days = daysBetweenDates(start, end);
+  const duration = days === 1 ? t('checklistDurationOneDay') : t('checklistDurationDays', { days });
+  return t('checklistSummaryIntro', { total, start: formatDate(start, lang), end: formatDate(end, lang), duration });
+}
+
+/** Whole calendar days from one yyyy-mm-dd to another. */
+function daysBetweenDates(from: string, to: string): number {
+  return Math.max(0, Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000));
+}
 
 /** Posted in the channel when the last step is settled: who did what, how long it took, what next. */
 export function renderSummaryCard(cards: CardRenderer, t: Translate, input: SummaryCardInput): AdaptiveCard {
@@ -264,12 +273,7 @@ export function renderSummaryCard(cards: CardRenderer, t: Translate, input: Summ
   return cards.render('checklist.summary', {
     title: t('checklistSummaryTitle', { title: escapeMarkdown(c.title) }),
     subtitle: c.schoolName ? t('checklistSchoolLine', { school: escapeMarkdown(cardName(c.schoolName)) }) : '',
-    intro: t('checklistSummaryIntro', {
-      total: c.steps.length,
-      start: formatDate(dateInAmsterdam(c.createdAt), lang),
-      end: formatDate(dateInAmsterdam(end), lang),
-      days: daysBetween(c.createdAt, end),
-    }),
+    intro: summaryIntro(t, c.steps.length, dateInAmsterdam(c.createdAt), dateInAmsterdam(end), lang),
     steps: c.steps.map((s) => {
       const by = input.settledBy.get(s.position);
       // Twenty evidence links of up to 2,000 characters would not fit one message: a long one is left to the export.

@@ -122,3 +122,26 @@ describe('evidence links in cards', () => {
     expect(linksIn(renderStepCard(cards, t, { checklist: c, step: c.steps[0]!, language: 'nl', canEdit: false, canTake: false, canSetStatus: false, people: [] }))).toEqual([url]);
   });
 });
+
+describe('the completion summary says how long it took, as people say it', () => {
+  const summary = (createdAt: string, completedAt: string, language: 'nl' | 'en' = 'nl') => {
+    const c = { ...bigChecklist(10), language, createdAt: new Date(createdAt), completedAt: new Date(completedAt) };
+    return JSON.stringify(renderSummaryCard(cards, createTranslator(language), { checklist: c, template: INSPECTION, settledBy: new Map() }));
+  };
+
+  it('says "op één dag" for a checklist started and finished on the same day, not "0 dagen"', () => {
+    const card = summary('2027-03-01T08:00:00Z', '2027-03-01T15:00:00Z');
+    expect(card).toContain('op één dag: 1 maart 2027');
+    expect(card).not.toContain('0 dagen');
+  });
+
+  it('says "1 dag" and "1 day" in the singular', () => {
+    expect(summary('2027-03-01T15:00:00Z', '2027-03-02T08:00:00Z')).toContain(': 1 dag.');
+    expect(summary('2027-03-01T15:00:00Z', '2027-03-02T08:00:00Z', 'en')).toContain(': 1 day.');
+  });
+
+  it('counts calendar days in Amsterdam', () => {
+    // 23:30 UTC on 1 March is already 2 March in Amsterdam.
+    expect(summary('2027-03-01T23:30:00Z', '2027-03-05T10:00:00Z')).toContain('Gestart op 2 maart 2027, afgerond op 5 maart 2027: 3 dagen.');
+  });
+});
