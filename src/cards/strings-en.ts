@@ -100,6 +100,7 @@ export const en: Record<StringKey, string> = {
   checklistOpen: 'Open',
   checklistStart: 'Start',
   checklistProgress: '{settled} of {total} done',
+  checklistProgressNvt: '{done} of {applicable} done · {nvt} not applicable',
   checklistNewTitle: 'New checklist: {template}',
   checklistTitleLabel: 'Title',
   checklistSchoolLabel: 'School',

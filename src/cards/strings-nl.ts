@@ -101,6 +101,7 @@ export const nl = {
   checklistOpen: 'Openen',
   checklistStart: 'Starten',
   checklistProgress: '{settled} van {total} klaar',
+  checklistProgressNvt: '{done} van {applicable} klaar · {nvt} n.v.t.',
   checklistNewTitle: 'Nieuwe checklist: {template}',
   checklistTitleLabel: 'Titel',
   checklistSchoolLabel: 'School',

@@ -22,16 +22,23 @@ export function isSettled(status: StepStatus): boolean {
   return status === 'klaar' || status === 'nvt';
 }
 
+/** Done, not applicable and still open, apart: "3 van 10 klaar" must not count n.v.t. as done. */
 export interface Progress {
-  settled: number;
+  done: number;
+  notApplicable: number;
+  /** Open or in progress. */
+  open: number;
   total: number;
+  /** Done of the steps that apply, in whole percent. */
   percent: number;
 }
 
 export function toProgress(statuses: readonly StepStatus[]): Progress {
-  const settled = statuses.filter(isSettled).length;
+  const done = statuses.filter((s) => s === 'klaar').length;
+  const notApplicable = statuses.filter((s) => s === 'nvt').length;
   const total = statuses.length;
-  return { settled, total, percent: total === 0 ? 0 : Math.round((settled / total) * 100) };
+  const applicable = total - notApplicable;
+  return { done, notApplicable, open: applicable - done, total, percent: applicable === 0 ? 100 : Math.round((done / applicable) * 100) };
 }
 
 export function isComplete(statuses: readonly StepStatus[]): boolean {
@@ -225,7 +232,8 @@ export interface RunningChecklist {
   id: number;
   publicId: string;
   title: string;
-  settled: number;
+  done: number;
+  notApplicable: number;
   total: number;
   cardActivityId: string | null;
   cardPostKey: string;

@@ -149,10 +149,10 @@ function toChecklist(c: any, steps: any[]): Checklist {
 }
 
 export async function listRunning(db: Queryable, tenantId: string, conversationId: string): Promise<RunningChecklist[]> {
-  const r = await db.query<{ id: string; public_id: string; title: string; settled: string; total: string; card_activity_id: string | null; card_post_key: string; conversation_id: string; tenant_id: string; team_id: string | null }>(
+  const r = await db.query<{ id: string; public_id: string; title: string; done: string; not_applicable: string; total: string; card_activity_id: string | null; card_post_key: string; conversation_id: string; tenant_id: string; team_id: string | null }>(
     `select c.id, c.public_id, c.title, c.card_activity_id, coalesce(c.card_post_key, 'checklist:' || c.id || ':card') as card_post_key, c.conversation_id, c.tenant_id,
             c.team_id,
-            count(*) filter (where s.status in ('klaar', 'nvt')) as settled, count(*) as total
+            count(*) filter (where s.status = 'klaar') as done, count(*) filter (where s.status = 'nvt') as not_applicable, count(*) as total
        from checklists c join checklist_steps s on s.checklist_id = c.id
       where c.tenant_id = $1 and c.conversation_id = $2 and c.completed_at is null
       group by c.id order by c.created_at`,
@@ -162,7 +162,8 @@ export async function listRunning(db: Queryable, tenantId: string, conversationI
     id: Number(x.id),
     publicId: x.public_id,
     title: x.title,
-    settled: Number(x.settled),
+    done: Number(x.done),
+    notApplicable: Number(x.not_applicable),
     total: Number(x.total),
     cardActivityId: x.card_activity_id,
     cardPostKey: x.card_post_key,

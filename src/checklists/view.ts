@@ -4,7 +4,7 @@ import type { StringKey, Translate } from '../cards/i18n.js';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
 import { MAX_PEOPLE_CHOICES, cardName, escapeMarkdown } from '../cards/text.js';
 import type { Member } from '../routes.js';
-import { LIMITS, shorten, toDueState, toProgress, type Checklist, type RunningChecklist, type Step, type StepStatus } from './model.js';
+import { LIMITS, shorten, toDueState, toProgress, type Checklist, type Progress, type RunningChecklist, type Step, type StepStatus } from './model.js';
 import type { ChecklistTemplate } from './templates.js';
 
 const STATUS_KEYS: Record<StepStatus, StringKey> = {
@@ -36,7 +36,15 @@ function subtitle(t: Translate, c: Checklist, template: ChecklistTemplate | unde
   return parts.join(' · ');
 }
 
+/** "3 van 10 klaar", or with steps that do not apply "1 van 8 klaar · 2 n.v.t." (never counted as done). */
+export function toProgressText(t: Translate, p: Pick<Progress, 'done' | 'notApplicable' | 'total'>): string {
+  if (p.notApplicable === 0) return t('checklistProgress', { settled: p.done, total: p.total });
+  return t('checklistProgressNvt', { done: p.done, applicable: p.total - p.notApplicable, nvt: p.notApplicable });
+}
+
 function stepMeta(t: Translate, s: Step, language: Language, today: string): { meta: string; overdue: boolean } {
+  // A step that does not apply has no owner or due date worth showing.
+  if (s.status === 'nvt') return { meta: '', overdue: false };
   const owner = s.ownerName ? escapeMarkdown(cardName(s.ownerName)) : t('checklistNoOwner');
   const state = toDueState(s.dueDate, s.status, today);
   const due = s.dueDate ? (state === 'overdue' ? t('checklistOverdue', { date: formatDate(s.dueDate, language) }) : t('checklistDue', { date: formatDate(s.dueDate, language) })) : '';
@@ -77,6 +85,7 @@ export function renderChannelCard(cards: CardRenderer, t: Translate, input: Chan
   const { checklist: c } = input;
   const lang = c.language;
   const progress = toProgress(c.steps.map((s) => s.status));
+  const progressText = toProgressText(t, progress);
   return cards.render('checklist.channel', {
     id: c.publicId,
     refreshLabel: t('checklistOpen'),
@@ -84,11 +93,12 @@ export function renderChannelCard(cards: CardRenderer, t: Translate, input: Chan
     title: escapeMarkdown(c.title),
     subtitle: subtitle(t, c, input.template, lang),
     progressText: c.completedAt
-      ? `${t('checklistCompleted')} · ${t('checklistProgress', { settled: progress.settled, total: progress.total })}`
-      : t('checklistProgress', { settled: progress.settled, total: progress.total }),
+      ? `${t('checklistCompleted')} · ${progressText}`
+      : progressText,
     progressColor: c.completedAt ? 'Good' : 'Default',
-    settled: progress.settled,
-    open: progress.total - progress.settled,
+    // The bar shows the steps that apply: done, and still open.
+    settled: progress.done,
+    open: progress.open,
     detailsLabel: t('checklistDetails'),
     steps: c.steps.map((s) => {
       const { meta, overdue } = stepMeta(t, s, lang, input.today);
@@ -190,8 +200,9 @@ export function renderMenuCard(cards: CardRenderer, t: Translate, input: MenuCar
     noneRunning: t('checklistNoneRunning'),
     running: input.running.map((r) => ({
       id: r.publicId,
-      title: escapeMarkdown(r.title),
-      progress: t('checklistProgress', { settled: r.settled, total: r.total }),
+      // The full title is on the checklist's own card; the list names it briefly.
+      title: escapeMarkdown(cardName(r.title)),
+      progress: toProgressText(t, { done: r.done, notApplicable: r.notApplicable, total: r.total }),
       cardProblem: r.cardFailed ? t('checklistCardFailed') : '',
       url: r.cardActivityId ? toMessageLink(r.conversationId, r.cardActivityId, r.tenantId, r.groupId) : '',
     })),

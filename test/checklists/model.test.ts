@@ -55,8 +55,9 @@ describe('due dates', () => {
 });
 
 describe('progress', () => {
-  it('counts done and not-applicable steps as settled', () => {
-    expect(toProgress(['klaar', 'nvt', 'bezig', 'open'])).toEqual({ settled: 2, total: 4, percent: 50 });
+  it('counts done, not applicable and open apart, and the percentage of the steps that apply', () => {
+    expect(toProgress(['klaar', 'nvt', 'bezig', 'open'])).toEqual({ done: 1, notApplicable: 1, open: 2, total: 4, percent: 33 });
+    expect(toProgress(['nvt', 'nvt'])).toEqual({ done: 0, notApplicable: 2, open: 0, total: 2, percent: 100 });
   });
 
   it('is complete only when every step is done or not applicable', () => {

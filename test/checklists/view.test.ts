@@ -145,3 +145,27 @@ describe('the completion summary says how long it took, as people say it', () =>
     expect(summary('2027-03-01T23:30:00Z', '2027-03-05T10:00:00Z')).toContain('Gestart op 2 maart 2027, afgerond op 5 maart 2027: 3 dagen.');
   });
 });
+
+describe('honest progress on the shared card', () => {
+  const channel = (statuses: Array<'open' | 'bezig' | 'klaar' | 'nvt'>) => {
+    const c = bigChecklist(statuses.length);
+    const checklist = { ...c, steps: c.steps.map((s, i) => ({ ...s, status: statuses[i]!, ownerName: 'Joost Bakker', ownerAad: 'aad-joost', dueDate: '2027-03-01' })) };
+    return JSON.stringify(renderChannelCard(cards, t, { checklist, refreshUserIds: [], today: '2027-02-01' }));
+  };
+
+  it('does not count steps that do not apply as done', () => {
+    const card = channel(['klaar', 'nvt', 'nvt', 'open', 'open', 'open', 'open', 'open', 'open', 'open']);
+    expect(card).toContain('1 van 8 klaar · 2 n.v.t.');
+    expect(card).not.toContain('3 van 10 klaar');
+  });
+
+  it('keeps the short count when every step applies', () => {
+    expect(channel(['klaar', 'bezig', 'open'])).toContain('1 van 3 klaar');
+  });
+
+  it('shows no owner or due date on a step that does not apply', () => {
+    const card = channel(['nvt']);
+    expect(card).not.toContain('Joost Bakker');
+    expect(card).not.toContain('uiterlijk 1 maart 2027');
+  });
+});
