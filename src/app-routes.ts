@@ -60,7 +60,7 @@ export function createRoutes(deps: { people: PeopleFeature; checklists: Checklis
       survey: comingSoon('featureSurveysTitle'),
       meetings: comingSoon('featureCadencesTitle'),
       results: comingSoon('featureResultsTitle'),
-      roles: roles.open,
+      roles: roles.openCommand,
     },
     unknownCommand: renderUnknownCommand,
     onFile: checklist.onFile,

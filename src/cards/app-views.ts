@@ -46,6 +46,8 @@ export interface Notice {
   tone?: 'default' | 'warning' | 'attention';
   reference?: string;
   withHelpButton?: boolean;
+  /** "Rollen beheren": opens the roles card for the person who clicks only (an invoke answer). */
+  withRolesButton?: boolean;
 }
 
 export function renderNoticeCard(cards: CardRenderer, t: Translate, n: Notice): AdaptiveCard {
@@ -55,5 +57,6 @@ export function renderNoticeCard(cards: CardRenderer, t: Translate, n: Notice): 
     color: n.tone === 'attention' ? 'Attention' : n.tone === 'warning' ? 'Warning' : 'Default',
     reference: n.reference ?? '',
     buttonHelp: n.withHelpButton ? t('buttonHelp') : '',
+    buttonRoles: n.withRolesButton ? t('rolesManageButton') : '',
   });
 }

@@ -4,7 +4,7 @@ import { renderNoticeCard } from '../cards/app-views.js';
 import { parseActionData, dbId } from '../action-data.js';
 import { DomainError } from '../errors.js';
 import type { CommandHandler, RouteContext, VerbHandler } from '../routes.js';
-import { canManageRoles } from './model.js';
+import { canManageRoles, type RoleGrant } from './model.js';
 import { rolesProblem, type PeopleService } from './service.js';
 import { renderRolesCard, roleLabel, scopeLabel } from './view.js';
 
@@ -36,14 +36,30 @@ export function createPeopleRoutes(people: PeopleService) {
     return rolesCard(ctx, message);
   }
 
-  const open: VerbHandler & CommandHandler = async (ctx) => {
+  function ownRoles(ctx: RouteContext, grants: readonly RoleGrant[], extra?: string) {
+    const names = [...new Set(grants.map((g) => roleLabel(ctx.t, g.role)))];
+    const own = !names.length
+      ? ctx.t('rolesYouHaveNone')
+      : ctx.t(canManageRoles(grants) ? 'rolesYourRolesShort' : 'rolesYourRoles', { roles: names.join(', ') });
+    return { title: ctx.t('rolesYourRolesTitle'), text: extra ? `${own}\n\n${extra}` : own };
+  }
+
+  /** The button and the personal chat: the answer goes to the person who asked only. */
+  const open: VerbHandler = async (ctx) => {
     const grants = await people.grantsOf(ctx.actor.tenantId, ctx.actor.aadObjectId);
     if (canManageRoles(grants)) return rolesCard(ctx);
-    const names = [...new Set(grants.map((g) => roleLabel(ctx.t, g.role)))];
-    return renderNoticeCard(ctx.cards, ctx.t, {
-      title: ctx.t('rolesYourRolesTitle'),
-      text: names.length ? ctx.t('rolesYourRoles', { roles: names.join(', ') }) : ctx.t('rolesYouHaveNone'),
-    });
+    return renderNoticeCard(ctx.cards, ctx.t, ownRoles(ctx, grants));
+  };
+
+  /**
+   * Typed as a command: in a channel or group chat the answer is a message everyone there reads, so
+   * it shows only the asker's own roles; a beheerder gets a button that opens the overview for them alone.
+   */
+  const openCommand: CommandHandler = async (ctx, args) => {
+    if (ctx.actor.conversation.kind === 'personal') return open(ctx, args);
+    const grants = await people.grantsOf(ctx.actor.tenantId, ctx.actor.aadObjectId);
+    const beheerder = canManageRoles(grants);
+    return renderNoticeCard(ctx.cards, ctx.t, { ...ownRoles(ctx, grants, ctx.t(beheerder ? 'rolesInChannel' : 'rolesInChannelOthers')), withRolesButton: beheerder });
   };
 
   const addSchool: VerbHandler = async (ctx, data) => {
@@ -76,5 +92,5 @@ export function createPeopleRoutes(people: PeopleService) {
     });
   };
 
-  return { open, addSchool, grant, revoke };
+  return { open, openCommand, addSchool, grant, revoke };
 }

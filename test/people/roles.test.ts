@@ -62,10 +62,17 @@ describe('roles in local mode', () => {
     expect(text(card)).not.toContain('roles.grant');
   });
 
-  it('shows the beheerder the roles card with the team roster to pick from', async () => {
+  it("answers 'rollen' in a channel, where everyone reads along, with the asker's own roles only", async () => {
     await postActivity(cadans.url, world.channelMessage(beheerder, team.general, 'rollen', { mention: true }));
     const card = connector.cardOf(connector.sent()[0]);
     const s = text(card);
+    expect(s).toContain('Je hebt in Cadans deze rollen: beheerder.');
+    expect(s).not.toContain('Scholen en rollen');
+    expect(s).toContain('roles.open');
+  });
+
+  it('opens the roles card with the team roster for the beheerder alone, from the button', async () => {
+    const s = text(await invoke(beheerder, 'roles.open', { v: 1 }));
     expect(s).toContain('Scholen en rollen');
     for (const name of ['Ahmed El Amrani', 'Joost Bakker']) expect(s).toContain(name);
   });
