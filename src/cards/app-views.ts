@@ -30,11 +30,9 @@ export function renderHelpCard(cards: CardRenderer, t: Translate): AdaptiveCard 
       { command: t('commandRoles'), text: t('commandRolesText') },
     ],
     channelHint: t('helpChannelHint'),
+    // Buttons only for what works; features still being built are marked "komt eraan" above.
     buttons: {
       checklist: t('buttonChecklist'),
-      survey: t('buttonSurvey'),
-      meetings: t('buttonMeetings'),
-      results: t('buttonResults'),
       roles: t('buttonRoles'),
     },
   });

@@ -127,7 +127,7 @@ async function watchCards(p: Page, cards: Record<string, string[]>, timeoutMs = 
 }
 
 describe('the Agents Playground (browser)', () => {
-  it('shows the help card for "help" and answers the Peilingen button', { timeout: 60_000 }, async (ctx) => {
+  it('shows the help card for "help", with what is still coming marked, and answers the Rollen button', { timeout: 60_000 }, async (ctx) => {
     const p = requirePage(ctx, 'playground-failure');
 
     await p.goto(playground!.url, { waitUntil: 'domcontentloaded' });
@@ -147,12 +147,14 @@ describe('the Agents Playground (browser)', () => {
       .last();
     await helpCard.waitFor({ state: 'visible' });
 
-    await helpCard.getByRole('button', { name: 'Peilingen', exact: true }).click();
-    const coming = p.locator('.ac-adaptiveCard').filter({ hasText: 'Komt eraan' }).last();
-    await coming.waitFor({ state: 'visible' });
-    await expect(coming.innerText()).resolves.toContain('Peilingen is nog in aanbouw');
-
+    await expect(helpCard.innerText()).resolves.toContain('een korte peiling uitzetten (komt eraan)');
+    await expect(helpCard.getByRole('button', { name: 'Peilingen', exact: true }).count()).resolves.toBe(0);
     await saveScreenshot(p, 'playground.png');
+
+    await helpCard.getByRole('button', { name: 'Rollen', exact: true }).click();
+    // Sanne is beheerder (local mode): the roles card, for her alone.
+    const roles = p.locator('.ac-adaptiveCard').filter({ hasText: 'Scholen en rollen' }).last();
+    await roles.waitFor({ state: 'visible' });
   });
 
   it('starts the inspection checklist in the Kwaliteit channel and marks step 1 done', { timeout: 90_000 }, async (ctx) => {
