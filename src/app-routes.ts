@@ -28,7 +28,8 @@ export function createRoutes(deps: { people: PeopleFeature; checklists: Checklis
     authorize: access.authorize,
     verbs: {
       'help.show': { access: rule.anyone(), handle: showHelp },
-      'checklist.open': { access: rule.anyone(IN_CHANNEL, 'checklistChannelOnly'), handle: checklist.open },
+      // In a channel its checklists; elsewhere it says where checklists live (the tenant's teams with Cadans).
+      'checklist.open': { access: rule.anyone(), handle: checklist.open },
       'checklist.new': { access: rule.roles(CHECKLIST_STARTERS, { where: IN_CHANNEL, whereText: 'checklistChannelOnly' }), handle: checklist.newChecklist },
       'checklist.start': { access: rule.roles(CHECKLIST_STARTERS, { where: IN_CHANNEL, whereText: 'checklistChannelOnly' }), handle: checklist.start },
       // Seeing a checklist: its team, tenant-wide beheerders, bestuurders and kwaliteitsmedewerkers,

@@ -9,7 +9,7 @@ import { migrate, pendingMigrations } from './db/migrate.js';
 import { startJobs, type Jobs } from './jobs/boss.js';
 import { LOCAL_SEED } from './local/seed.js';
 import { createPeopleFeature } from './people/feature.js';
-import { deactivateUnreachable, getBotIdFor, getTeamGroupId } from './teams/store.js';
+import { deactivateUnreachable, getBotIdFor, getTeamGroupId, listInstalledTeams } from './teams/store.js';
 import { createRoutes } from './app-routes.js';
 import { createGraphFromConfig } from './graph/from-config.js';
 import { createHttpServer } from './server.js';
@@ -81,7 +81,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       cards,
       outbox,
       people,
-      conversations: { botIdOf: (tenantId, conversationId) => getBotIdFor(db, tenantId, conversationId), teamGroupId: (tenantId, teamId) => getTeamGroupId(db, tenantId, teamId) },
+      conversations: { botIdOf: (tenantId, conversationId) => getBotIdFor(db, tenantId, conversationId), teamGroupId: (tenantId, teamId) => getTeamGroupId(db, tenantId, teamId), installedTeams: (tenantId) => listInstalledTeams(db, tenantId) },
       today: () => todayInAmsterdam(new Date()),
       log,
       downloads, // exports

@@ -63,6 +63,8 @@ export interface ChecklistConversations {
   botIdOf(tenantId: string, conversationId: string): Promise<string | null>;
   /** A team's Entra group id, when known: Teams' deep links to a channel message want it. */
   teamGroupId(tenantId: string, teamId: string): Promise<string | null>;
+  /** The names of the tenant's teams where Cadans is installed (where checklists can live). */
+  installedTeams(tenantId: string): Promise<string[]>;
 }
 
 export const checklistProblem = (

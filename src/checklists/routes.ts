@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { renderNoticeCard } from '../cards/app-views.js';
 import { DomainError } from '../errors.js';
-import { escapeMarkdown } from '../cards/text.js';
+import { cardName, escapeMarkdown } from '../cards/text.js';
 import { parseActionData, boundedInt, dbId } from '../action-data.js';
 import { CHECKLIST_REF_VERSIONS, toChecklistRef, withChecklistRef, type ChecklistAccess } from './access.js';
 import type { AdaptiveCard } from '../cards/render.js';
@@ -79,9 +79,16 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     }
   }
 
+  /** In a channel the list of its checklists; elsewhere where checklists live, and in which teams Cadans is. */
   const open: VerbHandler & CommandHandler = async (ctx) => {
-    if (ctx.actor.conversation.kind !== 'channel') throw checklistProblem('checklistChannelOnly');
-    return menu(ctx);
+    if (ctx.actor.conversation.kind === 'channel') return menu(ctx);
+    const teams = await checklists.installedTeams(ctx.actor);
+    return renderNoticeCard(ctx.cards, ctx.t, {
+      title: ctx.t('checklistWhereTitle'),
+      text: teams.length
+        ? ctx.t('checklistWhereTeams', { teams: teams.map((n) => `**${escapeMarkdown(cardName(n))}**`).join(', ') })
+        : ctx.t('checklistWhereNoTeams'),
+    });
   };
 
   const newChecklist: VerbHandler = async (ctx, data) => {

@@ -91,6 +91,8 @@ export interface ChecklistService {
   running(actor: Actor): Promise<RunningEntry[]>;
   /** Posts the channel card again (editors): after a failed post, or when it is lost far up the channel. */
   repost(actor: Actor, id: number): Promise<Checklist>;
+  /** The teams of the actor's tenant where Cadans is installed: where checklists can be started. */
+  installedTeams(actor: Actor): Promise<string[]>;
   /** For a beheerder: how many messages of the tenant failed for good (0 for everyone else). */
   failedMessages(actor: Actor): Promise<number>;
   finished(actor: Actor): Promise<{ id: number; publicId: string; title: string }[]>;
@@ -234,6 +236,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       });
       return load(actor, id);
     },
+    installedTeams: (actor) => deps.conversations.installedTeams(actor.tenantId),
     async failedMessages(actor) {
       const grants = await deps.people.grantsOf(actor.tenantId, actor.aadObjectId);
       return grants.some((g) => g.role === 'beheerder') ? deps.outbox.failedCount(actor.tenantId) : 0;

@@ -119,3 +119,12 @@ export async function deactivateUnreachable(q: Queryable, target: { tenantId: st
     );
   }
 }
+
+/** The names of the teams of a tenant where Cadans is installed (as Teams last named them), by name. */
+export async function listInstalledTeams(db: Queryable, tenantId: string, limit = 20): Promise<string[]> {
+  const r = await db.query<{ name: string }>(
+    "select name from conversation_refs where tenant_id = $1 and scope = 'team' and active and coalesce(name, '') <> '' order by lower(name) limit $2",
+    [tenantId, limit],
+  );
+  return r.rows.map((x) => x.name);
+}

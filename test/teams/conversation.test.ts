@@ -154,7 +154,7 @@ describe('commands', () => {
   it('explains in a personal chat that a checklist belongs in a team channel', async () => {
     const user = world.user({ name: 'Tom Bos' });
     await postActivity(cadans.url, world.personalMessage(user, 'checklist'));
-    expect(cardText(connector.cardOf(connector.sent(user.personalConversationId)[0]))).toContain('Een checklist hoort in een kanaal');
+    expect(cardText(connector.cardOf(connector.sent(user.personalConversationId)[0]))).toContain('Een checklist hoort bij een team');
   });
 
   it('answers in a channel only when mentioned, in the thread of the message', async () => {
