@@ -95,7 +95,7 @@ describe('a beheerder manages schools and roles', () => {
   it('gives a team member the directeur role for one school', async () => {
     const school = await cadans.db.query<{ id: string }>("select id from schools where name = 'De Regenboog'");
     const card = await invoke(beheerder, 'roles.grant', { v: 1, person: ahmed.aadObjectId, role: 'directeur', school: school.rows[0]!.id });
-    expect(text(card)).toContain('Ahmed El Amrani is nu directeur voor De Regenboog.');
+    expect(text(card)).toContain('Ahmed El Amrani is nu schoolleider (directeur, rector) voor De Regenboog.');
     expect(await assignments()).toContainEqual({ name: 'Ahmed El Amrani', role: 'directeur', school: 'De Regenboog' });
   });
 
@@ -109,7 +109,7 @@ describe('a beheerder manages schools and roles', () => {
   it('revokes a role and says so', async () => {
     const r = await cadans.db.query<{ id: string }>("select id from role_assignments where role = 'directeur'");
     const card = await invoke(beheerder, 'roles.revoke', { v: 1, assignmentId: r.rows[0]!.id });
-    expect(text(card)).toContain('Ahmed El Amrani is geen directeur meer voor De Regenboog.');
+    expect(text(card)).toContain('Ahmed El Amrani is geen schoolleider (directeur, rector) meer voor De Regenboog.');
     expect(await assignments()).not.toContainEqual(expect.objectContaining({ role: 'directeur' }));
   });
 });
