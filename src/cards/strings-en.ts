@@ -88,6 +88,7 @@ export const en: Record<StringKey, string> = {
   rolesYourRolesTitle: 'Your roles',
   rolesYourRoles: 'You have these roles in Cadans: {roles}. Only an administrator can give or revoke roles.',
   rolesYouHaveNone: 'You have no role in Cadans yet. Ask an administrator to give you one.',
+  rolesUndo: 'Undo',
   rolesYourRolesShort: 'Your roles in Cadans: {roles}.',
   rolesManageButton: 'Manage roles',
   rolesInChannel: 'Everyone here reads along, so this shows only your own roles. The overview of all roles opens for you alone, with the button below or in your personal chat with Cadans.',

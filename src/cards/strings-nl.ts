@@ -89,6 +89,7 @@ export const nl = {
   rolesYourRolesTitle: 'Jouw rollen',
   rolesYourRoles: 'Je hebt in Cadans deze rollen: {roles}. Alleen een beheerder kan rollen geven of intrekken.',
   rolesYouHaveNone: 'Je hebt in Cadans nog geen rol. Vraag een beheerder om je er een te geven.',
+  rolesUndo: 'Ongedaan maken',
   rolesYourRolesShort: 'Je hebt in Cadans deze rollen: {roles}.',
   rolesManageButton: 'Rollen beheren',
   rolesInChannel: 'Iedereen hier leest mee, dus hier staan alleen jouw eigen rollen. Het overzicht van alle rollen opent alleen voor jou, met de knop hieronder of in je persoonlijke chat met Cadans.',

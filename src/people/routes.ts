@@ -6,7 +6,7 @@ import { DomainError } from '../errors.js';
 import type { CommandHandler, RouteContext, VerbHandler } from '../routes.js';
 import { canManageRoles, type RoleGrant } from './model.js';
 import { rolesProblem, type PeopleService } from './service.js';
-import { renderRolesCard, roleLabel, scopeLabel } from './view.js';
+import { renderRolesCard, roleLabel, scopeLabel, type RolesCardInput } from './view.js';
 
 const id = z.string().regex(/^\d{1,12}$/).transform(Number);
 const addSchoolData = z.object({ v: z.literal(1), schoolName: z.string().max(1000).optional() });
@@ -19,21 +19,24 @@ const grantData = z.object({
 const revokeData = z.object({ v: z.literal(1), assignmentId: dbId });
 
 export function createPeopleRoutes(people: PeopleService) {
-  async function rolesCard(ctx: RouteContext, message?: { text: string; tone: 'good' | 'warning' }) {
+  async function rolesCard(ctx: RouteContext, message?: { text: string; tone: 'good' | 'warning' }, undo?: RolesCardInput['undo']) {
     const [overview, members] = await Promise.all([people.rolesOverview(ctx.actor), ctx.directory.listMembers()]);
-    return renderRolesCard(ctx.cards, ctx.t, { overview, people: members, message });
+    return renderRolesCard(ctx.cards, ctx.t, { overview, people: members, message, ...(undo ? { undo } : {}) });
   }
 
   /** Runs a change; an expected conflict is shown on the roles card itself, so the beheerder can go on. */
-  async function change(ctx: RouteContext, run: () => Promise<string>) {
+  async function change(ctx: RouteContext, run: () => Promise<string | { text: string; undo: RolesCardInput['undo'] }>) {
     let message: { text: string; tone: 'good' | 'warning' };
+    let undo: RolesCardInput['undo'];
     try {
-      message = { text: await run(), tone: 'good' };
+      const r = await run();
+      message = { text: typeof r === 'string' ? r : r.text, tone: 'good' };
+      if (typeof r !== 'string') undo = r.undo;
     } catch (err) {
       if (!(err instanceof DomainError) || err.kind !== 'conflict') throw err;
       message = { text: ctx.t(err.textKey, err.params), tone: 'warning' };
     }
-    return rolesCard(ctx, message);
+    return rolesCard(ctx, message, undo);
   }
 
   function ownRoles(ctx: RouteContext, grants: readonly RoleGrant[], extra?: string) {
@@ -88,7 +91,11 @@ export function createPeopleRoutes(people: PeopleService) {
     const d = parseActionData(revokeData, data);
     return change(ctx, async () => {
       const a = await people.revoke(ctx.actor, d.assignmentId);
-      return ctx.t('rolesRevoked', { name: a.name, role: roleLabel(ctx.t, a.role), scope: scopeLabel(ctx.t, a.schoolName) });
+      // Revoking is one click; giving it back is one too.
+      return {
+        text: ctx.t('rolesRevoked', { name: a.name, role: roleLabel(ctx.t, a.role), scope: scopeLabel(ctx.t, a.schoolName) }),
+        undo: { aadObjectId: a.aadObjectId, role: a.role, schoolId: a.schoolId },
+      };
     });
   };
 

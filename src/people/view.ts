@@ -29,6 +29,8 @@ export interface RolesCardInput {
   overview: RolesOverview;
   people: { aadObjectId: string; name: string }[];
   message?: { text: string; tone: 'good' | 'warning' };
+  /** After a revoke: give the same role back with one click. */
+  undo?: { aadObjectId: string; role: Role; schoolId: number | null };
 }
 
 export function renderRolesCard(cards: CardRenderer, t: Translate, input: RolesCardInput): AdaptiveCard {
@@ -40,6 +42,10 @@ export function renderRolesCard(cards: CardRenderer, t: Translate, input: RolesC
     intro: t('rolesIntro'),
     message: input.message?.text ?? '',
     messageStyle: input.message?.tone === 'warning' ? 'warning' : 'good',
+    undoLabel: input.undo ? t('rolesUndo') : '',
+    undoPerson: input.undo?.aadObjectId ?? '',
+    undoRole: input.undo?.role ?? '',
+    undoSchool: input.undo ? (input.undo.schoolId === null ? 'all' : String(input.undo.schoolId)) : '',
     schoolsHeading: t('rolesSchoolsHeading'),
     noSchools: t('rolesNoSchools'),
     schools: overview.schools,

@@ -112,6 +112,18 @@ describe('a beheerder manages schools and roles', () => {
     expect(text(card)).toContain('Ahmed El Amrani is geen schoolleider (directeur, rector) meer voor De Regenboog.');
     expect(await assignments()).not.toContainEqual(expect.objectContaining({ role: 'directeur' }));
   });
+
+  it('gives a revoked role back with the undo button on the card', async () => {
+    await invoke(beheerder, 'roles.grant', { v: 1, person: ahmed.aadObjectId, role: 'rvt', school: 'all' });
+    const rvt = await cadans.db.query<{ id: string }>("select id from role_assignments where role = 'rvt'");
+    const card = await invoke(beheerder, 'roles.revoke', { v: 1, assignmentId: rvt.rows[0]!.id });
+    const undo = JSON.stringify(card).match(/"title":"Ongedaan maken","verb":"roles.grant","data":(\{[^}]*\})/);
+    expect(undo).not.toBeNull();
+    expect(await assignments()).not.toContainEqual(expect.objectContaining({ role: 'rvt' }));
+    const again = await invoke(beheerder, 'roles.grant', JSON.parse(undo![1]!) as Record<string, unknown>);
+    expect(text(again)).toContain('Ahmed El Amrani is nu intern toezicht (RvT) voor het hele bestuur.');
+    expect(await assignments()).toContainEqual({ name: 'Ahmed El Amrani', role: 'rvt', school: null });
+  });
 });
 
 describe('finding people in a large team', () => {
