@@ -4,7 +4,7 @@ import { renderNoticeCard } from '../cards/app-views.js';
 import { parseActionData, dbId } from '../action-data.js';
 import { DomainError } from '../errors.js';
 import type { CommandHandler, RouteContext, VerbHandler } from '../routes.js';
-import { canManageRoles, type RoleGrant } from './model.js';
+import { canManageRoles, isRole, type RoleGrant } from './model.js';
 import { rolesProblem, type PeopleService } from './service.js';
 import { renderRolesCard, roleLabel, scopeLabel, type RolesCardInput } from './view.js';
 
@@ -19,24 +19,26 @@ const grantData = z.object({
 const revokeData = z.object({ v: z.literal(1), assignmentId: dbId });
 
 export function createPeopleRoutes(people: PeopleService) {
-  async function rolesCard(ctx: RouteContext, message?: { text: string; tone: 'good' | 'warning' }, undo?: RolesCardInput['undo']) {
+  async function rolesCard(ctx: RouteContext, message?: { text: string; tone: 'good' | 'warning' }, more: Pick<RolesCardInput, 'undo' | 'values'> = {}) {
     const [overview, members] = await Promise.all([people.rolesOverview(ctx.actor), ctx.directory.listMembers()]);
-    return renderRolesCard(ctx.cards, ctx.t, { overview, people: members, message, ...(undo ? { undo } : {}) });
+    return renderRolesCard(ctx.cards, ctx.t, { overview, people: members, message, ...more });
   }
 
   /** Runs a change; an expected conflict is shown on the roles card itself, so the beheerder can go on. */
-  async function change(ctx: RouteContext, run: () => Promise<string | { text: string; undo: RolesCardInput['undo'] }>) {
-    let message: { text: string; tone: 'good' | 'warning' };
-    let undo: RolesCardInput['undo'];
+  async function change(
+    ctx: RouteContext,
+    run: () => Promise<string | { text: string; undo: RolesCardInput['undo'] }>,
+    /** What the form held, to show again when the change fails (worked out only then). */
+    values?: () => Promise<RolesCardInput['values']>,
+  ) {
     try {
       const r = await run();
-      message = { text: typeof r === 'string' ? r : r.text, tone: 'good' };
-      if (typeof r !== 'string') undo = r.undo;
+      return rolesCard(ctx, { text: typeof r === 'string' ? r : r.text, tone: 'good' }, typeof r === 'string' ? {} : { undo: r.undo });
     } catch (err) {
       if (!(err instanceof DomainError) || err.kind !== 'conflict') throw err;
-      message = { text: ctx.t(err.textKey, err.params), tone: 'warning' };
+      // The form comes back as it was sent, so the beheerder can correct it.
+      return rolesCard(ctx, { text: ctx.t(err.textKey, err.params), tone: 'warning' }, values ? { values: await values() } : {});
     }
-    return rolesCard(ctx, message, undo);
   }
 
   function ownRoles(ctx: RouteContext, grants: readonly RoleGrant[], extra?: string) {
@@ -67,10 +69,14 @@ export function createPeopleRoutes(people: PeopleService) {
 
   const addSchool: VerbHandler = async (ctx, data) => {
     const d = parseActionData(addSchoolData, data);
-    return change(ctx, async () => {
-      const school = await people.addSchool(ctx.actor, d.schoolName ?? '');
-      return ctx.t('rolesSchoolAdded', { name: school.name });
-    });
+    return change(
+      ctx,
+      async () => {
+        const school = await people.addSchool(ctx.actor, d.schoolName ?? '');
+        return ctx.t('rolesSchoolAdded', { name: school.name });
+      },
+      async () => ({ schoolName: (d.schoolName ?? '').slice(0, 120) }),
+    );
   };
 
   const grant: VerbHandler = async (ctx, data) => {
@@ -84,7 +90,12 @@ export function createPeopleRoutes(people: PeopleService) {
       }
       const r = await people.grant(ctx.actor, person, d.role, d.school === undefined || d.school === 'all' ? null : d.school);
       return ctx.t(r.added ? 'rolesGranted' : 'rolesAlreadyHad', { name: person.name, role: roleLabel(ctx.t, r.role), scope: scopeLabel(ctx.t, r.school?.name ?? null) });
-    });
+    }, async () => ({
+      // A person not found is not offered again; the role and school picked are.
+      ...(d.person && (await ctx.directory.findMember(d.person)) ? { person: d.person } : {}),
+      ...(isRole(d.role) ? { role: d.role } : {}),
+      ...(d.school !== undefined ? { school: String(d.school) } : {}),
+    }));
   };
 
   const revoke: VerbHandler = async (ctx, data) => {

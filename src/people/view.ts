@@ -29,6 +29,8 @@ export interface RolesCardInput {
   overview: RolesOverview;
   people: { aadObjectId: string; name: string }[];
   message?: { text: string; tone: 'good' | 'warning' };
+  /** What the form held when a change failed: shown again, so nothing typed or picked is lost. */
+  values?: { schoolName?: string; person?: string; role?: string; school?: string };
   /** After a revoke: give the same role back with one click. */
   undo?: { aadObjectId: string; role: Role; schoolId: number | null };
 }
@@ -42,6 +44,10 @@ export function renderRolesCard(cards: CardRenderer, t: Translate, input: RolesC
     intro: t('rolesIntro'),
     message: input.message?.text ?? '',
     messageStyle: input.message?.tone === 'warning' ? 'warning' : 'good',
+    schoolNameValue: input.values?.schoolName ?? '',
+    personValue: input.values?.person ?? '',
+    roleValue: input.values?.role ?? 'medewerker',
+    schoolValue: input.values?.school ?? 'all',
     undoLabel: input.undo ? t('rolesUndo') : '',
     undoPerson: input.undo?.aadObjectId ?? '',
     undoRole: input.undo?.role ?? '',

@@ -92,6 +92,16 @@ describe('a beheerder manages schools and roles', () => {
     expect(n.rows[0].n).toBe(1);
   });
 
+  it('keeps what was typed in the form when a change fails', async () => {
+    const card = text(await invoke(beheerder, 'roles.addSchool', { v: 1, schoolName: 'de regenboog' }));
+    expect(card).toContain('"id":"schoolName"');
+    expect(card).toMatch(/"id":"schoolName"[^}]*"value":"de regenboog"/);
+    const school = (await cadans.db.query<{ id: string }>("select id from schools where lower(name) = 'de regenboog'")).rows[0]!.id;
+    const grant = text(await invoke(beheerder, 'roles.grant', { v: 1, person: 'niet-in-het-team', role: 'kwaliteitsmedewerker', school }));
+    expect(grant).toMatch(/"id":"role"[^}]*"value":"kwaliteitsmedewerker"/);
+    expect(grant).toMatch(new RegExp(`"id":"school"[^}]*"value":"${school}"`));
+  });
+
   it('gives a team member the directeur role for one school', async () => {
     const school = await cadans.db.query<{ id: string }>("select id from schools where name = 'De Regenboog'");
     const card = await invoke(beheerder, 'roles.grant', { v: 1, person: ahmed.aadObjectId, role: 'directeur', school: school.rows[0]!.id });
