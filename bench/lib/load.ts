@@ -52,6 +52,17 @@ export interface Latency {
 }
 
 /** Nearest-rank percentiles, in ms. */
+/** The latency samples of several rounds as one array (for pooled percentiles). */
+export function poolSamples(rounds: readonly Float64Array[]): Float64Array {
+  const pooled = new Float64Array(rounds.reduce((n, x) => n + x.length, 0));
+  let off = 0;
+  for (const x of rounds) {
+    pooled.set(x, off);
+    off += x.length;
+  }
+  return pooled;
+}
+
 export function latencyOf(samples: Float64Array): Latency {
   if (samples.length === 0) return { p50: NaN, p90: NaN, p99: NaN, max: NaN, mean: NaN };
   const sorted = Float64Array.from(samples).sort();

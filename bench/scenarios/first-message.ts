@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { FakeConnector } from '../../test/support/fake-connector.js';
 import { createTeamsWorld, newMessageId, type TeamsActivity, type TeamsWorld } from '../../test/support/teams-activities.js';
-import { closedLoop, KeepAliveClient, latencyOf, type Latency } from '../lib/load.js';
+import { closedLoop, KeepAliveClient, latencyOf, poolSamples, type Latency } from '../lib/load.js';
 import { cpuSecondsOf, machineCpuSeconds, processTree } from '../lib/proc.js';
 
 export interface FirstMessageTarget {
@@ -171,12 +171,7 @@ export async function runFirstMessage(
       for (const t of targets) {
         const a = acc.get(t.name);
         if (!a) continue;
-        const pooled = new Float64Array(a.samples.reduce((n, s) => n + s.length, 0));
-        let off = 0;
-        for (const s of a.samples) {
-          pooled.set(s, off);
-          off += s.length;
-        }
+        const pooled = poolSamples(a.samples);
         const n = Math.max(1, pooled.length);
         result.levels.push({
           server: t.name,

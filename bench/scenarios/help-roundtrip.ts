@@ -4,7 +4,7 @@
 import os from 'node:os';
 import { activityText, cardOf, type ConnectorRecord, type FakeConnector } from '../../test/support/fake-connector.js';
 import { newMessageId, type TeamsActivity, type TeamsWorld } from '../../test/support/teams-activities.js';
-import { closedLoop, fixedCount, KeepAliveClient, latencyOf, type Latency } from '../lib/load.js';
+import { closedLoop, fixedCount, KeepAliveClient, latencyOf, poolSamples, type Latency } from '../lib/load.js';
 import { cpuSecondsOf, machineCpuSeconds, memoryOf, openFds, processTree, type Memory } from '../lib/proc.js';
 import type { ServerName } from '../lib/options.js';
 
@@ -253,12 +253,7 @@ export async function runHelpRoundTrip(
       for (const t of targets) {
         const a = acc.get(t.name);
         if (!a) continue;
-        const pooled = new Float64Array(a.samples.reduce((n, x) => n + x.length, 0));
-        let off = 0;
-        for (const x of a.samples) {
-          pooled.set(x, off);
-          off += x.length;
-        }
+        const pooled = poolSamples(a.samples);
         const n = Math.max(1, pooled.length);
         result.levels.push({
           server: t.name,

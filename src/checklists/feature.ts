@@ -29,7 +29,7 @@ export interface ChecklistFeatureDeps {
   cards: CardRenderer;
   outbox: ChecklistOutbox;
   /** The people feature's port: roles, tenant language, schools, contacts. */
-  people: Omit<ChecklistPeople, 'tenantLanguage'> & { tenantLanguage(tenantId: string): Promise<string> };
+  people: ChecklistPeople;
   conversations: ChecklistConversations;
   /** Today's date (yyyy-mm-dd) in Europe/Amsterdam. */
   today(): string;
@@ -39,10 +39,7 @@ export interface ChecklistFeatureDeps {
 }
 
 export function createChecklistFeature(deps: ChecklistFeatureDeps) {
-  const people: ChecklistPeople = {
-    ...deps.people,
-    tenantLanguage: async (tenantId) => ((await deps.people.tenantLanguage(tenantId)) === 'en' ? 'en' : 'nl') as Language,
-  };
+  const { people } = deps;
   const service = createChecklistService({
     db: deps.db,
     outbox: deps.outbox,
