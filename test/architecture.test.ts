@@ -111,6 +111,11 @@ describe('architecture', () => {
     checklist_steps: 'checklists/store.ts',
     checklist_events: 'checklists/store.ts',
     checklist_templates: 'checklists/store.ts',
+    surveys: 'surveys/store.ts',
+    survey_deliveries: 'surveys/store.ts',
+    survey_sealed: 'surveys/store.ts',
+    survey_responses: 'surveys/store.ts',
+    survey_answers: 'surveys/store.ts',
   };
 
   it('gives every table created by a migration exactly one owning store', () => {
