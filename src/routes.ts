@@ -45,6 +45,11 @@ export interface Directory {
    * left the team may keep access for up to a minute. False when the roster cannot be read.
    */
   isTeamMember(teamId: string, aadObjectId: string): Promise<boolean>;
+  /**
+   * The members of the team or group chat the action came from, read now (no known people, no
+   * cache): a survey's audience. Throws when the roster cannot be read; empty in a personal chat.
+   */
+  teamRoster(): Promise<Member[]>;
 }
 
 export interface RouteContext {

@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool.js';
 import { toStatus, type OutboxMessageStatus, type OutboxStats } from './model.js';
-import { countFailed, getMessage, getMessageByKey, readStats, requeueFailed } from './store.js';
+import { countFailed, failedByKeyPrefix, getMessage, getMessageByKey, readStats, requeueFailed } from './store.js';
 import type { WakeUps } from './wakeups.js';
 
 export interface OutboxAdmin {
@@ -11,6 +11,8 @@ export interface OutboxAdmin {
   statusByKey(idempotencyKey: string): Promise<OutboxMessageStatus | null>;
   retryFailed(tenantId: string, idempotencyKeys?: readonly string[]): Promise<number>;
   failedCount(tenantId: string): Promise<number>;
+  /** A tenant's failed messages whose idempotency key starts with this prefix, and why. */
+  failedByKeyPrefix(tenantId: string, prefix: string, limit: number): Promise<{ key: string; reason: string | null; status: number | null }[]>;
   stats(): Promise<OutboxStats>;
 }
 
@@ -37,5 +39,6 @@ export function createOutboxAdmin(deps: { db: Db; log: Logger; wakeUps: Pick<Wak
     },
 
     failedCount: (tenantId) => countFailed(db, tenantId),
+    failedByKeyPrefix: (tenantId, prefix, limit) => failedByKeyPrefix(db, tenantId, prefix, limit),
   };
 }

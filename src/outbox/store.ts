@@ -644,3 +644,17 @@ export async function countFailed(q: Queryable, tenantId: string): Promise<numbe
   const r = await q.query<{ n: string }>("select count(*) as n from outbox_messages where tenant_id = $1 and status = 'failed' and payload <> '{}'::jsonb", [tenantId]);
   return Number(r.rows[0]?.n ?? 0);
 }
+
+/**
+ * A tenant's failed messages whose idempotency key starts with `prefix` (a feature's messages, e.g.
+ * a survey's 1:1 cards), with why they failed.
+ */
+export async function failedByKeyPrefix(q: Queryable, tenantId: string, prefix: string, limit: number): Promise<{ key: string; reason: string | null; status: number | null }[]> {
+  const r = await q.query<{ idempotency_key: string; failure_reason: string | null; last_status: number | null }>(
+    `select idempotency_key, failure_reason, last_status from outbox_messages
+     where tenant_id = $1 and status = 'failed' and starts_with(idempotency_key, $2)
+     order by idempotency_key limit $3`,
+    [tenantId, prefix, limit],
+  );
+  return r.rows.map((x) => ({ key: x.idempotency_key, reason: x.failure_reason, status: x.last_status }));
+}

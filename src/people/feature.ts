@@ -6,7 +6,7 @@ import { createPeopleRoutes } from './routes.js';
 import { createPeopleService, type PeopleServiceOptions } from './service.js';
 
 export type { PeopleService, SeedPerson } from './service.js';
-export type { Contact, School } from './store.js';
+export type { Contact, PersonContact, RoleHolder, School } from './store.js';
 export type { Role, RoleGrant } from './model.js';
 export { roleAssignmentsJsonSql, schoolNameSql, teamsUserJoinSql } from './store.js';
 

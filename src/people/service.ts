@@ -11,6 +11,11 @@ import {
   deleteAssignment,
   ensureTenant,
   getContact,
+  getContacts,
+  listGrantsOfMany,
+  listRoleHolders,
+  type PersonContact,
+  type RoleHolder,
   listKnownPeople,
   lockBeheerders,
   type Contact,
@@ -75,6 +80,12 @@ export interface PeopleService {
    *  person's explicit language choice (null: follow the Teams locale). */
   recordActor(actor: Actor): Promise<Language | null>;
   grantsOf(tenantId: string, aadObjectId: string): Promise<RoleGrant[]>;
+  /** Many people at once: how to reach them (a survey's recipients). */
+  contactsOf(tenantId: string, aadObjectIds: readonly string[]): Promise<PersonContact[]>;
+  /** Role assignments of many people at once. */
+  grantsOfMany(tenantId: string, aadObjectIds: readonly string[]): Promise<Map<string, RoleGrant[]>>;
+  /** People holding any of these roles (all when empty) at these schools (all when null). */
+  roleHolders(tenantId: string, roles: readonly Role[], schoolIds: readonly number[] | null, limit: number): Promise<RoleHolder[]>;
   tenantLanguage(tenantId: string): Promise<Language>;
   /** Schools and role assignments of the actor's tenant; beheerders only. */
   rolesOverview(actor: Actor): Promise<RolesOverview>;
@@ -153,6 +164,9 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
       return language;
     },
     grantsOf: (tenantId, aadObjectId) => listGrants(o.db, tenantId, aadObjectId),
+    contactsOf: (tenantId, ids) => getContacts(o.db, tenantId, ids),
+    grantsOfMany: (tenantId, ids) => listGrantsOfMany(o.db, tenantId, ids),
+    roleHolders: (tenantId, roles, schoolIds, limit) => listRoleHolders(o.db, tenantId, roles, schoolIds, limit),
     async tenantLanguage(tenantId) {
       return tenantLanguages.getOrLoad(tenantId, async () => (await getTenantLanguage(o.db, tenantId)) ?? o.defaultLanguage);
     },

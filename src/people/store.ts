@@ -251,3 +251,58 @@ export function teamsUserJoinSql(alias: string, tenantExpr: string, aadExpr: str
 export function schoolNameSql(schoolIdExpr: string): string {
   return `(select sc.name from schools sc where sc.id = ${schoolIdExpr})`;
 }
+
+export interface PersonContact extends Contact {
+  aadObjectId: string;
+  name: string;
+  email: string | null;
+}
+
+/** Many people at once (a survey's recipients): how to reach them and in which language. */
+export async function getContacts(db: Queryable, tenantId: string, aadObjectIds: readonly string[]): Promise<PersonContact[]> {
+  if (aadObjectIds.length === 0) return [];
+  const r = await db.query<{ aad_object_id: string; teams_user_id: string | null; name: string; email: string | null; language: string | null; locale: string | null }>(
+    'select aad_object_id, teams_user_id, name, email, language, locale from people where tenant_id = $1 and aad_object_id = any($2::text[])',
+    [tenantId, aadObjectIds],
+  );
+  return r.rows.map((x) => ({ aadObjectId: x.aad_object_id, teamsUserId: x.teams_user_id, name: x.name, email: x.email, language: x.language, locale: x.locale }));
+}
+
+export interface RoleHolder {
+  aadObjectId: string;
+  name: string;
+  roles: { role: Role; schoolId: number | null }[];
+}
+
+/**
+ * People holding any of these roles (all roles when empty), at any of these schools (tenant-wide
+ * grants count for every school; all schools when null): a survey's audience by role or school.
+ */
+export async function listRoleHolders(db: Queryable, tenantId: string, roles: readonly Role[], schoolIds: readonly number[] | null, limit: number): Promise<RoleHolder[]> {
+  const r = await db.query<{ aad_object_id: string; name: string; roles: { role: Role; schoolId: number | null }[] }>(
+    `select p.aad_object_id, p.name,
+            json_agg(json_build_object('role', a.role, 'schoolId', a.school_id) order by a.role, a.school_id) as roles
+     from role_assignments a join people p on p.tenant_id = a.tenant_id and p.aad_object_id = a.aad_object_id
+     where a.tenant_id = $1 and (cardinality($2::text[]) = 0 or a.role = any($2::text[]))
+       and ($3::bigint[] is null or a.school_id = any($3::bigint[]) or a.school_id is null)
+     group by p.aad_object_id, p.name order by p.name limit $4`,
+    [tenantId, roles, schoolIds, limit],
+  );
+  return r.rows.map((x) => ({ aadObjectId: x.aad_object_id, name: x.name, roles: x.roles }));
+}
+
+/** Everyone's role assignments, for many people at once (a team's members: their school and perspective). */
+export async function listGrantsOfMany(db: Queryable, tenantId: string, aadObjectIds: readonly string[]): Promise<Map<string, RoleGrant[]>> {
+  const out = new Map<string, RoleGrant[]>();
+  if (aadObjectIds.length === 0) return out;
+  const r = await db.query<{ aad_object_id: string; role: Role; school_id: string | null }>(
+    'select aad_object_id, role, school_id from role_assignments where tenant_id = $1 and aad_object_id = any($2::text[])',
+    [tenantId, aadObjectIds],
+  );
+  for (const x of r.rows) {
+    const list = out.get(x.aad_object_id) ?? [];
+    list.push({ role: x.role, schoolId: x.school_id === null ? null : Number(x.school_id) } as RoleGrant);
+    out.set(x.aad_object_id, list);
+  }
+  return out;
+}

@@ -96,12 +96,7 @@ export function createDirectory(context: TurnContext, deps: DirectoryDeps): Dire
     const byId = new Map<string, Member>();
     if (toConversationKind(a) !== 'personal') {
       try {
-        const groupId = deps.graph ? await teamGroupId(context, deps.db) : null;
-        const roster =
-          deps.graph && groupId
-            ? (await deps.graph.listTeamMembers(groupId)).map((m) => ({ aadObjectId: m.aadObjectId, name: m.displayName, email: m.email }))
-            : await rosterViaConnector(context);
-        for (const m of roster) byId.set(m.aadObjectId, m);
+        for (const m of await readRoster()) byId.set(m.aadObjectId, m);
       } catch (err) {
         deps.log.warn({ err, conversation: a.conversation?.id }, 'could not read the roster; offering known people only');
       }
@@ -110,6 +105,13 @@ export function createDirectory(context: TurnContext, deps: DirectoryDeps): Dire
       for (const p of await deps.knownPeople(tenantId, 1_000)) if (!byId.has(p.aadObjectId)) byId.set(p.aadObjectId, p);
     }
     return [...byId.values()].filter((m) => m.name).sort((x, y) => byName.compare(x.name, y.name));
+  }
+  /** The members of the team (or group chat) the activity came from: Graph when configured, else the connector. */
+  async function readRoster(): Promise<Member[]> {
+    const groupId = deps.graph ? await teamGroupId(context, deps.db) : null;
+    return deps.graph && groupId
+      ? (await deps.graph.listTeamMembers(groupId)).map((m) => ({ aadObjectId: m.aadObjectId, name: m.displayName, email: m.email }))
+      : rosterViaConnector(context);
   }
   function key(): string {
     const a = context.activity;
@@ -130,6 +132,10 @@ export function createDirectory(context: TurnContext, deps: DirectoryDeps): Dire
     return fresh;
   }
   return {
+    async teamRoster() {
+      if (toConversationKind(context.activity) === 'personal') return [];
+      return readRoster();
+    },
     listMembers(options) {
       return options?.fresh ? reload(true) : rosters.share(key(), load);
     },

@@ -128,3 +128,21 @@ export async function listInstalledTeams(db: Queryable, tenantId: string, limit 
   );
   return r.rows.map((x) => x.name);
 }
+
+/** The 1:1 conversations Cadans has with these people (active ones), by Entra object id. */
+export async function getPersonalConversations(db: Queryable, tenantId: string, aadObjectIds: readonly string[]): Promise<Map<string, { conversationId: string; serviceUrl: string }>> {
+  const out = new Map<string, { conversationId: string; serviceUrl: string }>();
+  if (aadObjectIds.length === 0) return out;
+  const r = await db.query<{ key: string; conversation_id: string; service_url: string }>(
+    "select key, conversation_id, service_url from conversation_refs where tenant_id = $1 and scope = 'personal' and key = any($2::text[]) and active",
+    [tenantId, aadObjectIds],
+  );
+  for (const x of r.rows) out.set(x.key, { conversationId: x.conversation_id, serviceUrl: x.service_url });
+  return out;
+}
+
+/** A channel's name as Teams last told it (null when unknown). */
+export async function getChannelName(db: Queryable, tenantId: string, conversationId: string): Promise<string | null> {
+  const r = await db.query<{ name: string | null }>("select name from conversation_refs where tenant_id = $1 and scope = 'channel' and key = $2", [tenantId, conversationId]);
+  return r.rows[0]?.name ?? null;
+}

@@ -26,6 +26,8 @@ create table surveys (
   deadline timestamptz,
   -- Reminder moments: days before the deadline (e.g. [3, 1]).
   reminder_days jsonb not null default '[]',
+  -- How many of the reminder moments have been sent (or skipped), in order.
+  reminders_done int not null default 0,
   -- Where the results go: a channel (conversation id, service URL, team).
   results_conversation_id text,
   results_service_url text,

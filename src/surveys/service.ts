@@ -1,0 +1,605 @@
+// Survey use cases: drafts from templates, sending to an audience through the outbox, answering
+// (anonymous answers sealed; see seal.ts), closing, reminders, cancelling. Every use case checks the
+// actor's rights on the server; the access table (app-routes.ts) has already let them in.
+import { randomInt } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { Logger } from 'pino';
+import type { Language } from '../config.js';
+import { inTransaction, type Db, type Queryable } from '../db/pool.js';
+import { notAllowed } from '../errors.js';
+import { renderWith } from '../outbox/service.js';
+import type { Role, RoleGrant } from '../people/feature.js';
+import type { Actor, Member } from '../routes.js';
+import {
+  SURVEY_LIMITS,
+  checkQuestions,
+  materialise,
+  parseAnswers,
+  segmentMayBeStored,
+  type Answers,
+  type FieldError,
+  type LocalText,
+  type Perspective,
+  type SurveyTemplate,
+} from './model.js';
+import { DELIVERY_RENDERER, QUESTION_RENDERER, RESULTS_RENDERER, keys, surveyProblem, type SurveyConversations, type SurveyOutbox, type SurveyPeople } from './ports.js';
+import { open, seal, sealSize, type SealKey } from './seal.js';
+import * as store from './store.js';
+import type { Audience, DeliveryRow, Recipient, SurveyRow } from './store.js';
+
+export const ZONE = 'Europe/Amsterdam';
+/** Who may start a survey (a directeur for their own school). */
+export const SURVEY_STARTERS: readonly Role[] = ['kwaliteitsmedewerker', 'bestuurder', 'directeur', 'beheerder'];
+/** Who may see every survey's results and manage every survey of the tenant (tenant-wide grants). */
+const TENANT_MANAGERS: readonly Role[] = ['kwaliteitsmedewerker', 'beheerder'];
+const TENANT_READERS: readonly Role[] = ['kwaliteitsmedewerker', 'beheerder', 'bestuurder'];
+/** The most people one survey goes to. */
+export const MAX_RECIPIENTS = 25_000;
+const PAGE = 500;
+
+export interface SurveyServiceDeps {
+  db: Db;
+  outbox: SurveyOutbox;
+  people: SurveyPeople;
+  conversations: SurveyConversations;
+  sealKey: SealKey;
+  templates: () => readonly SurveyTemplate[];
+  /** The first moment at or after `at` when Cadans may send (working days, daytime hours). */
+  sendMoment(at: Date): Date;
+  /** Starts the fan-out (and other paged work) as a job. */
+  jobs: { fanOut(surveyId: number, kind: 'cards' | 'closeCards' | 'reminder', moment: number, startAfter: Date): Promise<void> };
+  now(): Date;
+  log?: Pick<Logger, 'info' | 'warn' | 'error'>;
+}
+
+export interface DraftInput {
+  title: string;
+  anonymous: boolean;
+  minGroupSize: number;
+  audience: Audience;
+  /** yyyy-mm-dd and HH:mm, Amsterdam time. */
+  deadlineDate: string;
+  deadlineTime: string;
+  /** yyyy-mm-dd, empty: as soon as it is sent. */
+  opensDate: string;
+  reminderDays: number[];
+  /** Question ids to leave out of the template's list. */
+  removed: string[];
+}
+
+export type AnswerOutcome =
+  | { kind: 'thanks'; survey: SurveyRow }
+  | { kind: 'invalid'; survey: SurveyRow; errors: FieldError[]; given: Record<string, string> }
+  | { kind: 'state'; survey: SurveyRow | null; state: RecipientState };
+
+/** What a recipient's card shows instead of the questions. */
+export type RecipientState = 'notForYou' | 'alreadyAnswered' | 'closed' | 'cancelled' | 'notYetOpen';
+
+export interface Review {
+  survey: SurveyRow;
+  recipients: Recipient[];
+  /** Entries of the audience that could not be matched to a Teams user (by name). */
+  unmatched: string[];
+  problems: LocalText[];
+  warnings: LocalText[];
+}
+
+export interface DeliveryStatus {
+  survey: SurveyRow;
+  counts: store.DeliveryCounts;
+  failed: { name: string; reason: string }[];
+  failedTotal: number;
+}
+
+const PERSPECTIVE_OF: readonly [Role, Perspective][] = [
+  ['bestuurder', 'bestuur'],
+  ['rvt', 'toezicht'],
+  ['directeur', 'schoolleiding'],
+  ['kwaliteitsmedewerker', 'kwaliteit'],
+];
+
+/** The school someone answers for (their one school, if all their school grants name the same one) and perspective. */
+export function segmentsOf(grants: readonly RoleGrant[] | undefined): { schoolId: number | null; perspective: Perspective | null } {
+  const schools = new Set((grants ?? []).map((g) => g.schoolId).filter((s): s is number => s !== null));
+  const perspective = PERSPECTIVE_OF.find(([role]) => (grants ?? []).some((g) => g.role === role))?.[1] ?? null;
+  return { schoolId: schools.size === 1 ? [...schools][0]! : null, perspective };
+}
+
+export function dayIn(zone: string, at: Date): string {
+  return DateTime.fromJSDate(at, { zone }).toISODate()!;
+}
+
+/** yyyy-mm-dd + HH:mm in Amsterdam → an instant; null when not a real date or time. */
+export function amsterdamInstant(date: string, time: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}(:\d{2})?$/.test(time)) return null;
+  const dt = DateTime.fromISO(`${date}T${time.slice(0, 5)}`, { zone: ZONE });
+  return dt.isValid ? dt.toJSDate() : null;
+}
+
+export function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+export function createSurveyService(deps: SurveyServiceDeps) {
+  const { db } = deps;
+
+  async function grants(actor: Actor) {
+    return deps.people.grantsOf(actor.tenantId, actor.aadObjectId);
+  }
+
+  function canStart(g: readonly RoleGrant[]): boolean {
+    return g.some((x) => SURVEY_STARTERS.includes(x.role));
+  }
+
+  /** Author, or a tenant-wide kwaliteitsmedewerker or beheerder. */
+  function canManage(g: readonly RoleGrant[], actor: Actor, s: SurveyRow): boolean {
+    return s.createdBy === actor.aadObjectId || g.some((x) => TENANT_MANAGERS.includes(x.role) && x.schoolId === null);
+  }
+
+  /** Results: the managers, tenant-wide bestuurders, the directeur of the survey's school. */
+  function canSeeResults(g: readonly RoleGrant[], actor: Actor, s: SurveyRow): boolean {
+    if (canManage(g, actor, s)) return true;
+    if (g.some((x) => TENANT_READERS.includes(x.role) && x.schoolId === null)) return true;
+    return s.schoolId !== null && g.some((x) => x.role === 'directeur' && (x.schoolId === s.schoolId || x.schoolId === null));
+  }
+
+  async function surveyFor(actor: Actor, publicId: string, level: 'manage' | 'see'): Promise<SurveyRow> {
+    const s = await store.getSurveyByPublicId(db, actor.tenantId, publicId);
+    if (!s) throw surveyProblem('surveyNotFound');
+    const g = await grants(actor);
+    if (!(level === 'manage' ? canManage(g, actor, s) : canSeeResults(g, actor, s))) throw surveyProblem('surveyNotFound');
+    return s;
+  }
+
+  function defaultDeadline(now: Date): Date {
+    return DateTime.fromJSDate(now, { zone: ZONE }).plus({ days: 7 }).set({ hour: 17, minute: 0, second: 0, millisecond: 0 }).toJSDate();
+  }
+
+  return {
+    canStart,
+    canManage,
+    canSeeResults,
+    templates: deps.templates,
+
+    /** The resource guard's question: may this actor manage / see / answer the survey this id names? */
+    async allowed(actor: Actor, publicId: string, level: 'manage' | 'see' | 'answer'): Promise<boolean> {
+      if (level === 'answer') {
+        const r = await store.readForAnswer(db, actor.tenantId, publicId, actor.aadObjectId);
+        return r !== null && r.delivery !== null;
+      }
+      const s = await store.getSurveyByPublicId(db, actor.tenantId, publicId);
+      if (!s) return false;
+      const g = await grants(actor);
+      return level === 'manage' ? canManage(g, actor, s) : canSeeResults(g, actor, s);
+    },
+
+    /** The actor's drafts and running surveys (all of the tenant's for managers), and closed ones they may see. */
+    async overview(actor: Actor) {
+      const g = await grants(actor);
+      const rows = await store.listSurveys(db, actor.tenantId, ['draft', 'scheduled', 'open', 'closed'], 200);
+      const mine = rows.filter((s) => (s.status === 'draft' ? s.createdBy === actor.aadObjectId : canManage(g, actor, s)));
+      return {
+        canStart: canStart(g),
+        drafts: mine.filter((s) => s.status === 'draft').slice(0, 5),
+        running: mine.filter((s) => s.status === 'open' || s.status === 'scheduled').slice(0, 10),
+        closed: rows.filter((s) => s.status === 'closed' && canSeeResults(g, actor, s)).slice(0, 10),
+      };
+    },
+
+    /** A draft from a template, started in a channel: its results go there, its audience is the team. */
+    async createDraft(actor: Actor, templateKey: string, language: Language): Promise<SurveyRow> {
+      const g = await grants(actor);
+      if (!canStart(g)) throw notAllowed('may not start a survey');
+      if (actor.conversation.kind !== 'channel') throw surveyProblem('surveyChannelOnly');
+      const template = deps.templates().find((t) => t.key === templateKey);
+      if (!template) throw surveyProblem('surveyUnknownTemplate');
+      // A directeur without a tenant-wide starting role surveys their own school.
+      const boardWide = g.some((x) => x.schoolId === null && x.role !== 'directeur' && SURVEY_STARTERS.includes(x.role));
+      const directeurSchool = boardWide ? null : (g.find((x) => x.role === 'directeur' && x.schoolId !== null)?.schoolId ?? null);
+      const now = deps.now();
+      return store.insertDraft(db, {
+        tenantId: actor.tenantId,
+        kind: template.kind,
+        templateKey: template.key,
+        title: template.title[language].slice(0, SURVEY_LIMITS.titleLength),
+        language,
+        questions: materialise(template.questions, language),
+        anonymous: template.anonymous,
+        minGroupSize: SURVEY_LIMITS.minGroupSize.default,
+        byPerspective: template.byPerspective ?? false,
+        audience: directeurSchool !== null ? { kind: 'schools', schoolIds: [directeurSchool] } : { kind: 'team' },
+        schoolId: directeurSchool,
+        deadline: defaultDeadline(now),
+        reminderDays: [2],
+        results: { conversationId: actor.conversation.id, serviceUrl: actor.conversation.serviceUrl, teamId: actor.conversation.teamId ?? null },
+        author: null,
+        createdBy: actor.aadObjectId,
+      });
+    },
+
+    async get(actor: Actor, publicId: string, level: 'manage' | 'see' = 'manage'): Promise<SurveyRow> {
+      return surveyFor(actor, publicId, level);
+    },
+
+    /** Saves a draft's settings; the problems found (nothing is saved when there are any). */
+    async saveDraft(actor: Actor, publicId: string, input: DraftInput): Promise<{ survey: SurveyRow; problems: LocalText[] }> {
+      const s = await surveyFor(actor, publicId, 'manage');
+      if (s.status !== 'draft') throw surveyProblem('surveyNotDraft');
+      const problems: LocalText[] = [];
+      const title = input.title.trim();
+      if (title.length < 1 || title.length > SURVEY_LIMITS.titleLength) problems.push({ nl: 'Geef de peiling een titel van 1 tot 120 tekens.', en: 'Give the survey a title of 1 to 120 characters.' });
+      const { min, max } = SURVEY_LIMITS.minGroupSize;
+      if (!Number.isInteger(input.minGroupSize) || input.minGroupSize < min || input.minGroupSize > max) {
+        problems.push({ nl: `De minimale groepsgrootte is een getal van ${min} tot en met ${max}.`, en: `The minimum group size is a number from ${min} to ${max}.` });
+      }
+      const now = deps.now();
+      const deadline = amsterdamInstant(input.deadlineDate, input.deadlineTime || '17:00');
+      const opensAt = input.opensDate ? amsterdamInstant(input.opensDate, '08:00') : null;
+      if (input.opensDate && !opensAt) problems.push({ nl: 'De startdatum is geen geldige datum.', en: 'The start date is not a valid date.' });
+      const start = opensAt && opensAt > now ? opensAt : now;
+      if (!deadline) problems.push({ nl: 'De sluitdatum is geen geldige datum en tijd.', en: 'The closing date is not a valid date and time.' });
+      else if (deadline.getTime() - start.getTime() < 60 * 60 * 1000) problems.push({ nl: 'De sluitdatum ligt minstens een uur na de start.', en: 'The closing date must be at least an hour after the start.' });
+      else if (deadline.getTime() - start.getTime() > SURVEY_LIMITS.durationDays.max * 86_400_000) problems.push({ nl: 'Een peiling loopt hoogstens 60 dagen.', en: 'A survey runs for at most 60 days.' });
+      const reminderDays = [...new Set(input.reminderDays.filter((d) => Number.isInteger(d) && d >= 1 && d <= 14))].sort((a, b) => b - a).slice(0, SURVEY_LIMITS.reminders);
+      const g = await grants(actor);
+      const boardWide = g.some((x) => x.schoolId === null && x.role !== 'directeur' && SURVEY_STARTERS.includes(x.role));
+      let audience: Audience = input.audience;
+      if (!boardWide && s.schoolId !== null) audience = { kind: 'schools', schoolIds: [s.schoolId], ...(input.audience.roles ? { roles: input.audience.roles } : {}) };
+      if (audience.kind === 'roles' && (audience.roles ?? []).length === 0) problems.push({ nl: 'Kies minstens één rol, of een andere doelgroep.', en: 'Pick at least one role, or another audience.' });
+      if (audience.kind === 'schools' && (audience.schoolIds ?? []).length === 0) problems.push({ nl: 'Kies minstens één school, of een andere doelgroep.', en: 'Pick at least one school, or another audience.' });
+      const removed = new Set(input.removed);
+      const questions = s.questions.filter((q) => !removed.has(q.id));
+      problems.push(...checkQuestions(s.kind, questions));
+      if (problems.length > 0 || !deadline) return { survey: s, problems };
+      await store.updateDraft(db, s.id, { title, anonymous: input.anonymous, minGroupSize: input.minGroupSize, audience, deadline, opensAt, reminderDays, questions });
+      return { survey: (await store.getSurveyById(db, s.id))!, problems: [] };
+    },
+
+    /** Who it would go to (the team's roster comes from the route), and what to check before sending. */
+    async review(actor: Actor, publicId: string, roster: readonly Member[] | null): Promise<Review> {
+      const s = await surveyFor(actor, publicId, 'manage');
+      if (s.status !== 'draft') throw surveyProblem('surveyNotDraft');
+      const recipients = await resolveAudience(actor.tenantId, s, roster);
+      const problems: LocalText[] = [];
+      const warnings: LocalText[] = [];
+      if (recipients.length === 0) problems.push({ nl: 'Er is niemand om de peiling naar te sturen.', en: 'There is nobody to send the survey to.' });
+      if (recipients.length > MAX_RECIPIENTS) problems.push({ nl: `Een peiling gaat naar hoogstens ${MAX_RECIPIENTS} mensen.`, en: `A survey goes to at most ${MAX_RECIPIENTS} people.` });
+      if (s.anonymous && recipients.length > 0 && recipients.length < s.minGroupSize) {
+        warnings.push({ nl: `Er zijn minder dan ${s.minGroupSize} ontvangers: de resultaten blijven verborgen, omdat ze anders niet anoniem zijn.`, en: `There are fewer than ${s.minGroupSize} recipients: the results will stay hidden, as they would not be anonymous.` });
+      }
+      if (!s.anonymous) warnings.push({ nl: 'Deze peiling is niet anoniem: bij elk antwoord staat wie het gaf. De ontvangers lezen dat boven de vragen.', en: 'This survey is not anonymous: every answer shows who gave it. Recipients read this above the questions.' });
+      warnings.push({
+        nl: 'De resultaten komen in dit kanaal: iedereen die het kanaal kan lezen, ziet ze (altijd zonder namen, en groepen kleiner dan de minimale groepsgrootte verborgen).',
+        en: 'The results are posted in this channel: everyone who can read it sees them (never with names, and groups below the minimum size hidden).',
+      });
+      if (s.kind === 'pulse' && s.questions.length > SURVEY_LIMITS.pulseWarnAbove) {
+        warnings.push({ nl: 'Korte peilingen worden beter ingevuld: overweeg hoogstens 5 vragen.', en: 'Short surveys get answered: consider at most 5 questions.' });
+      }
+      return { survey: s, recipients, unmatched: [], problems, warnings };
+    },
+
+    /** Sends (or schedules) the survey: records the recipients and starts the fan-out. */
+    async send(actor: Actor, publicId: string, roster: readonly Member[] | null): Promise<{ survey: SurveyRow; recipients: number }> {
+      const s = await surveyFor(actor, publicId, 'manage');
+      if (s.status !== 'draft') throw surveyProblem('surveyNotDraft');
+      const recipients = await resolveAudience(actor.tenantId, s, roster);
+      if (recipients.length === 0 || recipients.length > MAX_RECIPIENTS) throw surveyProblem('surveyNoAudience');
+      const now = deps.now();
+      const opensAt = s.opensAt && s.opensAt > now ? s.opensAt : now;
+      const scheduled = opensAt > now;
+      const botId = await deps.conversations.botIdOf(actor.tenantId, actor.conversation.id);
+      const started = await inTransaction(db, async (tx) => {
+        if (!(await store.startSurvey(tx, s.id, scheduled ? 'scheduled' : 'open', opensAt, recipients))) return false;
+        // The author's live delivery card, in their 1:1 chat.
+        await deps.outbox.enqueue(
+          {
+            op: 'createPersonal',
+            tenantId: s.tenantId,
+            serviceUrl: actor.conversation.serviceUrl,
+            userId: actor.teamsUserId || actor.aadObjectId,
+            ...(botId ? { botId } : {}),
+            idempotencyKey: keys.author(s.id),
+            render: renderWith(DELIVERY_RENDERER, { surveyId: s.id }),
+          },
+          { client: tx },
+        );
+        return true;
+      });
+      if (!started) throw surveyProblem('surveyNotDraft');
+      if (!scheduled) await deps.jobs.fanOut(s.id, 'cards', 0, deps.sendMoment(now));
+      deps.log?.info({ survey: s.id, recipients: recipients.length, scheduled }, 'survey sent');
+      return { survey: (await store.getSurveyById(db, s.id))!, recipients: recipients.length };
+    },
+
+    /**
+     * One page of a survey's paged work, from delivery id `afterId`: its 1:1 cards, the updates that
+     * close them, or a reminder to those who have not answered. Idempotency keys make a page done
+     * twice (a job retried after a crash) send nothing twice. Returns the last delivery id, or null when done.
+     */
+    async fanOutPage(surveyId: number, kind: 'cards' | 'closeCards' | 'reminder', moment: number, afterId: number): Promise<number | null> {
+      const s = await store.getSurveyById(db, surveyId);
+      if (!s) return null;
+      if (kind === 'cards' && s.status !== 'open') return null;
+      if (kind === 'reminder' && s.status !== 'open') return null;
+      const page = await store.deliveriesAfter(db, surveyId, afterId, PAGE, kind === 'reminder');
+      if (page.length === 0) return null;
+      const targets = page.filter((d) => (kind === 'cards' ? true : d.cardActivityId !== null || kind === 'reminder') && (kind !== 'reminder' || d.status === 'sent'));
+      const ids = targets.map((d) => d.aadObjectId);
+      const [contacts, personal, botId] = await Promise.all([
+        kind === 'cards' ? deps.people.contactsOf(s.tenantId, ids) : Promise.resolve([]),
+        deps.conversations.personalConversations(s.tenantId, ids),
+        s.resultsConversationId ? deps.conversations.botIdOf(s.tenantId, s.resultsConversationId) : Promise.resolve(null),
+      ]);
+      const teamsIdOf = new Map(contacts.map((c) => [c.aadObjectId, c.teamsUserId]));
+      await inTransaction(db, async (tx) => {
+        for (const d of targets) {
+          const conversation = d.conversationId ?? personal.get(d.aadObjectId)?.conversationId ?? null;
+          const serviceUrl = personal.get(d.aadObjectId)?.serviceUrl ?? s.authorServiceUrl ?? s.resultsServiceUrl ?? '';
+          if (kind === 'closeCards') {
+            if (d.cardActivityId && conversation) {
+              await deps.outbox.enqueue({ op: 'update', tenantId: s.tenantId, serviceUrl, conversationId: conversation, activityId: d.cardActivityId, render: renderWith(QUESTION_RENDERER, { deliveryId: d.id, reminder: false }) }, { client: tx });
+            }
+            continue;
+          }
+          const render = renderWith(QUESTION_RENDERER, { deliveryId: d.id, reminder: kind === 'reminder' });
+          const idempotencyKey = kind === 'cards' ? keys.card(surveyId, d.id) : keys.reminder(surveyId, moment, d.id);
+          if (conversation) {
+            await deps.outbox.enqueue({ op: 'send', tenantId: s.tenantId, serviceUrl, conversationId: conversation, idempotencyKey, render }, { client: tx });
+          } else if (kind === 'cards') {
+            await deps.outbox.enqueue(
+              { op: 'createPersonal', tenantId: s.tenantId, serviceUrl, userId: teamsIdOf.get(d.aadObjectId) ?? d.aadObjectId, ...(botId ? { botId } : {}), idempotencyKey, render },
+              { client: tx },
+            );
+          }
+          if (kind === 'reminder') await store.countReminder(tx, d.id);
+        }
+      });
+      return page.length < PAGE ? null : page[page.length - 1]!.id;
+    },
+
+    /** A recipient answers. Anonymous: sealed, final; named: kept on the delivery, changeable until the deadline. */
+    async answer(actor: Actor, publicId: string, data: Record<string, unknown>): Promise<AnswerOutcome> {
+      const r = await store.readForAnswer(db, actor.tenantId, publicId, actor.aadObjectId);
+      const state = stateFor(r);
+      if (state) return { kind: 'state', survey: r?.survey ?? null, state };
+      const { survey: s, delivery: d } = r as { survey: SurveyRow; delivery: DeliveryRow };
+      const parsed = parseAnswers(s.questions, data);
+      if (!parsed.ok) return { kind: 'invalid', survey: s, errors: parsed.errors, given: parsed.given };
+      const accepted = s.anonymous ? await acceptAnonymous(s, d, parsed.answers) : await store.acceptNamedAnswer(db, d.id, s.id, parsed.answers);
+      if (!accepted) {
+        // Another click won, or the survey closed in between: say what is now the case.
+        const again = await store.readForAnswer(db, actor.tenantId, publicId, actor.aadObjectId);
+        return { kind: 'state', survey: again?.survey ?? s, state: stateFor(again) ?? 'alreadyAnswered' };
+      }
+      await updateAuthorCard(s);
+      return { kind: 'thanks', survey: s };
+    },
+
+    /** A named answer to change: the survey and the answers given. */
+    async answersToChange(actor: Actor, publicId: string): Promise<{ survey: SurveyRow; answers: Answers } | { state: RecipientState; survey: SurveyRow | null }> {
+      const r = await store.readForAnswer(db, actor.tenantId, publicId, actor.aadObjectId);
+      if (!r || !r.delivery) return { state: 'notForYou', survey: null };
+      if (r.survey.anonymous) return { state: r.delivery.answeredAt ? 'alreadyAnswered' : 'notForYou', survey: r.survey };
+      const state = stateFor({ ...r, delivery: { ...r.delivery, answeredAt: null } });
+      if (state) return { state, survey: r.survey };
+      return { survey: r.survey, answers: r.delivery.answers ?? {} };
+    },
+
+    /** What a recipient's card shows now (the renderer's question). */
+    async recipientView(deliveryId: number): Promise<{ survey: SurveyRow; delivery: DeliveryRow; state: RecipientState | 'answered' | null } | null> {
+      const d = await store.getDelivery(db, deliveryId);
+      if (!d) return null;
+      const s = await store.getSurveyById(db, d.surveyId);
+      if (!s) return null;
+      const state = s.status === 'cancelled' ? 'cancelled' : s.status === 'closed' || (s.deadline && s.deadline <= deps.now()) ? 'closed' : d.answeredAt ? 'answered' : null;
+      return { survey: s, delivery: d, state };
+    },
+
+    /** Closes a survey: opens its sealed answers into the anonymous tables in random order, posts the results, closes the cards. */
+    async close(surveyId: number): Promise<boolean> {
+      const closed = await inTransaction(db, async (tx) => {
+        const s = await store.getSurveyById(tx, surveyId, true);
+        if (!s || s.status !== 'open') return null;
+        await store.setSurveyStatus(tx, s.id, ['open'], 'closed');
+        if (s.anonymous) await openSealed(tx, s);
+        if (s.resultsConversationId && s.resultsServiceUrl) {
+          await deps.outbox.enqueue(
+            { op: 'send', tenantId: s.tenantId, serviceUrl: s.resultsServiceUrl, conversationId: s.resultsConversationId, idempotencyKey: keys.results(s.id, 1), render: renderWith(RESULTS_RENDERER, { surveyId: s.id }) },
+            { client: tx },
+          );
+        }
+        return s;
+      });
+      if (!closed) return false;
+      await updateAuthorCard(closed);
+      await deps.jobs.fanOut(surveyId, 'closeCards', 0, deps.now());
+      deps.log?.info({ survey: surveyId }, 'survey closed');
+      return true;
+    },
+
+    async closeNow(actor: Actor, publicId: string): Promise<SurveyRow> {
+      const s = await surveyFor(actor, publicId, 'manage');
+      if (s.status !== 'open') throw surveyProblem('surveyNotOpen');
+      await this.close(s.id);
+      return (await store.getSurveyById(db, s.id))!;
+    },
+
+    /** Cancels a draft, a scheduled or a running survey: sealed answers are deleted unread, the cards say so. */
+    async cancel(actor: Actor, publicId: string): Promise<SurveyRow> {
+      const s = await surveyFor(actor, publicId, 'manage');
+      const done = await inTransaction(db, async (tx) => {
+        if (!(await store.setSurveyStatus(tx, s.id, ['draft', 'scheduled', 'open'], 'cancelled'))) return false;
+        await store.deleteSealed(tx, s.id);
+        return true;
+      });
+      if (!done) throw surveyProblem('surveyNotOpen');
+      const after = (await store.getSurveyById(db, s.id))!;
+      if (s.status !== 'draft') {
+        await updateAuthorCard(after);
+        await deps.jobs.fanOut(s.id, 'closeCards', 0, deps.now());
+      }
+      return after;
+    },
+
+    async deliveryStatus(surveyId: number): Promise<DeliveryStatus | null> {
+      const s = await store.getSurveyById(db, surveyId);
+      if (!s) return null;
+      const counts = await store.deliveryCounts(db, s.id);
+      const failedRows = await deps.outbox.failedByKeyPrefix(s.tenantId, `${keys.prefix(s.id)}to:`, 1_000);
+      const deliveryIds = failedRows.map((f) => Number(f.key.slice(f.key.lastIndexOf(':') + 1)));
+      const names = new Map<number, string>();
+      if (deliveryIds.length > 0) {
+        const page = await store.deliveriesAfter(db, s.id, 0, MAX_RECIPIENTS);
+        const wanted = new Set(deliveryIds);
+        const chosen = page.filter((d) => wanted.has(d.id));
+        const contacts = await deps.people.contactsOf(s.tenantId, chosen.map((d) => d.aadObjectId));
+        const nameOf = new Map(contacts.map((c) => [c.aadObjectId, c.name]));
+        for (const d of chosen) names.set(d.id, nameOf.get(d.aadObjectId) || d.aadObjectId);
+      }
+      const failed = failedRows.slice(0, 20).map((f, i) => ({ name: names.get(deliveryIds[i]!) ?? '?', reason: f.reason ?? 'rejected' }));
+      return { survey: s, counts, failed, failedTotal: failedRows.length };
+    },
+
+    async resendFailed(actor: Actor, publicId: string): Promise<number> {
+      const s = await surveyFor(actor, publicId, 'manage');
+      if (s.status !== 'open') throw surveyProblem('surveyNotOpen');
+      const failedRows = await deps.outbox.failedByKeyPrefix(s.tenantId, `${keys.prefix(s.id)}to:`, MAX_RECIPIENTS);
+      if (failedRows.length === 0) return 0;
+      const n = await deps.outbox.retryFailed(s.tenantId, failedRows.map((f) => f.key));
+      await updateAuthorCard(s);
+      return n;
+    },
+
+    /** Posts the result card again (a new message in the survey's channel). */
+    async repost(actor: Actor, publicId: string): Promise<void> {
+      const s = await surveyFor(actor, publicId, 'see');
+      if (s.status !== 'closed' || !s.resultsConversationId || !s.resultsServiceUrl) throw surveyProblem('surveyNotOpen');
+      await deps.outbox.enqueue({ op: 'send', tenantId: s.tenantId, serviceUrl: s.resultsServiceUrl, conversationId: s.resultsConversationId, render: renderWith(RESULTS_RENDERER, { surveyId: s.id }) });
+    },
+
+    /** The minute's work: opens scheduled surveys, closes those past their deadline, sends due reminders. */
+    async tick(now: Date): Promise<{ opened: number; closed: number; reminded: number }> {
+      let opened = 0;
+      let closed = 0;
+      let reminded = 0;
+      for (const id of await store.dueToOpen(db, now, 100)) {
+        if (await store.openScheduled(db, id)) {
+          opened++;
+          await deps.jobs.fanOut(id, 'cards', 0, deps.sendMoment(now));
+        }
+      }
+      for (const id of await store.dueToClose(db, now, 100)) if (await this.close(id)) closed++;
+      for (const due of await store.remindersDue(db, 100)) {
+        const moment = due.done;
+        const days = due.reminderDays[moment];
+        if (days === undefined || !due.deadline) continue;
+        const at = deps.sendMoment(new Date(due.deadline.getTime() - days * 86_400_000));
+        if (at > now || at >= due.deadline) {
+          if (at >= due.deadline && (await store.markReminderDone(db, due.id, moment))) continue; // too late for this one: skipped
+          continue;
+        }
+        if (await store.markReminderDone(db, due.id, moment)) {
+          reminded++;
+          await deps.jobs.fanOut(due.id, 'reminder', moment, now);
+        }
+      }
+      return { opened, closed, reminded };
+    },
+
+    /** The inputs for the result card (results.ts computes what may be shown). */
+    async resultData(surveyId: number) {
+      const s = await store.getSurveyById(db, surveyId);
+      if (!s) return null;
+      const [counts, responses, texts, deliveries, schools, previous] = await Promise.all([
+        store.answerCounts(db, s),
+        store.responseCounts(db, s),
+        store.openTexts(db, s),
+        store.deliveryCounts(db, s.id),
+        deps.people.schools(s.tenantId),
+        s.seriesId ? store.previousRound(db, s.seriesId, s.round) : Promise.resolve(null),
+      ]);
+      return { survey: s, counts, responses, texts, recipients: deliveries.recipients, schoolNames: new Map(schools.map((x) => [x.id, x.name])), previous };
+    },
+  };
+
+  function stateFor(r: { survey: SurveyRow; delivery: DeliveryRow | null } | null): RecipientState | null {
+    if (!r || !r.delivery) return 'notForYou';
+    const s = r.survey;
+    if (s.status === 'cancelled') return 'cancelled';
+    if (s.status === 'closed' || (s.deadline && s.deadline <= deps.now())) return 'closed';
+    if (s.status !== 'open') return 'notYetOpen';
+    if (s.anonymous && r.delivery.answeredAt) return 'alreadyAnswered';
+    return null;
+  }
+
+  async function acceptAnonymous(s: SurveyRow, d: DeliveryRow, answers: Answers): Promise<boolean> {
+    // Segment labels go into the sealed answer only when enough people were sent the survey in that segment.
+    const sizes = d.schoolId !== null || d.perspective !== null ? await store.segmentSizes(db, s.id, d.schoolId, d.perspective) : { school: 0, perspective: 0 };
+    const sealed = seal(deps.sealKey, s.id, sealSize(s.questions), {
+      day: dayIn(ZONE, deps.now()),
+      school: d.schoolId !== null && segmentMayBeStored(sizes.school, s.minGroupSize) ? d.schoolId : null,
+      perspective: s.byPerspective && d.perspective !== null && segmentMayBeStored(sizes.perspective, s.minGroupSize) ? d.perspective : null,
+      answers,
+    });
+    return store.acceptSealedAnswer(db, d.id, s.id, sealed);
+  }
+
+  /** Opens every sealed answer of a survey and writes them, shuffled, in the caller's transaction; then deletes the sealed rows. */
+  async function openSealed(tx: Queryable, s: SurveyRow): Promise<void> {
+    const responses: store.OpenedResponse[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page = await store.readSealed(tx, s.id, after, 2_000);
+      for (const row of page) {
+        const a = open(deps.sealKey, s.id, row.sealed);
+        responses.push({ day: a.day, school: a.school, perspective: a.perspective, values: store.answerValues(s.questions, a.answers) });
+      }
+      if (page.length < 2_000) break;
+      after = page[page.length - 1]!.id;
+    }
+    const rows = shuffle(responses.flatMap((r) => r.values.map((v) => ({ ...v, school: r.school, perspective: r.perspective }))));
+    await store.insertOpened(tx, s.id, shuffle(responses), rows);
+    await store.deleteSealed(tx, s.id);
+  }
+
+  /** The author's live delivery card, once it has been posted (coalesced: many answers, one update). */
+  async function updateAuthorCard(s: SurveyRow): Promise<void> {
+    const fresh = s.authorCardActivityId ? s : await store.getSurveyById(db, s.id);
+    if (!fresh?.authorCardActivityId || !fresh.authorConversationId || !fresh.authorServiceUrl) return;
+    await deps.outbox.enqueue({
+      op: 'update',
+      tenantId: fresh.tenantId,
+      serviceUrl: fresh.authorServiceUrl,
+      conversationId: fresh.authorConversationId,
+      activityId: fresh.authorCardActivityId,
+      render: renderWith(DELIVERY_RENDERER, { surveyId: fresh.id }),
+    });
+  }
+
+  /** The people a survey goes to, with the segments their answers may carry. */
+  async function resolveAudience(tenantId: string, s: SurveyRow, roster: readonly Member[] | null): Promise<Recipient[]> {
+    let ids: string[];
+    if (s.audience.kind === 'team') ids = (roster ?? []).map((m) => m.aadObjectId);
+    else {
+      const holders = await deps.people.roleHolders(
+        tenantId,
+        s.audience.kind === 'roles' ? ((s.audience.roles ?? []) as Role[]) : ((s.audience.roles ?? []) as Role[]),
+        s.audience.kind === 'schools' ? (s.audience.schoolIds ?? []) : null,
+        MAX_RECIPIENTS + 1,
+      );
+      ids = holders.map((h) => h.aadObjectId);
+    }
+    ids = [...new Set(ids)];
+    const grantsOf = await deps.people.grantsOfMany(tenantId, ids);
+    return ids.map((aad) => {
+      const seg = segmentsOf(grantsOf.get(aad));
+      return { aadObjectId: aad, schoolId: seg.schoolId, perspective: s.byPerspective ? seg.perspective : null };
+    });
+  }
+}
+
+export type SurveyService = ReturnType<typeof createSurveyService>;

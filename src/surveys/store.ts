@@ -1,0 +1,491 @@
+// All of the survey feature's SQL (tables: surveys, survey_deliveries, survey_sealed,
+// survey_responses, survey_answers; migration 006). Columns are named in every statement.
+import type { Queryable } from '../db/pool.js';
+import type { Answers, Question, SurveyKind, SurveyStatus } from './model.js';
+
+export interface Audience {
+  /** team: the members of the team the survey was started in; roles / schools: people holding roles (at schools). */
+  kind: 'team' | 'roles' | 'schools';
+  roles?: string[];
+  schoolIds?: number[];
+}
+
+export interface SurveyRow {
+  id: number;
+  publicId: string;
+  tenantId: string;
+  kind: SurveyKind;
+  templateKey: string | null;
+  title: string;
+  language: 'nl' | 'en';
+  questions: Question[];
+  anonymous: boolean;
+  minGroupSize: number;
+  byPerspective: boolean;
+  audience: Audience;
+  schoolId: number | null;
+  status: SurveyStatus;
+  opensAt: Date | null;
+  deadline: Date | null;
+  reminderDays: number[];
+  resultsConversationId: string | null;
+  resultsServiceUrl: string | null;
+  resultsTeamId: string | null;
+  resultsActivityId: string | null;
+  authorConversationId: string | null;
+  authorServiceUrl: string | null;
+  authorCardActivityId: string | null;
+  seriesId: string | null;
+  round: number;
+  createdBy: string;
+  createdAt: Date;
+  sentAt: Date | null;
+  closedAt: Date | null;
+  version: number;
+}
+
+const SURVEY_COLUMNS = `s.id, s.public_id, s.tenant_id, s.kind, s.template_key, s.title, s.language, s.questions, s.anonymous,
+  s.min_group_size, s.by_perspective, s.audience, s.school_id, s.status, s.opens_at, s.deadline, s.reminder_days,
+  s.results_conversation_id, s.results_service_url, s.results_team_id, s.results_activity_id,
+  s.author_conversation_id, s.author_service_url, s.author_card_activity_id, s.series_id, s.round,
+  s.created_by, s.created_at, s.sent_at, s.closed_at, s.version`;
+
+type Raw = Record<string, unknown>;
+
+function toSurvey(r: Raw): SurveyRow {
+  return {
+    id: Number(r.id),
+    publicId: r.public_id as string,
+    tenantId: r.tenant_id as string,
+    kind: r.kind as SurveyKind,
+    templateKey: (r.template_key as string | null) ?? null,
+    title: r.title as string,
+    language: r.language as 'nl' | 'en',
+    questions: r.questions as Question[],
+    anonymous: r.anonymous as boolean,
+    minGroupSize: Number(r.min_group_size),
+    byPerspective: r.by_perspective as boolean,
+    audience: r.audience as Audience,
+    schoolId: r.school_id === null ? null : Number(r.school_id),
+    status: r.status as SurveyStatus,
+    opensAt: (r.opens_at as Date | null) ?? null,
+    deadline: (r.deadline as Date | null) ?? null,
+    reminderDays: (r.reminder_days as number[]) ?? [],
+    resultsConversationId: (r.results_conversation_id as string | null) ?? null,
+    resultsServiceUrl: (r.results_service_url as string | null) ?? null,
+    resultsTeamId: (r.results_team_id as string | null) ?? null,
+    resultsActivityId: (r.results_activity_id as string | null) ?? null,
+    authorConversationId: (r.author_conversation_id as string | null) ?? null,
+    authorServiceUrl: (r.author_service_url as string | null) ?? null,
+    authorCardActivityId: (r.author_card_activity_id as string | null) ?? null,
+    seriesId: (r.series_id as string | null) ?? null,
+    round: Number(r.round),
+    createdBy: r.created_by as string,
+    createdAt: r.created_at as Date,
+    sentAt: (r.sent_at as Date | null) ?? null,
+    closedAt: (r.closed_at as Date | null) ?? null,
+    version: Number(r.version),
+  };
+}
+
+export interface NewDraft {
+  tenantId: string;
+  kind: SurveyKind;
+  templateKey: string | null;
+  title: string;
+  language: 'nl' | 'en';
+  questions: Question[];
+  anonymous: boolean;
+  minGroupSize: number;
+  byPerspective: boolean;
+  audience: Audience;
+  schoolId: number | null;
+  deadline: Date;
+  reminderDays: number[];
+  results: { conversationId: string; serviceUrl: string; teamId: string | null } | null;
+  author: { conversationId: string; serviceUrl: string } | null;
+  createdBy: string;
+  seriesId?: string | null;
+  round?: number;
+}
+
+export async function insertDraft(q: Queryable, d: NewDraft): Promise<SurveyRow> {
+  const r = await q.query(
+    `insert into surveys as s (tenant_id, kind, template_key, title, language, questions, anonymous, min_group_size, by_perspective,
+       audience, school_id, deadline, reminder_days, results_conversation_id, results_service_url, results_team_id,
+       author_conversation_id, author_service_url, created_by, series_id, round)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+     returning ${SURVEY_COLUMNS}`,
+    [
+      d.tenantId, d.kind, d.templateKey, d.title, d.language, JSON.stringify(d.questions), d.anonymous, d.minGroupSize, d.byPerspective,
+      JSON.stringify(d.audience), d.schoolId, d.deadline, JSON.stringify(d.reminderDays), d.results?.conversationId ?? null,
+      d.results?.serviceUrl ?? null, d.results?.teamId ?? null, d.author?.conversationId ?? null, d.author?.serviceUrl ?? null,
+      d.createdBy, d.seriesId ?? null, d.round ?? 1,
+    ],
+  );
+  return toSurvey(r.rows[0] as Raw);
+}
+
+export async function getSurveyByPublicId(q: Queryable, tenantId: string, publicId: string, lock = false): Promise<SurveyRow | null> {
+  const r = await q.query(`select ${SURVEY_COLUMNS} from surveys s where s.tenant_id = $1 and s.public_id = $2${lock ? ' for update' : ''}`, [tenantId, publicId]);
+  return r.rows[0] ? toSurvey(r.rows[0] as Raw) : null;
+}
+
+export async function getSurveyById(q: Queryable, id: number, lock = false): Promise<SurveyRow | null> {
+  const r = await q.query(`select ${SURVEY_COLUMNS} from surveys s where s.id = $1${lock ? ' for update' : ''}`, [id]);
+  return r.rows[0] ? toSurvey(r.rows[0] as Raw) : null;
+}
+
+export interface DraftChange {
+  title: string;
+  anonymous: boolean;
+  minGroupSize: number;
+  audience: Audience;
+  deadline: Date;
+  opensAt: Date | null;
+  reminderDays: number[];
+  questions: Question[];
+}
+
+/** Changes a draft; false when it is no longer a draft. */
+export async function updateDraft(q: Queryable, id: number, c: DraftChange): Promise<boolean> {
+  const r = await q.query(
+    `update surveys set title = $2, anonymous = $3, min_group_size = $4, audience = $5, deadline = $6, opens_at = $7,
+       reminder_days = $8, questions = $9, version = version + 1
+     where id = $1 and status = 'draft'`,
+    [id, c.title, c.anonymous, c.minGroupSize, JSON.stringify(c.audience), c.deadline, c.opensAt, JSON.stringify(c.reminderDays), JSON.stringify(c.questions)],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
+
+export async function listSurveys(q: Queryable, tenantId: string, statuses: readonly SurveyStatus[], limit: number): Promise<SurveyRow[]> {
+  const r = await q.query(
+    `select ${SURVEY_COLUMNS} from surveys s where s.tenant_id = $1 and s.status = any($2::text[]) order by coalesce(s.closed_at, s.sent_at, s.created_at) desc limit $3`,
+    [tenantId, statuses, limit],
+  );
+  return r.rows.map((x) => toSurvey(x as Raw));
+}
+
+export interface Recipient {
+  aadObjectId: string;
+  schoolId: number | null;
+  perspective: string | null;
+}
+
+/** Opens the survey (or schedules it) and records who it goes to, in one transaction with the caller's. */
+export async function startSurvey(q: Queryable, id: number, status: 'open' | 'scheduled', opensAt: Date, recipients: readonly Recipient[]): Promise<boolean> {
+  const r = await q.query(`update surveys set status = $2, opens_at = $3, sent_at = now(), version = version + 1 where id = $1 and status = 'draft'`, [id, status, opensAt]);
+  if ((r.rowCount ?? 0) === 0) return false;
+  const chunk = 5_000;
+  for (let i = 0; i < recipients.length; i += chunk) {
+    const part = recipients.slice(i, i + chunk);
+    await q.query(
+      `insert into survey_deliveries (survey_id, tenant_id, aad_object_id, school_id, perspective)
+       select $1, s.tenant_id, x.aad, x.school, x.perspective
+       from surveys s, unnest($2::text[], $3::bigint[], $4::text[]) as x(aad, school, perspective)
+       where s.id = $1
+       on conflict (survey_id, aad_object_id) do nothing`,
+      [id, part.map((p) => p.aadObjectId), part.map((p) => p.schoolId), part.map((p) => p.perspective)],
+    );
+  }
+  return true;
+}
+
+export async function setSurveyStatus(q: Queryable, id: number, from: readonly SurveyStatus[], to: SurveyStatus): Promise<boolean> {
+  const r = await q.query(
+    `update surveys set status = $3, closed_at = case when $3 in ('closed', 'cancelled') then now() else closed_at end, version = version + 1
+     where id = $1 and status = any($2::text[])`,
+    [id, from, to],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
+
+export async function setDeadline(q: Queryable, id: number, deadline: Date): Promise<void> {
+  await q.query(`update surveys set deadline = $2, version = version + 1 where id = $1`, [id, deadline]);
+}
+
+export async function setAuthorCard(q: Queryable, id: number, activityId: string, conversationId: string | null): Promise<void> {
+  await q.query(`update surveys set author_card_activity_id = $2, author_conversation_id = coalesce($3, author_conversation_id) where id = $1`, [id, activityId, conversationId]);
+}
+
+export async function setResultsCard(q: Queryable, id: number, activityId: string): Promise<void> {
+  await q.query(`update surveys set results_activity_id = $2 where id = $1`, [id, activityId]);
+}
+
+export interface DeliveryRow {
+  id: number;
+  surveyId: number;
+  aadObjectId: string;
+  schoolId: number | null;
+  perspective: string | null;
+  status: 'queued' | 'sent' | 'failed';
+  conversationId: string | null;
+  cardActivityId: string | null;
+  answeredAt: Date | null;
+  remindersSent: number;
+  answers: Answers | null;
+}
+
+const DELIVERY_COLUMNS = `d.id, d.survey_id, d.aad_object_id, d.school_id, d.perspective, d.status, d.conversation_id, d.card_activity_id, d.answered_at, d.reminders_sent, d.answers`;
+
+function toDelivery(r: Raw): DeliveryRow {
+  return {
+    id: Number(r.id),
+    surveyId: Number(r.survey_id),
+    aadObjectId: r.aad_object_id as string,
+    schoolId: r.school_id === null ? null : Number(r.school_id),
+    perspective: (r.perspective as string | null) ?? null,
+    status: r.status as DeliveryRow['status'],
+    conversationId: (r.conversation_id as string | null) ?? null,
+    cardActivityId: (r.card_activity_id as string | null) ?? null,
+    answeredAt: (r.answered_at as Date | null) ?? null,
+    remindersSent: Number(r.reminders_sent),
+    answers: (r.answers as Answers | null) ?? null,
+  };
+}
+
+export async function getDelivery(q: Queryable, id: number): Promise<DeliveryRow | null> {
+  const r = await q.query(`select ${DELIVERY_COLUMNS} from survey_deliveries d where d.id = $1`, [id]);
+  return r.rows[0] ? toDelivery(r.rows[0] as Raw) : null;
+}
+
+/** Deliveries after `afterId`, in id order (the fan-out walks them in pages). */
+export async function deliveriesAfter(q: Queryable, surveyId: number, afterId: number, limit: number, onlyUnanswered = false): Promise<DeliveryRow[]> {
+  const r = await q.query(
+    `select ${DELIVERY_COLUMNS} from survey_deliveries d where d.survey_id = $1 and d.id > $2 ${onlyUnanswered ? 'and d.answered_at is null' : ''} order by d.id limit $3`,
+    [surveyId, afterId, limit],
+  );
+  return r.rows.map((x) => toDelivery(x as Raw));
+}
+
+export async function markDeliverySent(q: Queryable, deliveryId: number, activityId: string | null, conversationId: string | null): Promise<void> {
+  await q.query(
+    `update survey_deliveries set status = 'sent', card_activity_id = coalesce($2, card_activity_id), conversation_id = coalesce($3, conversation_id) where id = $1`,
+    [deliveryId, activityId, conversationId],
+  );
+}
+
+export async function countReminder(q: Queryable, deliveryId: number): Promise<void> {
+  await q.query(`update survey_deliveries set reminders_sent = reminders_sent + 1 where id = $1`, [deliveryId]);
+}
+
+/** The survey and the actor's delivery, for an answer: one statement; the delivery locked when asked. */
+export async function readForAnswer(q: Queryable, tenantId: string, publicId: string, aadObjectId: string): Promise<{ survey: SurveyRow; delivery: DeliveryRow | null } | null> {
+  const r = await q.query({
+    name: 'cadans.surveys.readForAnswer',
+    text: `select ${SURVEY_COLUMNS},
+             (select row_to_json(x) from (select ${DELIVERY_COLUMNS} from survey_deliveries d where d.survey_id = s.id and d.aad_object_id = $3) x) as delivery
+           from surveys s where s.tenant_id = $1 and s.public_id = $2`,
+    values: [tenantId, publicId, aadObjectId],
+  });
+  const row = r.rows[0] as Raw | undefined;
+  if (!row) return null;
+  const d = row.delivery as Raw | null;
+  return {
+    survey: toSurvey(row),
+    delivery: d ? toDelivery({ ...d, answered_at: d.answered_at ? new Date(d.answered_at as string) : null }) : null,
+  };
+}
+
+/** People sent the survey in a segment: a segment label is stored with an anonymous answer only when there are enough. */
+export async function segmentSizes(q: Queryable, surveyId: number, schoolId: number | null, perspective: string | null): Promise<{ school: number; perspective: number }> {
+  const r = await q.query<{ school: string; perspective: string }>({
+    name: 'cadans.surveys.segmentSizes',
+    text: `select count(*) filter (where school_id = $2) as school, count(*) filter (where perspective = $3) as perspective
+           from survey_deliveries where survey_id = $1`,
+    values: [surveyId, schoolId, perspective],
+  });
+  return { school: Number(r.rows[0]?.school ?? 0), perspective: Number(r.rows[0]?.perspective ?? 0) };
+}
+
+/**
+ * An anonymous answer: marks the delivery answered and stores the sealed answer, one statement, only
+ * if the delivery had not answered and the survey is open. False: nothing written.
+ */
+export async function acceptSealedAnswer(q: Queryable, deliveryId: number, surveyId: number, sealed: Buffer): Promise<boolean> {
+  const r = await q.query({
+    name: 'cadans.surveys.acceptSealed',
+    text: `with marked as (
+             update survey_deliveries d set answered_at = now()
+             where d.id = $1 and d.survey_id = $2 and d.answered_at is null
+               and exists (select 1 from surveys s where s.id = $2 and s.status = 'open' and s.deadline > now())
+             returning d.survey_id)
+           insert into survey_sealed (survey_id, sealed) select survey_id, $3 from marked returning 1`,
+    values: [deliveryId, surveyId, sealed],
+  });
+  return (r.rowCount ?? 0) > 0;
+}
+
+/** A named answer (non-anonymous survey): kept on the delivery, changeable while the survey is open. */
+export async function acceptNamedAnswer(q: Queryable, deliveryId: number, surveyId: number, answers: Answers): Promise<boolean> {
+  const r = await q.query(
+    `update survey_deliveries d set answered_at = coalesce(d.answered_at, now()), answers = $3
+     where d.id = $1 and d.survey_id = $2 and exists (select 1 from surveys s where s.id = $2 and s.status = 'open' and s.deadline > now() and not s.anonymous)`,
+    [deliveryId, surveyId, JSON.stringify(answers)],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
+
+export async function readSealed(q: Queryable, surveyId: number, afterId: string | null, limit: number): Promise<{ id: string; sealed: Buffer }[]> {
+  const r = await q.query<{ id: string; sealed: Buffer }>(
+    `select id, sealed from survey_sealed where survey_id = $1 and ($2::uuid is null or id > $2::uuid) order by id limit $3`,
+    [surveyId, afterId, limit],
+  );
+  return r.rows;
+}
+
+export interface OpenedResponse {
+  day: string;
+  school: number | null;
+  perspective: string | null;
+  values: { questionId: string; value: number | null; text: string | null }[];
+}
+
+/** Writes opened answers (already in random order) and the responses; random ids come from the database. */
+export async function insertOpened(q: Queryable, surveyId: number, responses: readonly OpenedResponse[], answerRows: readonly { questionId: string; value: number | null; text: string | null; school: number | null; perspective: string | null }[]): Promise<void> {
+  const chunk = 10_000;
+  for (let i = 0; i < responses.length; i += chunk) {
+    const part = responses.slice(i, i + chunk);
+    await q.query(
+      `insert into survey_responses (survey_id, answered_on, school_id, perspective)
+       select $1, x.day, x.school, x.perspective from unnest($2::date[], $3::bigint[], $4::text[]) with ordinality as x(day, school, perspective, n) order by x.n`,
+      [surveyId, part.map((p) => p.day), part.map((p) => p.school), part.map((p) => p.perspective)],
+    );
+  }
+  for (let i = 0; i < answerRows.length; i += chunk) {
+    const part = answerRows.slice(i, i + chunk);
+    await q.query(
+      `insert into survey_answers (survey_id, question_id, value, text, school_id, perspective)
+       select $1, x.question_id, x.value, x.text, x.school, x.perspective
+       from unnest($2::text[], $3::smallint[], $4::text[], $5::bigint[], $6::text[]) with ordinality as x(question_id, value, text, school, perspective, n) order by x.n`,
+      [surveyId, part.map((p) => p.questionId), part.map((p) => p.value), part.map((p) => p.text), part.map((p) => p.school), part.map((p) => p.perspective)],
+    );
+  }
+}
+
+export async function deleteSealed(q: Queryable, surveyId: number): Promise<void> {
+  await q.query(`delete from survey_sealed where survey_id = $1`, [surveyId]);
+}
+
+export interface DeliveryCounts {
+  recipients: number;
+  sent: number;
+  answered: number;
+}
+
+export async function deliveryCounts(q: Queryable, surveyId: number): Promise<DeliveryCounts> {
+  const r = await q.query<{ recipients: string; sent: string; answered: string }>(
+    `select count(*) as recipients, count(*) filter (where status = 'sent') as sent, count(*) filter (where answered_at is not null) as answered
+     from survey_deliveries where survey_id = $1`,
+    [surveyId],
+  );
+  const x = r.rows[0]!;
+  return { recipients: Number(x.recipients), sent: Number(x.sent), answered: Number(x.answered) };
+}
+
+/** Respondents per stored segment (anonymous: survey_responses; named: the deliveries that answered). */
+export async function responseCounts(q: Queryable, survey: Pick<SurveyRow, 'id' | 'anonymous'>): Promise<{ school: number | null; perspective: string | null; n: number }[]> {
+  const sql = survey.anonymous
+    ? `select school_id as school, perspective, count(*) as n from survey_responses where survey_id = $1 group by 1, 2`
+    : `select school_id as school, perspective, count(*) as n from survey_deliveries where survey_id = $1 and answers is not null group by 1, 2`;
+  const r = await q.query<{ school: string | null; perspective: string | null; n: string }>(sql, [survey.id]);
+  return r.rows.map((x) => ({ school: x.school === null ? null : Number(x.school), perspective: x.perspective, n: Number(x.n) }));
+}
+
+/** Counts per question, value and segment: the result summary's input. */
+export async function answerCounts(q: Queryable, survey: Pick<SurveyRow, 'id' | 'anonymous' | 'questions'>): Promise<{ questionId: string; value: number; school: number | null; perspective: string | null; n: number }[]> {
+  if (survey.anonymous) {
+    const r = await q.query<{ question_id: string; value: number; school: string | null; perspective: string | null; n: string }>(
+      `select question_id, value, school_id as school, perspective, count(*) as n from survey_answers
+       where survey_id = $1 and value is not null group by 1, 2, 3, 4`,
+      [survey.id],
+    );
+    return r.rows.map((x) => ({ questionId: x.question_id, value: Number(x.value), school: x.school === null ? null : Number(x.school), perspective: x.perspective, n: Number(x.n) }));
+  }
+  const r = await q.query<{ school: string | null; perspective: string | null; answers: Answers }>(
+    `select school_id as school, perspective, answers from survey_deliveries where survey_id = $1 and answers is not null`,
+    [survey.id],
+  );
+  const counts = new Map<string, { questionId: string; value: number; school: number | null; perspective: string | null; n: number }>();
+  for (const row of r.rows) {
+    for (const v of answerValues(survey.questions, row.answers)) {
+      if (v.value === null) continue;
+      const school = row.school === null ? null : Number(row.school);
+      const k = `${v.questionId}|${v.value}|${school}|${row.perspective}`;
+      const c = counts.get(k) ?? { questionId: v.questionId, value: v.value, school, perspective: row.perspective, n: 0 };
+      c.n++;
+      counts.set(k, c);
+    }
+  }
+  return [...counts.values()];
+}
+
+export async function openTexts(q: Queryable, survey: Pick<SurveyRow, 'id' | 'anonymous' | 'questions'>): Promise<{ questionId: string; text: string }[]> {
+  if (survey.anonymous) {
+    const r = await q.query<{ question_id: string; text: string }>(`select question_id, text from survey_answers where survey_id = $1 and text is not null order by text`, [survey.id]);
+    return r.rows.map((x) => ({ questionId: x.question_id, text: x.text }));
+  }
+  const r = await q.query<{ answers: Answers }>(`select answers from survey_deliveries where survey_id = $1 and answers is not null`, [survey.id]);
+  const out: { questionId: string; text: string }[] = [];
+  for (const row of r.rows) for (const v of answerValues(survey.questions, row.answers)) if (v.text !== null) out.push({ questionId: v.questionId, text: v.text });
+  return out.sort((a, b) => a.text.localeCompare(b.text));
+}
+
+/** One answer as stored values: numbers as they are, a choice as its option indexes, text as text. */
+export function answerValues(questions: readonly Question[], answers: Answers): { questionId: string; value: number | null; text: string | null }[] {
+  const out: { questionId: string; value: number | null; text: string | null }[] = [];
+  for (const q of questions) {
+    const a = answers[q.id];
+    if (a === undefined) continue;
+    if (q.kind === 'open' && typeof a === 'string') out.push({ questionId: q.id, value: null, text: a });
+    else if (q.kind === 'choice' && Array.isArray(a)) {
+      for (const id of a) {
+        const index = (q.options ?? []).findIndex((o) => o.id === id);
+        if (index >= 0) out.push({ questionId: q.id, value: index, text: null });
+      }
+    } else if (typeof a === 'number') out.push({ questionId: q.id, value: a, text: null });
+  }
+  return out;
+}
+
+/** Open surveys whose deadline has passed (the closing sweep). */
+export async function dueToClose(q: Queryable, now: Date, limit: number): Promise<number[]> {
+  const r = await q.query<{ id: string }>(`select id from surveys where status = 'open' and deadline <= $1 order by deadline limit $2`, [now, limit]);
+  return r.rows.map((x) => Number(x.id));
+}
+
+/** Scheduled surveys whose opening time has come. */
+export async function dueToOpen(q: Queryable, now: Date, limit: number): Promise<number[]> {
+  const r = await q.query<{ id: string }>(`select id from surveys where status = 'scheduled' and opens_at <= $1 order by opens_at limit $2`, [now, limit]);
+  return r.rows.map((x) => Number(x.id));
+}
+
+export async function openScheduled(q: Queryable, id: number): Promise<boolean> {
+  const r = await q.query(`update surveys set status = 'open', version = version + 1 where id = $1 and status = 'scheduled'`, [id]);
+  return (r.rowCount ?? 0) > 0;
+}
+
+/** Open surveys with reminder moments still to come. */
+export async function remindersDue(q: Queryable, limit: number): Promise<{ id: number; deadline: Date | null; reminderDays: number[]; done: number }[]> {
+  const r = await q.query<{ id: string; deadline: Date | null; reminder_days: number[]; reminders_done: number }>(
+    `select id, deadline, reminder_days, reminders_done from surveys
+     where status = 'open' and reminders_done < jsonb_array_length(reminder_days) order by deadline limit $1`,
+    [limit],
+  );
+  return r.rows.map((x) => ({ id: Number(x.id), deadline: x.deadline, reminderDays: x.reminder_days, done: x.reminders_done }));
+}
+
+/** Claims reminder moment `moment` (once, whichever instance gets there first). */
+export async function markReminderDone(q: Queryable, id: number, moment: number): Promise<boolean> {
+  const r = await q.query(`update surveys set reminders_done = $2 + 1 where id = $1 and reminders_done = $2`, [id, moment]);
+  return (r.rowCount ?? 0) > 0;
+}
+
+/** The closed round before this one of a recurring survey. */
+export async function previousRound(q: Queryable, seriesId: string, round: number): Promise<SurveyRow | null> {
+  const r = await q.query(
+    `select ${SURVEY_COLUMNS} from surveys s where s.series_id = $1 and s.round < $2 and s.status = 'closed' order by s.round desc limit 1`,
+    [seriesId, round],
+  );
+  return r.rows[0] ? toSurvey(r.rows[0] as Raw) : null;
+}
