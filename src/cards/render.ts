@@ -17,6 +17,10 @@ export const TEMPLATE_NAMES = [
   'checklist.summary',
   'checklist.export',
   'checklist.template',
+  'surveys.home',
+  'surveys.draft',
+  'surveys.review',
+  'surveys.delivery',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

@@ -1,0 +1,247 @@
+// The cards of the people who run surveys: the overview (`peiling`), the draft form, the review
+// before sending and the author's live delivery card. Display-ready strings in nl and en; texts
+// from people (titles, questions, names) go through cards/text.ts.
+import type { Language } from '../config.js';
+import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
+import { escapeMarkdown } from '../cards/text.js';
+import type { FailureReason } from '../outbox/service.js';
+import { SURVEY_LIMITS, warnsLength, type LocalText, type Question, type SurveyTemplate } from './model.js';
+import type { DeliveryStatus, Review } from './service.js';
+import type { SurveyRow } from './store.js';
+
+const ZONE = 'Europe/Amsterdam';
+const WHEN: Record<Language, Intl.DateTimeFormat> = {
+  nl: new Intl.DateTimeFormat('nl-NL', { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: ZONE }),
+  en: new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: ZONE }),
+};
+const DAY: Record<Language, Intl.DateTimeFormat> = {
+  nl: new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: ZONE }),
+  en: new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: ZONE }),
+};
+const TIME = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: ZONE });
+
+export function formatWhen(at: Date, language: Language): string {
+  return WHEN[language].format(at).replace(' om ', ', ').replace(' at ', ', ');
+}
+
+const L = (language: Language, t: LocalText): string => t[language];
+
+const KIND: Record<Question['kind'], LocalText> = {
+  likert: { nl: 'stelling 1–5', en: 'statement 1–5' },
+  choice: { nl: 'keuze', en: 'choice' },
+  yesno: { nl: 'ja/nee', en: 'yes/no' },
+  scale10: { nl: '0–10', en: '0–10' },
+  open: { nl: 'open vraag', en: 'open question' },
+};
+
+function questionLine(q: Question, i: number, language: Language): string {
+  const kind = L(language, KIND[q.kind]) + (q.required ? '' : language === 'nl' ? ', optioneel' : ', optional');
+  return `${i + 1}. ${escapeMarkdown(q.text)} *(${kind})*`;
+}
+
+const ROLE_LABELS: Record<string, LocalText> = {
+  medewerker: { nl: 'medewerkers', en: 'staff' },
+  directeur: { nl: 'schoolleiders', en: 'school leaders' },
+  kwaliteitsmedewerker: { nl: 'kwaliteitsmedewerkers', en: 'quality officers' },
+  bestuurder: { nl: 'bestuurders', en: 'board members' },
+  rvt: { nl: 'intern toezicht', en: 'supervisory board' },
+  beheerder: { nl: 'beheerders', en: 'administrators' },
+};
+
+export function renderHome(
+  cards: CardRenderer,
+  language: Language,
+  o: { canStart: boolean; inChannel: boolean; templates: readonly SurveyTemplate[]; drafts: SurveyRow[]; running: (SurveyRow & { answered?: number; recipients?: number })[]; teams: string[] },
+): AdaptiveCard {
+  const nl = language === 'nl';
+  const intro = o.canStart
+    ? o.inChannel
+      ? nl
+        ? 'Korte peilingen onder medewerkers, beantwoord in hun chat met Cadans. Kies een sjabloon; je kunt alles nakijken voor je de peiling verstuurt. De resultaten komen in dit kanaal.'
+        : 'Short surveys among staff, answered in their chat with Cadans. Pick a template; you can check everything before you send it. The results are posted in this channel.'
+      : nl
+        ? `Een peiling begin je in een kanaal van een team, want daar komen de resultaten. Typ daar @Cadans peiling.${o.teams.length ? ` Cadans zit in: ${o.teams.map(escapeMarkdown).join(', ')}.` : ''}`
+        : `You start a survey in a team's channel, as its results go there. Type @Cadans survey there.${o.teams.length ? ` Cadans is in: ${o.teams.map(escapeMarkdown).join(', ')}.` : ''}`
+    : nl
+      ? 'Peilingen die naar jou gestuurd worden, komen in je chat met Cadans. Een peiling uitzetten kan een kwaliteitsmedewerker, bestuurder, schoolleider of beheerder.'
+      : 'Surveys sent to you arrive in your chat with Cadans. A quality officer, board member, school leader or administrator can send one.';
+  return cards.render('surveys.home', {
+    title: nl ? 'Peilingen' : 'Surveys',
+    intro,
+    runningHeading: nl ? 'Lopende peilingen' : 'Running surveys',
+    running: o.running.map((s) => ({ id: s.publicId, title: escapeMarkdown(s.title), line: runningLine(s, language) })),
+    draftsHeading: nl ? 'Jouw concepten' : 'Your drafts',
+    drafts: o.drafts.map((s) => ({ id: s.publicId, title: escapeMarkdown(s.title), line: nl ? `Concept · ${s.questions.length} vragen` : `Draft · ${s.questions.length} questions` })),
+    canStart: o.canStart && o.inChannel,
+    startHeading: nl ? 'Nieuwe peiling' : 'New survey',
+    notStarter: '',
+    chooseLabel: nl ? 'Kies dit sjabloon' : 'Use this template',
+    statusLabel: nl ? 'Stand van zaken' : 'Progress',
+    editLabel: nl ? 'Verder met het concept' : 'Continue the draft',
+    templates: o.canStart && o.inChannel ? o.templates.map((t) => ({ key: t.key, title: t.title[language], description: t.description[language] })) : [],
+  });
+}
+
+function runningLine(s: SurveyRow, language: Language): string {
+  const nl = language === 'nl';
+  if (s.status === 'scheduled' && s.opensAt) return nl ? `Gaat uit op ${formatWhen(s.opensAt, language)}` : `Goes out on ${formatWhen(s.opensAt, language)}`;
+  return s.deadline ? (nl ? `Sluit ${formatWhen(s.deadline, language)}` : `Closes ${formatWhen(s.deadline, language)}`) : '';
+}
+
+export interface DraftView {
+  problems?: LocalText[];
+  saved?: boolean;
+  /** The values as typed, when a save failed (kept in the form). */
+  typed?: Record<string, string>;
+}
+
+export function renderDraft(cards: CardRenderer, language: Language, s: SurveyRow, schools: { id: number; name: string }[], template: SurveyTemplate | undefined, v: DraftView = {}): AdaptiveCard {
+  const nl = language === 'nl';
+  const typed = v.typed ?? {};
+  const pick = (key: string, value: string) => (typed[key] !== undefined ? typed[key]! : value);
+  const anonymityNote = template?.anonymityNote?.[language] ??
+    (nl
+      ? 'Anoniem: niemand kan zien wie wat antwoordde, ook jij en de beheerder niet. Groepen kleiner dan de minimale groepsgrootte worden niet getoond.'
+      : 'Anonymous: nobody can see who answered what, not you and not the administrator either. Groups smaller than the minimum group size are not shown.');
+  const lengthWarning = warnsLength(s.kind, s.questions.length)
+    ? nl
+      ? `Deze peiling heeft ${s.questions.length} vragen. Korte peilingen worden beter ingevuld: laat er eventueel een paar weg.`
+      : `This survey has ${s.questions.length} questions. Short surveys get answered: consider leaving a few out.`
+    : '';
+  const reminderChoices = [1, 2, 3, 5].map((d) => ({ title: nl ? `${d} ${d === 1 ? 'dag' : 'dagen'} voor de sluitdatum` : `${d} ${d === 1 ? 'day' : 'days'} before closing`, value: String(d) }));
+  return cards.render('surveys.draft', {
+    id: s.publicId,
+    heading: nl ? `Concept: ${escapeMarkdown(s.title)}` : `Draft: ${escapeMarkdown(s.title)}`,
+    intro: nl
+      ? 'Pas aan wat nodig is en controleer de peiling voor je hem verstuurt. Het concept blijft bewaard tot je het verstuurt.'
+      : 'Change what you need and check the survey before you send it. The draft is kept until you send it.',
+    problems: (v.problems ?? []).map((p) => p[language]),
+    saved: v.saved ? (nl ? 'Opgeslagen.' : 'Saved.') : '',
+    title: pick('title', s.title),
+    questions: s.questions.map((q, i) => ({ line: questionLine(q, i, language) })),
+    lengthWarning,
+    removed: pick('removed', ''),
+    removeChoices: s.questions.map((q, i) => ({ title: `${i + 1}. ${q.text.slice(0, 80)}`, value: q.id })),
+    audience: pick('audience', s.audience.kind),
+    audienceChoices: [
+      { title: nl ? 'Alle leden van dit team' : 'All members of this team', value: 'team' },
+      { title: nl ? 'Mensen met een rol (kies hieronder)' : 'People with a role (pick below)', value: 'roles' },
+      { title: nl ? 'Mensen van scholen (kies hieronder)' : 'People of schools (pick below)', value: 'schools' },
+    ],
+    roles: pick('roles', (s.audience.roles ?? []).join(',')),
+    roleChoices: Object.entries(ROLE_LABELS).map(([value, label]) => ({ title: label[language], value })),
+    schools: pick('schools', (s.audience.schoolIds ?? []).join(',')),
+    schoolChoices: schools.map((x) => ({ title: x.name, value: String(x.id) })),
+    anonymous: pick('anonymous', String(s.anonymous)),
+    anonymityNote,
+    minGroupSize: Number(pick('minGroupSize', String(s.minGroupSize))) || SURVEY_LIMITS.minGroupSize.default,
+    opensDate: pick('opensDate', s.opensAt ? DAY[language].format(s.opensAt) : ''),
+    deadlineDate: pick('deadlineDate', s.deadline ? DAY[language].format(s.deadline) : ''),
+    deadlineTime: pick('deadlineTime', s.deadline ? TIME.format(s.deadline) : '17:00'),
+    reminders: pick('reminders', s.reminderDays.join(',')),
+    reminderChoices,
+    resultsLine: nl ? 'De resultaten komen na de sluitdatum in dit kanaal.' : 'The results are posted in this channel after the closing date.',
+    labels: {
+      title: nl ? 'Titel' : 'Title',
+      titleError: nl ? 'Geef de peiling een titel.' : 'Give the survey a title.',
+      questions: nl ? 'Vragen' : 'Questions',
+      removed: nl ? 'Vragen weglaten' : 'Leave questions out',
+      audience: nl ? 'Naar wie?' : 'To whom?',
+      roles: nl ? 'Rollen' : 'Roles',
+      schools: nl ? 'Scholen' : 'Schools',
+      anonymous: nl ? 'Anoniem' : 'Anonymous',
+      minGroupSize: nl ? 'Minimale groepsgrootte (3–25)' : 'Minimum group size (3–25)',
+      opensDate: nl ? 'Versturen op (leeg: meteen)' : 'Send on (empty: right away)',
+      deadlineDate: nl ? 'Sluitdatum' : 'Closing date',
+      deadlineError: nl ? 'Kies een sluitdatum.' : 'Pick a closing date.',
+      deadlineTime: nl ? 'Tijd' : 'Time',
+      reminders: nl ? 'Herinneringen aan wie nog niet antwoordde' : 'Reminders to those who have not answered',
+      review: nl ? 'Controleren en versturen' : 'Check and send',
+      save: nl ? 'Opslaan' : 'Save',
+      discard: nl ? 'Concept weggooien' : 'Discard draft',
+    },
+  });
+}
+
+export function renderReview(cards: CardRenderer, language: Language, r: Review, sendWindow: { startHour: number; endHour: number }): AdaptiveCard {
+  const nl = language === 'nl';
+  const s = r.survey;
+  const n = r.recipients.length;
+  const audience =
+    s.audience.kind === 'team'
+      ? nl ? `${n} leden van dit team` : `${n} members of this team`
+      : nl ? `${n} ${n === 1 ? 'persoon' : 'mensen'}` : `${n} ${n === 1 ? 'person' : 'people'}`;
+  const hours = `${sendWindow.startHour}:00–${sendWindow.endHour}:00`;
+  const facts = [
+    { title: nl ? 'Naar' : 'To', value: audience },
+    { title: nl ? 'Anoniem' : 'Anonymous', value: s.anonymous ? (nl ? `ja; resultaten per groep vanaf ${s.minGroupSize} antwoorden` : `yes; results per group from ${s.minGroupSize} answers`) : nl ? 'nee: namen staan bij de antwoorden' : 'no: names are kept with the answers' },
+    { title: nl ? 'Versturen' : 'Sending', value: s.opensAt ? formatWhen(s.opensAt, language) : nl ? `meteen (op werkdagen, ${hours})` : `right away (working days, ${hours})` },
+    { title: nl ? 'Sluit' : 'Closes', value: s.deadline ? formatWhen(s.deadline, language) : '' },
+    { title: nl ? 'Herinneringen' : 'Reminders', value: s.reminderDays.length ? s.reminderDays.map((d) => (nl ? `${d} ${d === 1 ? 'dag' : 'dagen'}` : `${d} ${d === 1 ? 'day' : 'days'}`)).join(', ') + (nl ? ' voor de sluitdatum' : ' before closing') : nl ? 'geen' : 'none' },
+    { title: nl ? 'Resultaten' : 'Results', value: nl ? 'in dit kanaal' : 'in this channel' },
+  ];
+  return cards.render('surveys.review', {
+    id: s.publicId,
+    heading: nl ? 'Controleren en versturen' : 'Check and send',
+    title: escapeMarkdown(s.title),
+    facts,
+    questionsHeading: nl ? 'Vragen' : 'Questions',
+    questions: s.questions.map((q, i) => ({ line: questionLine(q, i, language) })),
+    warnings: r.warnings.map((w) => w[language]),
+    problems: r.problems.map((p) => p[language]),
+    canSend: r.problems.length === 0,
+    sendLabel: nl ? `Versturen naar ${n} ${n === 1 ? 'persoon' : 'mensen'}` : `Send to ${n} ${n === 1 ? 'person' : 'people'}`,
+    backLabel: nl ? 'Terug naar het concept' : 'Back to the draft',
+  });
+}
+
+const FAILURE: Partial<Record<FailureReason | string, LocalText>> = {
+  blocked: { nl: 'Cadans kan deze persoon niet bereiken (de app is geblokkeerd of niet geïnstalleerd).', en: 'Cadans cannot reach this person (the app is blocked or not installed).' },
+  conversation_not_found: { nl: 'de chat met deze persoon bestaat niet meer.', en: 'the chat with this person no longer exists.' },
+  too_large: { nl: 'het bericht was te groot voor Teams.', en: 'the message was too large for Teams.' },
+  max_attempts: { nl: 'Teams bleef het bericht weigeren; later opnieuw proberen kan helpen.', en: 'Teams kept refusing the message; trying again later may help.' },
+};
+
+export function renderDelivery(cards: CardRenderer, language: Language, d: DeliveryStatus, now: Date, message = ''): AdaptiveCard {
+  const nl = language === 'nl';
+  const s = d.survey;
+  const c = d.counts;
+  const pct = c.recipients > 0 ? Math.round((c.answered / c.recipients) * 100) : 0;
+  const statusLine =
+    s.status === 'cancelled'
+      ? nl ? 'Deze peiling is geannuleerd.' : 'This survey was cancelled.'
+      : s.status === 'closed'
+        ? nl ? `Gesloten${s.closedAt ? ` op ${formatWhen(s.closedAt, language)}` : ''}. De resultaten staan in het kanaal.` : `Closed${s.closedAt ? ` on ${formatWhen(s.closedAt, language)}` : ''}. The results are in the channel.`
+        : s.status === 'scheduled' && s.opensAt
+          ? nl ? `Gaat uit op ${formatWhen(s.opensAt, language)}.` : `Goes out on ${formatWhen(s.opensAt, language)}.`
+          : s.deadline
+            ? nl ? `Loopt tot ${formatWhen(s.deadline, language)}.` : `Runs until ${formatWhen(s.deadline, language)}.`
+            : '';
+  const open = s.status === 'open' && (!s.deadline || s.deadline > now);
+  return cards.render('surveys.delivery', {
+    id: s.publicId,
+    title: escapeMarkdown(s.title),
+    statusLine,
+    facts: [
+      { title: nl ? 'Aangekomen' : 'Delivered', value: nl ? `${c.sent} van ${c.recipients}` : `${c.sent} of ${c.recipients}` },
+      { title: nl ? 'Niet aangekomen' : 'Not delivered', value: String(d.failedTotal) },
+      { title: nl ? 'Ingevuld' : 'Answered', value: `${c.answered} (${pct}%)` },
+      { title: nl ? 'Nog niet ingevuld' : 'Not answered yet', value: String(c.recipients - c.answered) },
+    ],
+    failed: d.failed.map((f) => ({ line: `${escapeMarkdown(f.name)}: ${(FAILURE[f.reason] ?? { nl: 'Teams weigerde het bericht.', en: 'Teams refused the message.' })[language]}` })),
+    failedHeading: nl ? 'Niet aangekomen bij' : 'Not delivered to',
+    failedMore: d.failedTotal > d.failed.length ? (nl ? `En nog ${d.failedTotal - d.failed.length} anderen.` : `And ${d.failedTotal - d.failed.length} others.`) : '',
+    message,
+    canResend: open && d.failedTotal > 0,
+    canClose: open,
+    canCancel: s.status === 'open' || s.status === 'scheduled',
+    canRepost: s.status === 'closed',
+    labels: {
+      refresh: nl ? 'Vernieuwen' : 'Refresh',
+      resend: nl ? 'Opnieuw sturen naar wie het niet kreeg' : 'Send again to those who did not get it',
+      close: nl ? 'Nu sluiten' : 'Close now',
+      cancel: nl ? 'Peiling annuleren' : 'Cancel survey',
+      repost: nl ? 'Resultaten opnieuw plaatsen' : 'Post the results again',
+    },
+  });
+}

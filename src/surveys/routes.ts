@@ -1,0 +1,202 @@
+// Survey routes: parse the action data, call one service function, render a card.
+import { z } from 'zod';
+import { parseActionData } from '../action-data.js';
+import type { Language } from '../config.js';
+import type { AdaptiveCard } from '../cards/render.js';
+import type { CommandHandler, RouteContext, VerbHandler } from '../routes.js';
+import { renderDelivery, renderDraft, renderHome, renderReview } from './manage-view.js';
+import type { Answers, FieldError, SurveyTemplate } from './model.js';
+import { surveyProblem } from './ports.js';
+import type { DraftInput, RecipientState, SurveyService } from './service.js';
+import type { Audience, SurveyRow } from './store.js';
+
+const surveyRef = z.object({ v: z.literal(1), survey: z.string().uuid() });
+export const SURVEY_REF_VERSIONS = [1] as const;
+const createData = z.object({ v: z.literal(1), template: z.string().min(1).max(80) });
+const text = (max: number) => z.string().max(max).optional();
+const draftData = surveyRef.extend({
+  title: text(1_000),
+  removed: text(1_000),
+  audience: z.enum(['team', 'roles', 'schools']).optional(),
+  roles: text(1_000),
+  schools: text(2_000),
+  anonymous: text(10),
+  minGroupSize: z.union([z.string().max(10), z.number()]).optional(),
+  opensDate: text(40),
+  deadlineDate: text(40),
+  deadlineTime: text(40),
+  reminders: text(100),
+});
+
+/** The survey an action names (the resource guard parses it the same way). */
+export function toSurveyRef(data: unknown): string {
+  return parseActionData(surveyRef.passthrough(), data, SURVEY_REF_VERSIONS).survey;
+}
+
+/** The cards of the people a survey is sent to (answer-view.ts). */
+export interface RecipientCards {
+  question(language: Language, survey: SurveyRow, o: { given?: Record<string, string>; errors?: FieldError[]; answers?: Answers; reminder?: boolean }): Promise<AdaptiveCard> | AdaptiveCard;
+  thanks(language: Language, survey: SurveyRow): Promise<AdaptiveCard> | AdaptiveCard;
+  state(language: Language, survey: SurveyRow | null, state: RecipientState): Promise<AdaptiveCard> | AdaptiveCard;
+}
+
+export interface SurveyRouteDeps {
+  surveys: SurveyService;
+  schools(tenantId: string): Promise<{ id: number; name: string }[]>;
+  installedTeams(tenantId: string): Promise<string[]>;
+  recipientCards: RecipientCards;
+  sendWindow: { startHour: number; endHour: number };
+  now(): Date;
+}
+
+const list = (s: string | undefined): string[] => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+
+function toDraftInput(d: z.output<typeof draftData>, s: SurveyRow): DraftInput {
+  const audienceKind = d.audience ?? s.audience.kind;
+  const audience: Audience = { kind: audienceKind };
+  const roles = list(d.roles);
+  const schools = list(d.schools).map(Number).filter((n) => Number.isSafeInteger(n) && n > 0);
+  if (roles.length) audience.roles = roles;
+  if (audienceKind === 'schools' || schools.length) audience.schoolIds = schools;
+  const deadline = s.deadline ? s.deadline.toISOString() : '';
+  return {
+    title: d.title ?? s.title,
+    anonymous: d.anonymous === undefined ? s.anonymous : d.anonymous === 'true',
+    minGroupSize: d.minGroupSize === undefined || d.minGroupSize === '' ? s.minGroupSize : Number(d.minGroupSize),
+    audience,
+    deadlineDate: d.deadlineDate ?? deadline.slice(0, 10),
+    deadlineTime: d.deadlineTime ?? '17:00',
+    opensDate: d.opensDate ?? '',
+    reminderDays: list(d.reminders).map(Number),
+    removed: list(d.removed),
+  };
+}
+
+/** The typed values as strings, to keep them in a form that failed. */
+function typedOf(d: z.output<typeof draftData>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(d)) if (k !== 'v' && k !== 'survey' && v !== undefined) out[k] = String(v);
+  return out;
+}
+
+export function createSurveyRoutes(deps: SurveyRouteDeps) {
+  const { surveys } = deps;
+  const templateOf = (s: SurveyRow): SurveyTemplate | undefined => surveys.templates().find((t) => t.key === s.templateKey);
+
+  async function home(ctx: RouteContext): Promise<AdaptiveCard> {
+    const o = await surveys.overview(ctx.actor);
+    const teams = ctx.actor.conversation.kind === 'channel' ? [] : await deps.installedTeams(ctx.actor.tenantId);
+    return renderHome(ctx.cards, ctx.language, { ...o, inChannel: ctx.actor.conversation.kind === 'channel', templates: surveys.templates(), teams });
+  }
+
+  async function draftCard(ctx: RouteContext, s: SurveyRow, v: Parameters<typeof renderDraft>[5] = {}) {
+    return renderDraft(ctx.cards, ctx.language, s, await deps.schools(ctx.actor.tenantId), templateOf(s), v);
+  }
+
+  async function deliveryCard(ctx: RouteContext, s: SurveyRow, message = '') {
+    const status = await surveys.deliveryStatus(s.id);
+    if (!status) throw surveyProblem('surveyNotFound');
+    return renderDelivery(ctx.cards, ctx.language, status, deps.now(), message);
+  }
+
+  /** The team's members, when the survey goes to them (only in the team's channel). */
+  async function rosterFor(ctx: RouteContext, s: SurveyRow) {
+    if (s.audience.kind !== 'team') return null;
+    if (ctx.actor.conversation.kind !== 'channel' || ctx.actor.conversation.id !== s.resultsConversationId) throw surveyProblem('surveyChannelOnly');
+    return ctx.directory.teamRoster();
+  }
+
+  const verbs = {
+    open: (async (ctx) => home(ctx)) satisfies VerbHandler,
+
+    create: (async (ctx, data) => {
+      const d = parseActionData(createData, data);
+      const s = await surveys.createDraft(ctx.actor, d.template, ctx.language);
+      return draftCard(ctx, s);
+    }) satisfies VerbHandler,
+
+    edit: (async (ctx, data) => {
+      const s = await surveys.get(ctx.actor, toSurveyRef(data));
+      return s.status === 'draft' ? draftCard(ctx, s) : deliveryCard(ctx, s);
+    }) satisfies VerbHandler,
+
+    save: (async (ctx, data) => {
+      const d = parseActionData(draftData, data);
+      const before = await surveys.get(ctx.actor, d.survey);
+      if (before.status !== 'draft') return deliveryCard(ctx, before);
+      const r = await surveys.saveDraft(ctx.actor, d.survey, toDraftInput(d, before));
+      return r.problems.length ? draftCard(ctx, r.survey, { problems: r.problems, typed: typedOf(d) }) : draftCard(ctx, r.survey, { saved: true });
+    }) satisfies VerbHandler,
+
+    review: (async (ctx, data) => {
+      const d = parseActionData(draftData, data);
+      const before = await surveys.get(ctx.actor, d.survey);
+      if (before.status !== 'draft') return deliveryCard(ctx, before);
+      const saved = await surveys.saveDraft(ctx.actor, d.survey, toDraftInput(d, before));
+      if (saved.problems.length) return draftCard(ctx, saved.survey, { problems: saved.problems, typed: typedOf(d) });
+      const review = await surveys.review(ctx.actor, d.survey, await rosterFor(ctx, saved.survey));
+      return renderReview(ctx.cards, ctx.language, review, deps.sendWindow);
+    }) satisfies VerbHandler,
+
+    send: (async (ctx, data) => {
+      const id = toSurveyRef(data);
+      const before = await surveys.get(ctx.actor, id);
+      if (before.status !== 'draft') return deliveryCard(ctx, before);
+      const r = await surveys.send(ctx.actor, id, await rosterFor(ctx, before));
+      const nl = ctx.language === 'nl';
+      return deliveryCard(
+        ctx,
+        r.survey,
+        nl ? `Verstuurd naar ${r.recipients} ${r.recipients === 1 ? 'persoon' : 'mensen'}. Je volgt de stand ook in je chat met Cadans.` : `Sent to ${r.recipients} ${r.recipients === 1 ? 'person' : 'people'}. You can follow it in your chat with Cadans too.`,
+      );
+    }) satisfies VerbHandler,
+
+    status: (async (ctx, data) => deliveryCard(ctx, await surveys.get(ctx.actor, toSurveyRef(data)))) satisfies VerbHandler,
+
+    resendFailed: (async (ctx, data) => {
+      const id = toSurveyRef(data);
+      const n = await surveys.resendFailed(ctx.actor, id);
+      const nl = ctx.language === 'nl';
+      return deliveryCard(ctx, await surveys.get(ctx.actor, id), n === 0 ? (nl ? 'Er is niets om opnieuw te sturen.' : 'There is nothing to send again.') : nl ? `Opnieuw verstuurd naar ${n} ${n === 1 ? 'persoon' : 'mensen'}.` : `Sent again to ${n} ${n === 1 ? 'person' : 'people'}.`);
+    }) satisfies VerbHandler,
+
+    close: (async (ctx, data) => {
+      const s = await surveys.closeNow(ctx.actor, toSurveyRef(data));
+      return deliveryCard(ctx, s, ctx.language === 'nl' ? 'De peiling is gesloten; de resultaten komen in het kanaal.' : 'The survey is closed; the results are being posted in the channel.');
+    }) satisfies VerbHandler,
+
+    cancel: (async (ctx, data) => {
+      const s = await surveys.cancel(ctx.actor, toSurveyRef(data));
+      if (s.sentAt === null) return home(ctx);
+      return deliveryCard(ctx, s, ctx.language === 'nl' ? 'De peiling is geannuleerd. Wie hem kreeg, ziet dat op de kaart; antwoorden worden niet bewaard.' : 'The survey was cancelled. Recipients see this on their card; no answers are kept.');
+    }) satisfies VerbHandler,
+
+    repost: (async (ctx, data) => {
+      const id = toSurveyRef(data);
+      await surveys.repost(ctx.actor, id);
+      const s = await surveys.get(ctx.actor, id, 'see');
+      return deliveryCard(ctx, s, ctx.language === 'nl' ? 'De resultaten worden opnieuw in het kanaal geplaatst.' : 'The results are being posted in the channel again.');
+    }) satisfies VerbHandler,
+
+    answer: (async (ctx, data) => {
+      const id = toSurveyRef(data);
+      const r = await surveys.answer(ctx.actor, id, (data ?? {}) as Record<string, unknown>);
+      if (r.kind === 'thanks') return deps.recipientCards.thanks(ctx.language, r.survey);
+      if (r.kind === 'invalid') return deps.recipientCards.question(ctx.language, r.survey, { given: r.given, errors: r.errors });
+      return deps.recipientCards.state(ctx.language, r.survey, r.state);
+    }) satisfies VerbHandler,
+
+    change: (async (ctx, data) => {
+      const r = await surveys.answersToChange(ctx.actor, toSurveyRef(data));
+      if ('state' in r) return deps.recipientCards.state(ctx.language, r.survey, r.state);
+      return deps.recipientCards.question(ctx.language, r.survey, { answers: r.answers });
+    }) satisfies VerbHandler,
+  };
+
+  const commands = {
+    survey: (async (ctx) => home(ctx)) satisfies CommandHandler,
+    results: (async (ctx) => home(ctx)) satisfies CommandHandler,
+  };
+
+  return { verbs, commands };
+}
