@@ -21,6 +21,9 @@ export const TEMPLATE_NAMES = [
   'surveys.draft',
   'surveys.review',
   'surveys.delivery',
+  'surveys.question',
+  'surveys.thanks',
+  'surveys.state',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

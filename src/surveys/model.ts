@@ -2,7 +2,7 @@
 // A survey is a list of questions in the author's language, an audience, a deadline, reminders and
 // a channel for its results. Anonymous answers are sealed until the survey closes and then written
 // without any link to a person (docs/surveys.md, "Anonymity").
-import type { Language } from '../config.js';
+type Language = 'nl' | 'en';
 
 export interface LocalText {
   nl: string;
