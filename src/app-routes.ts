@@ -7,6 +7,8 @@ import { comingSoon, renderUnknownCommand, showHelp } from './home/feature.js';
 import { createOutboxRoutes } from './outbox/routes.js';
 import type { createPeopleFeature } from './people/feature.js';
 import type { Routes } from './routes.js';
+import type { SurveyFeature } from './surveys/feature.js';
+import { SURVEY_STARTERS } from './surveys/feature.js';
 
 type ChecklistFeature = Pick<ReturnType<typeof createChecklistFeature>, 'routes' | 'guard'>;
 
@@ -17,11 +19,21 @@ const TEMPLATE_KEEPERS = ['beheerder', 'kwaliteitsmedewerker'] as const;
 
 type PeopleFeature = Pick<ReturnType<typeof createPeopleFeature>, 'routes' | 'service'>;
 
-export function createRoutes(deps: { people: PeopleFeature; checklists: ChecklistFeature; outbox: Parameters<typeof createOutboxRoutes>[0] }): Routes {
+export function createRoutes(deps: {
+  people: PeopleFeature;
+  checklists: ChecklistFeature;
+  surveys: Pick<SurveyFeature, 'routes' | 'guard'>;
+  outbox: Parameters<typeof createOutboxRoutes>[0];
+}): Routes {
   const roles = deps.people.routes;
   const outbox = createOutboxRoutes(deps.outbox);
   const checklist = deps.checklists.routes;
-  const access = createAccess({ grantsOf: (tenantId, aad) => deps.people.service.grantsOf(tenantId, aad), resources: { checklist: deps.checklists.guard } });
+  const access = createAccess({ grantsOf: (tenantId, aad) => deps.people.service.grantsOf(tenantId, aad), resources: { checklist: deps.checklists.guard, survey: deps.surveys.guard } });
+  const survey = deps.surveys.routes;
+  // A survey: its author and tenant-wide kwaliteitsmedewerkers and beheerders manage it; its results
+  // are theirs, tenant-wide bestuurders' and its school's directeur's; only its recipients answer it.
+  const manageSurvey = rule.resource('survey', 'edit');
+  const answerSurvey = rule.resource('survey', 'answer', ['personal']);
   const seeChecklist = rule.resource('checklist', 'see');
   const editChecklist = rule.resource('checklist', 'edit');
   return {
@@ -45,9 +57,21 @@ export function createRoutes(deps: { people: PeopleFeature; checklists: Checklis
       'checklist.addTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: checklist.addTemplate },
       'checklist.saveTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: checklist.saveTemplate },
       'checklist.archiveTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: checklist.archiveTemplate },
-      'survey.open': { access: rule.anyone(), handle: comingSoon('featureSurveysTitle') },
+      'survey.open': { access: rule.anyone(), handle: survey.verbs.open },
+      'results.open': { access: rule.anyone(), handle: survey.verbs.open },
+      'survey.create': { access: rule.roles(SURVEY_STARTERS, { where: IN_CHANNEL, whereText: 'surveyChannelOnly' }), handle: survey.verbs.create },
+      'survey.edit': { access: manageSurvey, handle: survey.verbs.edit },
+      'survey.save': { access: manageSurvey, handle: survey.verbs.save },
+      'survey.review': { access: manageSurvey, handle: survey.verbs.review },
+      'survey.send': { access: manageSurvey, handle: survey.verbs.send },
+      'survey.status': { access: manageSurvey, handle: survey.verbs.status },
+      'survey.resendFailed': { access: manageSurvey, handle: survey.verbs.resendFailed },
+      'survey.close': { access: manageSurvey, handle: survey.verbs.close },
+      'survey.cancel': { access: manageSurvey, handle: survey.verbs.cancel },
+      'survey.repost': { access: rule.resource('survey', 'see'), handle: survey.verbs.repost },
+      'survey.answer': { access: answerSurvey, handle: survey.verbs.answer },
+      'survey.change': { access: answerSurvey, handle: survey.verbs.change },
       'cadence.open': { access: rule.anyone(), handle: comingSoon('featureCadencesTitle') },
-      'results.open': { access: rule.anyone(), handle: comingSoon('featureResultsTitle') },
       // Everyone sees their own roles; only a beheerder sees and changes everyone's (the service).
       'roles.open': { access: rule.anyone(), handle: roles.open },
       'roles.addSchool': { access: rule.roles(['beheerder']), handle: roles.addSchool },
@@ -58,9 +82,9 @@ export function createRoutes(deps: { people: PeopleFeature; checklists: Checklis
     commands: {
       help: showHelp,
       checklist: checklist.open,
-      survey: comingSoon('featureSurveysTitle'),
+      survey: survey.commands.survey,
       meetings: comingSoon('featureCadencesTitle'),
-      results: comingSoon('featureResultsTitle'),
+      results: survey.commands.results,
       roles: roles.openCommand,
     },
     unknownCommand: renderUnknownCommand,

@@ -9,7 +9,9 @@ import { migrate, pendingMigrations } from './db/migrate.js';
 import { startJobs, type Jobs } from './jobs/boss.js';
 import { LOCAL_SEED } from './local/seed.js';
 import { createPeopleFeature } from './people/feature.js';
-import { deactivateUnreachable, getBotIdFor, getTeamGroupId, listInstalledTeams } from './teams/store.js';
+import { deactivateUnreachable, getBotIdFor, getChannelName, getPersonalConversations, getTeamGroupId, listInstalledTeams } from './teams/store.js';
+import { createSurveyFeature, loadSealKey, type SurveyFeature } from './surveys/feature.js';
+import { createResultCards } from './surveys/results-card.js';
 import { createRoutes } from './app-routes.js';
 import { createGraphFromConfig } from './graph/from-config.js';
 import { createHttpServer } from './server.js';
@@ -28,6 +30,8 @@ export interface RunningCadans {
   jobs: Jobs;
   /** The one door out to Teams for proactive sends, 1:1 conversations and card updates (docs/outbox.md). */
   outbox: Outbox;
+  /** Pulse surveys (docs/surveys.md): tests drive its tick with their own clock. */
+  surveys: SurveyFeature;
   /** Signed, expiring downloads any feature registers a kind with (docs/exports.md). */ // exports
   downloads: Downloads; // exports
   /** Drains HTTP, stops the workers, closes the database pool. */
@@ -86,10 +90,29 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       log,
       downloads, // exports
     });
-    for (const r of checklists.renderers) outbox.registerRenderer(r);
+    const surveys = createSurveyFeature({
+      db,
+      cards,
+      outbox,
+      people,
+      conversations: {
+        personalConversations: (tenantId, ids) => getPersonalConversations(db, tenantId, ids),
+        botIdOf: (tenantId, conversationId) => getBotIdFor(db, tenantId, conversationId),
+        channelName: (tenantId, conversationId) => getChannelName(db, tenantId, conversationId),
+        installedTeams: (tenantId) => listInstalledTeams(db, tenantId),
+      },
+      sealKey: loadSealKey(config.surveys.sealSecret, config.dataDir),
+      boss: jobs.boss,
+      sendWindow: config.surveys.sendWindow,
+      sendMoment: (at) => at,
+      results: createResultCards(cards),
+      log,
+    });
+    for (const r of [...checklists.renderers, ...surveys.renderers]) outbox.registerRenderer(r);
     await outbox.start();
     await checklists.registerJobs(jobs.boss);
-    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, outbox, routes: createRoutes({ people: peopleFeature, checklists, outbox }) });
+    await surveys.registerJobs(jobs.boss);
+    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, outbox, routes: createRoutes({ people: peopleFeature, checklists, surveys, outbox }) });
     const http = createHttpServer({
       log,
       maxBodyBytes: config.maxBodyBytes,
@@ -112,6 +135,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       db,
       jobs,
       outbox,
+      surveys,
       downloads, // exports
       async stop() {
         await http.drain(config.shutdownGraceMs);

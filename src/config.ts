@@ -53,6 +53,14 @@ export interface Config {
   shutdownGraceMs: number;
   /** Signed download links (docs/exports.md). */
   exports: ExportsConfig;
+  surveys: SurveysConfig;
+}
+
+export interface SurveysConfig {
+  /** SURVEY_SEAL_SECRET: the key that seals anonymous answers until a survey closes (docs/surveys.md); local mode: a key file in the data directory. */
+  sealSecret?: string;
+  /** SURVEY_SEND_HOURS: surveys and reminders go out on working days between these hours (Europe/Amsterdam). */
+  sendWindow: { startHour: number; endHour: number };
 }
 
 export interface ExportsConfig {
@@ -117,6 +125,12 @@ const raw = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(16_384).max(10_485_760).default(1_048_576),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   // exports (docs/exports.md)
+  SURVEY_SEAL_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 48)').optional(),
+  SURVEY_SEND_HOURS: z
+    .string()
+    .regex(/^\d{1,2}-\d{1,2}$/, 'must be two hours like 8-18')
+    .refine((v) => { const [a, b] = v.split('-').map(Number); return a! >= 0 && b! <= 24 && a! < b!; }, 'must be two hours like 8-18, the first before the second')
+    .default('8-18'),
   EXPORT_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 48)').optional(),
   PUBLIC_BASE_URL: z
     .string()
@@ -191,6 +205,7 @@ export function loadConfig(
     if (beheerders.length === 0) {
       problems.push('CADANS_BEHEERDERS: name at least one beheerder (Entra object id) in production');
     }
+    if (!e.SURVEY_SEAL_SECRET) problems.push('SURVEY_SEAL_SECRET: required in production (at least 32 characters, the same on every instance, kept outside the database; seals anonymous survey answers until the survey closes)');
     if (!e.EXPORT_SIGNING_SECRET) problems.push('EXPORT_SIGNING_SECRET: required in production (at least 32 characters, the same on every instance; signs download links)');
     if (!e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required in production (the https:// address browsers reach Cadans on, e.g. https://cadans.example.org; download links start with it)');
     if (e.PUBLIC_BASE_URL && !e.PUBLIC_BASE_URL.startsWith('https://')) problems.push('PUBLIC_BASE_URL: must be an https:// address in production (download links carry their key)');
@@ -248,6 +263,10 @@ export function loadConfig(
     },
     maxBodyBytes: e.MAX_BODY_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    surveys: {
+      sealSecret: e.SURVEY_SEAL_SECRET,
+      sendWindow: { startHour: Number(e.SURVEY_SEND_HOURS.split('-')[0]), endHour: Number(e.SURVEY_SEND_HOURS.split('-')[1]) },
+    },
     exports: {
       // Local mode without a secret: a random one per process; its links stop working on restart.
       signingSecret: e.EXPORT_SIGNING_SECRET ?? randomBytes(32).toString('base64url'),

@@ -85,6 +85,18 @@ export const VERBS = [
   'checklist.saveTemplate',
   'checklist.archiveTemplate',
   'outbox.retryFailed',
+  'survey.create',
+  'survey.edit',
+  'survey.save',
+  'survey.review',
+  'survey.send',
+  'survey.status',
+  'survey.resendFailed',
+  'survey.close',
+  'survey.cancel',
+  'survey.repost',
+  'survey.answer',
+  'survey.change',
 ] as const;
 export type Verb = (typeof VERBS)[number];
 export type VerbHandler = (ctx: RouteContext, data: unknown) => Promise<AdaptiveCard>;

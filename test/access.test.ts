@@ -21,6 +21,11 @@ const EDIT: Persona[] = ['beheerder', 'kwaliteit', 'dirOwn'];
 /** The stranger is beheerder of their own tenant: role rules let them act there, never here. */
 const BEHEERDERS: Persona[] = ['beheerder', 'stranger'];
 
+/** The survey's author (the kwaliteitsmedewerker) and tenant-wide beheerders manage it. */
+const SURVEY_MANAGERS: Persona[] = ['beheerder', 'kwaliteit'];
+/** The members of the checklist's team, to whom the survey was sent. */
+const SURVEY_RECIPIENTS: Persona[] = ['beheerder', 'member'];
+
 const everywhere = (who: Persona[]): Record<Place, Persona[]> => ({ own: who, other: who, personal: who });
 const inChannels = (who: Persona[]): Record<Place, Persona[]> => ({ own: who, other: who, personal: [] });
 /** From the checklist's own channel everyone of the tenant is in its team; elsewhere `who`. */
@@ -53,6 +58,22 @@ const EXPECTED: Record<Verb, Record<Place, Persona[]>> = {
   'checklist.addTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
   'checklist.saveTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
   'checklist.archiveTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
+  // Surveys: starting one takes a role and a channel (its results go there); the survey below is
+  // the kwaliteitsmedewerker's, sent to the checklist's team (the beheerder and the member).
+  'survey.create': inChannels(['beheerder', 'kwaliteit', 'bestuurder', 'dirOwn', 'dirOther', 'stranger']),
+  'survey.edit': everywhere(SURVEY_MANAGERS),
+  'survey.save': everywhere(SURVEY_MANAGERS),
+  'survey.review': everywhere(SURVEY_MANAGERS),
+  'survey.send': everywhere(SURVEY_MANAGERS),
+  'survey.status': everywhere(SURVEY_MANAGERS),
+  'survey.resendFailed': everywhere(SURVEY_MANAGERS),
+  'survey.close': everywhere(SURVEY_MANAGERS),
+  'survey.cancel': everywhere(SURVEY_MANAGERS),
+  // Its results: the managers and tenant-wide bestuurders (the survey is the board's, not a school's).
+  'survey.repost': everywhere([...SURVEY_MANAGERS, 'bestuurder']),
+  // Only those it was sent to, in their personal chat.
+  'survey.answer': { own: [], other: [], personal: SURVEY_RECIPIENTS },
+  'survey.change': { own: [], other: [], personal: SURVEY_RECIPIENTS },
 };
 
 let connector: FakeConnector;
@@ -67,6 +88,7 @@ let ownChannel: TeamsChannel;
 let checklistId: number;
 let publicId: string;
 let schoolOne: number;
+let surveyId: string;
 
 function worldOf(p: Persona) {
   return p === 'stranger' ? worldB : worldA;
@@ -94,6 +116,20 @@ function dataFor(verb: Verb, n: number): Record<string, unknown> {
       return { v: 1, template: 'custom-999999' };
     case 'checklist.saveTemplate':
       return { v: 1, definition: `titel: Eigen lijst ${n}\nstappen:\n  - Eerste stap` };
+    case 'survey.create':
+      return { v: 1, template: 'werkdruk' };
+    case 'survey.edit':
+    case 'survey.save':
+    case 'survey.review':
+    case 'survey.send':
+    case 'survey.status':
+    case 'survey.resendFailed':
+    case 'survey.close':
+    case 'survey.cancel':
+    case 'survey.repost':
+    case 'survey.answer':
+    case 'survey.change':
+      return { v: 1, survey: surveyId };
     case 'roles.addSchool':
       return { v: 1, schoolName: `School ${n}` };
     case 'roles.grant':
@@ -178,6 +214,11 @@ beforeAll(async () => {
   const row = await cadans.db.query<{ id: string; public_id: string }>("select id, public_id from checklists where title = 'Inspectie De Regenboog'");
   checklistId = Number(row.rows[0]!.id);
   publicId = row.rows[0]!.public_id;
+  // A survey of the kwaliteitsmedewerker, sent to the checklist's team.
+  await postActivity(cadans.url, worldA.actionExecute(people.kwaliteit, ownChannel, 'survey.create', { v: 1, template: 'werkdruk' }));
+  surveyId = (await cadans.db.query<{ public_id: string }>('select public_id from surveys order by id desc limit 1')).rows[0]!.public_id;
+  const sent = await postActivity(cadans.url, worldA.actionExecute(people.kwaliteit, ownChannel, 'survey.send', { v: 1, survey: surveyId }));
+  expect(JSON.stringify(sent.body)).toContain('Verstuurd naar 2 mensen');
 });
 
 afterAll(async () => {

@@ -56,6 +56,7 @@ export function createChecklistAccess(deps: { db: Db; grantsOf(tenantId: string,
 
   async function mayAccess(ctx: RouteContext, scope: ChecklistScope, level: AccessLevel): Promise<boolean> {
     const { actor } = ctx;
+    if (level === 'answer') return false; // nothing to answer on a checklist
     if (level === 'edit') return canEditChecklist(await deps.grantsOf(actor.tenantId, actor.aadObjectId), scope.schoolId);
     // Teams delivers an action from a channel only from someone in it: its own channel, or another
     // channel of its team, is seen by its team.

@@ -1,0 +1,195 @@
+// Builds the survey feature: service, routes, the resource guard, the outbox renderers (a
+// recipient's card, the author's delivery card, the result card) and the jobs (fan-out pages, the
+// minute's tick: open, close, remind).
+import type { Logger } from 'pino';
+import type { AccessLevel } from '../access.js';
+import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
+import { toLanguage } from '../cards/i18n.js';
+import type { Language } from '../config.js';
+import type { Db } from '../db/pool.js';
+import type { PgBoss } from '../jobs/boss.js';
+import { defineRenderer, toCardActivity } from '../outbox/service.js';
+import type { RouteContext } from '../routes.js';
+import { givenFromAnswers, questionCard, stateCard, thanksCard, type StateKind } from './answer-view.js';
+import { DELIVERY_RENDERER, QUESTION_RENDERER, RESULTS_RENDERER, type SurveyConversations, type SurveyOutbox, type SurveyPeople } from './ports.js';
+import { renderDelivery } from './manage-view.js';
+import { createSurveyRoutes, toSurveyRef, type RecipientCards } from './routes.js';
+import type { SealKey } from './seal.js';
+import { createSurveyService, type RecipientState } from './service.js';
+import { markDeliverySent, setAuthorCard, setResultsCard, type SurveyRow } from './store.js';
+import { SURVEY_TEMPLATES } from './templates.js';
+import type { ResultCardRenderer } from './results-card.js';
+
+export { loadSealKey } from './seal.js';
+export { SURVEY_STARTERS } from './service.js';
+
+export const FANOUT_QUEUE = 'surveys.fanout';
+export const TICK_QUEUE = 'surveys.tick';
+
+export interface SurveyFeatureDeps {
+  db: Db;
+  cards: CardRenderer;
+  outbox: SurveyOutbox;
+  people: SurveyPeople;
+  conversations: SurveyConversations;
+  sealKey: SealKey;
+  boss: PgBoss;
+  /** Working days and daytime hours for sends and reminders. */
+  sendWindow: { startHour: number; endHour: number };
+  sendMoment(at: Date): Date;
+  results: ResultCardRenderer;
+  now?: () => Date;
+  log?: Pick<Logger, 'info' | 'warn' | 'error'>;
+}
+
+interface FanOutJob {
+  surveyId: number;
+  kind: 'cards' | 'closeCards' | 'reminder';
+  moment: number;
+}
+
+export function createSurveyFeature(deps: SurveyFeatureDeps) {
+  const now = deps.now ?? (() => new Date());
+  const service = createSurveyService({
+    db: deps.db,
+    outbox: deps.outbox,
+    people: deps.people,
+    conversations: deps.conversations,
+    sealKey: deps.sealKey,
+    templates: () => SURVEY_TEMPLATES,
+    sendMoment: deps.sendMoment,
+    jobs: {
+      async fanOut(surveyId, kind, moment, startAfter) {
+        await deps.boss.send(FANOUT_QUEUE, { surveyId, kind, moment } satisfies FanOutJob, {
+          startAfter,
+          singletonKey: `${surveyId}:${kind}:${moment}`,
+          retryLimit: 20,
+          retryDelay: 5,
+          retryBackoff: true,
+        });
+      },
+    },
+    now,
+    log: deps.log,
+  });
+
+  async function cardSurvey(s: SurveyRow) {
+    const [author] = await deps.people.contactsOf(s.tenantId, [s.createdBy]);
+    const channel = s.resultsConversationId ? await deps.conversations.channelName(s.tenantId, s.resultsConversationId) : null;
+    return { publicId: s.publicId, title: s.title, anonymous: s.anonymous, deadline: s.deadline ?? now(), authorName: author?.name || '', resultsChannelName: channel, questions: s.questions, closedAt: s.closedAt };
+  }
+
+  const stateKind = (state: RecipientState): StateKind => (state === 'notYetOpen' ? 'notForYou' : state);
+
+  const recipientCards: RecipientCards = {
+    async question(language, s, o) {
+      const given = o.given ?? (o.answers ? givenFromAnswers(s.questions, o.answers) : undefined);
+      return questionCard(deps.cards, await cardSurvey(s), { language, ...(given ? { given } : {}), ...(o.errors ? { errors: o.errors } : {}), reminder: o.reminder ?? false, changing: o.answers !== undefined });
+    },
+    async thanks(language, s) {
+      return thanksCard(deps.cards, await cardSurvey(s), { language, now: now() });
+    },
+    async state(language, s, state) {
+      if (!s) return stateCard(deps.cards, 'notForYou', { publicId: '', title: '', anonymous: true, deadline: now(), authorName: '' }, { language, now: now() });
+      return stateCard(deps.cards, stateKind(state), await cardSurvey(s), { language, now: now() });
+    },
+  };
+
+  async function languageOf(tenantId: string, aadObjectId: string, fallback: Language): Promise<Language> {
+    const [c] = await deps.people.contactsOf(tenantId, [aadObjectId]);
+    if (c?.language === 'nl' || c?.language === 'en') return c.language;
+    return c?.locale ? toLanguage(c.locale) : fallback;
+  }
+
+  const routes = createSurveyRoutes({
+    surveys: service,
+    schools: (tenantId) => deps.people.schools(tenantId),
+    installedTeams: (tenantId) => deps.conversations.installedTeams(tenantId),
+    recipientCards,
+    sendWindow: deps.sendWindow,
+    now,
+  });
+
+  /** The verb table's `survey` resource: edit = manage it, see = its results, answer = it was sent to you. */
+  async function guard(ctx: RouteContext, data: unknown, level: AccessLevel): Promise<boolean> {
+    const id = toSurveyRef(data);
+    return service.allowed(ctx.actor, id, level === 'edit' ? 'manage' : level);
+  }
+
+  const questionRenderer = defineRenderer({
+    ...QUESTION_RENDERER,
+    async render({ deliveryId, reminder }) {
+      const v = await service.recipientView(deliveryId);
+      if (!v) throw new Error(`survey delivery ${deliveryId} is gone`);
+      const language = await languageOf(v.survey.tenantId, v.delivery.aadObjectId, v.survey.language);
+      let card: AdaptiveCard;
+      if (v.state === 'answered') card = await recipientCards.thanks(language, v.survey);
+      else if (v.state) card = await recipientCards.state(language, v.survey, v.state);
+      else card = await recipientCards.question(language, v.survey, { reminder, ...(v.delivery.answers ? { answers: v.delivery.answers } : {}) });
+      return toCardActivity(card, { summary: v.survey.title });
+    },
+    async onSent({ args, activityId, conversationId }, tx) {
+      await markDeliverySent(tx, args.deliveryId, activityId, conversationId);
+    },
+    onSentOps: ['send', 'createPersonal'],
+  });
+
+  const deliveryRenderer = defineRenderer({
+    ...DELIVERY_RENDERER,
+    async render({ surveyId }) {
+      const status = await service.deliveryStatus(surveyId);
+      if (!status) throw new Error(`survey ${surveyId} is gone`);
+      const language = await languageOf(status.survey.tenantId, status.survey.createdBy, status.survey.language);
+      return toCardActivity(renderDelivery(deps.cards, language, status, now()), { summary: status.survey.title });
+    },
+    async onSent({ args, activityId, conversationId }, tx) {
+      if (activityId) await setAuthorCard(tx, args.surveyId, activityId, conversationId);
+    },
+    onSentOps: ['send', 'createPersonal'],
+  });
+
+  const resultsRenderer = defineRenderer({
+    ...RESULTS_RENDERER,
+    async render({ surveyId }) {
+      const data = await service.resultData(surveyId);
+      if (!data) throw new Error(`survey ${surveyId} is gone`);
+      const card = await deps.results.render(data);
+      return toCardActivity(card, { summary: data.survey.title });
+    },
+    async onSent({ args, activityId }, tx) {
+      if (activityId) await setResultsCard(tx, args.surveyId, activityId);
+    },
+    onSentOps: ['send'],
+  });
+
+  async function registerJobs(boss: PgBoss) {
+    await boss.createQueue(FANOUT_QUEUE);
+    await boss.work<FanOutJob>(FANOUT_QUEUE, async (jobs) => {
+      for (const job of jobs) {
+        const { surveyId, kind, moment } = job.data;
+        let after = 0;
+        for (;;) {
+          const next = await service.fanOutPage(surveyId, kind, moment, after);
+          if (next === null) break;
+          after = next;
+        }
+      }
+    });
+    await boss.createQueue(TICK_QUEUE);
+    await boss.schedule(TICK_QUEUE, '* * * * *', {}, { tz: 'Europe/Amsterdam' });
+    await boss.work(TICK_QUEUE, async () => {
+      await service.tick(now());
+    });
+  }
+
+  return {
+    service,
+    routes,
+    guard,
+    recipientCards,
+    registerJobs,
+    renderers: [questionRenderer, deliveryRenderer, resultsRenderer],
+  };
+}
+
+export type SurveyFeature = ReturnType<typeof createSurveyFeature>;
