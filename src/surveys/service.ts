@@ -481,7 +481,11 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       await deps.outbox.enqueue({ op: 'send', tenantId: s.tenantId, serviceUrl: s.resultsServiceUrl, conversationId: s.resultsConversationId, render: renderWith(RESULTS_RENDERER, { surveyId: s.id }) });
     },
 
-    /** The minute's work: opens scheduled surveys, closes those past their deadline, sends due reminders. */
+    /**
+     * The minute's work: opens scheduled surveys, closes those past their deadline, sends due
+     * reminders. `now` decides what is due (tests pass their own clock); the jobs it starts run on the
+     * service's clock, within the send window.
+     */
     async tick(now: Date): Promise<{ opened: number; closed: number; reminded: number }> {
       let opened = 0;
       let closed = 0;
@@ -489,7 +493,7 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       for (const id of await store.dueToOpen(db, now, 100)) {
         if (await store.openScheduled(db, id)) {
           opened++;
-          await deps.jobs.fanOut(id, 'cards', 0, deps.sendMoment(now));
+          await deps.jobs.fanOut(id, 'cards', 0, deps.sendMoment(deps.now()));
         }
       }
       for (const id of await store.dueToClose(db, now, 100)) if (await this.close(id)) closed++;
@@ -504,7 +508,7 @@ export function createSurveyService(deps: SurveyServiceDeps) {
         }
         if (await store.markReminderDone(db, due.id, moment)) {
           reminded++;
-          await deps.jobs.fanOut(due.id, 'reminder', moment, now);
+          await deps.jobs.fanOut(due.id, 'reminder', moment, deps.sendMoment(deps.now()));
         }
       }
       return { opened, closed, reminded };
