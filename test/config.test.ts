@@ -11,6 +11,7 @@ const prodBase = {
   DATABASE_URL: 'postgresql://cadans@db.internal/cadans',
   CADANS_BEHEERDERS: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
   EXPORT_SIGNING_SECRET: 'test-only-export-signing-secret-0123456789',
+  SURVEY_SEAL_SECRET: 'test-only-survey-seal-secret-0123456789abcdef',
   PUBLIC_BASE_URL: 'https://cadans.example.org',
 };
 

@@ -26,6 +26,7 @@ beforeAll(async () => {
     DATABASE_URL: 'postgresql://set-by-harness/unused',
     BOT_OPENID_METADATA_URL: auth.metadataUrl,
     EXPORT_SIGNING_SECRET: 'test-only-export-signing-secret-0123456789',
+    SURVEY_SEAL_SECRET: 'test-only-survey-seal-secret-0123456789abcdef',
     PUBLIC_BASE_URL: 'https://cadans.example.org',
   });
   world = createTeamsWorld({ serviceUrl: connector.serviceUrl, botId: APP_ID, tenantId: TENANT });

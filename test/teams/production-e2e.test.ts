@@ -36,6 +36,7 @@ function productionEnv(databaseUrl: string): Record<string, string> {
     BOT_OPENID_METADATA_URL: auth.metadataUrl,
     BOT_TOKEN_ENDPOINT: entra.tokenEndpoint(TENANT),
     EXPORT_SIGNING_SECRET: 'test-only-export-signing-secret-0123456789',
+    SURVEY_SEAL_SECRET: 'test-only-survey-seal-secret-0123456789abcdef',
     PUBLIC_BASE_URL: 'https://cadans.example.org',
   };
 }
