@@ -33,6 +33,7 @@ export function renderHelpCard(cards: CardRenderer, t: Translate): AdaptiveCard 
     // Buttons only for what works; features still being built are marked "komt eraan" above.
     buttons: {
       checklist: t('buttonChecklist'),
+      survey: t('buttonSurvey'),
       roles: t('buttonRoles'),
     },
   });

@@ -147,8 +147,10 @@ describe('the Agents Playground (browser)', () => {
       .last();
     await helpCard.waitFor({ state: 'visible' });
 
-    await expect(helpCard.innerText()).resolves.toContain('een korte peiling uitzetten (komt eraan)');
-    await expect(helpCard.getByRole('button', { name: 'Peilingen', exact: true }).count()).resolves.toBe(0);
+    await expect(helpCard.innerText()).resolves.toContain('een korte peiling uitzetten, of zien hoe die loopt');
+    await expect(helpCard.innerText()).resolves.toContain('de vaste overleggen en wat er op tafel ligt (komt eraan)');
+    await expect(helpCard.getByRole('button', { name: 'Peilingen', exact: true }).count()).resolves.toBe(1);
+    await expect(helpCard.getByRole('button', { name: 'Overleg', exact: true }).count()).resolves.toBe(0);
     await saveScreenshot(p, 'playground.png');
 
     await helpCard.getByRole('button', { name: 'Rollen', exact: true }).click();
