@@ -8,7 +8,7 @@ import { createOutboxRoutes } from './outbox/routes.js';
 import type { createPeopleFeature } from './people/feature.js';
 import type { Routes } from './routes.js';
 import type { SurveyFeature } from './surveys/feature.js';
-import { SURVEY_STARTERS } from './surveys/feature.js';
+import { SURVEY_STARTERS, looksLikeSurveyTemplate } from './surveys/feature.js';
 
 type ChecklistFeature = Pick<ReturnType<typeof createChecklistFeature>, 'routes' | 'guard'>;
 
@@ -69,6 +69,9 @@ export function createRoutes(deps: {
       'survey.close': { access: manageSurvey, handle: survey.verbs.close },
       'survey.cancel': { access: manageSurvey, handle: survey.verbs.cancel },
       'survey.repost': { access: rule.resource('survey', 'see'), handle: survey.verbs.repost },
+      'survey.addTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: survey.templates.add },
+      'survey.saveTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: survey.templates.save },
+      'survey.archiveTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: survey.templates.archive },
       'survey.answer': { access: answerSurvey, handle: survey.verbs.answer },
       'survey.change': { access: answerSurvey, handle: survey.verbs.change },
       'cadence.open': { access: rule.anyone(), handle: comingSoon('featureCadencesTitle') },
@@ -88,6 +91,11 @@ export function createRoutes(deps: {
       roles: roles.openCommand,
     },
     unknownCommand: renderUnknownCommand,
-    onFile: checklist.onFile,
+    // Own templates sent as a file: a survey when it has questions, otherwise a checklist. Read once.
+    async onFile(ctx, file) {
+      const text = /\.(ya?ml|json)$/i.test(file.name) ? await file.read() : null;
+      const once = { name: file.name, read: async () => text };
+      return text !== null && looksLikeSurveyTemplate(text) ? survey.templates.onFile(ctx, once) : checklist.onFile(ctx, once);
+    },
   };
 }

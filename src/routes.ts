@@ -95,6 +95,9 @@ export const VERBS = [
   'survey.close',
   'survey.cancel',
   'survey.repost',
+  'survey.addTemplate',
+  'survey.saveTemplate',
+  'survey.archiveTemplate',
   'survey.answer',
   'survey.change',
 ] as const;

@@ -72,6 +72,9 @@ const EXPECTED: Record<Verb, Record<Place, Persona[]>> = {
   // Its results: the managers and tenant-wide bestuurders (the survey is the board's, not a school's).
   'survey.repost': everywhere([...SURVEY_MANAGERS, 'bestuurder']),
   // Only those it was sent to, in their personal chat.
+  'survey.addTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
+  'survey.saveTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
+  'survey.archiveTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
   'survey.answer': { own: [], other: [], personal: SURVEY_RECIPIENTS },
   'survey.change': { own: [], other: [], personal: SURVEY_RECIPIENTS },
 };
@@ -118,6 +121,10 @@ function dataFor(verb: Verb, n: number): Record<string, unknown> {
       return { v: 1, definition: `titel: Eigen lijst ${n}\nstappen:\n  - Eerste stap` };
     case 'survey.create':
       return { v: 1, template: 'werkdruk' };
+    case 'survey.archiveTemplate':
+      return { v: 1, template: 'own-999999' };
+    case 'survey.saveTemplate':
+      return { v: 1, definition: `titel: Eigen peiling ${n}\nvragen:\n  - Ik werk hier graag.` };
     case 'survey.edit':
     case 'survey.save':
     case 'survey.review':

@@ -116,6 +116,7 @@ describe('architecture', () => {
     survey_sealed: 'surveys/store.ts',
     survey_responses: 'surveys/store.ts',
     survey_answers: 'surveys/store.ts',
+    survey_templates: 'surveys/store.ts',
   };
 
   it('gives every table created by a migration exactly one owning store', () => {

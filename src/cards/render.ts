@@ -24,6 +24,7 @@ export const TEMPLATE_NAMES = [
   'surveys.question',
   'surveys.thanks',
   'surveys.state',
+  'surveys.template',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

@@ -14,6 +14,7 @@ import { givenFromAnswers, questionCard, stateCard, thanksCard, type StateKind }
 import { DELIVERY_RENDERER, QUESTION_RENDERER, RESULTS_RENDERER, type SurveyConversations, type SurveyOutbox, type SurveyPeople } from './ports.js';
 import { renderDelivery } from './manage-view.js';
 import { createSurveyRoutes, toSurveyRef, type RecipientCards } from './routes.js';
+export { looksLikeSurveyTemplate } from './routes.js';
 import type { SealKey } from './seal.js';
 import { createSurveyService, type RecipientState } from './service.js';
 import { markDeliverySent, setAuthorCard, setResultsCard, type SurveyRow } from './store.js';

@@ -51,7 +51,7 @@ const ROLE_LABELS: Record<string, LocalText> = {
 export function renderHome(
   cards: CardRenderer,
   language: Language,
-  o: { canStart: boolean; inChannel: boolean; templates: readonly SurveyTemplate[]; drafts: SurveyRow[]; running: (SurveyRow & { answered?: number; recipients?: number })[]; teams: string[] },
+  o: { canStart: boolean; inChannel: boolean; templates: readonly SurveyTemplate[]; drafts: SurveyRow[]; running: SurveyRow[]; teams: string[]; canKeepTemplates: boolean },
 ): AdaptiveCard {
   const nl = language === 'nl';
   const intro = o.canStart
@@ -78,7 +78,10 @@ export function renderHome(
     chooseLabel: nl ? 'Kies dit sjabloon' : 'Use this template',
     statusLabel: nl ? 'Stand van zaken' : 'Progress',
     editLabel: nl ? 'Verder met het concept' : 'Continue the draft',
-    templates: o.canStart && o.inChannel ? o.templates.map((t) => ({ key: t.key, title: t.title[language], description: t.description[language] })) : [],
+    templates: o.canStart && o.inChannel ? o.templates.map((t) => ({ key: t.key, title: escapeMarkdown(t.title[language]), description: escapeMarkdown(t.description[language]), own: t.key.startsWith('own-') })) : [],
+    canKeepTemplates: o.canKeepTemplates,
+    archiveLabel: nl ? 'Archiveren' : 'Archive',
+    addTemplateLabel: nl ? 'Eigen peiling toevoegen' : 'Add a survey of your own',
   });
 }
 
@@ -243,5 +246,29 @@ export function renderDelivery(cards: CardRenderer, language: Language, d: Deliv
       cancel: nl ? 'Peiling annuleren' : 'Cancel survey',
       repost: nl ? 'Resultaten opnieuw plaatsen' : 'Post the results again',
     },
+  });
+}
+
+/** The card to add an own template: a copyable example, the text to paste, errors per line. */
+export function renderTemplateCard(
+  cards: CardRenderer,
+  language: Language,
+  o: { example: string; definition?: string; errors?: { line: number | null; message: LocalText }[]; saved?: string },
+): AdaptiveCard {
+  const nl = language === 'nl';
+  return cards.render('surveys.template', {
+    title: nl ? 'Eigen peiling toevoegen' : 'Add a survey of your own',
+    intro: nl
+      ? 'Schrijf je peiling in YAML of JSON, of stuur een .yaml- of .json-bestand in je chat met Cadans. Kopieer het voorbeeld en pas het aan. Soorten vragen: stelling (1–5), keuze, ja-nee, 0-10 en open.'
+      : 'Write your survey in YAML or JSON, or send a .yaml or .json file in your chat with Cadans. Copy the example and change it. Kinds of questions: statement (1–5), choice, yes-no, 0-10 and open.',
+    errors: (o.errors ?? []).map((e) => (e.line !== null ? (nl ? `Regel ${e.line}: ` : `Line ${e.line}: `) : '') + e.message[language]),
+    saved: o.saved ?? '',
+    exampleLabel: nl ? 'Voorbeeld' : 'Example',
+    example: o.example,
+    definitionLabel: nl ? 'Jouw peiling' : 'Your survey',
+    definition: o.definition ?? '',
+    placeholder: nl ? 'titel: …' : 'title: …',
+    saveLabel: nl ? 'Toevoegen' : 'Add',
+    backLabel: nl ? 'Terug naar de peilingen' : 'Back to the surveys',
   });
 }

@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { parseActionData } from '../action-data.js';
 import type { Language } from '../config.js';
 import type { AdaptiveCard } from '../cards/render.js';
-import type { CommandHandler, RouteContext, VerbHandler } from '../routes.js';
-import { renderDelivery, renderDraft, renderHome, renderReview } from './manage-view.js';
+import type { CommandHandler, FileHandler, RouteContext, VerbHandler } from '../routes.js';
+import { notAllowed } from '../errors.js';
+import { renderDelivery, renderDraft, renderHome, renderReview, renderTemplateCard } from './manage-view.js';
+import { SURVEY_TEMPLATE_EXAMPLE } from './parse-template.js';
 import type { Answers, FieldError, SurveyTemplate } from './model.js';
 import { surveyProblem } from './ports.js';
 import type { DraftInput, RecipientState, SurveyService } from './service.js';
@@ -13,6 +15,7 @@ import type { Audience, SurveyRow } from './store.js';
 const surveyRef = z.object({ v: z.literal(1), survey: z.string().uuid() });
 export const SURVEY_REF_VERSIONS = [1] as const;
 const createData = z.object({ v: z.literal(1), template: z.string().min(1).max(80) });
+const templateText = z.object({ v: z.literal(1), definition: z.string().max(200_000).optional() });
 const text = (max: number) => z.string().max(max).optional();
 const draftData = surveyRef.extend({
   title: text(1_000),
@@ -81,16 +84,22 @@ function typedOf(d: z.output<typeof draftData>): Record<string, string> {
 
 export function createSurveyRoutes(deps: SurveyRouteDeps) {
   const { surveys } = deps;
-  const templateOf = (s: SurveyRow): SurveyTemplate | undefined => surveys.templates().find((t) => t.key === s.templateKey);
+  const templateOf = async (s: SurveyRow): Promise<SurveyTemplate | undefined> => (await surveys.templatesFor(s.tenantId)).find((t) => t.key === s.templateKey);
 
   async function home(ctx: RouteContext): Promise<AdaptiveCard> {
     const o = await surveys.overview(ctx.actor);
     const teams = ctx.actor.conversation.kind === 'channel' ? [] : await deps.installedTeams(ctx.actor.tenantId);
-    return renderHome(ctx.cards, ctx.language, { ...o, inChannel: ctx.actor.conversation.kind === 'channel', templates: surveys.templates(), teams });
+    return renderHome(ctx.cards, ctx.language, {
+      ...o,
+      inChannel: ctx.actor.conversation.kind === 'channel',
+      templates: await surveys.templatesFor(ctx.actor.tenantId),
+      teams,
+      canKeepTemplates: await surveys.canKeepTemplates(ctx.actor),
+    });
   }
 
   async function draftCard(ctx: RouteContext, s: SurveyRow, v: Parameters<typeof renderDraft>[5] = {}) {
-    return renderDraft(ctx.cards, ctx.language, s, await deps.schools(ctx.actor.tenantId), templateOf(s), v);
+    return renderDraft(ctx.cards, ctx.language, s, await deps.schools(ctx.actor.tenantId), await templateOf(s), v);
   }
 
   async function deliveryCard(ctx: RouteContext, s: SurveyRow, message = '') {
@@ -193,10 +202,45 @@ export function createSurveyRoutes(deps: SurveyRouteDeps) {
     }) satisfies VerbHandler,
   };
 
+  async function saveTemplateText(ctx: RouteContext, text: string): Promise<AdaptiveCard> {
+    const r = await surveys.addTemplate(ctx.actor, text);
+    const example = SURVEY_TEMPLATE_EXAMPLE[ctx.language];
+    if (!r.ok) return renderTemplateCard(ctx.cards, ctx.language, { example, definition: text.slice(0, 100_000), errors: r.errors });
+    const title = r.template.title[ctx.language];
+    return renderTemplateCard(ctx.cards, ctx.language, {
+      example,
+      saved: ctx.language === 'nl' ? `De peiling "${title}" is toegevoegd. Je vindt hem onder peiling, in elk kanaal.` : `The survey "${title}" was added. You will find it under survey, in every channel.`,
+    });
+  }
+
+  const templates = {
+    add: (async (ctx) => renderTemplateCard(ctx.cards, ctx.language, { example: SURVEY_TEMPLATE_EXAMPLE[ctx.language] })) satisfies VerbHandler,
+    save: (async (ctx, data) => saveTemplateText(ctx, parseActionData(templateText, data).definition ?? '')) satisfies VerbHandler,
+    archive: (async (ctx, data) => {
+      await surveys.archiveTemplate(ctx.actor, parseActionData(createData, data).template);
+      return home(ctx);
+    }) satisfies VerbHandler,
+    /** A .yaml or .json file in the personal chat that holds questions: an own survey template. */
+    onFile: (async (ctx, file) => {
+      if (!(await surveys.canKeepTemplates(ctx.actor))) throw notAllowed('add survey template');
+      const text = await file.read();
+      if (text === null) {
+        const message = { nl: 'Dat bestand kon ik niet lezen. Stuur een .yaml-, .yml- of .json-bestand van hoogstens 100 kB.', en: 'I could not read that file. Send a .yaml, .yml or .json file of at most 100 kB.' };
+        return renderTemplateCard(ctx.cards, ctx.language, { example: SURVEY_TEMPLATE_EXAMPLE[ctx.language], errors: [{ line: null, message }] });
+      }
+      return saveTemplateText(ctx, text);
+    }) satisfies FileHandler,
+  };
+
   const commands = {
     survey: (async (ctx) => home(ctx)) satisfies CommandHandler,
     results: (async (ctx) => home(ctx)) satisfies CommandHandler,
   };
 
-  return { verbs, commands };
+  return { verbs, commands, templates };
+}
+
+/** Whether an own template's text is a survey (it has questions) rather than a checklist (steps). */
+export function looksLikeSurveyTemplate(text: string): boolean {
+  return /(?:^|[{,\s])["']?(?:vragen|questions|stellingen|statements)["']?\s*:/im.test(text.slice(0, 100_000));
 }

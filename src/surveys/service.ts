@@ -24,6 +24,7 @@ import {
 } from './model.js';
 import { DELIVERY_RENDERER, QUESTION_RENDERER, RESULTS_RENDERER, keys, surveyProblem, type SurveyConversations, type SurveyOutbox, type SurveyPeople } from './ports.js';
 import { open, seal, sealSize, type SealKey } from './seal.js';
+import { capSurveyErrors, parseSurveyTemplateText, type SurveyTemplateError } from './parse-template.js';
 import * as store from './store.js';
 import type { Audience, DeliveryRow, Recipient, SurveyRow } from './store.js';
 
@@ -33,6 +34,10 @@ export const SURVEY_STARTERS: readonly Role[] = ['kwaliteitsmedewerker', 'bestuu
 /** Who may see every survey's results and manage every survey of the tenant (tenant-wide grants). */
 const TENANT_MANAGERS: readonly Role[] = ['kwaliteitsmedewerker', 'beheerder'];
 const TENANT_READERS: readonly Role[] = ['kwaliteitsmedewerker', 'beheerder', 'bestuurder'];
+/** Own templates per tenant (archived ones not counted). */
+export const OWN_TEMPLATES_CAP = 50;
+/** Who adds and archives the tenant's own templates (for the whole tenant). */
+const TEMPLATE_KEEPERS: readonly Role[] = ['kwaliteitsmedewerker', 'beheerder'];
 /** The most people one survey goes to. */
 export const MAX_RECIPIENTS = 25_000;
 const PAGE = 500;
@@ -131,6 +136,16 @@ export function createSurveyService(deps: SurveyServiceDeps) {
     return deps.people.grantsOf(actor.tenantId, actor.aadObjectId);
   }
 
+  /** The built-in templates and the tenant's own (`own-<id>`). */
+  async function templatesFor(tenantId: string): Promise<SurveyTemplate[]> {
+    const own = await store.listOwnTemplates(db, tenantId);
+    return [...deps.templates(), ...own.map((t) => ({ ...t.definition, key: `own-${t.id}` }))];
+  }
+
+  function canKeepTemplates(g: readonly RoleGrant[]): boolean {
+    return g.some((x) => TEMPLATE_KEEPERS.includes(x.role) && x.schoolId === null);
+  }
+
   function canStart(g: readonly RoleGrant[]): boolean {
     return g.some((x) => SURVEY_STARTERS.includes(x.role));
   }
@@ -163,7 +178,31 @@ export function createSurveyService(deps: SurveyServiceDeps) {
     canStart,
     canManage,
     canSeeResults,
-    templates: deps.templates,
+    builtInTemplates: deps.templates,
+    templatesFor,
+
+    async canKeepTemplates(actor: Actor): Promise<boolean> {
+      return canKeepTemplates(await grants(actor));
+    },
+
+    /** Adds an own template from YAML or JSON; the errors per line when it does not parse. */
+    async addTemplate(actor: Actor, text: string): Promise<{ ok: true; template: SurveyTemplate } | { ok: false; errors: SurveyTemplateError[] }> {
+      if (!canKeepTemplates(await grants(actor))) throw notAllowed('add survey template');
+      const parsed = parseSurveyTemplateText(text);
+      if (!parsed.ok) return { ok: false, errors: capSurveyErrors(parsed.errors) };
+      const id = await store.insertOwnTemplate(db, actor.tenantId, parsed.template, text, actor.aadObjectId, OWN_TEMPLATES_CAP);
+      if (id === null) {
+        return { ok: false, errors: [{ line: null, message: { nl: `Jullie hebben al ${OWN_TEMPLATES_CAP} eigen peilingen, het maximum. Archiveer er eerst een.`, en: `You already have ${OWN_TEMPLATES_CAP} surveys of your own, the maximum. Archive one first.` } }] };
+      }
+      return { ok: true, template: { ...parsed.template, key: `own-${id}` } };
+    },
+
+    /** No longer offered; surveys made from it go on. False when it was not there. */
+    async archiveTemplate(actor: Actor, key: string): Promise<boolean> {
+      if (!canKeepTemplates(await grants(actor))) throw notAllowed('archive survey template');
+      const m = /^own-(\d{1,15})$/.exec(key);
+      return m ? store.archiveOwnTemplate(db, actor.tenantId, Number(m[1])) : false;
+    },
 
     /** The resource guard's question: may this actor manage / see / answer the survey this id names? */
     async allowed(actor: Actor, publicId: string, level: 'manage' | 'see' | 'answer'): Promise<boolean> {
@@ -195,7 +234,7 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       const g = await grants(actor);
       if (!canStart(g)) throw notAllowed('may not start a survey');
       if (actor.conversation.kind !== 'channel') throw surveyProblem('surveyChannelOnly');
-      const template = deps.templates().find((t) => t.key === templateKey);
+      const template = (await templatesFor(actor.tenantId)).find((t) => t.key === templateKey);
       if (!template) throw surveyProblem('surveyUnknownTemplate');
       // A directeur without a tenant-wide starting role surveys their own school.
       const boardWide = g.some((x) => x.schoolId === null && x.role !== 'directeur' && SURVEY_STARTERS.includes(x.role));

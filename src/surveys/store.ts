@@ -1,7 +1,7 @@
 // All of the survey feature's SQL (tables: surveys, survey_deliveries, survey_sealed,
 // survey_responses, survey_answers; migration 006). Columns are named in every statement.
 import type { Queryable } from '../db/pool.js';
-import type { Answers, Question, SurveyKind, SurveyStatus } from './model.js';
+import type { Answers, Question, SurveyKind, SurveyStatus, SurveyTemplate } from './model.js';
 
 export interface Audience {
   /** team: the members of the team the survey was started in; roles / schools: people holding roles (at schools). */
@@ -488,4 +488,29 @@ export async function previousRound(q: Queryable, seriesId: string, round: numbe
     [seriesId, round],
   );
   return r.rows[0] ? toSurvey(r.rows[0] as Raw) : null;
+}
+
+/** A tenant's own templates (not archived), oldest first; keys `own-<id>`. */
+export async function listOwnTemplates(q: Queryable, tenantId: string): Promise<{ id: number; definition: Omit<SurveyTemplate, 'key'> }[]> {
+  const r = await q.query<{ id: string; definition: Omit<SurveyTemplate, 'key'> }>(
+    'select id, definition from survey_templates where tenant_id = $1 and archived_at is null order by created_at, id',
+    [tenantId],
+  );
+  return r.rows.map((x) => ({ id: Number(x.id), definition: x.definition }));
+}
+
+/** Adds an own template unless the tenant has `cap` already; the new id, or null at the cap. */
+export async function insertOwnTemplate(q: Queryable, tenantId: string, definition: Omit<SurveyTemplate, 'key'>, source: string, createdBy: string, cap: number): Promise<number | null> {
+  const r = await q.query<{ id: string }>(
+    `insert into survey_templates (tenant_id, definition, source, created_by)
+     select $1, $2, $3, $4 where (select count(*) from survey_templates where tenant_id = $1 and archived_at is null) < $5
+     returning id`,
+    [tenantId, JSON.stringify(definition), source, createdBy, cap],
+  );
+  return r.rows[0] ? Number(r.rows[0].id) : null;
+}
+
+export async function archiveOwnTemplate(q: Queryable, tenantId: string, id: number): Promise<boolean> {
+  const r = await q.query('update survey_templates set archived_at = now() where tenant_id = $1 and id = $2 and archived_at is null', [tenantId, id]);
+  return (r.rowCount ?? 0) > 0;
 }
