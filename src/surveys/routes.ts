@@ -9,7 +9,7 @@ import { renderDelivery, renderDraft, renderHome, renderReview, renderTemplateCa
 import { SURVEY_TEMPLATE_EXAMPLE } from './parse-template.js';
 import type { Answers, FieldError, SurveyTemplate } from './model.js';
 import { surveyProblem } from './ports.js';
-import type { DraftInput, RecipientState, SurveyService } from './service.js';
+import { channelOf, type DraftInput, type RecipientState, type SurveyService } from './service.js';
 import type { Audience, SurveyRow } from './store.js';
 
 const surveyRef = z.object({ v: z.literal(1), survey: z.string().uuid() });
@@ -111,7 +111,7 @@ export function createSurveyRoutes(deps: SurveyRouteDeps) {
   /** The team's members, when the survey goes to them (only in the team's channel). */
   async function rosterFor(ctx: RouteContext, s: SurveyRow) {
     if (s.audience.kind !== 'team') return null;
-    if (ctx.actor.conversation.kind !== 'channel' || ctx.actor.conversation.id !== s.resultsConversationId) throw surveyProblem('surveyChannelOnly');
+    if (ctx.actor.conversation.kind !== 'channel' || channelOf(ctx.actor.conversation) !== s.resultsConversationId) throw surveyProblem('surveyChannelOnly');
     return ctx.directory.teamRoster();
   }
 

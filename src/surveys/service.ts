@@ -121,6 +121,13 @@ export function amsterdamInstant(date: string, time: string): Date | null {
   return dt.isValid ? dt.toJSDate() : null;
 }
 
+/** The channel itself (a new post there), not the thread an action came from. */
+export function channelOf(conversation: { id: string; channelId?: string }): string {
+  const id = conversation.channelId ?? conversation.id;
+  const i = id.indexOf(';messageid=');
+  return i === -1 ? id : id.slice(0, i);
+}
+
 export function shuffle<T>(items: T[]): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = randomInt(i + 1);
@@ -254,7 +261,7 @@ export function createSurveyService(deps: SurveyServiceDeps) {
         schoolId: directeurSchool,
         deadline: defaultDeadline(now),
         reminderDays: [2],
-        results: { conversationId: actor.conversation.id, serviceUrl: actor.conversation.serviceUrl, teamId: actor.conversation.teamId ?? null },
+        results: { conversationId: channelOf(actor.conversation), serviceUrl: actor.conversation.serviceUrl, teamId: actor.conversation.teamId ?? null },
         author: null,
         createdBy: actor.aadObjectId,
       });
@@ -330,7 +337,7 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       const now = deps.now();
       const opensAt = s.opensAt && s.opensAt > now ? s.opensAt : now;
       const scheduled = opensAt > now;
-      const botId = await deps.conversations.botIdOf(actor.tenantId, actor.conversation.id);
+      const botId = await deps.conversations.botIdOf(actor.tenantId, channelOf(actor.conversation));
       const started = await inTransaction(db, async (tx) => {
         if (!(await store.startSurvey(tx, s.id, scheduled ? 'scheduled' : 'open', opensAt, recipients))) return false;
         // The author's live delivery card, in their 1:1 chat.

@@ -268,4 +268,84 @@ describe('the Agents Playground (browser)', () => {
     await done.evaluate((card) => card.closest('[role="group"]')?.scrollIntoView({ block: 'start' }));
     await saveScreenshot(p, 'playground-checklist.png');
   });
+
+  it('sends a pulse survey from the Kwaliteit channel, answers it in the personal chat, and shows the result card', { timeout: 120_000 }, async (ctx) => {
+    const p = requirePage(ctx, 'playground-survey-failure');
+    await p.goto(playground!.url, { waitUntil: 'domcontentloaded' });
+    await p.locator('button[aria-label="Team Kwaliteit - Kwaliteit"]').click();
+    const newPost = p.getByRole('group').filter({ has: p.getByRole('button', { name: 'Post', exact: true }) });
+    const compose = newPost.locator('[data-lexical-editor="true"][role="textbox"]');
+    await compose.click();
+    await compose.pressSequentially('@Cad');
+    await p.getByRole('menuitem', { name: 'Cadans' }).click();
+    await compose.pressSequentially(' peiling');
+    await newPost.getByRole('button', { name: 'Post', exact: true }).click();
+
+    const home = p.locator('.ac-adaptiveCard').filter({ has: p.getByRole('heading', { name: 'Peilingen' }) }).last();
+    await home.waitFor();
+    await home.locator('.ac-container').filter({ hasText: 'Werkdruk en welzijn' }).getByRole('button', { name: 'Kies dit sjabloon' }).last().click();
+    const draft = p.locator('.ac-adaptiveCard').filter({ hasText: 'Concept: Werkdruk en welzijn' }).last();
+    await draft.waitFor();
+    await draft.getByRole('button', { name: 'Controleren en versturen', exact: true }).click();
+    const review = p.locator('.ac-adaptiveCard').filter({ hasText: 'Controleren en versturen' }).filter({ hasText: 'Resultaten' }).last();
+    await review.waitFor();
+    const send = review.getByRole('button', { name: /^Versturen naar \d+ mensen$/ });
+    const label = (await send.innerText()).trim();
+    const recipients = Number(/(\d+)/.exec(label)![1]);
+    expect(recipients).toBeGreaterThanOrEqual(6);
+    await send.click();
+    await p.locator('.ac-adaptiveCard').filter({ hasText: `Verstuurd naar ${recipients} mensen` }).last().waitFor();
+
+    // The playground is one person at a time: the others answer over HTTP, as Teams would send it.
+    const survey = (await cadans!.db.query<{ id: string; public_id: string }>('select id, public_id from surveys order by id desc limit 1')).rows[0]!;
+    const sanneRef = (await cadans!.db.query<{ service_url: string; conversation_id: string; tenant_id: string }>(
+      "select service_url, conversation_id, tenant_id from conversation_refs where scope = 'personal' and key = '6f1c2b9e-4d3a-4c1e-9b7a-0c0ade5c1001'",
+    )).rows[0]!;
+    const others = [['29:local-marieke', '6f1c2b9e-4d3a-4c1e-9b7a-0c0ade5c1002', 'Marieke Jansen'], ['29:local-ahmed', '6f1c2b9e-4d3a-4c1e-9b7a-0c0ade5c1003', 'Ahmed El Amrani'], ['29:local-joost', '6f1c2b9e-4d3a-4c1e-9b7a-0c0ade5c1004', 'Joost Bakker'], ['29:local-fatima', '6f1c2b9e-4d3a-4c1e-9b7a-0c0ade5c1005', 'Fatima Yilmaz'], ['29:local-eva', '6f1c2b9e-4d3a-4c1e-9b7a-0c0ade5c1006', 'Eva de Groot']];
+    for (const [i, [id, aad, name]] of others.entries()) {
+      const res = await fetch(`${cadans!.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          id: `seed-${i}`,
+          channelId: 'msteams',
+          serviceUrl: sanneRef.service_url,
+          from: { id, name, aadObjectId: aad },
+          recipient: { id: '28:6f1c2b9e-4d3a-4c1e-9b7a-0c0ade5c0b07', name: 'Cadans' },
+          conversation: { id: `a:local-seed-${i}`, conversationType: 'personal', tenantId: sanneRef.tenant_id },
+          channelData: { tenant: { id: sanneRef.tenant_id } },
+          locale: 'nl-NL',
+          value: { action: { type: 'Action.Execute', verb: 'survey.answer', data: { v: 1, survey: survey.public_id, a_q1: String((i % 5) + 1), a_q2: '4', a_q3: '3', a_q4: 'b' } }, trigger: 'manual' },
+        }),
+      });
+      expect(JSON.stringify(await res.json())).toContain('Bedankt voor het invullen');
+    }
+
+    // Sanne's own card, in her personal chat.
+    await p.locator('button[aria-label="Personal Chat"]').click();
+    const question = p.locator('.ac-adaptiveCard').filter({ hasText: 'Mijn werk is goed te doen' }).filter({ has: p.getByRole('button', { name: 'Versturen', exact: true }) }).last();
+    await question.waitFor();
+    await expect(question.innerText()).resolves.toContain('anoniem');
+    for (const text of ['Mijn werk is goed te doen', 'genoeg energie', 'te veel wordt']) {
+      await question.getByRole('radiogroup', { name: new RegExp(text) }).getByRole('radio', { name: 'Eens', exact: true }).check();
+    }
+    await question.getByRole('radio', { name: 'Vergaderingen en overleg', exact: true }).check();
+    await question.getByRole('button', { name: 'Versturen', exact: true }).click();
+    await p.locator('.ac-adaptiveCard').filter({ hasText: 'Bedankt voor het invullen' }).last().waitFor();
+    await saveScreenshot(p, 'playground-survey.png');
+
+    // Sanne closes it from her delivery card; the result card comes in the channel.
+    console.log(JSON.stringify((await cadans!.db.query("select op, status, failure_reason, last_error, conversation_id, sent_activity_id, idempotency_key from outbox_messages order by id")).rows, null, 1));
+    const delivery = p.locator('.ac-adaptiveCard').filter({ has: p.getByRole('button', { name: 'Nu sluiten', exact: true }) }).last();
+    await delivery.waitFor();
+    await delivery.getByRole('button', { name: 'Nu sluiten', exact: true }).click();
+    await p.locator('.ac-adaptiveCard').filter({ hasText: 'De peiling is gesloten' }).last().waitFor();
+    await p.locator('button[aria-label="Team Kwaliteit - Kwaliteit"]').click();
+    const result = p.locator('.ac-adaptiveCard').filter({ hasText: 'Werkdruk en welzijn' }).filter({ hasText: `6 van ${recipients}` }).last();
+    await result.waitFor();
+    await result.evaluate((card) => card.closest('[role="group"]')?.scrollIntoView({ block: 'start' }));
+    await saveScreenshot(p, 'playground-survey-results.png');
+  });
 });
