@@ -35,7 +35,7 @@ describe('meeting .ics', () => {
     const event = Object.values(parsed).find((c) => c?.type === 'VEVENT') as nodeIcal.VEvent;
     expect(event.uid).toBe(meeting.uid);
     expect(event.start.getTime()).toBe(meeting.start.getTime());
-    expect(event.end.getTime()).toBe(meeting.end.getTime());
+    expect(event.end?.getTime()).toBe(meeting.end.getTime());
     expect(event.summary).toBe(meeting.title);
     expect(event.description).toBe(meeting.description);
     expect(event.location).toBe(meeting.location);
