@@ -12,6 +12,7 @@ import { createPeopleFeature } from './people/feature.js';
 import { deactivateUnreachable, getBotIdFor, getChannelName, getPersonalConversations, getTeamGroupId, listInstalledTeams } from './teams/store.js';
 import { createSurveyFeature, loadSealKey, type SurveyFeature } from './surveys/feature.js';
 import { createResultCards } from './surveys/results-card.js';
+import { nextSendMoment } from './schedule/index.js';
 import { createRoutes } from './app-routes.js';
 import { createGraphFromConfig } from './graph/from-config.js';
 import { createHttpServer } from './server.js';
@@ -104,7 +105,9 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       sealKey: loadSealKey(config.surveys.sealSecret, config.dataDir),
       boss: jobs.boss,
       sendWindow: config.surveys.sendWindow,
-      sendMoment: (at) => at,
+      // Working days (weekends and public holidays skipped) within SURVEY_SEND_HOURS, Amsterdam time.
+      // School holidays are skipped once a tenant has a region (meeting cadences add it).
+      sendMoment: (at) => (config.surveys.sendWindow ? nextSendMoment(at, config.surveys.sendWindow) : at),
       results: createResultCards(cards),
       log,
     });

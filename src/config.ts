@@ -59,8 +59,8 @@ export interface Config {
 export interface SurveysConfig {
   /** SURVEY_SEAL_SECRET: the key that seals anonymous answers until a survey closes (docs/surveys.md); local mode: a key file in the data directory. */
   sealSecret?: string;
-  /** SURVEY_SEND_HOURS: surveys and reminders go out on working days between these hours (Europe/Amsterdam). */
-  sendWindow: { startHour: number; endHour: number };
+  /** SURVEY_SEND_HOURS: surveys and reminders go out on working days between these hours (Europe/Amsterdam); null ('always'): at any time. */
+  sendWindow: { startHour: number; endHour: number } | null;
 }
 
 export interface ExportsConfig {
@@ -128,8 +128,8 @@ const raw = z.object({
   SURVEY_SEAL_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 48)').optional(),
   SURVEY_SEND_HOURS: z
     .string()
-    .regex(/^\d{1,2}-\d{1,2}$/, 'must be two hours like 8-18')
-    .refine((v) => { const [a, b] = v.split('-').map(Number); return a! >= 0 && b! <= 24 && a! < b!; }, 'must be two hours like 8-18, the first before the second')
+    .regex(/^(?:\d{1,2}-\d{1,2}|always)$/, "must be two hours like 8-18, or 'always'")
+    .refine((v) => { if (v === 'always') return true; const [a, b] = v.split('-').map(Number); return a! >= 0 && b! <= 24 && a! < b!; }, 'must be two hours like 8-18, the first before the second')
     .default('8-18'),
   EXPORT_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 48)').optional(),
   PUBLIC_BASE_URL: z
@@ -265,7 +265,7 @@ export function loadConfig(
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     surveys: {
       sealSecret: e.SURVEY_SEAL_SECRET,
-      sendWindow: { startHour: Number(e.SURVEY_SEND_HOURS.split('-')[0]), endHour: Number(e.SURVEY_SEND_HOURS.split('-')[1]) },
+      sendWindow: e.SURVEY_SEND_HOURS === 'always' ? null : { startHour: Number(e.SURVEY_SEND_HOURS.split('-')[0]), endHour: Number(e.SURVEY_SEND_HOURS.split('-')[1]) },
     },
     exports: {
       // Local mode without a secret: a random one per process; its links stop working on restart.

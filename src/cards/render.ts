@@ -25,6 +25,7 @@ export const TEMPLATE_NAMES = [
   'surveys.thanks',
   'surveys.state',
   'surveys.template',
+  'surveys.results',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

@@ -36,7 +36,7 @@ export interface SurveyFeatureDeps {
   sealKey: SealKey;
   boss: PgBoss;
   /** Working days and daytime hours for sends and reminders. */
-  sendWindow: { startHour: number; endHour: number };
+  sendWindow: { startHour: number; endHour: number } | null;
   sendMoment(at: Date): Date;
   results: ResultCardRenderer;
   now?: () => Date;

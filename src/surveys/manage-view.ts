@@ -166,7 +166,7 @@ export function renderDraft(cards: CardRenderer, language: Language, s: SurveyRo
   });
 }
 
-export function renderReview(cards: CardRenderer, language: Language, r: Review, sendWindow: { startHour: number; endHour: number }): AdaptiveCard {
+export function renderReview(cards: CardRenderer, language: Language, r: Review, sendWindow: { startHour: number; endHour: number } | null): AdaptiveCard {
   const nl = language === 'nl';
   const s = r.survey;
   const n = r.recipients.length;
@@ -174,11 +174,14 @@ export function renderReview(cards: CardRenderer, language: Language, r: Review,
     s.audience.kind === 'team'
       ? nl ? `${n} leden van dit team` : `${n} members of this team`
       : nl ? `${n} ${n === 1 ? 'persoon' : 'mensen'}` : `${n} ${n === 1 ? 'person' : 'people'}`;
-  const hours = `${sendWindow.startHour}:00–${sendWindow.endHour}:00`;
+  const hours = sendWindow ? `${sendWindow.startHour}:00–${sendWindow.endHour}:00` : null;
   const facts = [
     { title: nl ? 'Naar' : 'To', value: audience },
     { title: nl ? 'Anoniem' : 'Anonymous', value: s.anonymous ? (nl ? `ja; resultaten per groep vanaf ${s.minGroupSize} antwoorden` : `yes; results per group from ${s.minGroupSize} answers`) : nl ? 'nee: namen staan bij de antwoorden' : 'no: names are kept with the answers' },
-    { title: nl ? 'Versturen' : 'Sending', value: s.opensAt ? formatWhen(s.opensAt, language) : nl ? `meteen (op werkdagen, ${hours})` : `right away (working days, ${hours})` },
+    {
+      title: nl ? 'Versturen' : 'Sending',
+      value: s.opensAt ? formatWhen(s.opensAt, language) : hours ? (nl ? `meteen (op werkdagen, ${hours})` : `right away (working days, ${hours})`) : nl ? 'meteen' : 'right away',
+    },
     { title: nl ? 'Sluit' : 'Closes', value: s.deadline ? formatWhen(s.deadline, language) : '' },
     { title: nl ? 'Herinneringen' : 'Reminders', value: s.reminderDays.length ? s.reminderDays.map((d) => (nl ? `${d} ${d === 1 ? 'dag' : 'dagen'}` : `${d} ${d === 1 ? 'day' : 'days'}`)).join(', ') + (nl ? ' voor de sluitdatum' : ' before closing') : nl ? 'geen' : 'none' },
     { title: nl ? 'Resultaten' : 'Results', value: nl ? 'in dit kanaal' : 'in this channel' },

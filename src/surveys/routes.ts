@@ -48,7 +48,7 @@ export interface SurveyRouteDeps {
   schools(tenantId: string): Promise<{ id: number; name: string }[]>;
   installedTeams(tenantId: string): Promise<string[]>;
   recipientCards: RecipientCards;
-  sendWindow: { startHour: number; endHour: number };
+  sendWindow: { startHour: number; endHour: number } | null;
   now(): Date;
 }
 

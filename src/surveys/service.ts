@@ -89,6 +89,19 @@ export interface Review {
   warnings: LocalText[];
 }
 
+/** What a result card is computed from (one round). */
+export interface ResultInputs {
+  survey: SurveyRow;
+  counts: Awaited<ReturnType<typeof store.answerCounts>>;
+  responses: Awaited<ReturnType<typeof store.responseCounts>>;
+  texts: { questionId: string; text: string }[];
+  recipients: number;
+  recipientsBySegment: Awaited<ReturnType<typeof store.recipientsBySegment>>;
+  schoolNames: Map<number, string>;
+}
+
+export type ResultData = ResultInputs & { previous: ResultInputs | null };
+
 export interface DeliveryStatus {
   survey: SurveyRow;
   counts: store.DeliveryCounts;
@@ -560,21 +573,27 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       return { opened, closed, reminded };
     },
 
-    /** The inputs for the result card (results.ts computes what may be shown). */
-    async resultData(surveyId: number) {
+    /** The inputs for the result card (results.ts computes what may be shown), and the previous round's. */
+    async resultData(surveyId: number): Promise<ResultData | null> {
       const s = await store.getSurveyById(db, surveyId);
       if (!s) return null;
-      const [counts, responses, texts, deliveries, schools, previous] = await Promise.all([
-        store.answerCounts(db, s),
-        store.responseCounts(db, s),
-        store.openTexts(db, s),
-        store.deliveryCounts(db, s.id),
-        deps.people.schools(s.tenantId),
-        s.seriesId ? store.previousRound(db, s.seriesId, s.round) : Promise.resolve(null),
-      ]);
-      return { survey: s, counts, responses, texts, recipients: deliveries.recipients, schoolNames: new Map(schools.map((x) => [x.id, x.name])), previous };
+      const current = await inputsOf(s);
+      const before = s.seriesId ? await store.previousRound(db, s.seriesId, s.round) : null;
+      return { ...current, previous: before ? await inputsOf(before) : null };
     },
   };
+
+  async function inputsOf(s: SurveyRow): Promise<ResultInputs> {
+    const [counts, responses, texts, deliveries, bySegment, schools] = await Promise.all([
+      store.answerCounts(db, s),
+      store.responseCounts(db, s),
+      store.openTexts(db, s),
+      store.deliveryCounts(db, s.id),
+      store.recipientsBySegment(db, s.id),
+      deps.people.schools(s.tenantId),
+    ]);
+    return { survey: s, counts, responses, texts, recipients: deliveries.recipients, recipientsBySegment: bySegment, schoolNames: new Map(schools.map((x) => [x.id, x.name])) };
+  }
 
   function stateFor(r: { survey: SurveyRow; delivery: DeliveryRow | null } | null): RecipientState | null {
     if (!r || !r.delivery) return 'notForYou';

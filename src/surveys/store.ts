@@ -514,3 +514,12 @@ export async function archiveOwnTemplate(q: Queryable, tenantId: string, id: num
   const r = await q.query('update survey_templates set archived_at = now() where tenant_id = $1 and id = $2 and archived_at is null', [tenantId, id]);
   return (r.rowCount ?? 0) > 0;
 }
+
+/** Recipients per segment (for the response rate of the segments a result card shows). */
+export async function recipientsBySegment(q: Queryable, surveyId: number): Promise<{ school: number | null; perspective: string | null; n: number }[]> {
+  const r = await q.query<{ school: string | null; perspective: string | null; n: string }>(
+    'select school_id as school, perspective, count(*) as n from survey_deliveries where survey_id = $1 group by 1, 2',
+    [surveyId],
+  );
+  return r.rows.map((x) => ({ school: x.school === null ? null : Number(x.school), perspective: x.perspective, n: Number(x.n) }));
+}

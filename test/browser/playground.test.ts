@@ -337,13 +337,12 @@ describe('the Agents Playground (browser)', () => {
     await saveScreenshot(p, 'playground-survey.png');
 
     // Sanne closes it from her delivery card; the result card comes in the channel.
-    console.log(JSON.stringify((await cadans!.db.query("select op, status, failure_reason, last_error, conversation_id, sent_activity_id, idempotency_key from outbox_messages order by id")).rows, null, 1));
     const delivery = p.locator('.ac-adaptiveCard').filter({ has: p.getByRole('button', { name: 'Nu sluiten', exact: true }) }).last();
     await delivery.waitFor();
     await delivery.getByRole('button', { name: 'Nu sluiten', exact: true }).click();
     await p.locator('.ac-adaptiveCard').filter({ hasText: 'De peiling is gesloten' }).last().waitFor();
     await p.locator('button[aria-label="Team Kwaliteit - Kwaliteit"]').click();
-    const result = p.locator('.ac-adaptiveCard').filter({ hasText: 'Werkdruk en welzijn' }).filter({ hasText: `6 van ${recipients}` }).last();
+    const result = p.locator('.ac-adaptiveCard').filter({ hasText: 'Werkdruk en welzijn' }).filter({ hasText: `6 van de ${recipients} mensen hebben gereageerd` }).last();
     await result.waitFor();
     await result.evaluate((card) => card.closest('[role="group"]')?.scrollIntoView({ block: 'start' }));
     await saveScreenshot(p, 'playground-survey-results.png');

@@ -15,7 +15,8 @@ export interface TestCadans extends RunningCadans {
 }
 
 export function testConfig(env: Record<string, string> = {}): Readonly<Config> {
-  return loadConfig({ PORT: '0', PLAYGROUND: 'false', LOG_LEVEL: 'silent', CADANS_ENV: 'test', ...env }, ROOT_DIR);
+  // Surveys go out at any time in tests (the send window is tested on its own): tests run on weekends too.
+  return loadConfig({ PORT: '0', PLAYGROUND: 'false', LOG_LEVEL: 'silent', CADANS_ENV: 'test', SURVEY_SEND_HOURS: 'always', ...env }, ROOT_DIR);
 }
 
 export function testLogger(): Logger {

@@ -46,6 +46,7 @@ describe('survey configuration and sealing', () => {
   it('reads the send hours and refuses nonsense', () => {
     expect(loadConfig({ ...prod, SURVEY_SEND_HOURS: '7-17' }, '/x').surveys.sendWindow).toEqual({ startHour: 7, endHour: 17 });
     expect(loadConfig(prod, '/x').surveys.sendWindow).toEqual({ startHour: 8, endHour: 18 });
+    expect(loadConfig({ ...prod, SURVEY_SEND_HOURS: 'always' }, '/x').surveys.sendWindow).toBeNull();
     expect(problemsOf({ ...prod, SURVEY_SEND_HOURS: '18-8' })).toEqual([expect.stringMatching(/^SURVEY_SEND_HOURS:/)]);
   });
 

@@ -167,7 +167,12 @@ describe('a pulse survey from start to results', () => {
     const deadline = (await cadans.db.query<{ deadline: Date }>('select deadline from surveys where id = $1', [surveyDbId])).rows[0]!.deadline;
     expect((await cadans.surveys.service.tick(new Date(deadline.getTime() + 60_000))).closed).toBe(1);
     const result = await connector.waitFor((r) => r.seq > since && r.conversationId === channel.id && r.operation === 'sendToConversation' && r.status < 300, { since, timeoutMs: 20_000 });
-    expect(text(connector.cardOf(result))).toContain('25');
+    const resultCard = text(connector.cardOf(result));
+    expect(resultCard).toContain('25 van de 30 mensen hebben gereageerd');
+    expect(resultCard).toContain('Gemiddeld **3,0**'); // q1: 1–5, five times each
+    expect(resultCard).toContain('Gemiddeld **3,4**'); // q3: 13 × 2 and 12 × 5
+    expect(resultCard).toContain('De Grote School'); // 20 respondents: shown on its own
+    expect(resultCard).not.toContain('De Kleine School'); // 4 recipients: never labelled, never shown
     const rows = await cadans.db.query(
       `select (select count(*)::int from survey_sealed where survey_id = $1) as sealed,
               (select count(*)::int from survey_responses where survey_id = $1) as responses,

@@ -84,8 +84,8 @@ function checkCard(card: Record<string, unknown>) {
   expect(JSON.stringify(card)).not.toMatch(/\$\{/);
   expect(card.version).toBe('1.5');
   expect(parseProblems(card)).toEqual([]);
-  // Exactly one warning per chart: the library saw the chart and used its fallback.
-  expect(parseErrors(card).length - parseProblems(card).length).toBe(charts(card).length);
+  // parseErrors passes over the library's "unknown element, fallback used" only for charts with a fallback.
+  for (const c of charts(card)) expect((c as { fallback?: unknown }).fallback).toBeDefined();
   for (const c of charts(card)) expect(chartProblems(c)).toEqual([]);
   expect(cardMessageBytes(card)).toBeLessThanOrEqual(TEAMS_CARD_BUDGET_BYTES);
 }
