@@ -337,9 +337,11 @@ describe('the Agents Playground (browser)', () => {
     await saveScreenshot(p, 'playground-survey.png');
 
     // Sanne closes it from her delivery card; the result card comes in the channel.
-    const delivery = p.locator('.ac-adaptiveCard').filter({ has: p.getByRole('button', { name: 'Nu sluiten', exact: true }) }).last();
+    // "Nu sluiten" is a secondary action: under the card's "More options".
+    const delivery = p.locator('.ac-adaptiveCard').filter({ hasText: 'Aangekomen' }).filter({ has: p.getByRole('button', { name: 'Vernieuwen', exact: true }) }).last();
     await delivery.waitFor();
-    await delivery.getByRole('button', { name: 'Nu sluiten', exact: true }).click();
+    await delivery.getByRole('button', { name: 'More options' }).click();
+    await p.getByRole('menuitem', { name: 'Nu sluiten' }).click();
     await p.locator('.ac-adaptiveCard').filter({ hasText: 'De peiling is gesloten' }).last().waitFor();
     await p.locator('button[aria-label="Team Kwaliteit - Kwaliteit"]').click();
     const result = p.locator('.ac-adaptiveCard').filter({ hasText: 'Werkdruk en welzijn' }).filter({ hasText: `6 van de ${recipients} mensen hebben gereageerd` }).last();
