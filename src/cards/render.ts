@@ -24,6 +24,9 @@ export const TEMPLATE_NAMES = [
   'surveys.question',
   'surveys.thanks',
   'surveys.state',
+  'actions.form',
+  'actions.card',
+  'actions.list',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
