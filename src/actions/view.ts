@@ -34,6 +34,7 @@ export const TEXT = T({
   back: { nl: 'Terug', en: 'Back' },
   notSaved: { nl: 'Nog niet opgeslagen:', en: 'Not saved yet:' },
   sourceSurvey: { nl: 'Uit de peiling ‘{survey}’: ‘{question}’', en: 'From the survey ‘{survey}’: ‘{question}’' },
+  sourceSurveyShort: { nl: 'Uit de peiling ‘{survey}’', en: 'From the survey ‘{survey}’' },
   sourceMeeting: { nl: 'Uit het overleg ‘{meeting}’', en: 'From the meeting ‘{meeting}’' },
   sourceMeetingOn: { nl: 'Uit het overleg ‘{meeting}’ van {date}', en: 'From the meeting ‘{meeting}’ on {date}' },
   kicker: { nl: 'Verbeteractie', en: 'Improvement action' },
@@ -118,6 +119,25 @@ export function sourceLine(source: ActionSource, language: Language): string {
   }
   return '';
 }
+
+/** Text cut to `max` characters, with an ellipsis when cut (lists name things briefly; their own card has them whole). */
+export function shorten(value: string, max: number): string {
+  return value.length <= max ? value : `${value.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** What a list names an action's source by: the survey and its standard, or the meeting (the question is on the action's card). */
+export function shortSourceLine(source: ActionSource, language: Language): string {
+  if (source.kind === 'survey') {
+    const line = text(language, 'sourceSurveyShort', { survey: escapeMarkdown(shorten(source.surveyTitle, LIST_NAME)) });
+    return source.standard ? `${line} (${source.standard})` : line;
+  }
+  if (source.kind === 'meeting') return text(language, 'sourceMeeting', { meeting: escapeMarkdown(shorten(source.meetingTitle, LIST_NAME)) });
+  return '';
+}
+
+/** In a list: titles to this many characters, names of surveys and meetings to LIST_NAME. */
+const LIST_TITLE = 100;
+const LIST_NAME = 60;
 
 function dueText(language: Language, dueDate: string, state: DueState): string {
   const date = formatDate(dueDate, language);
@@ -278,10 +298,10 @@ export function renderListCard(cards: CardRenderer, input: ListCardInput): Adapt
       const key: TextKey = a.dueState === 'overdue' ? 'listMetaOverdue' : a.dueState === 'today' ? 'listMetaToday' : 'listMeta';
       return {
         id: a.publicId,
-        title: escapeMarkdown(a.title),
+        title: escapeMarkdown(shorten(a.title, LIST_TITLE)),
         meta: text(lang, key, { owner, date }),
         metaColor: a.dueState === 'overdue' ? 'Attention' : a.dueState === 'today' || a.dueState === 'soon' ? 'Warning' : 'Default',
-        source: [a.schoolName ? escapeMarkdown(cardName(a.schoolName)) : '', sourceLine(a.source, lang)].filter(Boolean).join(' · '),
+        source: [a.schoolName ? escapeMarkdown(cardName(a.schoolName)) : '', shortSourceLine(a.source, lang)].filter(Boolean).join(' · '),
       };
     }),
     openLabel: text(lang, 'openButton'),
