@@ -43,7 +43,7 @@ export const TEXT = T({
   factDue: { nl: 'Klaar op', en: 'Done by' },
   factStatus: { nl: 'Status', en: 'Status' },
   factSource: { nl: 'Bron', en: 'Source' },
-  factCreatedBy: { nl: 'Gegeven door', en: 'Given by' },
+  factCreatedBy: { nl: 'Uitgezet door', en: 'Assigned by' },
   statusOpen: { nl: 'Open', en: 'Open' },
   statusDone: { nl: 'Afgerond', en: 'Completed' },
   statusCancelled: { nl: 'Geannuleerd', en: 'Cancelled' },
@@ -73,7 +73,7 @@ export const TEXT = T({
   saved: { nl: 'Opgeslagen.', en: 'Saved.' },
   completed: { nl: 'Afgerond. Dank je wel voor de terugblik.', en: 'Completed. Thank you for looking back.' },
   cancelled: { nl: 'De verbeteractie is geannuleerd.', en: 'The improvement action was cancelled.' },
-  assigned: { nl: '{name} heeft je eigenaar gemaakt van deze verbeteractie.', en: '{name} made you the owner of this improvement action.' },
+  assigned: { nl: '{name} heeft deze verbeteractie bij jou neergelegd: jij bent de eigenaar.', en: '{name} has made you the owner of this improvement action.' },
   dueSoon: { nl: 'Herinnering: deze verbeteractie moet op {date} klaar zijn.', en: 'Reminder: this improvement action is due on {date}.' },
   overdue: {
     nl: 'Deze verbeteractie had op {date} klaar moeten zijn. Is hij klaar? Rond hem dan af met een korte terugblik. Lukt het niet op tijd, pas dan de datum aan.',

@@ -135,7 +135,7 @@ describe('an improvement action from a survey result line', () => {
     expect(body).toContain(`"action":"${actionId}"`);
     const msg = await connector.waitFor(toAhmed(since), { since, timeoutMs: 10_000 });
     const personal = text(connector.cardOf(msg));
-    expect(personal).toContain('Karin Kwaliteit heeft je eigenaar gemaakt van deze verbeteractie.');
+    expect(personal).toContain('Karin Kwaliteit heeft deze verbeteractie bij jou neergelegd: jij bent de eigenaar.');
     expect(personal).toContain('Elk teamoverleg begint met tien minuten');
     expect(personal).toContain('"verb":"action.done"');
     expect(personal).toContain('Werkte het?');
