@@ -2,6 +2,7 @@
 // the server before its handler runs, and the text commands. Adding a verb to VERBS without a row
 // here does not compile; test/access.test.ts runs every verb against every role and place.
 import { createAccess, IN_CHANNEL, rule } from './access.js';
+import { ACTION_ROLES, type ActionFeature } from './actions/feature.js';
 import type { createChecklistFeature } from './checklists/feature.js';
 import { comingSoon, renderUnknownCommand, showHelp } from './home/feature.js';
 import { createOutboxRoutes } from './outbox/routes.js';
@@ -23,12 +24,13 @@ export function createRoutes(deps: {
   people: PeopleFeature;
   checklists: ChecklistFeature;
   surveys: Pick<SurveyFeature, 'routes' | 'guard'>;
+  actions: Pick<ActionFeature, 'routes' | 'guard'>;
   outbox: Parameters<typeof createOutboxRoutes>[0];
 }): Routes {
   const roles = deps.people.routes;
   const outbox = createOutboxRoutes(deps.outbox);
   const checklist = deps.checklists.routes;
-  const access = createAccess({ grantsOf: (tenantId, aad) => deps.people.service.grantsOf(tenantId, aad), resources: { checklist: deps.checklists.guard, survey: deps.surveys.guard } });
+  const access = createAccess({ grantsOf: (tenantId, aad) => deps.people.service.grantsOf(tenantId, aad), resources: { checklist: deps.checklists.guard, survey: deps.surveys.guard, action: deps.actions.guard } });
   const survey = deps.surveys.routes;
   // A survey: its author and tenant-wide kwaliteitsmedewerkers and beheerders manage it; its results
   // are theirs, tenant-wide bestuurders' and its school's directeur's; only its recipients answer it.
@@ -36,6 +38,13 @@ export function createRoutes(deps: {
   const answerSurvey = rule.resource('survey', 'answer', ['personal']);
   const seeChecklist = rule.resource('checklist', 'see');
   const editChecklist = rule.resource('checklist', 'edit');
+  const action = deps.actions.routes;
+  // An improvement action: its owner, its creator and tenant-wide kwaliteitsmedewerkers and
+  // beheerders change it; tenant-wide bestuurders and its school's directeur see it too
+  // (actions/model.ts). Saving one without an id makes a new one: from a survey line whoever may
+  // see that survey's results, typed in the roles that may (actions/access.ts).
+  const seeAction = rule.resource('action', 'see');
+  const editAction = rule.resource('action', 'edit');
   return {
     authorize: access.authorize,
     verbs: {
@@ -74,6 +83,15 @@ export function createRoutes(deps: {
       'survey.archiveTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: survey.templates.archive },
       'survey.answer': { access: answerSurvey, handle: survey.verbs.answer },
       'survey.change': { access: answerSurvey, handle: survey.verbs.change },
+      // "Verbeteractie" on a result line: whoever may see the survey's results.
+      'survey.improve': { access: rule.resource('survey', 'see'), handle: action.improve },
+      'action.new': { access: rule.roles(ACTION_ROLES), handle: action.newAction },
+      'action.list': { access: rule.roles(ACTION_ROLES), handle: action.list },
+      'action.save': { access: editAction, handle: action.save },
+      'action.open': { access: seeAction, handle: action.open },
+      'action.done': { access: editAction, handle: action.done },
+      // Cancelling: its creator and tenant-wide kwaliteitsmedewerkers and beheerders (the service).
+      'action.cancel': { access: editAction, handle: action.cancel },
       'cadence.open': { access: rule.anyone(), handle: comingSoon('featureCadencesTitle') },
       // Everyone sees their own roles; only a beheerder sees and changes everyone's (the service).
       'roles.open': { access: rule.anyone(), handle: roles.open },

@@ -20,6 +20,7 @@ import { createReadiness } from './readiness.js';
 import { createTeamsApp } from './teams/app.js';
 import { createAdapter } from './teams/adapter.js';
 import { createChecklistFeature, todayInAmsterdam } from './checklists/feature.js';
+import { createActionFeature, type ActionFeature } from './actions/feature.js';
 import { createOutbox, type Outbox } from './outbox/service.js'; // outbox
 import { createConnectorTransport } from './teams/connector-transport.js'; // outbox
 import { createDownloads, type Downloads } from './exports/feature.js'; // exports
@@ -33,6 +34,8 @@ export interface RunningCadans {
   outbox: Outbox;
   /** Pulse surveys (docs/surveys.md): tests drive its tick with their own clock. */
   surveys: SurveyFeature;
+  /** Improvement actions (PDCA): tests drive its reminder job; other features use `openForPrep` and `listOpen`. */
+  actions: ActionFeature;
   /** Signed, expiring downloads any feature registers a kind with (docs/exports.md). */ // exports
   downloads: Downloads; // exports
   /** Drains HTTP, stops the workers, closes the database pool. */
@@ -111,11 +114,25 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       results: createResultCards(cards),
       log,
     });
-    for (const r of [...checklists.renderers, ...surveys.renderers]) outbox.registerRenderer(r);
+    const actions = createActionFeature({
+      db,
+      cards,
+      outbox,
+      people,
+      conversations: { botIdOf: (tenantId, conversationId) => getBotIdFor(db, tenantId, conversationId) },
+      surveys: {
+        describe: (tenantId, surveyPublicId, questionId) => surveys.service.describeQuestion(tenantId, surveyPublicId, questionId),
+        maySee: (ctx, surveyPublicId) => surveys.guard(ctx, { v: 1, survey: surveyPublicId }, 'see'),
+      },
+      today: () => todayInAmsterdam(new Date()),
+      log,
+    });
+    for (const r of [...checklists.renderers, ...surveys.renderers, ...actions.renderers]) outbox.registerRenderer(r);
     await outbox.start();
     await checklists.registerJobs(jobs.boss);
     await surveys.registerJobs(jobs.boss);
-    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, outbox, routes: createRoutes({ people: peopleFeature, checklists, surveys, outbox }) });
+    await actions.registerJobs(jobs.boss);
+    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, outbox, routes: createRoutes({ people: peopleFeature, checklists, surveys, actions, outbox }) });
     const http = createHttpServer({
       log,
       maxBodyBytes: config.maxBodyBytes,
@@ -139,6 +156,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       jobs,
       outbox,
       surveys,
+      actions,
       downloads, // exports
       async stop() {
         await http.drain(config.shutdownGraceMs);

@@ -100,6 +100,13 @@ export const VERBS = [
   'survey.archiveTemplate',
   'survey.answer',
   'survey.change',
+  'survey.improve',
+  'action.new',
+  'action.save',
+  'action.open',
+  'action.done',
+  'action.cancel',
+  'action.list',
 ] as const;
 export type Verb = (typeof VERBS)[number];
 export type VerbHandler = (ctx: RouteContext, data: unknown) => Promise<AdaptiveCard>;

@@ -25,6 +25,10 @@ const BEHEERDERS: Persona[] = ['beheerder', 'stranger'];
 const SURVEY_MANAGERS: Persona[] = ['beheerder', 'kwaliteit'];
 /** The members of the checklist's team, to whom the survey was sent. */
 const SURVEY_RECIPIENTS: Persona[] = ['beheerder', 'member'];
+/** Who may make an improvement action by hand (a directeur for their own school). */
+const ACTION_ROLES: Persona[] = ['beheerder', 'kwaliteit', 'bestuurder', 'dirOwn', 'dirOther', 'stranger'];
+/** Who may change the improvement action: its creator (the kwaliteitsmedewerker), its owner, tenant-wide beheerders. */
+const ACTION_EDIT: Persona[] = ['beheerder', 'kwaliteit', 'owner'];
 
 const everywhere = (who: Persona[]): Record<Place, Persona[]> => ({ own: who, other: who, personal: who });
 const inChannels = (who: Persona[]): Record<Place, Persona[]> => ({ own: who, other: who, personal: [] });
@@ -77,6 +81,18 @@ const EXPECTED: Record<Verb, Record<Place, Persona[]>> = {
   'survey.archiveTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
   'survey.answer': { own: [], other: [], personal: SURVEY_RECIPIENTS },
   'survey.change': { own: [], other: [], personal: SURVEY_RECIPIENTS },
+  // An improvement action from a result line: whoever may see the survey's results.
+  'survey.improve': everywhere([...SURVEY_MANAGERS, 'bestuurder']),
+  // Typing one in, and the list: the roles that may make actions (the stranger in their own tenant).
+  'action.new': everywhere(ACTION_ROLES),
+  'action.list': everywhere(ACTION_ROLES),
+  // The action below: the kwaliteitsmedewerker's, for school 1, owned by the owner. Its owner, its
+  // creator and tenant-wide beheerders change it; the bestuurder and school 1's directeur see it.
+  'action.open': everywhere([...ACTION_EDIT, 'bestuurder', 'dirOwn']),
+  'action.save': everywhere(ACTION_EDIT),
+  'action.done': everywhere(ACTION_EDIT),
+  // Cancelling is for who gave it and tenant-wide editors, not its owner.
+  'action.cancel': everywhere(['beheerder', 'kwaliteit']),
 };
 
 let connector: FakeConnector;
@@ -92,6 +108,7 @@ let checklistId: number;
 let publicId: string;
 let schoolOne: number;
 let surveyId: string;
+let actionId: string;
 
 function worldOf(p: Persona) {
   return p === 'stranger' ? worldB : worldA;
@@ -137,6 +154,15 @@ function dataFor(verb: Verb, n: number): Record<string, unknown> {
     case 'survey.answer':
     case 'survey.change':
       return { v: 1, survey: surveyId };
+    case 'survey.improve':
+      return { v: 1, survey: surveyId, question: 'q1' };
+    case 'action.open':
+    case 'action.cancel':
+      return { v: 1, action: actionId };
+    case 'action.save':
+      return { v: 1, action: actionId, title: `Toegangstest actie ${n}`, owner: people.owner.aadObjectId, dueDate: '2027-06-01' };
+    case 'action.done':
+      return { v: 1, action: actionId, worked: 'partly', keep: `Wat we vasthouden ${n}` };
     case 'roles.addSchool':
       return { v: 1, schoolName: `School ${n}` };
     case 'roles.grant':
@@ -166,8 +192,14 @@ async function resetSteps() {
 }
 
 let counter = 0;
+/** The improvement action open again, as every case starts. */
+async function resetAction() {
+  await cadans.db.query("update improvement_actions set status = 'open', evaluation = null, done_at = null, done_by = null where public_id = $1", [actionId]);
+}
+
 async function attempt(verb: Verb, p: Persona, place: Place): Promise<'through' | 'refused'> {
   await resetSteps();
+  await resetAction();
   const res = await postActivity(cadans.url, worldOf(p).actionExecute(people[p], target(p, place), verb, dataFor(verb, ++counter)));
   expect(res.status).toBe(200);
   const body = JSON.stringify(res.body);
@@ -226,6 +258,13 @@ beforeAll(async () => {
   surveyId = (await cadans.db.query<{ public_id: string }>('select public_id from surveys order by id desc limit 1')).rows[0]!.public_id;
   const sent = await postActivity(cadans.url, worldA.actionExecute(people.kwaliteit, ownChannel, 'survey.send', { v: 1, survey: surveyId }));
   expect(JSON.stringify(sent.body)).toContain('Verstuurd naar 2 mensen');
+  // An improvement action of the kwaliteitsmedewerker for school 1, owned by the owner.
+  const made = await postActivity(
+    cadans.url,
+    worldA.actionExecute(people.kwaliteit, people.kwaliteit, 'action.save', { v: 1, title: 'Toegangstest actie', owner: people.owner.aadObjectId, dueDate: '2027-06-01', school: String(schoolOne) }),
+  );
+  expect(JSON.stringify(made.body)).toContain('De verbeteractie staat klaar');
+  actionId = (await cadans.db.query<{ public_id: string }>("select public_id from improvement_actions where title = 'Toegangstest actie'")).rows[0]!.public_id;
 });
 
 afterAll(async () => {

@@ -61,7 +61,7 @@ describe('architecture', () => {
 
   // Features use each other only through what another feature's feature.ts offers; so does the
   // rest of the app (wiring, the Teams layer, infrastructure).
-  const FEATURES = ['people', 'checklists', 'home', 'exports'];
+  const FEATURES = ['people', 'checklists', 'home', 'exports', 'actions'];
   const featureOf = (rel: string) => FEATURES.find((f) => rel.startsWith(`${f}/`));
 
   it('has one public entry per feature folder: feature.ts', () => {
@@ -117,6 +117,7 @@ describe('architecture', () => {
     survey_responses: 'surveys/store.ts',
     survey_answers: 'surveys/store.ts',
     survey_templates: 'surveys/store.ts',
+    improvement_actions: 'actions/store.ts',
   };
 
   it('gives every table created by a migration exactly one owning store', () => {

@@ -26,6 +26,9 @@ export const TEMPLATE_NAMES = [
   'surveys.state',
   'surveys.template',
   'surveys.results',
+  'actions.form',
+  'actions.card',
+  'actions.list',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

@@ -206,4 +206,9 @@ export const en: Record<StringKey, string> = {
   checklistFileUnreadable: 'I could not read the file. Send a .yaml, .yml or .json file of at most 100 kB.',
   rolesSetByConfiguration: "{name}'s beheerder role comes from Cadans' configuration (CADANS_BEHEERDERS). It can only be revoked there.",
   rolesSetByConfigurationNote: 'set in the configuration, cannot be revoked here',
+  // actions
+  actionProblemTitle: 'That did not work for this improvement action',
+  actionNotFound: 'This improvement action does not exist (any more), or you have no access to it.',
+  actionNotOpen: 'This improvement action has already been completed or cancelled. Nothing was changed.',
+  actionSourceNotFound: 'This question is not part of the survey (any more). Open the results again.',
 };

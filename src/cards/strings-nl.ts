@@ -207,6 +207,11 @@ export const nl = {
   checklistFileUnreadable: 'Ik kon het bestand niet lezen. Stuur een .yaml-, .yml- of .json-bestand van hoogstens 100 kB.',
   rolesSetByConfiguration: 'De rol beheerder van {name} komt uit de configuratie van Cadans (CADANS_BEHEERDERS). Die rol kan alleen daar worden ingetrokken.',
   rolesSetByConfigurationNote: 'ingesteld in de configuratie, hier niet in te trekken',
+  // actions
+  actionProblemTitle: 'Dat lukte niet met deze verbeteractie',
+  actionNotFound: 'Deze verbeteractie bestaat niet (meer), of je hebt er geen toegang toe.',
+  actionNotOpen: 'Deze verbeteractie is al afgerond of geannuleerd. Er is niets gewijzigd.',
+  actionSourceNotFound: 'Deze vraag hoort niet (meer) bij de peiling. Open de resultaten opnieuw.',
 } as const;
 
 export type StringKey = keyof typeof nl;

@@ -284,6 +284,18 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       return surveyFor(actor, publicId, level);
     },
 
+    /**
+     * One question of a survey of this tenant, for an improvement action made from its result line
+     * (no access check: the caller's verb rule has let the actor see the survey). Null when the
+     * survey or the question is not there.
+     */
+    async describeQuestion(tenantId: string, publicId: string, questionId: string): Promise<{ surveyId: number; title: string; questionText: string; standard: string | null; schoolId: number | null } | null> {
+      const s = await store.getSurveyByPublicId(db, tenantId, publicId);
+      const q = s?.questions.find((x) => x.id === questionId);
+      if (!s || !q) return null;
+      return { surveyId: s.id, title: s.title, questionText: q.text, standard: q.standard ?? null, schoolId: s.schoolId };
+    },
+
     /** Saves a draft's settings; the problems found (nothing is saved when there are any). */
     async saveDraft(actor: Actor, publicId: string, input: DraftInput): Promise<{ survey: SurveyRow; problems: LocalText[] }> {
       const s = await surveyFor(actor, publicId, 'manage');
