@@ -112,6 +112,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       // School holidays are skipped once a tenant has a region (meeting cadences add it).
       sendMoment: (at) => (config.surveys.sendWindow ? nextSendMoment(at, config.surveys.sendWindow) : at),
       results: createResultCards(cards),
+      downloads, // exports
       log,
     });
     const actions = createActionFeature({
@@ -126,6 +127,11 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       },
       today: () => todayInAmsterdam(new Date()),
       log,
+    });
+    // `resultaten` shows the open improvement actions of those who may list them (a role; owners see theirs in their chat).
+    surveys.useActions(async (actor) => {
+      const r = await actions.service.listOpen(actor, 1);
+      return r.canCreate ? { total: r.total, overdue: r.overdue } : null;
     });
     for (const r of [...checklists.renderers, ...surveys.renderers, ...actions.renderers]) outbox.registerRenderer(r);
     await outbox.start();

@@ -95,6 +95,7 @@ export const VERBS = [
   'survey.close',
   'survey.cancel',
   'survey.repost',
+  'survey.export',
   'survey.addTemplate',
   'survey.saveTemplate',
   'survey.archiveTemplate',

@@ -75,6 +75,7 @@ const EXPECTED: Record<Verb, Record<Place, Persona[]>> = {
   'survey.cancel': everywhere(SURVEY_MANAGERS),
   // Its results: the managers and tenant-wide bestuurders (the survey is the board's, not a school's).
   'survey.repost': everywhere([...SURVEY_MANAGERS, 'bestuurder']),
+  'survey.export': everywhere([...SURVEY_MANAGERS, 'bestuurder']),
   // Only those it was sent to, in their personal chat.
   'survey.addTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
   'survey.saveTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
@@ -151,6 +152,7 @@ function dataFor(verb: Verb, n: number): Record<string, unknown> {
     case 'survey.close':
     case 'survey.cancel':
     case 'survey.repost':
+    case 'survey.export':
     case 'survey.answer':
     case 'survey.change':
       return { v: 1, survey: surveyId };

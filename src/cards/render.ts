@@ -26,6 +26,8 @@ export const TEMPLATE_NAMES = [
   'surveys.state',
   'surveys.template',
   'surveys.results',
+  'surveys.closed',
+  'surveys.export',
   'actions.form',
   'actions.card',
   'actions.list',

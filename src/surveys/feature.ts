@@ -9,7 +9,9 @@ import type { Language } from '../config.js';
 import type { Db } from '../db/pool.js';
 import type { PgBoss } from '../jobs/boss.js';
 import { defineRenderer, toCardActivity } from '../outbox/service.js';
-import type { RouteContext } from '../routes.js';
+import type { Actor, RouteContext } from '../routes.js';
+import type { Downloads } from '../exports/feature.js';
+import { registerSurveyDownloads } from './downloads.js';
 import { givenFromAnswers, questionCard, stateCard, thanksCard, type StateKind } from './answer-view.js';
 import { DELIVERY_RENDERER, QUESTION_RENDERER, RESULTS_RENDERER, type SurveyConversations, type SurveyOutbox, type SurveyPeople } from './ports.js';
 import { renderDelivery } from './manage-view.js';
@@ -39,6 +41,10 @@ export interface SurveyFeatureDeps {
   sendWindow: { startHour: number; endHour: number } | null;
   sendMoment(at: Date): Date;
   results: ResultCardRenderer;
+  /** Signed downloads (src/exports/): the feature registers its `survey-results` kind there. */
+  downloads: Pick<Downloads, 'register'>;
+  /** The improvement actions feature's count of open actions the actor may see (null: none to see); set once it exists. */
+  openActions?: (actor: Actor) => Promise<{ total: number; overdue: number } | null>;
   now?: () => Date;
   log?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
@@ -102,7 +108,11 @@ export function createSurveyFeature(deps: SurveyFeatureDeps) {
     return c?.locale ? toLanguage(c.locale) : fallback;
   }
 
+  const downloads = registerSurveyDownloads(deps.downloads, service);
+  let openActions = deps.openActions;
   const routes = createSurveyRoutes({
+    linkFor: downloads.linkFor,
+    openActions: (actor) => (openActions ? openActions(actor) : Promise.resolve(null)),
     surveys: service,
     schools: (tenantId) => deps.people.schools(tenantId),
     installedTeams: (tenantId) => deps.conversations.installedTeams(tenantId),
@@ -186,6 +196,10 @@ export function createSurveyFeature(deps: SurveyFeatureDeps) {
   return {
     service,
     routes,
+    /** Connects the improvement actions (built after surveys, which they link to). */
+    useActions(count: (actor: Actor) => Promise<{ total: number; overdue: number } | null>) {
+      openActions = count;
+    },
     guard,
     recipientCards,
     registerJobs,

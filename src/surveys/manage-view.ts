@@ -275,3 +275,51 @@ export function renderTemplateCard(
     backLabel: nl ? 'Terug naar de peilingen' : 'Back to the surveys',
   });
 }
+
+/** `resultaten`: the closed surveys the person may see, and the improvement actions at a glance. */
+export function renderClosed(
+  cards: CardRenderer,
+  language: Language,
+  o: { closed: { survey: SurveyRow; answered: number; recipients: number }[]; actions: { total: number; overdue: number } | null },
+): AdaptiveCard {
+  const nl = language === 'nl';
+  const a = o.actions;
+  const actionsLine = !a
+    ? nl ? 'Verbeteracties zie je als je een rol hebt in de kwaliteitszorg (of als een actie van jou is: in je chat met Cadans).' : 'You see improvement actions when you have a role in quality assurance (or, for your own actions, in your chat with Cadans).'
+    : a.total === 0
+      ? nl ? 'Er staan geen verbeteracties open.' : 'There are no open improvement actions.'
+      : nl ? `${a.total} open${a.overdue ? `, waarvan ${a.overdue} over de datum` : ''}.` : `${a.total} open${a.overdue ? `, ${a.overdue} of them overdue` : ''}.`;
+  return cards.render('surveys.closed', {
+    title: nl ? 'Resultaten' : 'Results',
+    intro: nl ? 'Gesloten peilingen en de verbeteracties die eruit voortkomen. Elke uitkomst op een resultaatkaart kan een verbeteractie worden.' : 'Closed surveys and the improvement actions that come from them. Every line of a result card can become an improvement action.',
+    actionsHeading: nl ? 'Verbeteracties' : 'Improvement actions',
+    actionsLine,
+    actionsColor: a && a.overdue > 0 ? 'Warning' : 'Default',
+    canListActions: a !== null,
+    actionsButton: nl ? 'Verbeteracties bekijken' : 'See improvement actions',
+    closedHeading: nl ? 'Gesloten peilingen' : 'Closed surveys',
+    noneClosed: nl ? 'Nog geen gesloten peilingen die jij mag zien.' : 'No closed surveys you may see yet.',
+    closed: o.closed.map(({ survey: s, answered, recipients }) => {
+      const pct = recipients > 0 ? Math.round((answered / recipients) * 100) : 0;
+      const when = s.closedAt ? formatWhen(s.closedAt, language) : '';
+      return { id: s.publicId, title: escapeMarkdown(s.title), line: nl ? `${answered} van ${recipients} gereageerd (${pct}%) · gesloten ${when}` : `${answered} of ${recipients} responded (${pct}%) · closed ${when}` };
+    }),
+    repostLabel: nl ? 'Opnieuw in het kanaal plaatsen' : 'Post in the channel again',
+    exportLabel: nl ? 'Exporteren' : 'Export',
+  });
+}
+
+export function renderExport(cards: CardRenderer, language: Language, title: string, xlsxUrl: string, csvUrl: string): AdaptiveCard {
+  const nl = language === 'nl';
+  return cards.render('surveys.export', {
+    title: nl ? `Exporteren: ${escapeMarkdown(title)}` : `Export: ${escapeMarkdown(title)}`,
+    text: nl
+      ? 'De uitkomsten zoals de resultaatkaart ze mag tonen: groepen onder de minimale groepsgrootte staan er niet in, en namen nooit. De links werken 15 minuten.'
+      : 'The results as the result card may show them: groups below the minimum group size are left out, and names always. The links work for 15 minutes.',
+    xlsxLabel: 'Excel (.xlsx)',
+    xlsxUrl,
+    csvLabel: 'CSV',
+    csvUrl,
+    backLabel: nl ? 'Terug' : 'Back',
+  });
+}

@@ -5,7 +5,7 @@ import type { Language } from '../config.js';
 import type { AdaptiveCard } from '../cards/render.js';
 import type { CommandHandler, FileHandler, RouteContext, VerbHandler } from '../routes.js';
 import { notAllowed } from '../errors.js';
-import { renderDelivery, renderDraft, renderHome, renderReview, renderTemplateCard } from './manage-view.js';
+import { renderClosed, renderDelivery, renderDraft, renderExport, renderHome, renderReview, renderTemplateCard } from './manage-view.js';
 import { SURVEY_TEMPLATE_EXAMPLE } from './parse-template.js';
 import type { Answers, FieldError, SurveyTemplate } from './model.js';
 import { surveyProblem } from './ports.js';
@@ -50,6 +50,10 @@ export interface SurveyRouteDeps {
   recipientCards: RecipientCards;
   sendWindow: { startHour: number; endHour: number } | null;
   now(): Date;
+  /** Signed download links of a closed survey's results. */
+  linkFor(tenantId: string, surveyId: number, format: 'xlsx' | 'csv'): string;
+  /** Open and overdue improvement actions the actor may see; null when they may see none (the actions feature). */
+  openActions(actor: RouteContext['actor']): Promise<{ total: number; overdue: number } | null>;
 }
 
 const list = (s: string | undefined): string[] => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
@@ -232,12 +236,27 @@ export function createSurveyRoutes(deps: SurveyRouteDeps) {
     }) satisfies FileHandler,
   };
 
-  const commands = {
-    survey: (async (ctx) => home(ctx)) satisfies CommandHandler,
-    results: (async (ctx) => home(ctx)) satisfies CommandHandler,
+  async function closedList(ctx: RouteContext): Promise<AdaptiveCard> {
+    const [o, actions] = await Promise.all([surveys.overview(ctx.actor), deps.openActions(ctx.actor)]);
+    const closed = await Promise.all(o.closed.map(async (s) => ({ survey: s, ...(await surveys.counts(s.id)) })));
+    return renderClosed(ctx.cards, ctx.language, { closed, actions });
+  }
+
+  const results = {
+    open: (async (ctx) => closedList(ctx)) satisfies VerbHandler,
+    exportResults: (async (ctx, data) => {
+      const s = await surveys.get(ctx.actor, toSurveyRef(data), 'see');
+      if (s.status !== 'closed') throw surveyProblem('surveyNotOpen');
+      return renderExport(ctx.cards, ctx.language, s.title, deps.linkFor(s.tenantId, s.id, 'xlsx'), deps.linkFor(s.tenantId, s.id, 'csv'));
+    }) satisfies VerbHandler,
   };
 
-  return { verbs, commands, templates };
+  const commands = {
+    survey: (async (ctx) => home(ctx)) satisfies CommandHandler,
+    results: (async (ctx) => closedList(ctx)) satisfies CommandHandler,
+  };
+
+  return { verbs, commands, templates, results };
 }
 
 /** Whether an own template's text is a survey (it has questions) rather than a checklist (steps). */

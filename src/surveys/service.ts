@@ -516,6 +516,12 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       return after;
     },
 
+    /** Recipients and answers of a survey (the lists' headline). */
+    async counts(surveyId: number): Promise<{ answered: number; recipients: number }> {
+      const c = await store.deliveryCounts(db, surveyId);
+      return { answered: c.answered, recipients: c.recipients };
+    },
+
     async deliveryStatus(surveyId: number): Promise<DeliveryStatus | null> {
       const s = await store.getSurveyById(db, surveyId);
       if (!s) return null;

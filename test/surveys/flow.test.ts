@@ -194,6 +194,28 @@ describe('a pulse survey from start to results', () => {
     expect(text(card(late))).toContain('gesloten');
   });
 
+  it("lists the closed survey under resultaten and exports what the card may show, and nothing of the small school", async () => {
+    const since = connector.mark();
+    await postActivity(cadans.url, world.channelMessage(karin, channel, 'resultaten', { mention: true }));
+    const list = text(connector.cardOf((await connector.waitForSent(1, { since }))[0]));
+    expect(list).toContain('Werkdruk najaar');
+    expect(list).toContain('25 van 30 gereageerd (83%)');
+    const exported = card(await act(karin, channel, 'survey.export', { v: 1, survey: surveyId })) as { actions: { type: string; url?: string; title: string }[] };
+    const csvUrl = exported.actions.find((a) => a.title === 'CSV')!.url!;
+    const csv = await (await fetch(csvUrl)).text();
+    expect(csv).toContain('"Werkdruk najaar"');
+    expect(csv).toContain('"25 van de 30 gereageerd"');
+    expect(csv).toContain('"De Grote School"');
+    expect(csv).not.toContain('Kleine School');
+    expect(csv).toContain('"Meer tijd voor overleg (0)"'); // open answers above the threshold
+    const xlsx = await fetch(exported.actions.find((a) => a.title === 'Excel (.xlsx)')!.url!);
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+    // A member without a role may not export it.
+    const refused = await act(members[5]!, members[5]!, 'survey.export', { v: 1, survey: surveyId });
+    expect(text(card(refused))).toContain('Dat mag je niet doen');
+  });
+
   it('keeps no link from an anonymous answer to a person: no such column, and no shared ordering', async () => {
     const columns = await cadans.db.query<{ table_name: string; column_name: string }>(
       "select table_name, column_name from information_schema.columns where table_name in ('survey_answers', 'survey_responses', 'survey_sealed') order by 1, 2",
