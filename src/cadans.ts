@@ -11,7 +11,6 @@ import { LOCAL_SEED } from './local/seed.js';
 import { createPeopleFeature } from './people/feature.js';
 import { deactivateUnreachable, getBotIdFor, getChannelName, getPersonalConversations, getTeamGroupId, listInstalledTeams } from './teams/store.js';
 import { createSurveyFeature, loadSealKey, type SurveyFeature } from './surveys/feature.js';
-import { createResultCards } from './surveys/results-card.js';
 import { nextSendMoment } from './schedule/index.js';
 import { createRoutes } from './app-routes.js';
 import { createGraphFromConfig } from './graph/from-config.js';
@@ -111,7 +110,6 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       // Working days (weekends and public holidays skipped) within SURVEY_SEND_HOURS, Amsterdam time.
       // School holidays are skipped once a tenant has a region (meeting cadences add it).
       sendMoment: (at) => (config.surveys.sendWindow ? nextSendMoment(at, config.surveys.sendWindow) : at),
-      results: createResultCards(cards),
       downloads, // exports
       log,
     });

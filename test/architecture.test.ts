@@ -61,7 +61,7 @@ describe('architecture', () => {
 
   // Features use each other only through what another feature's feature.ts offers; so does the
   // rest of the app (wiring, the Teams layer, infrastructure).
-  const FEATURES = ['people', 'checklists', 'home', 'exports', 'actions'];
+  const FEATURES = ['people', 'checklists', 'home', 'exports', 'surveys', 'actions'];
   const featureOf = (rel: string) => FEATURES.find((f) => rel.startsWith(`${f}/`));
 
   it('has one public entry per feature folder: feature.ts', () => {

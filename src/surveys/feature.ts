@@ -21,7 +21,7 @@ import type { SealKey } from './seal.js';
 import { createSurveyService, type RecipientState } from './service.js';
 import { markDeliverySent, setAuthorCard, setResultsCard, type SurveyRow } from './store.js';
 import { SURVEY_TEMPLATES } from './templates.js';
-import type { ResultCardRenderer } from './results-card.js';
+import { createResultCards } from './results-card.js';
 
 export { loadSealKey } from './seal.js';
 export { SURVEY_STARTERS } from './service.js';
@@ -40,7 +40,6 @@ export interface SurveyFeatureDeps {
   /** Working days and daytime hours for sends and reminders. */
   sendWindow: { startHour: number; endHour: number } | null;
   sendMoment(at: Date): Date;
-  results: ResultCardRenderer;
   /** Signed downloads (src/exports/): the feature registers its `survey-results` kind there. */
   downloads: Pick<Downloads, 'register'>;
   /** The improvement actions feature's count of open actions the actor may see (null: none to see); set once it exists. */
@@ -109,6 +108,7 @@ export function createSurveyFeature(deps: SurveyFeatureDeps) {
   }
 
   const downloads = registerSurveyDownloads(deps.downloads, service);
+  const resultCards = createResultCards(deps.cards);
   let openActions = deps.openActions;
   const routes = createSurveyRoutes({
     linkFor: downloads.linkFor,
@@ -164,7 +164,7 @@ export function createSurveyFeature(deps: SurveyFeatureDeps) {
     async render({ surveyId }) {
       const data = await service.resultData(surveyId);
       if (!data) throw new Error(`survey ${surveyId} is gone`);
-      const card = await deps.results.render(data);
+      const card = await resultCards.render(data);
       return toCardActivity(card, { summary: data.survey.title });
     },
     async onSent({ args, activityId }, tx) {
