@@ -265,7 +265,7 @@ describe('another kind of download through the same endpoint', () => {
   });
 
   it('refuses a correctly signed link naming a kind this Cadans does not have (400)', async () => {
-    const token = createExportToken(secret(), { tenantId: world.tenantId, kind: 'survey-results', params: { surveyId: 1 }, format: 'xlsx', expiresAt: inAMinute() });
+    const token = createExportToken(secret(), { tenantId: world.tenantId, kind: 'meeting-minutes', params: { meetingId: 1 }, format: 'xlsx', expiresAt: inAMinute() });
     const res = await get(`/exports/${token}`);
     expect(res.status).toBe(400);
     expect(res.body.toString('utf8')).toMatch(/ongeldig[\s\S]*not valid/);

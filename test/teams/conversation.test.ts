@@ -145,10 +145,16 @@ describe('commands', () => {
     expect(card.actions).toEqual([expect.objectContaining({ type: 'Action.Execute', verb: 'help.show' })]);
   });
 
-  it('says honestly that pulse surveys are still coming', async () => {
+  it('says honestly that the meetings are still coming', async () => {
     const user = world.user({ name: 'Tim Bos' });
+    await postActivity(cadans.url, world.personalMessage(user, 'overleg'));
+    expect(cardText(connector.cardOf(connector.sent(user.personalConversationId)[0]))).toContain('is nog in aanbouw');
+  });
+
+  it('tells someone without a role where surveys come from when they type peiling', async () => {
+    const user = world.user({ name: 'Tijn Bos' });
     await postActivity(cadans.url, world.personalMessage(user, 'peiling'));
-    expect(cardText(connector.cardOf(connector.sent(user.personalConversationId)[0]))).toContain('Peilingen is nog in aanbouw');
+    expect(cardText(connector.cardOf(connector.sent(user.personalConversationId)[0]))).toContain('Peilingen die naar jou gestuurd worden, komen in je chat met Cadans');
   });
 
   it('explains in a personal chat that a checklist belongs in a team channel', async () => {
