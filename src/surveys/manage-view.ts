@@ -5,7 +5,7 @@ import type { Language } from '../config.js';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
 import { escapeMarkdown } from '../cards/text.js';
 import type { FailureReason } from '../outbox/service.js';
-import { SURVEY_LIMITS, warnsLength, type LocalText, type Question, type SurveyTemplate } from './model.js';
+import { REPEAT_WEEKS, SURVEY_LIMITS, warnsLength, type LocalText, type Question, type Repeat, type SurveyTemplate } from './model.js';
 import type { DeliveryStatus, Review } from './service.js';
 import type { SurveyRow } from './store.js';
 
@@ -25,6 +25,16 @@ export function formatWhen(at: Date, language: Language): string {
 }
 
 const L = (language: Language, t: LocalText): string => t[language];
+
+/** yyyy-mm-dd → d-m-yyyy, as Dutch people write it. */
+const dutchDate = (iso: string) => iso.split('-').reverse().map((x, i) => (i < 2 ? String(Number(x)) : x)).join('-');
+
+function repeatText(r: Repeat | null, language: Language): string {
+  const nl = language === 'nl';
+  if (!r) return nl ? 'nee' : 'no';
+  if ('everyWeeks' in r) return nl ? `elke ${r.everyWeeks} weken, met dezelfde vragen` : `every ${r.everyWeeks} weeks, with the same questions`;
+  return (nl ? 'op ' : 'on ') + r.dates.map(dutchDate).join(', ');
+}
 
 const KIND: Record<Question['kind'], LocalText> = {
   likert: { nl: 'stelling 1–5', en: 'statement 1–5' },
@@ -143,6 +153,12 @@ export function renderDraft(cards: CardRenderer, language: Language, s: SurveyRo
     deadlineTime: pick('deadlineTime', s.deadline ? TIME.format(s.deadline) : '17:00'),
     reminders: pick('reminders', s.reminderDays.join(',')),
     reminderChoices,
+    repeat: pick('repeat', s.repeat && 'everyWeeks' in s.repeat ? String(s.repeat.everyWeeks) : 'none'),
+    repeatChoices: [
+      { title: nl ? 'Niet herhalen' : 'Do not repeat', value: 'none' },
+      ...REPEAT_WEEKS.map((w) => ({ title: nl ? `Elke ${w} weken` : `Every ${w} weeks`, value: String(w) })),
+    ],
+    repeatDates: pick('repeatDates', s.repeat && 'dates' in s.repeat ? s.repeat.dates.map(dutchDate).join(', ') : ''),
     resultsLine: nl ? 'De resultaten komen na de sluitdatum in dit kanaal.' : 'The results are posted in this channel after the closing date.',
     labels: {
       title: nl ? 'Titel' : 'Title',
@@ -159,6 +175,9 @@ export function renderDraft(cards: CardRenderer, language: Language, s: SurveyRo
       deadlineError: nl ? 'Kies een sluitdatum.' : 'Pick a closing date.',
       deadlineTime: nl ? 'Tijd' : 'Time',
       reminders: nl ? 'Herinneringen aan wie nog niet antwoordde' : 'Reminders to those who have not answered',
+      repeat: nl ? 'Herhalen (elke ronde een nieuwe peiling met dezelfde vragen, om te vergelijken)' : 'Repeat (each round a new survey with the same questions, to compare)',
+      repeatDates: nl ? 'Of herhalen op vaste data' : 'Or repeat on set dates',
+      repeatDatesPlaceholder: nl ? 'bijvoorbeeld 2-3-2027, 1-6-2027' : 'for example 2-3-2027, 1-6-2027',
       review: nl ? 'Controleren en versturen' : 'Check and send',
       save: nl ? 'Opslaan' : 'Save',
       discard: nl ? 'Concept weggooien' : 'Discard draft',
@@ -184,6 +203,7 @@ export function renderReview(cards: CardRenderer, language: Language, r: Review,
     },
     { title: nl ? 'Sluit' : 'Closes', value: s.deadline ? formatWhen(s.deadline, language) : '' },
     { title: nl ? 'Herinneringen' : 'Reminders', value: s.reminderDays.length ? s.reminderDays.map((d) => (nl ? `${d} ${d === 1 ? 'dag' : 'dagen'}` : `${d} ${d === 1 ? 'day' : 'days'}`)).join(', ') + (nl ? ' voor de sluitdatum' : ' before closing') : nl ? 'geen' : 'none' },
+    { title: nl ? 'Herhalen' : 'Repeat', value: repeatText(s.repeat, language) },
     { title: nl ? 'Resultaten' : 'Results', value: nl ? 'in dit kanaal' : 'in this channel' },
   ];
   return cards.render('surveys.review', {

@@ -221,3 +221,22 @@ export function enps(counts: ReadonlyMap<number, number>): number | null {
   }
   return total === 0 ? null : Math.round(((promoters - detractors) / total) * 100);
 }
+
+/** How a survey repeats: every N weeks (from this round's opening), or on set dates. */
+export type Repeat = { everyWeeks: number } | { dates: string[] };
+export const REPEAT_WEEKS = [2, 4, 6, 8, 12] as const;
+
+/**
+ * When the next round opens, given this round's opening (`openedAt`) and its repeat rule; null
+ * when the series ends (no set date left). `at` is the earliest moment to consider (now). Dates are
+ * yyyy-mm-dd; a set date opens at 08:00 Amsterdam time (the caller's `dateToInstant`).
+ */
+export function nextRoundAt(repeat: Repeat, openedAt: Date, at: Date, dateToInstant: (date: string) => Date, addWeeks: (d: Date, weeks: number) => Date): Date | null {
+  if ('everyWeeks' in repeat) {
+    let next = addWeeks(openedAt, repeat.everyWeeks);
+    for (let i = 0; next <= at && i < 1_000; i++) next = addWeeks(next, repeat.everyWeeks);
+    return next;
+  }
+  const upcoming = [...repeat.dates].sort().map(dateToInstant).find((d) => d > at);
+  return upcoming ?? null;
+}

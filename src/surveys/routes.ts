@@ -29,6 +29,8 @@ const draftData = surveyRef.extend({
   deadlineDate: text(40),
   deadlineTime: text(40),
   reminders: text(100),
+  repeat: text(10),
+  repeatDates: text(500),
 });
 
 /** The survey an action names (the resource guard parses it the same way). */
@@ -76,7 +78,23 @@ function toDraftInput(d: z.output<typeof draftData>, s: SurveyRow): DraftInput {
     opensDate: d.opensDate ?? '',
     reminderDays: list(d.reminders).map(Number),
     removed: list(d.removed),
+    ...repeatOf(d, s),
   };
+}
+
+/** dd-mm-yyyy (or yyyy-mm-dd) → yyyy-mm-dd; anything else as typed (the service refuses it). */
+function isoDate(x: string): string {
+  const m = /^(\d{1,2})-(\d{1,2})-(\d{4})$/.exec(x.trim());
+  return m ? `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}` : x.trim();
+}
+
+function repeatOf(d: z.output<typeof draftData>, s: SurveyRow): { repeatWeeks: number | null; repeatDates: string[] } {
+  if (d.repeat === undefined && d.repeatDates === undefined) {
+    const r = s.repeat;
+    return { repeatWeeks: r && 'everyWeeks' in r ? r.everyWeeks : null, repeatDates: r && 'dates' in r ? r.dates : [] };
+  }
+  const weeks = d.repeat && d.repeat !== 'none' ? Number(d.repeat) : null;
+  return { repeatWeeks: weeks !== null && Number.isFinite(weeks) ? weeks : null, repeatDates: weeks === null ? list(d.repeatDates).map(isoDate) : [] };
 }
 
 /** The typed values as strings, to keep them in a form that failed. */

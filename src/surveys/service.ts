@@ -20,6 +20,9 @@ import {
   type FieldError,
   type LocalText,
   type Perspective,
+  type Repeat,
+  REPEAT_WEEKS,
+  nextRoundAt,
   type SurveyTemplate,
 } from './model.js';
 import { DELIVERY_RENDERER, QUESTION_RENDERER, RESULTS_RENDERER, keys, surveyProblem, type SurveyConversations, type SurveyOutbox, type SurveyPeople } from './ports.js';
@@ -70,6 +73,10 @@ export interface DraftInput {
   reminderDays: number[];
   /** Question ids to leave out of the template's list. */
   removed: string[];
+  /** Repeat every this many weeks (null: not by weeks). */
+  repeatWeeks: number | null;
+  /** Or on these dates (yyyy-mm-dd). */
+  repeatDates: string[];
 }
 
 export type AnswerOutcome =
@@ -322,11 +329,22 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       if (!boardWide && s.schoolId !== null) audience = { kind: 'schools', schoolIds: [s.schoolId], ...(input.audience.roles ? { roles: input.audience.roles } : {}) };
       if (audience.kind === 'roles' && (audience.roles ?? []).length === 0) problems.push({ nl: 'Kies minstens één rol, of een andere doelgroep.', en: 'Pick at least one role, or another audience.' });
       if (audience.kind === 'schools' && (audience.schoolIds ?? []).length === 0) problems.push({ nl: 'Kies minstens één school, of een andere doelgroep.', en: 'Pick at least one school, or another audience.' });
+      let repeat: Repeat | null = null;
+      if (input.repeatWeeks !== null) {
+        if ((REPEAT_WEEKS as readonly number[]).includes(input.repeatWeeks)) repeat = { everyWeeks: input.repeatWeeks };
+        else problems.push({ nl: `Herhalen kan elke ${REPEAT_WEEKS.join(', ')} weken.`, en: `A survey can repeat every ${REPEAT_WEEKS.join(', ')} weeks.` });
+      } else if (input.repeatDates.length > 0) {
+        const dates = [...new Set(input.repeatDates)].sort();
+        const today = dayIn(ZONE, now);
+        if (dates.length > 12 || dates.some((d) => !amsterdamInstant(d, '08:00') || d <= today)) {
+          problems.push({ nl: 'Geef hoogstens 12 herhaaldata, na vandaag, als dd-mm-jjjj, gescheiden door komma\'s.', en: 'Give at most 12 repeat dates, after today, as dd-mm-yyyy, separated by commas.' });
+        } else repeat = { dates };
+      }
       const removed = new Set(input.removed);
       const questions = s.questions.filter((q) => !removed.has(q.id));
       problems.push(...checkQuestions(s.kind, questions));
       if (problems.length > 0 || !deadline) return { survey: s, problems };
-      await store.updateDraft(db, s.id, { title, anonymous: input.anonymous, minGroupSize: input.minGroupSize, audience, deadline, opensAt, reminderDays, questions });
+      await store.updateDraft(db, s.id, { title, anonymous: input.anonymous, minGroupSize: input.minGroupSize, audience, deadline, opensAt, reminderDays, questions, repeat });
       return { survey: (await store.getSurveyById(db, s.id))!, problems: [] };
     },
 
@@ -488,6 +506,7 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       if (!closed) return false;
       await updateAuthorCard(closed);
       await deps.jobs.fanOut(surveyId, 'closeCards', 0, deps.now());
+      if (closed.repeat) await planNextRound(closed);
       deps.log?.info({ survey: surveyId }, 'survey closed');
       return true;
     },
@@ -600,6 +619,24 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       return { ...current, previous: before ? await inputsOf(before) : null };
     },
   };
+
+  /**
+   * The next round of a repeating survey, scheduled when a round closes: the same questions and
+   * settings, the same running time; a team's survey goes to the same people as this round, one by
+   * roles or schools to whoever holds them now. The tick opens it at its time.
+   */
+  async function planNextRound(s: SurveyRow): Promise<void> {
+    if (!s.repeat || !s.opensAt || !s.deadline) return;
+    const addWeeks = (d: Date, weeks: number) => DateTime.fromJSDate(d, { zone: ZONE }).plus({ weeks }).toJSDate();
+    const at = nextRoundAt(s.repeat, s.opensAt, deps.now(), (date) => amsterdamInstant(date, '08:00')!, addWeeks);
+    if (!at) return;
+    const opensAt = deps.sendMoment(at);
+    const deadline = new Date(opensAt.getTime() + (s.deadline.getTime() - s.opensAt.getTime()));
+    const recipients = s.audience.kind === 'team' ? await store.recipientsOf(db, s.id) : await resolveAudience(s.tenantId, s, null);
+    if (recipients.length === 0) return;
+    const id = await inTransaction(db, (tx) => store.insertNextRound(tx, s, opensAt, deadline, recipients));
+    if (id !== null) deps.log?.info({ survey: s.id, next: id, opensAt }, 'next round of a repeating survey planned');
+  }
 
   async function inputsOf(s: SurveyRow): Promise<ResultInputs> {
     const [counts, responses, texts, deliveries, bySegment, schools] = await Promise.all([

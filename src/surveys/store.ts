@@ -1,7 +1,7 @@
 // All of the survey feature's SQL (tables: surveys, survey_deliveries, survey_sealed,
 // survey_responses, survey_answers; migration 006). Columns are named in every statement.
 import type { Queryable } from '../db/pool.js';
-import type { Answers, Question, SurveyKind, SurveyStatus, SurveyTemplate } from './model.js';
+import type { Answers, Question, Repeat, SurveyKind, SurveyStatus, SurveyTemplate } from './model.js';
 
 export interface Audience {
   /** team: the members of the team the survey was started in; roles / schools: people holding roles (at schools). */
@@ -35,6 +35,7 @@ export interface SurveyRow {
   authorConversationId: string | null;
   authorServiceUrl: string | null;
   authorCardActivityId: string | null;
+  repeat: Repeat | null;
   seriesId: string | null;
   round: number;
   createdBy: string;
@@ -47,7 +48,7 @@ export interface SurveyRow {
 const SURVEY_COLUMNS = `s.id, s.public_id, s.tenant_id, s.kind, s.template_key, s.title, s.language, s.questions, s.anonymous,
   s.min_group_size, s.by_perspective, s.audience, s.school_id, s.status, s.opens_at, s.deadline, s.reminder_days,
   s.results_conversation_id, s.results_service_url, s.results_team_id, s.results_activity_id,
-  s.author_conversation_id, s.author_service_url, s.author_card_activity_id, s.series_id, s.round,
+  s.author_conversation_id, s.author_service_url, s.author_card_activity_id, s.repeat, s.series_id, s.round,
   s.created_by, s.created_at, s.sent_at, s.closed_at, s.version`;
 
 type Raw = Record<string, unknown>;
@@ -78,6 +79,7 @@ function toSurvey(r: Raw): SurveyRow {
     authorConversationId: (r.author_conversation_id as string | null) ?? null,
     authorServiceUrl: (r.author_service_url as string | null) ?? null,
     authorCardActivityId: (r.author_card_activity_id as string | null) ?? null,
+    repeat: (r.repeat as Repeat | null) ?? null,
     seriesId: (r.series_id as string | null) ?? null,
     round: Number(r.round),
     createdBy: r.created_by as string,
@@ -145,15 +147,17 @@ export interface DraftChange {
   opensAt: Date | null;
   reminderDays: number[];
   questions: Question[];
+  repeat: Repeat | null;
 }
 
-/** Changes a draft; false when it is no longer a draft. */
+/** Changes a draft; false when it is no longer a draft. A repeating survey gets its series id. */
 export async function updateDraft(q: Queryable, id: number, c: DraftChange): Promise<boolean> {
   const r = await q.query(
     `update surveys set title = $2, anonymous = $3, min_group_size = $4, audience = $5, deadline = $6, opens_at = $7,
-       reminder_days = $8, questions = $9, version = version + 1
+       reminder_days = $8, questions = $9, repeat = $10,
+       series_id = case when $10::jsonb is null then null else coalesce(series_id, gen_random_uuid()) end, version = version + 1
      where id = $1 and status = 'draft'`,
-    [id, c.title, c.anonymous, c.minGroupSize, JSON.stringify(c.audience), c.deadline, c.opensAt, JSON.stringify(c.reminderDays), JSON.stringify(c.questions)],
+    [id, c.title, c.anonymous, c.minGroupSize, JSON.stringify(c.audience), c.deadline, c.opensAt, JSON.stringify(c.reminderDays), JSON.stringify(c.questions), c.repeat === null ? null : JSON.stringify(c.repeat)],
   );
   return (r.rowCount ?? 0) > 0;
 }
@@ -522,4 +526,46 @@ export async function recipientsBySegment(q: Queryable, surveyId: number): Promi
     [surveyId],
   );
   return r.rows.map((x) => ({ school: x.school === null ? null : Number(x.school), perspective: x.perspective, n: Number(x.n) }));
+}
+
+/**
+ * The next round of a repeating survey: the same questions, settings, audience and channel, opening
+ * at `opensAt` (status scheduled) with the same running time; the recipients given. Once per series
+ * and round (a second call finds it there and writes nothing): its id, or null.
+ */
+export async function insertNextRound(q: Queryable, prev: SurveyRow, opensAt: Date, deadline: Date, recipients: readonly Recipient[]): Promise<number | null> {
+  const r = await q.query<{ id: string }>(
+    `insert into surveys (tenant_id, kind, template_key, title, language, questions, anonymous, min_group_size, by_perspective,
+       audience, school_id, status, opens_at, deadline, reminder_days, results_conversation_id, results_service_url, results_team_id,
+       author_conversation_id, author_service_url, repeat, series_id, round, created_by, sent_at)
+     select tenant_id, kind, template_key, title, language, questions, anonymous, min_group_size, by_perspective,
+       audience, school_id, 'scheduled', $2, $3, reminder_days, results_conversation_id, results_service_url, results_team_id,
+       author_conversation_id, author_service_url, repeat, series_id, round + 1, created_by, now()
+     from surveys where id = $1 and series_id is not null
+     on conflict (series_id, round) where series_id is not null do nothing
+     returning id`,
+    [prev.id, opensAt, deadline],
+  );
+  const id = r.rows[0] ? Number(r.rows[0].id) : null;
+  if (id === null) return null;
+  const chunk = 5_000;
+  for (let i = 0; i < recipients.length; i += chunk) {
+    const part = recipients.slice(i, i + chunk);
+    await q.query(
+      `insert into survey_deliveries (survey_id, tenant_id, aad_object_id, school_id, perspective)
+       select $1, $2, x.aad, x.school, x.perspective from unnest($3::text[], $4::bigint[], $5::text[]) as x(aad, school, perspective)
+       on conflict (survey_id, aad_object_id) do nothing`,
+      [id, prev.tenantId, part.map((p) => p.aadObjectId), part.map((p) => p.schoolId), part.map((p) => p.perspective)],
+    );
+  }
+  return id;
+}
+
+/** Who a round went to (the next round of a team's survey goes to the same people). */
+export async function recipientsOf(q: Queryable, surveyId: number): Promise<Recipient[]> {
+  const r = await q.query<{ aad_object_id: string; school_id: string | null; perspective: string | null }>(
+    'select aad_object_id, school_id, perspective from survey_deliveries where survey_id = $1 order by id',
+    [surveyId],
+  );
+  return r.rows.map((x) => ({ aadObjectId: x.aad_object_id, schoolId: x.school_id === null ? null : Number(x.school_id), perspective: x.perspective }));
 }

@@ -37,7 +37,9 @@ create table surveys (
   author_conversation_id text,
   author_service_url text,
   author_card_activity_id text,
-  -- Recurring rounds share a series; round 1, 2, … in order.
+  -- Recurring rounds share a series; round 1, 2, … in order. repeat: how the next round is planned
+  -- ({"everyWeeks": n} or {"dates": ["yyyy-mm-dd", …]}), null: once.
+  repeat jsonb,
   series_id uuid,
   round int not null default 1,
   created_by text not null,
@@ -47,7 +49,7 @@ create table surveys (
   version int not null default 0
 );
 create index surveys_tenant on surveys (tenant_id, status, created_at desc);
-create index surveys_series on surveys (series_id, round) where series_id is not null;
+create unique index surveys_series on surveys (series_id, round) where series_id is not null;
 
 create table survey_deliveries (
   id bigserial primary key,
