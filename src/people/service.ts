@@ -12,6 +12,7 @@ import {
   ensureTenant,
   getContact,
   getContacts,
+  findByEmails,
   listGrantsOfMany,
   listRoleHolders,
   type PersonContact,
@@ -84,6 +85,8 @@ export interface PeopleService {
   contactsOf(tenantId: string, aadObjectIds: readonly string[]): Promise<PersonContact[]>;
   /** Role assignments of many people at once. */
   grantsOfMany(tenantId: string, aadObjectIds: readonly string[]): Promise<Map<string, RoleGrant[]>>;
+  /** People of a tenant by email address (lower-cased). */
+  byEmails(tenantId: string, emails: readonly string[]): Promise<{ aadObjectId: string; email: string }[]>;
   /** People holding any of these roles (all when empty) at these schools (all when null). */
   roleHolders(tenantId: string, roles: readonly Role[], schoolIds: readonly number[] | null, limit: number): Promise<RoleHolder[]>;
   tenantLanguage(tenantId: string): Promise<Language>;
@@ -166,6 +169,7 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
     grantsOf: (tenantId, aadObjectId) => listGrants(o.db, tenantId, aadObjectId),
     contactsOf: (tenantId, ids) => getContacts(o.db, tenantId, ids),
     grantsOfMany: (tenantId, ids) => listGrantsOfMany(o.db, tenantId, ids),
+    byEmails: (tenantId, emails) => findByEmails(o.db, tenantId, emails),
     roleHolders: (tenantId, roles, schoolIds, limit) => listRoleHolders(o.db, tenantId, roles, schoolIds, limit),
     async tenantLanguage(tenantId) {
       return tenantLanguages.getOrLoad(tenantId, async () => (await getTenantLanguage(o.db, tenantId)) ?? o.defaultLanguage);

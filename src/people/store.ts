@@ -306,3 +306,13 @@ export async function listGrantsOfMany(db: Queryable, tenantId: string, aadObjec
   }
   return out;
 }
+
+/** People of a tenant by email address (lower-cased), as Teams or Graph told Cadans. */
+export async function findByEmails(db: Queryable, tenantId: string, emails: readonly string[]): Promise<{ aadObjectId: string; email: string }[]> {
+  if (emails.length === 0) return [];
+  const r = await db.query<{ aad_object_id: string; email: string }>(
+    'select aad_object_id, lower(email) as email from people where tenant_id = $1 and lower(email) = any($2::text[])',
+    [tenantId, emails],
+  );
+  return r.rows.map((x) => ({ aadObjectId: x.aad_object_id, email: x.email }));
+}

@@ -240,3 +240,30 @@ export function nextRoundAt(repeat: Repeat, openedAt: Date, at: Date, dateToInst
   const upcoming = [...repeat.dates].sort().map(dateToInstant).find((d) => d > at);
   return upcoming ?? null;
 }
+
+/** The most addresses one pasted list may hold (larger audiences: a team, roles or schools). */
+export const MAX_LISTED_EMAILS = 2_000;
+
+/**
+ * Email addresses from pasted text (a column copied from Excel, a CSV, one per line, or separated by
+ * commas or semicolons): lower-cased, each once, in the order given; what does not look like an
+ * address is returned apart, so the author sees it.
+ */
+export function parseEmailList(text: string): { emails: string[]; invalid: string[] } {
+  const emails: string[] = [];
+  const invalid: string[] = [];
+  const seen = new Set<string>();
+  for (const raw of text.slice(0, 200_000).split(/[\s,;]+/)) {
+    const token = raw.replace(/^["'<(]+|[">)'.]+$/g, '').trim();
+    if (!token) continue;
+    if (/^(e-?mail|emailadres|e-mailadres|address|adres|naam|name)$/i.test(token)) continue; // a header cell
+    if (/^[^@\s]{1,64}@[^@\s]{1,255}\.[a-z]{2,}$/i.test(token)) {
+      const e = token.toLowerCase();
+      if (!seen.has(e)) {
+        seen.add(e);
+        emails.push(e);
+      }
+    } else if (invalid.length < 50) invalid.push(token.slice(0, 80));
+  }
+  return { emails, invalid };
+}

@@ -12,6 +12,7 @@ export interface SurveyPeople {
   grantsOfMany(tenantId: string, aadObjectIds: readonly string[]): Promise<Map<string, RoleGrant[]>>;
   roleHolders(tenantId: string, roles: readonly Role[], schoolIds: readonly number[] | null, limit: number): Promise<RoleHolder[]>;
   contactsOf(tenantId: string, aadObjectIds: readonly string[]): Promise<PersonContact[]>;
+  byEmails(tenantId: string, emails: readonly string[]): Promise<{ aadObjectId: string; email: string }[]>;
   tenantLanguage(tenantId: string): Promise<Language>;
   schools(tenantId: string): Promise<School[]>;
 }

@@ -7,7 +7,7 @@ import type { CommandHandler, FileHandler, RouteContext, VerbHandler } from '../
 import { notAllowed } from '../errors.js';
 import { renderClosed, renderDelivery, renderDraft, renderExport, renderHome, renderReview, renderTemplateCard } from './manage-view.js';
 import { SURVEY_TEMPLATE_EXAMPLE } from './parse-template.js';
-import type { Answers, FieldError, SurveyTemplate } from './model.js';
+import { parseEmailList, type Answers, type FieldError, type SurveyTemplate } from './model.js';
 import { surveyProblem } from './ports.js';
 import { channelOf, type DraftInput, type RecipientState, type SurveyService } from './service.js';
 import type { Audience, SurveyRow } from './store.js';
@@ -20,7 +20,8 @@ const text = (max: number) => z.string().max(max).optional();
 const draftData = surveyRef.extend({
   title: text(1_000),
   removed: text(1_000),
-  audience: z.enum(['team', 'roles', 'schools']).optional(),
+  audience: z.enum(['team', 'roles', 'schools', 'list']).optional(),
+  emails: text(200_000),
   roles: text(1_000),
   schools: text(2_000),
   anonymous: text(10),
@@ -67,6 +68,12 @@ function toDraftInput(d: z.output<typeof draftData>, s: SurveyRow): DraftInput {
   const schools = list(d.schools).map(Number).filter((n) => Number.isSafeInteger(n) && n > 0);
   if (roles.length) audience.roles = roles;
   if (audienceKind === 'schools' || schools.length) audience.schoolIds = schools;
+  let invalidEmails: string[] = [];
+  if (audienceKind === 'list') {
+    const parsed = d.emails !== undefined ? parseEmailList(d.emails) : { emails: s.audience.emails ?? [], invalid: [] };
+    audience.emails = parsed.emails;
+    invalidEmails = parsed.invalid;
+  }
   const deadline = s.deadline ? s.deadline.toISOString() : '';
   return {
     title: d.title ?? s.title,
@@ -79,6 +86,7 @@ function toDraftInput(d: z.output<typeof draftData>, s: SurveyRow): DraftInput {
     reminderDays: list(d.reminders).map(Number),
     removed: list(d.removed),
     ...repeatOf(d, s),
+    invalidEmails,
   };
 }
 
@@ -130,8 +138,12 @@ export function createSurveyRoutes(deps: SurveyRouteDeps) {
     return renderDelivery(ctx.cards, ctx.language, status, deps.now(), message);
   }
 
-  /** The team's members, when the survey goes to them (only in the team's channel). */
+  /** The team's members, when the survey goes to them (only in the team's channel), or to listed addresses (matched on them). */
   async function rosterFor(ctx: RouteContext, s: SurveyRow) {
+    if (s.audience.kind === 'list') {
+      const here = ctx.actor.conversation.kind === 'channel' && channelOf(ctx.actor.conversation) === s.resultsConversationId;
+      return here ? ctx.directory.teamRoster().catch(() => null) : null;
+    }
     if (s.audience.kind !== 'team') return null;
     if (ctx.actor.conversation.kind !== 'channel' || channelOf(ctx.actor.conversation) !== s.resultsConversationId) throw surveyProblem('surveyChannelOnly');
     return ctx.directory.teamRoster();

@@ -22,6 +22,7 @@ import {
   type Perspective,
   type Repeat,
   REPEAT_WEEKS,
+  MAX_LISTED_EMAILS,
   nextRoundAt,
   type SurveyTemplate,
 } from './model.js';
@@ -77,6 +78,8 @@ export interface DraftInput {
   repeatWeeks: number | null;
   /** Or on these dates (yyyy-mm-dd). */
   repeatDates: string[];
+  /** What in a pasted address list is no email address (shown to the author; nothing is saved). */
+  invalidEmails?: string[];
 }
 
 export type AnswerOutcome =
@@ -328,6 +331,12 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       let audience: Audience = input.audience;
       if (!boardWide && s.schoolId !== null) audience = { kind: 'schools', schoolIds: [s.schoolId], ...(input.audience.roles ? { roles: input.audience.roles } : {}) };
       if (audience.kind === 'roles' && (audience.roles ?? []).length === 0) problems.push({ nl: 'Kies minstens één rol, of een andere doelgroep.', en: 'Pick at least one role, or another audience.' });
+      if (audience.kind === 'list' && (input.invalidEmails ?? []).length > 0) {
+        const bad = input.invalidEmails!.slice(0, 10).join(', ');
+        problems.push({ nl: `Dit zijn geen e-mailadressen: ${bad}. Haal ze weg of verbeter ze.`, en: `These are not email addresses: ${bad}. Remove or correct them.` });
+      }
+      if (audience.kind === 'list' && (audience.emails ?? []).length === 0) problems.push({ nl: 'Plak minstens één e-mailadres, of kies een andere doelgroep.', en: 'Paste at least one email address, or pick another audience.' });
+      if (audience.kind === 'list' && (audience.emails ?? []).length > MAX_LISTED_EMAILS) problems.push({ nl: `Een lijst heeft hoogstens ${MAX_LISTED_EMAILS} adressen; kies voor grotere groepen een team, rollen of scholen.`, en: `A list holds at most ${MAX_LISTED_EMAILS} addresses; for larger groups pick a team, roles or schools.` });
       if (audience.kind === 'schools' && (audience.schoolIds ?? []).length === 0) problems.push({ nl: 'Kies minstens één school, of een andere doelgroep.', en: 'Pick at least one school, or another audience.' });
       let repeat: Repeat | null = null;
       if (input.repeatWeeks !== null) {
@@ -352,9 +361,15 @@ export function createSurveyService(deps: SurveyServiceDeps) {
     async review(actor: Actor, publicId: string, roster: readonly Member[] | null): Promise<Review> {
       const s = await surveyFor(actor, publicId, 'manage');
       if (s.status !== 'draft') throw surveyProblem('surveyNotDraft');
-      const recipients = await resolveAudience(actor.tenantId, s, roster);
+      const { recipients, unmatched } = await resolveAudience(actor.tenantId, s, roster);
       const problems: LocalText[] = [];
       const warnings: LocalText[] = [];
+      if (unmatched.length > 0) {
+        warnings.push({
+          nl: `${unmatched.length} ${unmatched.length === 1 ? 'adres hoort' : 'adressen horen'} bij niemand die Cadans in Teams kent; zij krijgen de peiling niet. Staan ze in het team, start de peiling dan in het kanaal van dat team.`,
+          en: `${unmatched.length} ${unmatched.length === 1 ? 'address belongs' : 'addresses belong'} to nobody Cadans knows in Teams; they will not get the survey. If they are in the team, start the survey in that team's channel.`,
+        });
+      }
       if (recipients.length === 0) problems.push({ nl: 'Er is niemand om de peiling naar te sturen.', en: 'There is nobody to send the survey to.' });
       if (recipients.length > MAX_RECIPIENTS) problems.push({ nl: `Een peiling gaat naar hoogstens ${MAX_RECIPIENTS} mensen.`, en: `A survey goes to at most ${MAX_RECIPIENTS} people.` });
       if (s.anonymous && recipients.length > 0 && recipients.length < s.minGroupSize) {
@@ -368,14 +383,14 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       if (s.kind === 'pulse' && s.questions.length > SURVEY_LIMITS.pulseWarnAbove) {
         warnings.push({ nl: 'Korte peilingen worden beter ingevuld: overweeg hoogstens 5 vragen.', en: 'Short surveys get answered: consider at most 5 questions.' });
       }
-      return { survey: s, recipients, unmatched: [], problems, warnings };
+      return { survey: s, recipients, unmatched, problems, warnings };
     },
 
     /** Sends (or schedules) the survey: records the recipients and starts the fan-out. */
     async send(actor: Actor, publicId: string, roster: readonly Member[] | null): Promise<{ survey: SurveyRow; recipients: number }> {
       const s = await surveyFor(actor, publicId, 'manage');
       if (s.status !== 'draft') throw surveyProblem('surveyNotDraft');
-      const recipients = await resolveAudience(actor.tenantId, s, roster);
+      const { recipients } = await resolveAudience(actor.tenantId, s, roster);
       if (recipients.length === 0 || recipients.length > MAX_RECIPIENTS) throw surveyProblem('surveyNoAudience');
       const now = deps.now();
       const opensAt = s.opensAt && s.opensAt > now ? s.opensAt : now;
@@ -632,7 +647,7 @@ export function createSurveyService(deps: SurveyServiceDeps) {
     if (!at) return;
     const opensAt = deps.sendMoment(at);
     const deadline = new Date(opensAt.getTime() + (s.deadline.getTime() - s.opensAt.getTime()));
-    const recipients = s.audience.kind === 'team' ? await store.recipientsOf(db, s.id) : await resolveAudience(s.tenantId, s, null);
+    const recipients = s.audience.kind === 'team' || s.audience.kind === 'list' ? await store.recipientsOf(db, s.id) : (await resolveAudience(s.tenantId, s, null)).recipients;
     if (recipients.length === 0) return;
     const id = await inTransaction(db, (tx) => store.insertNextRound(tx, s, opensAt, deadline, recipients));
     if (id !== null) deps.log?.info({ survey: s.id, next: id, opensAt }, 'next round of a repeating survey planned');
@@ -704,14 +719,28 @@ export function createSurveyService(deps: SurveyServiceDeps) {
     });
   }
 
-  /** The people a survey goes to, with the segments their answers may carry. */
-  async function resolveAudience(tenantId: string, s: SurveyRow, roster: readonly Member[] | null): Promise<Recipient[]> {
+  /** The people a survey goes to, with the segments their answers may carry, and the listed addresses nobody matched. */
+  async function resolveAudience(tenantId: string, s: SurveyRow, roster: readonly Member[] | null): Promise<{ recipients: Recipient[]; unmatched: string[] }> {
     let ids: string[];
+    const unmatched: string[] = [];
     if (s.audience.kind === 'team') ids = (roster ?? []).map((m) => m.aadObjectId);
-    else {
+    else if (s.audience.kind === 'list') {
+      // Matched on the team's roster (Teams gives its members' addresses) and on the people Cadans knows.
+      const emails = s.audience.emails ?? [];
+      const byEmail = new Map<string, string>();
+      for (const m of roster ?? []) if (m.email) byEmail.set(m.email.toLowerCase(), m.aadObjectId);
+      const rest = emails.filter((e) => !byEmail.has(e));
+      for (const p of await deps.people.byEmails(tenantId, rest)) byEmail.set(p.email, p.aadObjectId);
+      ids = [];
+      for (const e of emails) {
+        const id = byEmail.get(e);
+        if (id) ids.push(id);
+        else unmatched.push(e);
+      }
+    } else {
       const holders = await deps.people.roleHolders(
         tenantId,
-        s.audience.kind === 'roles' ? ((s.audience.roles ?? []) as Role[]) : ((s.audience.roles ?? []) as Role[]),
+        (s.audience.roles ?? []) as Role[],
         s.audience.kind === 'schools' ? (s.audience.schoolIds ?? []) : null,
         MAX_RECIPIENTS + 1,
       );
@@ -719,10 +748,11 @@ export function createSurveyService(deps: SurveyServiceDeps) {
     }
     ids = [...new Set(ids)];
     const grantsOf = await deps.people.grantsOfMany(tenantId, ids);
-    return ids.map((aad) => {
+    const recipients = ids.map((aad) => {
       const seg = segmentsOf(grantsOf.get(aad));
       return { aadObjectId: aad, schoolId: seg.schoolId, perspective: s.byPerspective ? seg.perspective : null };
     });
+    return { recipients, unmatched };
   }
 }
 

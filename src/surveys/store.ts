@@ -4,10 +4,12 @@ import type { Queryable } from '../db/pool.js';
 import type { Answers, Question, Repeat, SurveyKind, SurveyStatus, SurveyTemplate } from './model.js';
 
 export interface Audience {
-  /** team: the members of the team the survey was started in; roles / schools: people holding roles (at schools). */
-  kind: 'team' | 'roles' | 'schools';
+  /** team: the members of the team the survey was started in; roles / schools: people holding roles (at schools); list: email addresses. */
+  kind: 'team' | 'roles' | 'schools' | 'list';
   roles?: string[];
   schoolIds?: number[];
+  /** list: the addresses, lower-cased, matched to Teams users when the survey is checked and sent. */
+  emails?: string[];
 }
 
 export interface SurveyRow {

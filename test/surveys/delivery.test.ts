@@ -114,4 +114,23 @@ describe('after sending', () => {
     expect(row.rows[0]!.answers).toEqual({ q1: 5, q2: 3, q3: 4, q4: ['a'] });
     expect((await cadans.db.query('select count(*)::int as n from survey_sealed where survey_id = $1', [s.id])).rows[0].n).toBe(0);
   });
+
+  it('sends to a pasted list of addresses, matched on the team, and names the ones nobody matched', async () => {
+    await act(karin, channel, 'survey.create', { v: 1, template: 'werkdruk' });
+    const row = (await cadans.db.query<{ id: string; public_id: string }>('select id, public_id from surveys order by id desc limit 1')).rows[0]!;
+    const deadlineDate = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const form = { v: 1, survey: row.public_id, title: 'Werkdruk bovenbouw', audience: 'list', anonymous: 'true', minGroupSize: '3', deadlineDate, deadlineTime: '17:00' };
+    const pasted = ['E-mailadres', staff[0]!.email.toUpperCase(), `${staff[1]!.email};${staff[2]!.email}`, 'onbekend@elders.nl', 'geen-adres'].join('\n');
+    const bad = text(card(await act(karin, channel, 'survey.save', { ...form, emails: pasted })));
+    expect(bad).toContain('Dit zijn geen e-mailadressen: geen-adres');
+    expect(bad).toContain('geen-adres'); // what was typed is kept
+    const review = text(card(await act(karin, channel, 'survey.review', { ...form, emails: pasted.replace('geen-adres', '') })));
+    expect(review).toContain('Versturen naar 3 mensen');
+    expect(review).toContain('Niet gevonden: onbekend@elders.nl');
+    const since = connector.mark();
+    await act(karin, channel, 'survey.send', { v: 1, survey: row.public_id });
+    for (const u of staff.slice(0, 3)) await connector.waitFor((r) => questionCardsTo(u, since).includes(r), { since, timeoutMs: 15_000 });
+    const deliveries = await cadans.db.query<{ aad_object_id: string }>('select aad_object_id from survey_deliveries where survey_id = $1 order by aad_object_id', [Number(row.id)]);
+    expect(deliveries.rows.map((r) => r.aad_object_id)).toEqual(staff.slice(0, 3).map((u) => u.aadObjectId).sort());
+  });
 });
