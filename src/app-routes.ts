@@ -72,6 +72,8 @@ export function createRoutes(deps: {
       'survey.create': { access: rule.roles(SURVEY_STARTERS, { where: IN_CHANNEL, whereText: 'surveyChannelOnly' }), handle: survey.verbs.create },
       'survey.edit': { access: manageSurvey, handle: survey.verbs.edit },
       'survey.save': { access: manageSurvey, handle: survey.verbs.save },
+      'survey.questions': { access: manageSurvey, handle: survey.verbs.questions },
+      'survey.saveQuestions': { access: manageSurvey, handle: survey.verbs.saveQuestions },
       'survey.review': { access: manageSurvey, handle: survey.verbs.review },
       'survey.send': { access: manageSurvey, handle: survey.verbs.send },
       'survey.status': { access: manageSurvey, handle: survey.verbs.status },

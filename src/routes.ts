@@ -88,6 +88,8 @@ export const VERBS = [
   'survey.create',
   'survey.edit',
   'survey.save',
+  'survey.questions',
+  'survey.saveQuestions',
   'survey.review',
   'survey.send',
   'survey.status',

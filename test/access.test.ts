@@ -67,6 +67,8 @@ const EXPECTED: Record<Verb, Record<Place, Persona[]>> = {
   'survey.create': inChannels(['beheerder', 'kwaliteit', 'bestuurder', 'dirOwn', 'dirOther', 'stranger']),
   'survey.edit': everywhere(SURVEY_MANAGERS),
   'survey.save': everywhere(SURVEY_MANAGERS),
+  'survey.questions': everywhere(SURVEY_MANAGERS),
+  'survey.saveQuestions': everywhere(SURVEY_MANAGERS),
   'survey.review': everywhere(SURVEY_MANAGERS),
   'survey.send': everywhere(SURVEY_MANAGERS),
   'survey.status': everywhere(SURVEY_MANAGERS),
@@ -145,6 +147,8 @@ function dataFor(verb: Verb, n: number): Record<string, unknown> {
       return { v: 1, definition: `titel: Eigen peiling ${n}\nvragen:\n  - Ik werk hier graag.` };
     case 'survey.edit':
     case 'survey.save':
+    case 'survey.questions':
+    case 'survey.saveQuestions':
     case 'survey.review':
     case 'survey.send':
     case 'survey.status':

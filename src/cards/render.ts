@@ -28,6 +28,7 @@ export const TEMPLATE_NAMES = [
   'surveys.results',
   'surveys.closed',
   'surveys.export',
+  'surveys.questions',
   'actions.form',
   'actions.card',
   'actions.list',

@@ -88,7 +88,13 @@ export function renderHome(
     chooseLabel: nl ? 'Kies dit sjabloon' : 'Use this template',
     statusLabel: nl ? 'Stand van zaken' : 'Progress',
     editLabel: nl ? 'Verder met het concept' : 'Continue the draft',
-    templates: o.canStart && o.inChannel ? o.templates.map((t) => ({ key: t.key, title: escapeMarkdown(t.title[language]), description: escapeMarkdown(t.description[language]), own: t.key.startsWith('own-') })) : [],
+    templates:
+      o.canStart && o.inChannel
+        ? [
+            ...o.templates.map((t) => ({ key: t.key, title: escapeMarkdown(t.title[language]), description: escapeMarkdown(t.description[language]), own: t.key.startsWith('own-') })),
+            { key: 'blank', title: nl ? 'Zelf samenstellen' : 'From scratch', description: nl ? 'Een peiling met je eigen vragen.' : 'A survey with questions of your own.', own: false },
+          ]
+        : [],
     canKeepTemplates: o.canKeepTemplates,
     archiveLabel: nl ? 'Archiveren' : 'Archive',
     addTemplateLabel: nl ? 'Eigen peiling toevoegen' : 'Add a survey of your own',
@@ -183,6 +189,7 @@ export function renderDraft(cards: CardRenderer, language: Language, s: SurveyRo
       repeatDatesPlaceholder: nl ? 'bijvoorbeeld 2-3-2027, 1-6-2027' : 'for example 2-3-2027, 1-6-2027',
       review: nl ? 'Controleren en versturen' : 'Check and send',
       save: nl ? 'Opslaan' : 'Save',
+      questionsEdit: nl ? 'Vragen bewerken' : 'Edit questions',
       discard: nl ? 'Concept weggooien' : 'Discard draft',
     },
   });
@@ -349,5 +356,47 @@ export function renderExport(cards: CardRenderer, language: Language, title: str
     csvLabel: 'CSV',
     csvUrl,
     backLabel: nl ? 'Terug' : 'Back',
+  });
+}
+
+/** The questions of a draft as rows to edit, with empty rows to add to (a pulse: up to 10). */
+export function renderQuestions(
+  cards: CardRenderer,
+  language: Language,
+  s: SurveyRow,
+  o: { problems?: LocalText[]; typed?: { text: string; kind: string; required: boolean; options: string[] }[] } = {},
+): AdaptiveCard {
+  const nl = language === 'nl';
+  const max = s.kind === 'pulse' ? SURVEY_LIMITS.pulseQuestions : SURVEY_LIMITS.selfEvaluationQuestions;
+  const current =
+    o.typed ??
+    s.questions.map((q) => ({ text: q.text, kind: q.kind === 'choice' && q.multiple ? 'choice-multiple' : q.kind, required: q.required, options: (q.options ?? []).map((x) => x.label) }));
+  const count = Math.min(max, Math.max(current.length + 3, s.kind === 'pulse' ? 5 : current.length + 3));
+  const rows = Array.from({ length: count }, (_, i) => {
+    const r = current[i];
+    return { n: i + 1, label: nl ? `Vraag ${i + 1}` : `Question ${i + 1}`, text: r?.text ?? '', kind: r?.kind ?? 'likert', required: String(r?.required ?? true), options: (r?.options ?? []).join('; ') };
+  });
+  return cards.render('surveys.questions', {
+    id: s.publicId,
+    heading: nl ? `Vragen: ${escapeMarkdown(s.title)}` : `Questions: ${escapeMarkdown(s.title)}`,
+    intro: nl
+      ? `Schrijf per vraag de tekst en kies de soort. Een lege vraag telt niet mee. Bij een keuzevraag geef je 2 tot 10 opties, gescheiden door een puntkomma. Een korte peiling heeft hoogstens ${SURVEY_LIMITS.pulseQuestions} vragen, waarvan één open; 3 tot 5 vragen worden het best ingevuld.`
+      : `Write each question's text and pick its kind. An empty question does not count. A choice question has 2 to 10 options, separated by semicolons. A pulse survey has at most ${SURVEY_LIMITS.pulseQuestions} questions, one of them open; 3 to 5 questions get answered best.`,
+    problems: (o.problems ?? []).map((p) => p[language]),
+    rows,
+    kindLabel: nl ? 'Soort' : 'Kind',
+    kindChoices: [
+      { title: nl ? 'Stelling (helemaal oneens … helemaal eens)' : 'Statement (strongly disagree … strongly agree)', value: 'likert' },
+      { title: nl ? 'Ja of nee' : 'Yes or no', value: 'yesno' },
+      { title: nl ? 'Cijfer van 0 tot 10' : 'Score from 0 to 10', value: 'scale10' },
+      { title: nl ? 'Keuze uit opties (één)' : 'Choice of options (one)', value: 'choice' },
+      { title: nl ? 'Keuze uit opties (meer mogelijk)' : 'Choice of options (several)', value: 'choice-multiple' },
+      { title: nl ? 'Open vraag' : 'Open question', value: 'open' },
+    ],
+    requiredLabel: nl ? 'Verplicht' : 'Required',
+    optionsLabel: nl ? 'Opties (alleen bij een keuzevraag)' : 'Options (choice questions only)',
+    optionsPlaceholder: nl ? 'optie 1; optie 2; optie 3' : 'option 1; option 2; option 3',
+    saveLabel: nl ? 'Vragen opslaan' : 'Save questions',
+    backLabel: nl ? 'Terug naar het concept' : 'Back to the draft',
   });
 }

@@ -170,15 +170,16 @@ export function checkQuestions(kind: SurveyKind, questions: readonly Question[])
   }
   const ids = new Set<string>();
   for (const q of questions) {
-    if (ids.has(q.id)) problems.push({ nl: `Vraag ${q.id} staat er twee keer in.`, en: `Question ${q.id} is there twice.` });
+    const n = q.id.replace(/^q/, '');
+    if (ids.has(q.id)) problems.push({ nl: `Vraag ${n} staat er twee keer in.`, en: `Question ${n} is there twice.` });
     ids.add(q.id);
     if (q.text.trim() === '' || q.text.length > SURVEY_LIMITS.questionLength) {
-      problems.push({ nl: `Vraag ${q.id} heeft een tekst van 1 tot ${SURVEY_LIMITS.questionLength} tekens nodig.`, en: `Question ${q.id} needs a text of 1 to ${SURVEY_LIMITS.questionLength} characters.` });
+      problems.push({ nl: `Vraag ${n} heeft een tekst van 1 tot ${SURVEY_LIMITS.questionLength} tekens nodig.`, en: `Question ${n} needs a text of 1 to ${SURVEY_LIMITS.questionLength} characters.` });
     }
     if (q.kind === 'choice') {
-      const n = q.options?.length ?? 0;
-      if (n < SURVEY_LIMITS.options.min || n > SURVEY_LIMITS.options.max) {
-        problems.push({ nl: `Vraag ${q.id} heeft 2 tot 10 opties nodig.`, en: `Question ${q.id} needs 2 to 10 options.` });
+      const options = q.options?.length ?? 0;
+      if (options < SURVEY_LIMITS.options.min || options > SURVEY_LIMITS.options.max) {
+        problems.push({ nl: `Vraag ${n} is een keuzevraag: geef 2 tot 10 opties.`, en: `Question ${n} is a choice question: give 2 to 10 options.` });
       }
     }
   }

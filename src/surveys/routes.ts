@@ -5,7 +5,7 @@ import type { Language } from '../config.js';
 import type { AdaptiveCard } from '../cards/render.js';
 import type { CommandHandler, FileHandler, RouteContext, VerbHandler } from '../routes.js';
 import { notAllowed } from '../errors.js';
-import { renderClosed, renderDelivery, renderDraft, renderExport, renderHome, renderReview, renderTemplateCard } from './manage-view.js';
+import { renderClosed, renderDelivery, renderDraft, renderExport, renderHome, renderQuestions, renderReview, renderTemplateCard } from './manage-view.js';
 import { SURVEY_TEMPLATE_EXAMPLE } from './parse-template.js';
 import { parseEmailList, type Answers, type FieldError, type SurveyTemplate } from './model.js';
 import { surveyProblem } from './ports.js';
@@ -33,6 +33,20 @@ const draftData = surveyRef.extend({
   repeat: text(10),
   repeatDates: text(500),
 });
+
+/** The questions card: text, kind, required and options of up to 20 rows. */
+const questionsData = surveyRef.extend(
+  Object.fromEntries(
+    Array.from({ length: 20 }, (_, i) => i + 1).flatMap((n) => [
+      [`t_${n}`, text(1_000)],
+      [`k_${n}`, text(40)],
+      [`r_${n}`, text(10)],
+      [`o_${n}`, text(2_000)],
+    ]),
+  ) as Record<string, z.ZodOptional<z.ZodString>>,
+);
+/** Problems of a draft that only the questions card solves (so it can be opened to solve them). */
+const QUESTION_PROBLEM = /question|open question/i;
 
 /** The survey an action names (the resource guard parses it the same way). */
 export function toSurveyRef(data: unknown): string {
@@ -155,7 +169,34 @@ export function createSurveyRoutes(deps: SurveyRouteDeps) {
     create: (async (ctx, data) => {
       const d = parseActionData(createData, data);
       const s = await surveys.createDraft(ctx.actor, d.template, ctx.language);
-      return draftCard(ctx, s);
+      // From scratch: the questions first.
+      return s.questions.length === 0 ? renderQuestions(ctx.cards, ctx.language, s) : draftCard(ctx, s);
+    }) satisfies VerbHandler,
+
+    questions: (async (ctx, data) => {
+      const d = parseActionData(draftData, data);
+      const before = await surveys.get(ctx.actor, d.survey);
+      if (before.status !== 'draft') return deliveryCard(ctx, before);
+      // What was typed in the draft is saved first (a draft with problems stays, showing them).
+      if (d.title !== undefined) {
+        const saved = await surveys.saveDraft(ctx.actor, d.survey, toDraftInput(d, before));
+        const onlyQuestions = saved.problems.every((p) => QUESTION_PROBLEM.test(p.en));
+        if (!onlyQuestions) return draftCard(ctx, saved.survey, { problems: saved.problems, typed: typedOf(d) });
+      }
+      return renderQuestions(ctx.cards, ctx.language, await surveys.get(ctx.actor, d.survey));
+    }) satisfies VerbHandler,
+
+    saveQuestions: (async (ctx, data) => {
+      const d = parseActionData(questionsData, data);
+      const rows = Array.from({ length: 20 }, (_, i) => {
+        const n = i + 1;
+        const raw = d as Record<string, string | undefined>;
+        return { text: raw[`t_${n}`] ?? '', kind: raw[`k_${n}`] ?? 'likert', required: (raw[`r_${n}`] ?? 'true') === 'true', options: (raw[`o_${n}`] ?? '').split(';') };
+      });
+      const r = await surveys.saveQuestions(ctx.actor, toSurveyRef(data), rows);
+      // Shown again without the empty rows, so "vraag 3" in a message is the third row.
+      if (r.problems.length) return renderQuestions(ctx.cards, ctx.language, r.survey, { problems: r.problems, typed: rows.filter((x) => x.text.trim() !== '') });
+      return draftCard(ctx, r.survey, { saved: true });
     }) satisfies VerbHandler,
 
     edit: (async (ctx, data) => {

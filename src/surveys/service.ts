@@ -23,6 +23,8 @@ import {
   type Repeat,
   REPEAT_WEEKS,
   MAX_LISTED_EMAILS,
+  QUESTION_KINDS,
+  type Question,
   nextRoundAt,
   type SurveyTemplate,
 } from './model.js';
@@ -38,6 +40,16 @@ export const SURVEY_STARTERS: readonly Role[] = ['kwaliteitsmedewerker', 'bestuu
 /** Who may see every survey's results and manage every survey of the tenant (tenant-wide grants). */
 const TENANT_MANAGERS: readonly Role[] = ['kwaliteitsmedewerker', 'beheerder'];
 const TENANT_READERS: readonly Role[] = ['kwaliteitsmedewerker', 'beheerder', 'bestuurder'];
+/** Starting from scratch: a pulse without questions yet (the questions card fills it). */
+export const BLANK: SurveyTemplate = {
+  key: 'blank',
+  kind: 'pulse',
+  title: { nl: 'Nieuwe peiling', en: 'New survey' },
+  description: { nl: 'Zelf samenstellen: jouw eigen vragen.', en: 'From scratch: your own questions.' },
+  questions: [],
+  anonymous: true,
+};
+
 /** Own templates per tenant (archived ones not counted). */
 export const OWN_TEMPLATES_CAP = 50;
 /** Who adds and archives the tenant's own templates (for the whole tenant). */
@@ -264,7 +276,7 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       const g = await grants(actor);
       if (!canStart(g)) throw notAllowed('may not start a survey');
       if (actor.conversation.kind !== 'channel') throw surveyProblem('surveyChannelOnly');
-      const template = (await templatesFor(actor.tenantId)).find((t) => t.key === templateKey);
+      const template = templateKey === BLANK.key ? BLANK : (await templatesFor(actor.tenantId)).find((t) => t.key === templateKey);
       if (!template) throw surveyProblem('surveyUnknownTemplate');
       // A directeur without a tenant-wide starting role surveys their own school.
       const boardWide = g.some((x) => x.schoolId === null && x.role !== 'directeur' && SURVEY_STARTERS.includes(x.role));
@@ -354,6 +366,46 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       problems.push(...checkQuestions(s.kind, questions));
       if (problems.length > 0 || !deadline) return { survey: s, problems };
       await store.updateDraft(db, s.id, { title, anonymous: input.anonymous, minGroupSize: input.minGroupSize, audience, deadline, opensAt, reminderDays, questions, repeat });
+      return { survey: (await store.getSurveyById(db, s.id))!, problems: [] };
+    },
+
+    /**
+     * Replaces a draft's questions with those typed in the questions card (empty rows left out,
+     * renumbered q1…, options a…); the problems found, nothing saved when there are any.
+     */
+    async saveQuestions(actor: Actor, publicId: string, rows: { text: string; kind: string; required: boolean; options: string[] }[]): Promise<{ survey: SurveyRow; problems: LocalText[] }> {
+      const s = await surveyFor(actor, publicId, 'manage');
+      if (s.status !== 'draft') throw surveyProblem('surveyNotDraft');
+      const problems: LocalText[] = [];
+      const questions: Question[] = [];
+      for (const r of rows) {
+        const text = r.text.trim();
+        if (!text) continue;
+        const n = questions.length + 1;
+        const multiple = r.kind === 'choice-multiple';
+        const kind = multiple ? 'choice' : (QUESTION_KINDS as readonly string[]).includes(r.kind) ? (r.kind as Question['kind']) : 'likert';
+        const options = r.options.map((o) => o.trim()).filter(Boolean);
+        if (kind !== 'choice' && options.length > 0) {
+          problems.push({ nl: `Vraag ${n} is geen keuzevraag en heeft dus geen opties: kies soort Keuze, of haal de opties weg.`, en: `Question ${n} is not a choice question, so it has no options: pick the kind Choice, or remove the options.` });
+        }
+        if (options.some((o) => o.length > SURVEY_LIMITS.optionLength)) {
+          problems.push({ nl: `Een optie van vraag ${n} is langer dan ${SURVEY_LIMITS.optionLength} tekens.`, en: `An option of question ${n} is longer than ${SURVEY_LIMITS.optionLength} characters.` });
+        }
+        if (new Set(options).size !== options.length) problems.push({ nl: `Vraag ${n} heeft een optie twee keer.`, en: `Question ${n} has an option twice.` });
+        questions.push({
+          id: `q${n}`,
+          kind,
+          text: text.slice(0, SURVEY_LIMITS.questionLength + 1),
+          required: r.required,
+          ...(kind === 'choice' ? { options: options.slice(0, SURVEY_LIMITS.options.max + 1).map((label, j) => ({ id: String.fromCharCode(97 + j), label })), multiple } : {}),
+        });
+      }
+      problems.push(...checkQuestions(s.kind, questions));
+      if (problems.length > 0) return { survey: s, problems };
+      await store.updateDraft(db, s.id, {
+        title: s.title, anonymous: s.anonymous, minGroupSize: s.minGroupSize, audience: s.audience, deadline: s.deadline!, opensAt: s.opensAt,
+        reminderDays: s.reminderDays, questions, repeat: s.repeat,
+      });
       return { survey: (await store.getSurveyById(db, s.id))!, problems: [] };
     },
 

@@ -116,4 +116,21 @@ describe('own survey templates', () => {
     expect(home).not.toContain(`"template":"${key}"`); // no longer offered (the draft made from it stays)
     expect(home).toContain('Teampeiling');
   });
+
+  it('builds a survey from scratch in the questions card, keeping what was typed when something is wrong', async () => {
+    const first = text(await invoke(sanne, 'survey.create', { v: 1, template: 'blank' }));
+    expect(first).toContain('Vragen: Nieuwe peiling');
+    const id = (await cadans.db.query<{ public_id: string }>('select public_id from surveys order by id desc limit 1')).rows[0]!.public_id;
+    const typed = { v: 1, survey: id, t_1: 'Ik weet wat mijn taken zijn.', k_1: 'likert', r_1: 'true', t_2: 'Welke dag past het best?', k_2: 'choice', r_2: 'true', o_2: 'maandag', t_3: '', t_4: 'Nog iets?', k_4: 'open', r_4: 'false' };
+    const wrong = text(await invoke(sanne, 'survey.saveQuestions', typed));
+    expect(wrong).toContain('Vraag 2 is een keuzevraag: geef 2 tot 10 opties.');
+    expect(wrong).toContain('Welke dag past het best?'); // kept
+    expect((await cadans.db.query('select jsonb_array_length(questions) as n from surveys where public_id = $1', [id])).rows[0].n).toBe(0);
+    const saved = text(await invoke(sanne, 'survey.saveQuestions', { ...typed, o_2: 'maandag; woensdag; vrijdag' }));
+    expect(saved).toContain('Opgeslagen');
+    expect(saved).toContain('3. Nog iets?');
+    const q = (await cadans.db.query<{ questions: { id: string; kind: string; options?: { id: string; label: string }[]; required: boolean }[] }>('select questions from surveys where public_id = $1', [id])).rows[0]!.questions;
+    expect(q.map((x) => [x.id, x.kind, x.required])).toEqual([['q1', 'likert', true], ['q2', 'choice', true], ['q3', 'open', false]]);
+    expect(q[1]!.options!.map((o) => o.label)).toEqual(['maandag', 'woensdag', 'vrijdag']);
+  });
 });
