@@ -3,6 +3,7 @@
 // (used for both languages) or { nl, en }. Errors name the line and say what to change, in nl and en.
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Node } from 'yaml';
 import type { ChecklistTemplate, LocalText, TemplateStep } from './templates.js';
+import { capErrors as capLineErrors, tooDeep } from '../yaml-guard.js';
 
 export interface TemplateError {
   line: number | null;
@@ -59,40 +60,7 @@ export const TOO_MANY_TEMPLATES: TemplateError = {
 
 /** At most errorsShown errors: the first ones by line, then one line saying how many more. */
 export function capErrors(errors: readonly TemplateError[]): TemplateError[] {
-  const max = TEMPLATE_LIMITS.errorsShown;
-  if (errors.length <= max) return [...errors];
-  const more = errors.length - (max - 1);
-  return [...errors.slice(0, max - 1), err(null, `En nog ${more} andere.`, `And ${more} more.`)];
-}
-
-/**
- * Nesting the parser would recurse into, found in one linear pass before it runs: [ and { deeper
- * than flowDepth (quotes not looked at, so a title with many [ also counts), or a line whose
- * indentation and -, ?, : indicators are longer than linePrefix. The line, or null when fine.
- */
-function tooDeep(text: string): number | null {
-  let depth = 0;
-  let line = 1;
-  let prefix = 0;
-  let atStart = true;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '\n') {
-      line++;
-      prefix = 0;
-      atStart = true;
-      continue;
-    }
-    if (atStart) {
-      if (ch === ' ' || ch === '\t' || ch === '-' || ch === '?' || ch === ':') {
-        if (++prefix > TEMPLATE_LIMITS.linePrefix) return line;
-      } else atStart = false;
-    }
-    if (ch === '[' || ch === '{') {
-      if (++depth > TEMPLATE_LIMITS.flowDepth) return line;
-    } else if ((ch === ']' || ch === '}') && depth > 0) depth--;
-  }
-  return null;
+  return capLineErrors(errors, TEMPLATE_LIMITS.errorsShown);
 }
 
 export function parseTemplateText(text: string): ParsedTemplate {
@@ -100,7 +68,7 @@ export function parseTemplateText(text: string): ParsedTemplate {
     return { ok: false, errors: [err(null, 'Het bestand is groter dan 100 kB.', 'The file is larger than 100 kB.')] };
   }
   // Deep nesting makes the YAML parser recurse until the process runs out of stack: refused first.
-  const deep = tooDeep(text);
+  const deep = tooDeep(text, TEMPLATE_LIMITS);
   if (deep !== null) {
     return { ok: false, errors: [err(deep, 'Hier zit te veel in elkaar genest. Een checklist heeft een titel en een lijst stappen, meer niet.', 'Too much is nested here. A checklist has a title and a list of steps, nothing more.')] };
   }

@@ -17,6 +17,7 @@ import {
   type TemplateQuestion,
 } from './model.js';
 import { PERSPECTIVE_ANONYMITY_NOTE } from './templates.js';
+import { capErrors, tooDeep } from '../yaml-guard.js';
 
 export interface SurveyTemplateError {
   line: number | null;
@@ -139,40 +140,7 @@ const err = (line: number | null, nl: string, en: string): SurveyTemplateError =
 
 /** At most errorsShown errors: the first ones by line, then one line saying how many more. */
 export function capSurveyErrors(errors: readonly SurveyTemplateError[]): SurveyTemplateError[] {
-  const max = SURVEY_TEMPLATE_LIMITS.errorsShown;
-  if (errors.length <= max) return [...errors];
-  const more = errors.length - (max - 1);
-  return [...errors.slice(0, max - 1), err(null, `En nog ${more} andere.`, `And ${more} more.`)];
-}
-
-/**
- * Nesting the parser would recurse into, found in one linear pass before it runs (as for checklist
- * templates): [ and { deeper than flowDepth, or a line whose indentation and -, ?, : indicators are
- * longer than linePrefix. The line, or null when fine.
- */
-function tooDeep(text: string): number | null {
-  let depth = 0;
-  let line = 1;
-  let prefix = 0;
-  let atStart = true;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '\n') {
-      line++;
-      prefix = 0;
-      atStart = true;
-      continue;
-    }
-    if (atStart) {
-      if (ch === ' ' || ch === '\t' || ch === '-' || ch === '?' || ch === ':') {
-        if (++prefix > SURVEY_TEMPLATE_LIMITS.linePrefix) return line;
-      } else atStart = false;
-    }
-    if (ch === '[' || ch === '{') {
-      if (++depth > SURVEY_TEMPLATE_LIMITS.flowDepth) return line;
-    } else if ((ch === ']' || ch === '}') && depth > 0) depth--;
-  }
-  return null;
+  return capErrors(errors, SURVEY_TEMPLATE_LIMITS.errorsShown);
 }
 
 export function parseSurveyTemplateText(text: string): ParsedSurveyTemplate {
@@ -180,7 +148,7 @@ export function parseSurveyTemplateText(text: string): ParsedSurveyTemplate {
     return { ok: false, errors: [err(null, 'Het bestand is groter dan 100 kB.', 'The file is larger than 100 kB.')] };
   }
   // Deep nesting makes the YAML parser recurse until the process runs out of stack: refused first.
-  const deep = tooDeep(text);
+  const deep = tooDeep(text, SURVEY_TEMPLATE_LIMITS);
   if (deep !== null) {
     return { ok: false, errors: [err(deep, 'Hier zit te veel in elkaar genest. Een peiling heeft een titel en een lijst vragen, meer niet.', 'Too much is nested here. A survey has a title and a list of questions, nothing more.')] };
   }
