@@ -105,6 +105,22 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
         installedTeams: (tenantId) => listInstalledTeams(db, tenantId),
       },
       sealKey: loadSealKey(config.surveys.sealSecret, config.dataDir),
+      // With Graph and the app's catalog id: the app is installed for recipients who lack it (the
+      // bot's own tenant only: Graph speaks for that tenant).
+      ...(graph && config.graph.teamsAppCatalogId && config.botAuth
+        ? {
+            installApp: async (tenantId: string, aad: string) => {
+              if (tenantId !== config.botAuth!.tenantId) return false;
+              try {
+                await graph.installAppForUser(aad, config.graph.teamsAppCatalogId!);
+                return true;
+              } catch (err) {
+                log.warn({ err, tenant: tenantId }, 'could not install the app for a survey recipient; sending the card anyway');
+                return false;
+              }
+            },
+          }
+        : {}),
       boss: jobs.boss,
       sendWindow: config.surveys.sendWindow,
       // Working days (weekends and public holidays skipped) within SURVEY_SEND_HOURS, Amsterdam time.

@@ -29,6 +29,8 @@ export interface GraphConfig {
   authorityHost: string;
   /** SHA-256 thumbprint of the certificate, when the bot signs in with one (msal needs SHA-256). */
   certificateThumbprintSha256?: string;
+  /** TEAMS_APP_CATALOG_ID: the app's id in the tenant's app catalog; with it Cadans installs the app for survey recipients who lack it. */
+  teamsAppCatalogId?: string;
 }
 
 export interface Config {
@@ -121,6 +123,7 @@ const raw = z.object({
   GRAPH_ENABLED: bool.optional(),
   GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com/v1.0'),
   ENTRA_AUTHORITY_HOST: z.string().url().default('https://login.microsoftonline.com'),
+  TEAMS_APP_CATALOG_ID: z.string().uuid('must be the app id in the tenant app catalog (a GUID)').optional(),
   GRAPH_CERTIFICATE_THUMBPRINT_SHA256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters').optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(16_384).max(10_485_760).default(1_048_576),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
@@ -260,6 +263,7 @@ export function loadConfig(
       baseUrl: e.GRAPH_BASE_URL,
       authorityHost: e.ENTRA_AUTHORITY_HOST,
       certificateThumbprintSha256: e.GRAPH_CERTIFICATE_THUMBPRINT_SHA256,
+      ...(e.TEAMS_APP_CATALOG_ID ? { teamsAppCatalogId: e.TEAMS_APP_CATALOG_ID } : {}),
     },
     maxBodyBytes: e.MAX_BODY_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

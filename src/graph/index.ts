@@ -6,6 +6,7 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import { Client } from '@microsoft/microsoft-graph-client';
 import { GraphError, GraphErrorCodes } from './errors.js';
 import { createMemberLister } from './members.js';
+import { createAppInstaller } from './apps.js';
 import { AuthenticationMiddleware, FetchMiddleware, RetryMiddleware } from './middleware.js';
 import { createMsalNetworkClient } from './msal-network-client.js';
 import { createTokenProvider } from './token-provider.js';
@@ -72,6 +73,7 @@ export function createGraph(options: GraphOptions): Graph {
 
   return {
     listTeamMembers: createMemberLister({ client, graphOrigin, pageSize, logger }),
+    installAppForUser: createAppInstaller({ client, graphBaseUrl: graphBaseUrl.href, logger }),
     getAccessToken: () => tokens.getAccessToken(),
   };
 }

@@ -56,5 +56,10 @@ export interface Graph {
    * Devices, groups, service principals and other non-user members are skipped.
    */
   listTeamMembers(groupId: string): Promise<TeamMember[]>;
+  /**
+   * Installs the Teams app (its id in the tenant's app catalog) for a user, so a 1:1 chat with the
+   * bot can be created; 'alreadyInstalled' when Graph answers 409.
+   */
+  installAppForUser(userId: string, catalogAppId: string): Promise<'installed' | 'alreadyInstalled'>;
   getAccessToken(): Promise<string>;
 }

@@ -13,7 +13,7 @@ import type { Actor, RouteContext } from '../routes.js';
 import type { Downloads } from '../exports/feature.js';
 import { registerSurveyDownloads } from './downloads.js';
 import { givenFromAnswers, questionCard, stateCard, thanksCard, type StateKind } from './answer-view.js';
-import { DELIVERY_RENDERER, QUESTION_RENDERER, RESULTS_RENDERER, type SurveyConversations, type SurveyOutbox, type SurveyPeople } from './ports.js';
+import { DELIVERY_RENDERER, QUESTION_RENDERER, RESULTS_RENDERER, type AppInstaller, type SurveyConversations, type SurveyOutbox, type SurveyPeople } from './ports.js';
 import { renderDelivery } from './manage-view.js';
 import { createSurveyRoutes, toSurveyRef, type RecipientCards } from './routes.js';
 export { looksLikeSurveyTemplate } from './routes.js';
@@ -36,6 +36,8 @@ export interface SurveyFeatureDeps {
   people: SurveyPeople;
   conversations: SurveyConversations;
   sealKey: SealKey;
+  /** Installs the app for recipients without a 1:1 chat (Graph with TEAMS_APP_CATALOG_ID). */
+  installApp?: AppInstaller;
   boss: PgBoss;
   /** Working days and daytime hours for sends and reminders. */
   sendWindow: { startHour: number; endHour: number } | null;
@@ -62,6 +64,7 @@ export function createSurveyFeature(deps: SurveyFeatureDeps) {
     people: deps.people,
     conversations: deps.conversations,
     sealKey: deps.sealKey,
+    ...(deps.installApp ? { installApp: deps.installApp } : {}),
     templates: () => SURVEY_TEMPLATES,
     sendMoment: deps.sendMoment,
     jobs: {

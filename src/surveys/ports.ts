@@ -31,6 +31,12 @@ type Enqueue =
   | { op: 'update'; tenantId: string; serviceUrl: string; conversationId: string; activityId: string; render: RenderInstruction }
   | { op: 'createPersonal'; tenantId: string; serviceUrl: string; userId: string; botId?: string; idempotencyKey: string; render: RenderInstruction };
 
+/**
+ * Installs the Teams app for someone who has no 1:1 chat with Cadans yet (Graph, when configured
+ * with the app's catalog id); false when it could not (the 1:1 card is tried all the same).
+ */
+export type AppInstaller = (tenantId: string, aadObjectId: string) => Promise<boolean>;
+
 export interface SurveyOutbox {
   enqueue(request: Enqueue, options?: { client?: Queryable }): Promise<unknown>;
   retryFailed(tenantId: string, idempotencyKeys?: readonly string[]): Promise<number>;

@@ -28,7 +28,7 @@ import {
   nextRoundAt,
   type SurveyTemplate,
 } from './model.js';
-import { DELIVERY_RENDERER, QUESTION_RENDERER, RESULTS_RENDERER, keys, surveyProblem, type SurveyConversations, type SurveyOutbox, type SurveyPeople } from './ports.js';
+import { DELIVERY_RENDERER, QUESTION_RENDERER, RESULTS_RENDERER, keys, surveyProblem, type AppInstaller, type SurveyConversations, type SurveyOutbox, type SurveyPeople } from './ports.js';
 import { open, seal, sealSize, type SealKey } from './seal.js';
 import { capSurveyErrors, parseSurveyTemplateText, type SurveyTemplateError } from './parse-template.js';
 import * as store from './store.js';
@@ -64,6 +64,8 @@ export interface SurveyServiceDeps {
   people: SurveyPeople;
   conversations: SurveyConversations;
   sealKey: SealKey;
+  /** With Graph and the app's catalog id: installs the app for recipients without a 1:1 chat. */
+  installApp?: AppInstaller;
   templates: () => readonly SurveyTemplate[];
   /** The first moment at or after `at` when Cadans may send (working days, daytime hours). */
   sendMoment(at: Date): Date;
@@ -491,6 +493,14 @@ export function createSurveyService(deps: SurveyServiceDeps) {
         s.resultsConversationId ? deps.conversations.botIdOf(s.tenantId, s.resultsConversationId) : Promise.resolve(null),
       ]);
       const teamsIdOf = new Map(contacts.map((c) => [c.aadObjectId, c.teamsUserId]));
+      // Someone without a 1:1 chat may not have the app: installed first when Graph can (one at a
+      // time, outside the transaction; a failure is logged and the card tried anyway).
+      if (kind === 'cards' && deps.installApp) {
+        for (const d of targets) {
+          if (d.conversationId || personal.has(d.aadObjectId)) continue;
+          await deps.installApp(s.tenantId, d.aadObjectId);
+        }
+      }
       await inTransaction(db, async (tx) => {
         for (const d of targets) {
           const conversation = d.conversationId ?? personal.get(d.aadObjectId)?.conversationId ?? null;

@@ -74,6 +74,26 @@ describe('graph', () => {
     await fake.close();
   });
 
+  it('installs the Teams app for a user by its catalog id, and says so when it already was', async () => {
+    const graph = createGraph(baseOptions);
+    const CATALOG = '1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
+
+    await expect(graph.installAppForUser('u3', CATALOG)).resolves.toBe('installed');
+    await expect(graph.installAppForUser('u3', CATALOG)).resolves.toBe('alreadyInstalled');
+
+    expect(fake.installedApps()).toEqual([{ userId: 'u3', teamsAppId: CATALOG }]);
+    const [install] = fake.requestsOf('graph').filter((r) => r.method === 'POST');
+    expect(install?.path).toBe('/v1.0/users/u3/teamwork/installedApps');
+    expect(JSON.parse(install!.body)).toEqual({ 'teamsApp@odata.bind': `${fake.graphBaseUrl}/appCatalogs/teamsApps/${CATALOG}` });
+    expect(String(install?.headers.authorization)).toMatch(/^Bearer /);
+  });
+
+  it('refuses to build an install request from something that is not an id', async () => {
+    const graph = createGraph(baseOptions);
+    await expect(graph.installAppForUser('../groups', 'x')).rejects.toBeInstanceOf(GraphError);
+    expect(fake.requestsOf('graph')).toHaveLength(0);
+  });
+
   it('makes no request before the first call', () => {
     createGraph(baseOptions);
 

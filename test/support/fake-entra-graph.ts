@@ -64,6 +64,8 @@ export interface FakeEntraGraph {
   addCertificateApp(app: CertificateApp): void;
   configureManagedIdentity(config: ManagedIdentityConfig): void;
   setGroupMembers(groupId: string, members: FakeDirectoryObject[]): void;
+  /** The app installations made through POST /users/{id}/teamwork/installedApps. */
+  installedApps(): { userId: string; teamsAppId: string }[];
   /** The next `times` requests to `path` (exact pathname) answer `status`. */
   failNext(path: string, status: number, options?: FailureOptions): void;
   /** The next `times` requests to `path` get no answer at all (for timeouts). */
@@ -96,6 +98,7 @@ interface PendingFailure {
 
 export async function startFakeEntraGraph(): Promise<FakeEntraGraph> {
   const requests: RecordedRequest[] = [];
+  const installs = new Set<string>();
   const secretApps = new Map<string, SecretApp>();
   const certificateApps = new Map<string, CertificateApp>();
   const groups = new Map<string, FakeDirectoryObject[]>();
@@ -153,7 +156,8 @@ export async function startFakeEntraGraph(): Promise<FakeEntraGraph> {
         handleManagedIdentity(req, url, res);
         return;
       case 'graph':
-        handleMembers(req, url, res);
+        if (req.method === 'POST') handleInstall(req, url, body, res);
+        else handleMembers(req, url, res);
         return;
       default:
         sendJson(res, 404, { error: { code: 'NotFound', message: 'No such route in the fake' } });
@@ -165,6 +169,7 @@ export async function startFakeEntraGraph(): Promise<FakeEntraGraph> {
     if (method === 'POST' && /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(path)) return 'token';
     if (method === 'GET' && path === '/msi/token') return 'managedIdentity';
     if (method === 'GET' && /^\/v1\.0\/groups\/[^/]+\/members$/.test(path)) return 'graph';
+    if (method === 'POST' && /^\/v1\.0\/users\/[^/]+\/teamwork\/installedApps$/.test(path)) return 'graph';
     return 'unknown';
   }
 
@@ -231,6 +236,35 @@ export async function startFakeEntraGraph(): Promise<FakeEntraGraph> {
       token_type: 'Bearer',
       client_id: clientId,
     });
+  }
+
+  /** POST /users/{id}/teamwork/installedApps: installs an app for a user (409 when it already is). */
+  function handleInstall(req: IncomingMessage, url: URL, body: string, res: ServerResponse): void {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const issued = token ? tokens.get(token) : undefined;
+    if (!issued || issued.expiresAt < Date.now() || issued.audience !== origin) {
+      sendJson(res, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure.' } });
+      return;
+    }
+    const userId = decodeURIComponent(url.pathname.split('/')[3] ?? '');
+    let bind = '';
+    try {
+      bind = String((JSON.parse(body) as Record<string, unknown>)['teamsApp@odata.bind'] ?? '');
+    } catch {
+      // bad JSON: refused below
+    }
+    const m = /\/appCatalogs\/teamsApps\/([^/]+)$/.exec(bind);
+    if (!m) {
+      sendJson(res, 400, { error: { code: 'BadRequest', message: 'teamsApp@odata.bind is missing or malformed' } });
+      return;
+    }
+    const key = `${userId}|${m[1]}`;
+    if (installs.has(key)) {
+      sendJson(res, 409, { error: { code: 'Conflict', message: 'App is already installed for this user.' } });
+      return;
+    }
+    installs.add(key);
+    res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `inst-${installs.size}` }));
   }
 
   function handleMembers(req: IncomingMessage, url: URL, res: ServerResponse): void {
@@ -318,6 +352,7 @@ export async function startFakeEntraGraph(): Promise<FakeEntraGraph> {
       managedIdentity = config;
     },
     setGroupMembers: (groupId, members) => void groups.set(groupId, members),
+    installedApps: () => [...installs].map((k) => ({ userId: k.split('|')[0]!, teamsAppId: k.split('|')[1]! })),
     failNext(path, status, options = {}) {
       const queue = failures.get(path) ?? [];
       queue.push({ status, remaining: options.times ?? 1, ...(options.retryAfter !== undefined ? { retryAfter: options.retryAfter } : {}) });
