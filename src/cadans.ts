@@ -105,6 +105,15 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
         installedTeams: (tenantId) => listInstalledTeams(db, tenantId),
       },
       sealKey: loadSealKey(config.surveys.sealSecret, config.dataDir),
+      // With Graph: an Entra group can be a survey's audience (the bot's own tenant).
+      ...(graph && config.botAuth
+        ? {
+            groupMembers: async (tenantId: string, groupId: string) => {
+              if (tenantId !== config.botAuth!.tenantId) throw new Error('Graph speaks for the bot tenant only');
+              return graph.listTeamMembers(groupId);
+            },
+          }
+        : {}),
       // With Graph and the app's catalog id: the app is installed for recipients who lack it (the
       // bot's own tenant only: Graph speaks for that tenant).
       ...(graph && config.graph.teamsAppCatalogId && config.botAuth

@@ -13,7 +13,7 @@ import type { Actor, RouteContext } from '../routes.js';
 import type { Downloads } from '../exports/feature.js';
 import { registerSurveyDownloads } from './downloads.js';
 import { givenFromAnswers, questionCard, stateCard, thanksCard, type StateKind } from './answer-view.js';
-import { DELIVERY_RENDERER, QUESTION_RENDERER, RESULTS_RENDERER, type AppInstaller, type SurveyConversations, type SurveyOutbox, type SurveyPeople } from './ports.js';
+import { DELIVERY_RENDERER, QUESTION_RENDERER, RESULTS_RENDERER, type AppInstaller, type GroupMembers, type SurveyConversations, type SurveyOutbox, type SurveyPeople } from './ports.js';
 import { renderDelivery } from './manage-view.js';
 import { createSurveyRoutes, toSurveyRef, type RecipientCards } from './routes.js';
 export { looksLikeSurveyTemplate } from './routes.js';
@@ -38,6 +38,8 @@ export interface SurveyFeatureDeps {
   sealKey: SealKey;
   /** Installs the app for recipients without a 1:1 chat (Graph with TEAMS_APP_CATALOG_ID). */
   installApp?: AppInstaller;
+  /** With Graph: an Entra group as a survey's audience. */
+  groupMembers?: GroupMembers;
   boss: PgBoss;
   /** Working days and daytime hours for sends and reminders. */
   sendWindow: { startHour: number; endHour: number } | null;
@@ -65,6 +67,7 @@ export function createSurveyFeature(deps: SurveyFeatureDeps) {
     conversations: deps.conversations,
     sealKey: deps.sealKey,
     ...(deps.installApp ? { installApp: deps.installApp } : {}),
+    ...(deps.groupMembers ? { groupMembers: deps.groupMembers } : {}),
     templates: () => SURVEY_TEMPLATES,
     sendMoment: deps.sendMoment,
     jobs: {

@@ -112,6 +112,8 @@ export interface DraftView {
   saved?: boolean;
   /** The values as typed, when a save failed (kept in the form). */
   typed?: Record<string, string>;
+  /** An Entra group can be the audience (Graph is configured). */
+  groups?: boolean;
 }
 
 export function renderDraft(cards: CardRenderer, language: Language, s: SurveyRow, schools: { id: number; name: string }[], template: SurveyTemplate | undefined, v: DraftView = {}): AdaptiveCard {
@@ -147,7 +149,10 @@ export function renderDraft(cards: CardRenderer, language: Language, s: SurveyRo
       { title: nl ? 'Mensen met een rol (kies hieronder)' : 'People with a role (pick below)', value: 'roles' },
       { title: nl ? 'Mensen van scholen (kies hieronder)' : 'People of schools (pick below)', value: 'schools' },
       { title: nl ? 'Een lijst e-mailadressen (plak hieronder)' : 'A list of email addresses (paste below)', value: 'list' },
+      ...(v.groups ? [{ title: nl ? 'Een groep uit Entra (groeps-ID hieronder)' : 'An Entra group (group id below)', value: 'group' }] : []),
     ],
+    groups: v.groups ?? false,
+    groupId: pick('groupId', s.audience.groupId ?? ''),
     emails: pick('emails', (s.audience.emails ?? []).join('\n')),
     roles: pick('roles', (s.audience.roles ?? []).join(',')),
     roleChoices: Object.entries(ROLE_LABELS).map(([value, label]) => ({ title: label[language], value })),
@@ -176,6 +181,7 @@ export function renderDraft(cards: CardRenderer, language: Language, s: SurveyRo
       audience: nl ? 'Naar wie?' : 'To whom?',
       roles: nl ? 'Rollen' : 'Roles',
       schools: nl ? 'Scholen' : 'Schools',
+      groupId: nl ? 'Object-ID van de groep' : "The group's object id",
       emails: nl ? 'E-mailadressen (een kolom uit Excel of een CSV plakken kan ook)' : 'Email addresses (pasting a column from Excel or a CSV works too)',
       anonymous: nl ? 'Anoniem' : 'Anonymous',
       minGroupSize: nl ? 'Minimale groepsgrootte (3–25)' : 'Minimum group size (3–25)',

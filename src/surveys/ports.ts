@@ -37,6 +37,9 @@ type Enqueue =
  */
 export type AppInstaller = (tenantId: string, aadObjectId: string) => Promise<boolean>;
 
+/** The user members of an Entra group (Graph, when configured); throws when Graph cannot read it. */
+export type GroupMembers = (tenantId: string, groupId: string) => Promise<{ aadObjectId: string }[]>;
+
 export interface SurveyOutbox {
   enqueue(request: Enqueue, options?: { client?: Queryable }): Promise<unknown>;
   retryFailed(tenantId: string, idempotencyKeys?: readonly string[]): Promise<number>;
@@ -66,6 +69,7 @@ export type SurveyProblem =
   | 'surveyChannelOnly'
   | 'surveyNoAudience'
   | 'surveyNotOpen'
-  | 'surveyUnknownTemplate';
+  | 'surveyUnknownTemplate'
+  | 'surveyGroupUnreadable';
 
 export const surveyProblem = (textKey: SurveyProblem) => new DomainError(textKey === 'surveyNotFound' ? 'notFound' : 'conflict', 'surveyProblemTitle', textKey);

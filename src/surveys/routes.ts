@@ -20,7 +20,8 @@ const text = (max: number) => z.string().max(max).optional();
 const draftData = surveyRef.extend({
   title: text(1_000),
   removed: text(1_000),
-  audience: z.enum(['team', 'roles', 'schools', 'list']).optional(),
+  audience: z.enum(['team', 'roles', 'schools', 'list', 'group']).optional(),
+  groupId: text(100),
   emails: text(200_000),
   roles: text(1_000),
   schools: text(2_000),
@@ -82,6 +83,7 @@ function toDraftInput(d: z.output<typeof draftData>, s: SurveyRow): DraftInput {
   const schools = list(d.schools).map(Number).filter((n) => Number.isSafeInteger(n) && n > 0);
   if (roles.length) audience.roles = roles;
   if (audienceKind === 'schools' || schools.length) audience.schoolIds = schools;
+  if (audienceKind === 'group') audience.groupId = (d.groupId ?? s.audience.groupId ?? '').trim();
   let invalidEmails: string[] = [];
   if (audienceKind === 'list') {
     const parsed = d.emails !== undefined ? parseEmailList(d.emails) : { emails: s.audience.emails ?? [], invalid: [] };
@@ -143,7 +145,7 @@ export function createSurveyRoutes(deps: SurveyRouteDeps) {
   }
 
   async function draftCard(ctx: RouteContext, s: SurveyRow, v: Parameters<typeof renderDraft>[5] = {}) {
-    return renderDraft(ctx.cards, ctx.language, s, await deps.schools(ctx.actor.tenantId), await templateOf(s), v);
+    return renderDraft(ctx.cards, ctx.language, s, await deps.schools(ctx.actor.tenantId), await templateOf(s), { ...v, groups: surveys.groupsAvailable });
   }
 
   async function deliveryCard(ctx: RouteContext, s: SurveyRow, message = '') {

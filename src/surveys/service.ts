@@ -28,7 +28,7 @@ import {
   nextRoundAt,
   type SurveyTemplate,
 } from './model.js';
-import { DELIVERY_RENDERER, QUESTION_RENDERER, RESULTS_RENDERER, keys, surveyProblem, type AppInstaller, type SurveyConversations, type SurveyOutbox, type SurveyPeople } from './ports.js';
+import { DELIVERY_RENDERER, QUESTION_RENDERER, RESULTS_RENDERER, keys, surveyProblem, type AppInstaller, type GroupMembers, type SurveyConversations, type SurveyOutbox, type SurveyPeople } from './ports.js';
 import { open, seal, sealSize, type SealKey } from './seal.js';
 import { capSurveyErrors, parseSurveyTemplateText, type SurveyTemplateError } from './parse-template.js';
 import * as store from './store.js';
@@ -66,6 +66,8 @@ export interface SurveyServiceDeps {
   sealKey: SealKey;
   /** With Graph and the app's catalog id: installs the app for recipients without a 1:1 chat. */
   installApp?: AppInstaller;
+  /** With Graph: an audience can be an Entra group. */
+  groupMembers?: GroupMembers;
   templates: () => readonly SurveyTemplate[];
   /** The first moment at or after `at` when Cadans may send (working days, daytime hours). */
   sendMoment(at: Date): Date;
@@ -222,6 +224,8 @@ export function createSurveyService(deps: SurveyServiceDeps) {
     canStart,
     canManage,
     canSeeResults,
+    /** Whether an Entra group can be an audience (Graph is configured). */
+    groupsAvailable: deps.groupMembers !== undefined,
     builtInTemplates: deps.templates,
     templatesFor,
 
@@ -345,6 +349,10 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       let audience: Audience = input.audience;
       if (!boardWide && s.schoolId !== null) audience = { kind: 'schools', schoolIds: [s.schoolId], ...(input.audience.roles ? { roles: input.audience.roles } : {}) };
       if (audience.kind === 'roles' && (audience.roles ?? []).length === 0) problems.push({ nl: 'Kies minstens één rol, of een andere doelgroep.', en: 'Pick at least one role, or another audience.' });
+      if (audience.kind === 'group' && !deps.groupMembers) problems.push({ nl: 'Een groep als doelgroep kan alleen als Cadans Microsoft Graph gebruikt.', en: 'A group as audience needs Cadans to use Microsoft Graph.' });
+      if (audience.kind === 'group' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(audience.groupId ?? '')) {
+        problems.push({ nl: 'Geef de object-ID van de groep (een GUID, te vinden in Entra of het Teams-beheercentrum).', en: "Give the group's object id (a GUID, found in Entra or the Teams admin center)." });
+      }
       if (audience.kind === 'list' && (input.invalidEmails ?? []).length > 0) {
         const bad = input.invalidEmails!.slice(0, 10).join(', ');
         problems.push({ nl: `Dit zijn geen e-mailadressen: ${bad}. Haal ze weg of verbeter ze.`, en: `These are not email addresses: ${bad}. Remove or correct them.` });
@@ -709,7 +717,8 @@ export function createSurveyService(deps: SurveyServiceDeps) {
     if (!at) return;
     const opensAt = deps.sendMoment(at);
     const deadline = new Date(opensAt.getTime() + (s.deadline.getTime() - s.opensAt.getTime()));
-    const recipients = s.audience.kind === 'team' || s.audience.kind === 'list' ? await store.recipientsOf(db, s.id) : (await resolveAudience(s.tenantId, s, null)).recipients;
+    const recipients =
+      s.audience.kind === 'team' || s.audience.kind === 'list' ? await store.recipientsOf(db, s.id) : (await resolveAudience(s.tenantId, s, null).catch(async () => ({ recipients: await store.recipientsOf(db, s.id) }))).recipients;
     if (recipients.length === 0) return;
     const id = await inTransaction(db, (tx) => store.insertNextRound(tx, s, opensAt, deadline, recipients));
     if (id !== null) deps.log?.info({ survey: s.id, next: id, opensAt }, 'next round of a repeating survey planned');
@@ -786,7 +795,17 @@ export function createSurveyService(deps: SurveyServiceDeps) {
     let ids: string[];
     const unmatched: string[] = [];
     if (s.audience.kind === 'team') ids = (roster ?? []).map((m) => m.aadObjectId);
-    else if (s.audience.kind === 'list') {
+    else if (s.audience.kind === 'group') {
+      if (!deps.groupMembers || !s.audience.groupId) ids = [];
+      else {
+        try {
+          ids = (await deps.groupMembers(tenantId, s.audience.groupId)).map((m) => m.aadObjectId);
+        } catch (err) {
+          deps.log?.warn({ err, survey: s.id }, 'could not read the group of a survey audience');
+          throw surveyProblem('surveyGroupUnreadable');
+        }
+      }
+    } else if (s.audience.kind === 'list') {
       // Matched on the team's roster (Teams gives its members' addresses) and on the people Cadans knows.
       const emails = s.audience.emails ?? [];
       const byEmail = new Map<string, string>();

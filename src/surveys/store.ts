@@ -5,11 +5,13 @@ import type { Answers, Question, Repeat, SurveyKind, SurveyStatus, SurveyTemplat
 
 export interface Audience {
   /** team: the members of the team the survey was started in; roles / schools: people holding roles (at schools); list: email addresses. */
-  kind: 'team' | 'roles' | 'schools' | 'list';
+  kind: 'team' | 'roles' | 'schools' | 'list' | 'group';
   roles?: string[];
   schoolIds?: number[];
   /** list: the addresses, lower-cased, matched to Teams users when the survey is checked and sent. */
   emails?: string[];
+  /** group: an Entra (Microsoft 365 or security) group's object id, read through Graph. */
+  groupId?: string;
 }
 
 export interface SurveyRow {

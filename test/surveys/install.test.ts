@@ -11,6 +11,7 @@ import { startTestCadans, type TestCadans } from '../support/harness.js';
 import { createTeamsWorld, postActivity, type TeamsUser } from '../support/teams-activities.js';
 
 let connector: FakeConnector;
+const GROUP = '5a6b7c8d-1111-4222-8333-944455556666';
 let cadans: TestCadans;
 
 beforeAll(async () => {
@@ -57,6 +58,7 @@ describe('installing the app for survey recipients', () => {
         installedTeams: (tenantId) => listInstalledTeams(db, tenantId),
       },
       sealKey: loadSealKey('x'.repeat(40), '/unused'),
+      groupMembers: async (_tenant, groupId) => (groupId === GROUP ? newcomers.map((u) => ({ aadObjectId: u.aadObjectId })) : Promise.reject(new Error('no such group'))),
       installApp: async (_tenant, aad) => {
         installs.push(aad);
         return true;
@@ -66,6 +68,13 @@ describe('installing the app for survey recipients', () => {
       jobs: { fanOut: async () => undefined },
       now: () => new Date(),
     });
+    // An Entra group as the audience (Graph): its members, checked before sending.
+    const actor = { tenantId: world.tenantId, aadObjectId: karin.aadObjectId, teamsUserId: karin.id, name: karin.name, locale: 'nl-NL', conversation: { id: team.channel('Kwaliteit').id, kind: 'channel' as const, serviceUrl: connector.serviceUrl } };
+    await db.query("update surveys set audience = $2 where id = $1", [survey.id, JSON.stringify({ kind: 'group', groupId: GROUP })]);
+    const review = await service.review(actor, survey.public_id, null);
+    expect(review.recipients.map((r) => r.aadObjectId).sort()).toEqual(newcomers.map((u) => u.aadObjectId).sort());
+    await db.query("update surveys set audience = $2 where id = $1", [survey.id, JSON.stringify({ kind: 'group', groupId: '00000000-0000-4000-8000-000000000000' })]);
+    await expect(service.review(actor, survey.public_id, null)).rejects.toMatchObject({ textKey: 'surveyGroupUnreadable' });
     await db.query("update surveys set status = 'open', opens_at = now(), sent_at = now() where id = $1", [survey.id]);
     for (const u of [...known, ...newcomers]) {
       await db.query('insert into survey_deliveries (survey_id, tenant_id, aad_object_id) values ($1, $2, $3)', [survey.id, world.tenantId, u.aadObjectId]);
