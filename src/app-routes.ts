@@ -69,6 +69,8 @@ export function createRoutes(deps: {
       'survey.open': { access: rule.anyone(), handle: survey.verbs.open },
       'results.open': { access: rule.anyone(), handle: survey.results.open },
       'survey.export': { access: rule.resource('survey', 'see'), handle: survey.results.exportResults },
+      // A directeur's own school's part of a board-wide survey (the service checks the survey and school).
+      'survey.schoolResults': { access: rule.roles(['directeur']), handle: survey.results.schoolResults },
       'survey.create': { access: rule.roles(SURVEY_STARTERS, { where: IN_CHANNEL, whereText: 'surveyChannelOnly' }), handle: survey.verbs.create },
       'survey.edit': { access: manageSurvey, handle: survey.verbs.edit },
       'survey.save': { access: manageSurvey, handle: survey.verbs.save },

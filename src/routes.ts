@@ -98,6 +98,7 @@ export const VERBS = [
   'survey.cancel',
   'survey.repost',
   'survey.export',
+  'survey.schoolResults',
   'survey.addTemplate',
   'survey.saveTemplate',
   'survey.archiveTemplate',

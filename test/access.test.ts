@@ -78,6 +78,8 @@ const EXPECTED: Record<Verb, Record<Place, Persona[]>> = {
   // Its results: the managers and tenant-wide bestuurders (the survey is the board's, not a school's).
   'survey.repost': everywhere([...SURVEY_MANAGERS, 'bestuurder']),
   'survey.export': everywhere([...SURVEY_MANAGERS, 'bestuurder']),
+  // Directeurs (their school's part of a board survey; the service decides what there is to see).
+  'survey.schoolResults': everywhere(['dirOwn', 'dirOther']),
   // Only those it was sent to, in their personal chat.
   'survey.addTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
   'survey.saveTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
@@ -157,6 +159,7 @@ function dataFor(verb: Verb, n: number): Record<string, unknown> {
     case 'survey.cancel':
     case 'survey.repost':
     case 'survey.export':
+    case 'survey.schoolResults':
     case 'survey.answer':
     case 'survey.change':
       return { v: 1, survey: surveyId };

@@ -42,3 +42,36 @@ export function createResultCards(cards: CardRenderer): ResultCardRenderer {
     },
   };
 }
+
+/**
+ * One school's part of a board-wide survey, for its directeur: that school's segment as the whole,
+ * or — when the segment is not shown (too few, or protecting a smaller group) — nothing but the
+ * notice that it is hidden. Open answers are never split by school, so they are left out.
+ */
+export function schoolSummary(summary: ResultSummary, schoolId: number, recipients: number): ResultSummary {
+  const dim = summary.dimensions.find((d) => d.dimension === 'school');
+  const seg = dim?.segments.find((x) => x.key === String(schoolId));
+  const empty = { ...summary, questions: [], dimensions: [], perspectiveTable: null, hidden: 'groupBelowThreshold' as const };
+  // A hidden segment's respondents are not shown (the card says why); its recipients may be.
+  if (summary.hidden || !seg || !seg.shown) return { ...empty, recipients, respondents: 0, responseRate: null };
+  return {
+    ...summary,
+    respondents: seg.respondents,
+    recipients,
+    responseRate: seg.responseRate,
+    dimensions: [],
+    perspectiveTable: null,
+    questions: summary.questions.map((q) => {
+      const f = seg.questions.find((x) => x.questionId === q.id);
+      return { ...q, ...(f ? { answered: f.answered, distribution: f.distribution, mean: f.mean, enps: f.enps, yesPercent: f.yesPercent } : {}), change: null, openTexts: null };
+    }),
+  };
+}
+
+/** The result card of one school's part (see schoolSummary), titled with the school's name. */
+export function renderSchoolResults(cards: CardRenderer, data: ResultData, schoolId: number, schoolName: string, language: 'nl' | 'en'): AdaptiveCard {
+  const s = data.survey;
+  const recipients = data.recipientsBySegment.filter((r) => r.school === schoolId).reduce((a, r) => a + r.n, 0);
+  const summary = schoolSummary(summarize(data), schoolId, recipients);
+  return cards.render('surveys.results', resultCardViewModel(summary, { title: `${s.title} · ${schoolName}`, language, closedAt: s.closedAt ?? new Date(), survey: s.publicId }));
+}

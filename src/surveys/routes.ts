@@ -7,6 +7,7 @@ import type { CommandHandler, FileHandler, RouteContext, VerbHandler } from '../
 import { notAllowed } from '../errors.js';
 import { renderClosed, renderDelivery, renderDraft, renderExport, renderHome, renderQuestions, renderReview, renderTemplateCard } from './manage-view.js';
 import { SURVEY_TEMPLATE_EXAMPLE } from './parse-template.js';
+import { renderSchoolResults } from './results-card.js';
 import { parseEmailList, type Answers, type FieldError, type SurveyTemplate } from './model.js';
 import { surveyProblem } from './ports.js';
 import { channelOf, type DraftInput, type RecipientState, type SurveyService } from './service.js';
@@ -312,11 +313,18 @@ export function createSurveyRoutes(deps: SurveyRouteDeps) {
   async function closedList(ctx: RouteContext): Promise<AdaptiveCard> {
     const [o, actions] = await Promise.all([surveys.overview(ctx.actor), deps.openActions(ctx.actor)]);
     const closed = await Promise.all(o.closed.map(async (s) => ({ survey: s, ...(await surveys.counts(s.id)) })));
-    return renderClosed(ctx.cards, ctx.language, { closed, actions });
+    return renderClosed(ctx.cards, ctx.language, { closed, schoolParts: o.schoolParts, actions });
   }
 
   const results = {
     open: (async (ctx) => closedList(ctx)) satisfies VerbHandler,
+    /** A directeur's part of a board-wide survey: their school's segment, for them alone. */
+    schoolResults: (async (ctx, data) => {
+      const part = await surveys.schoolPart(ctx.actor, toSurveyRef(data));
+      if (!part) throw surveyProblem('surveyNotFound');
+      const school = (await deps.schools(ctx.actor.tenantId)).find((x) => x.id === part.schoolId);
+      return renderSchoolResults(ctx.cards, part.data, part.schoolId, school?.name ?? '', ctx.language);
+    }) satisfies VerbHandler,
     exportResults: (async (ctx, data) => {
       const s = await surveys.get(ctx.actor, toSurveyRef(data), 'see');
       if (s.status !== 'closed') throw surveyProblem('surveyNotOpen');

@@ -192,6 +192,11 @@ export function createSurveyService(deps: SurveyServiceDeps) {
     return g.some((x) => TEMPLATE_KEEPERS.includes(x.role) && x.schoolId === null);
   }
 
+  /** The schools someone is directeur of (a tenant-wide directeur: none in particular). */
+  function directeurSchools(g: readonly RoleGrant[]): number[] {
+    return [...new Set(g.filter((x) => x.role === 'directeur' && x.schoolId !== null).map((x) => x.schoolId as number))];
+  }
+
   function canStart(g: readonly RoleGrant[]): boolean {
     return g.some((x) => SURVEY_STARTERS.includes(x.role));
   }
@@ -264,17 +269,34 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       return level === 'manage' ? canManage(g, actor, s) : canSeeResults(g, actor, s);
     },
 
-    /** The actor's drafts and running surveys (all of the tenant's for managers), and closed ones they may see. */
+    /**
+     * The actor's drafts and running surveys (all of the tenant's for managers), closed ones they may
+     * see, and for a directeur the closed board-wide surveys whose part for their school they may see.
+     */
     async overview(actor: Actor) {
       const g = await grants(actor);
       const rows = await store.listSurveys(db, actor.tenantId, ['draft', 'scheduled', 'open', 'closed'], 200);
       const mine = rows.filter((s) => (s.status === 'draft' ? s.createdBy === actor.aadObjectId : canManage(g, actor, s)));
+      const closed = rows.filter((s) => s.status === 'closed' && canSeeResults(g, actor, s)).slice(0, 10);
+      const ownSchools = directeurSchools(g);
+      const schoolParts = ownSchools.length ? rows.filter((s) => s.status === 'closed' && s.schoolId === null && !canSeeResults(g, actor, s)).slice(0, 10) : [];
       return {
         canStart: canStart(g),
         drafts: mine.filter((s) => s.status === 'draft').slice(0, 5),
         running: mine.filter((s) => s.status === 'open' || s.status === 'scheduled').slice(0, 10),
-        closed: rows.filter((s) => s.status === 'closed' && canSeeResults(g, actor, s)).slice(0, 10),
+        closed,
+        schoolParts,
       };
+    },
+
+    /** A directeur's part of a closed board-wide survey: the result inputs and their school, or null. */
+    async schoolPart(actor: Actor, publicId: string): Promise<{ data: ResultData; schoolId: number } | null> {
+      const g = await grants(actor);
+      const schools = directeurSchools(g);
+      const s = await store.getSurveyByPublicId(db, actor.tenantId, publicId);
+      if (!s || s.status !== 'closed' || s.schoolId !== null || schools.length === 0) return null;
+      const data = await this.resultData(s.id);
+      return data ? { data, schoolId: schools[0]! } : null;
     },
 
     /** A draft from a template, started in a channel: its results go there, its audience is the team. */

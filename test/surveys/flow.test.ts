@@ -66,6 +66,8 @@ beforeAll(async () => {
     await cadans.db.query('insert into people (tenant_id, aad_object_id, name) values ($1, $2, $3) on conflict do nothing', [tenant, m.aadObjectId, m.name]);
     await cadans.db.query("insert into role_assignments (tenant_id, aad_object_id, role, school_id) values ($1, $2, 'medewerker', $3)", [tenant, m.aadObjectId, school]);
   }
+  // The schoolleiders of both schools (they answer too).
+  await cadans.db.query("insert into role_assignments (tenant_id, aad_object_id, role, school_id) values ($1, $2, 'directeur', $3), ($1, $4, 'directeur', $5)", [tenant, members[10]!.aadObjectId, schoolLarge, members[1]!.aadObjectId, schoolSmall]);
 }, 60_000);
 
 afterAll(async () => {
@@ -214,6 +216,24 @@ describe('a pulse survey from start to results', () => {
     // A member without a role may not export it.
     const refused = await act(members[5]!, members[5]!, 'survey.export', { v: 1, survey: surveyId });
     expect(text(card(refused))).toContain('Dat mag je niet doen');
+  });
+
+  it("shows a schoolleider their school's part of the board's survey, and nothing when their school is too small", async () => {
+    const bigSchool = members[10]!;
+    const since = connector.mark();
+    await postActivity(cadans.url, world.personalMessage(bigSchool, 'resultaten'));
+    const list = text(connector.cardOf((await connector.waitForSent(1, { since, conversationId: bigSchool.personalConversationId }))[0]));
+    expect(list).toContain('het deel van jouw school');
+    expect(list).toContain('Werkdruk najaar');
+    const part = text(card(await act(bigSchool, bigSchool, 'survey.schoolResults', { v: 1, survey: surveyId })));
+    expect(part).toContain('Werkdruk najaar · De Grote School');
+    expect(part).toContain('20 van de 20 mensen hebben gereageerd');
+    expect(part).not.toContain('Meer tijd voor overleg'); // open answers are not split by school
+    const small = text(card(await act(members[1]!, members[1]!, 'survey.schoolResults', { v: 1, survey: surveyId })));
+    expect(small).toContain('De Kleine School');
+    expect(small).not.toContain('Gemiddeld');
+    // A member without a role may not ask for it.
+    expect(text(card(await act(members[5]!, members[5]!, 'survey.schoolResults', { v: 1, survey: surveyId })))).toContain('Dat mag je niet doen');
   });
 
   it('keeps no link from an anonymous answer to a person: no such column, and no shared ordering', async () => {
