@@ -554,7 +554,10 @@ export function createSurveyService(deps: SurveyServiceDeps) {
           if (kind === 'reminder') await store.countReminder(tx, d.id);
         }
       });
-      return page.length < PAGE ? null : page[page.length - 1]!.id;
+      const done = page.length < PAGE;
+      // The author's delivery card follows the fan-out (one coalesced update per page).
+      if (kind === 'cards') await updateAuthorCard(s);
+      return done ? null : page[page.length - 1]!.id;
     },
 
     /** A recipient answers. Anonymous: sealed, final; named: kept on the delivery, changeable until the deadline. */
