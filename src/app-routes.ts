@@ -116,6 +116,8 @@ export function createRoutes(deps: {
     unknownCommand: renderUnknownCommand,
     // Own templates sent as a file: a survey when it has questions, otherwise a checklist. Read once.
     async onFile(ctx, file) {
+      // A list of addresses (csv, txt, xlsx): the audience of the sender's draft survey.
+      if (/\.(csv|txt|xlsx)$/i.test(file.name)) return survey.templates.audienceFile(ctx, file);
       const text = /\.(ya?ml|json)$/i.test(file.name) ? await file.read() : null;
       const once = { name: file.name, read: async () => text };
       return text !== null && looksLikeSurveyTemplate(text) ? survey.templates.onFile(ctx, once) : checklist.onFile(ctx, once);

@@ -140,6 +140,8 @@ export interface IncomingFile {
   name: string;
   /** The text of the file, or null when it could not be read (too large, not allowed, gone). */
   read(): Promise<string | null>;
+  /** The file's bytes (a spreadsheet), at most 1 MB; null when it could not be read. */
+  readBytes?(): Promise<Buffer | null>;
 }
 export type FileHandler = (ctx: RouteContext, file: IncomingFile) => Promise<AdaptiveCard>;
 

@@ -37,6 +37,7 @@ export const en: Record<StringKey, string> = {
   surveyNoAudience: 'There is nobody to send this survey to. Pick another audience.',
   surveyNotOpen: 'This survey is not running (any more).',
   surveyUnknownTemplate: 'This template does not exist (any more). Pick another one.',
+  surveyNoDraftForList: 'A list of email addresses becomes the audience of your draft survey. Start a survey in a channel first (@Cadans survey), then send the list here.',
   surveyGroupUnreadable: 'The group could not be read through Microsoft Graph. Is the group id right, and does Cadans have the GroupMember.Read.All permission?',
   commandRoles: 'roles',
   commandRolesText: 'manage schools and roles',

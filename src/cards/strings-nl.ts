@@ -38,6 +38,7 @@ export const nl = {
   surveyNoAudience: 'Er is niemand om deze peiling naar te sturen. Kies een andere doelgroep.',
   surveyNotOpen: 'Deze peiling loopt niet (meer).',
   surveyUnknownTemplate: 'Dit sjabloon bestaat niet (meer). Kies een ander.',
+  surveyNoDraftForList: 'Een lijst met e-mailadressen wordt de doelgroep van je concept-peiling. Begin eerst een peiling in een kanaal (@Cadans peiling) en stuur de lijst daarna hier.',
   surveyGroupUnreadable: 'De groep kon niet worden gelezen via Microsoft Graph. Klopt de groeps-ID, en heeft Cadans de toestemming GroupMember.Read.All?',
   commandRoles: 'rollen',
   commandRolesText: 'scholen en rollen beheren',

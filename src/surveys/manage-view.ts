@@ -114,6 +114,8 @@ export interface DraftView {
   typed?: Record<string, string>;
   /** An Entra group can be the audience (Graph is configured). */
   groups?: boolean;
+  /** A line of news above the form (what a file changed). */
+  notice?: string;
 }
 
 export function renderDraft(cards: CardRenderer, language: Language, s: SurveyRow, schools: { id: number; name: string }[], template: SurveyTemplate | undefined, v: DraftView = {}): AdaptiveCard {
@@ -137,7 +139,7 @@ export function renderDraft(cards: CardRenderer, language: Language, s: SurveyRo
       ? 'Pas aan wat nodig is en controleer de peiling voor je hem verstuurt. Het concept blijft bewaard tot je het verstuurt.'
       : 'Change what you need and check the survey before you send it. The draft is kept until you send it.',
     problems: (v.problems ?? []).map((p) => p[language]),
-    saved: v.saved ? (nl ? 'Opgeslagen.' : 'Saved.') : '',
+    saved: v.notice ? v.notice : v.saved ? (nl ? 'Opgeslagen.' : 'Saved.') : '',
     title: pick('title', s.title),
     questions: s.questions.map((q, i) => ({ line: questionLine(q, i, language) })),
     lengthWarning,

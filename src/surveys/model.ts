@@ -246,25 +246,32 @@ export function nextRoundAt(repeat: Repeat, openedAt: Date, at: Date, dateToInst
 export const MAX_LISTED_EMAILS = 2_000;
 
 /**
- * Email addresses from pasted text (a column copied from Excel, a CSV, one per line, or separated by
- * commas or semicolons): lower-cased, each once, in the order given; what does not look like an
- * address is returned apart, so the author sees it.
+ * Email addresses from pasted text or a file (a column copied from Excel, a CSV with names and
+ * addresses, one per line, or several on a line separated by commas or semicolons): lower-cased,
+ * each once, in the order given. A line (a row) without any address is returned apart, so the
+ * author sees it; a first row that names its columns is skipped.
  */
 export function parseEmailList(text: string): { emails: string[]; invalid: string[] } {
   const emails: string[] = [];
   const invalid: string[] = [];
   const seen = new Set<string>();
-  for (const raw of text.slice(0, 200_000).split(/[\s,;]+/)) {
-    const token = raw.replace(/^["'<(]+|[">)'.]+$/g, '').trim();
-    if (!token) continue;
-    if (/^(e-?mail|emailadres|e-mailadres|address|adres|naam|name)$/i.test(token)) continue; // a header cell
-    if (/^[^@\s]{1,64}@[^@\s]{1,255}\.[a-z]{2,}$/i.test(token)) {
-      const e = token.toLowerCase();
+  const lines = text.slice(0, 1_000_000).split(/\r?\n/);
+  lines.forEach((line, i) => {
+    const found = line.match(/[^@\s,;"'<>()]{1,64}@[^@\s,;"'<>()]{1,255}\.[a-z]{2,}/gi) ?? [];
+    if (found.length === 0) {
+      const cells = line.replace(/["']/g, '').trim();
+      if (!cells) return;
+      if (i === 0 && /(e-?mail|adres|address|naam|name)/i.test(cells)) return; // a header row
+      if (invalid.length < 50) invalid.push(cells.slice(0, 80));
+      return;
+    }
+    for (const raw of found) {
+      const e = raw.toLowerCase().replace(/\.+$/, '');
       if (!seen.has(e)) {
         seen.add(e);
         emails.push(e);
       }
-    } else if (invalid.length < 50) invalid.push(token.slice(0, 80));
-  }
+    }
+  });
   return { emails, invalid };
 }

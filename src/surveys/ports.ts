@@ -70,6 +70,7 @@ export type SurveyProblem =
   | 'surveyNoAudience'
   | 'surveyNotOpen'
   | 'surveyUnknownTemplate'
-  | 'surveyGroupUnreadable';
+  | 'surveyGroupUnreadable'
+  | 'surveyNoDraftForList';
 
 export const surveyProblem = (textKey: SurveyProblem) => new DomainError(textKey === 'surveyNotFound' ? 'notFound' : 'conflict', 'surveyProblemTitle', textKey);

@@ -1,4 +1,5 @@
 // Survey routes: parse the action data, call one service function, render a card.
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { parseActionData } from '../action-data.js';
 import type { Language } from '../config.js';
@@ -80,8 +81,8 @@ const list = (s: string | undefined): string[] => (s ?? '').split(',').map((x) =
 function toDraftInput(d: z.output<typeof draftData>, s: SurveyRow): DraftInput {
   const audienceKind = d.audience ?? s.audience.kind;
   const audience: Audience = { kind: audienceKind };
-  const roles = list(d.roles);
-  const schools = list(d.schools).map(Number).filter((n) => Number.isSafeInteger(n) && n > 0);
+  const roles = d.roles === undefined ? (s.audience.roles ?? []) : list(d.roles);
+  const schools = d.schools === undefined ? (s.audience.schoolIds ?? []) : list(d.schools).map(Number).filter((n) => Number.isSafeInteger(n) && n > 0);
   if (roles.length) audience.roles = roles;
   if (audienceKind === 'schools' || schools.length) audience.schoolIds = schools;
   if (audienceKind === 'group') audience.groupId = (d.groupId ?? s.audience.groupId ?? '').trim();
@@ -91,16 +92,17 @@ function toDraftInput(d: z.output<typeof draftData>, s: SurveyRow): DraftInput {
     audience.emails = parsed.emails;
     invalidEmails = parsed.invalid;
   }
-  const deadline = s.deadline ? s.deadline.toISOString() : '';
+  // What the form did not send stays as it was (a file that only sets the audience, say).
+  const amsterdam = (at: Date | null, format: string) => (at ? DateTime.fromJSDate(at, { zone: 'Europe/Amsterdam' }).toFormat(format) : '');
   return {
     title: d.title ?? s.title,
     anonymous: d.anonymous === undefined ? s.anonymous : d.anonymous === 'true',
     minGroupSize: d.minGroupSize === undefined || d.minGroupSize === '' ? s.minGroupSize : Number(d.minGroupSize),
     audience,
-    deadlineDate: d.deadlineDate ?? deadline.slice(0, 10),
-    deadlineTime: d.deadlineTime ?? '17:00',
-    opensDate: d.opensDate ?? '',
-    reminderDays: list(d.reminders).map(Number),
+    deadlineDate: d.deadlineDate ?? amsterdam(s.deadline, 'yyyy-MM-dd'),
+    deadlineTime: d.deadlineTime ?? (amsterdam(s.deadline, 'HH:mm') || '17:00'),
+    opensDate: d.opensDate ?? amsterdam(s.opensAt, 'yyyy-MM-dd'),
+    reminderDays: d.reminders === undefined ? s.reminderDays : list(d.reminders).map(Number),
     removed: list(d.removed),
     ...repeatOf(d, s),
     invalidEmails,
@@ -298,6 +300,34 @@ export function createSurveyRoutes(deps: SurveyRouteDeps) {
       await surveys.archiveTemplate(ctx.actor, parseActionData(createData, data).template);
       return home(ctx);
     }) satisfies VerbHandler,
+    /**
+     * A .csv, .txt or .xlsx file in the personal chat: the addresses in it become the audience of the
+     * person's latest draft (which then opens, with what was not an address named).
+     */
+    audienceFile: (async (ctx, file) => {
+      const draft = await surveys.latestDraft(ctx.actor);
+      const nl = ctx.language === 'nl';
+      if (!draft) throw surveyProblem('surveyNoDraftForList');
+      let text: string | null = null;
+      if (/\.xlsx$/i.test(file.name)) {
+        const bytes = file.readBytes ? await file.readBytes() : null;
+        text = bytes ? await spreadsheetText(bytes) : null;
+      } else text = await file.read();
+      if (text === null) {
+        return draftCard(ctx, draft, { problems: [{ nl: `Het bestand ${file.name} kon ik niet lezen. Stuur een .csv-, .txt- of .xlsx-bestand van hoogstens 1 MB.`, en: `I could not read the file ${file.name}. Send a .csv, .txt or .xlsx file of at most 1 MB.` }] });
+      }
+      const parsed = parseEmailList(text);
+      const before = draft;
+      const input = toDraftInput({ v: 1, survey: before.publicId, audience: 'list', emails: parsed.emails.join('\n') }, before);
+      const saved = await surveys.saveDraft(ctx.actor, before.publicId, input);
+      const notes = parsed.invalid.length
+        ? [{ nl: `Overgeslagen (regels zonder e-mailadres): ${parsed.invalid.slice(0, 10).join(' · ')}${parsed.invalid.length > 10 ? ' …' : ''}`, en: `Skipped (rows without an email address): ${parsed.invalid.slice(0, 10).join(' · ')}${parsed.invalid.length > 10 ? ' …' : ''}` }]
+        : [];
+      if (saved.problems.length) return draftCard(ctx, saved.survey, { problems: [...saved.problems, ...notes] });
+      const done = { nl: `${parsed.emails.length} adressen uit ${file.name} zijn de doelgroep van dit concept.`, en: `${parsed.emails.length} addresses from ${file.name} are now the audience of this draft.` };
+      return draftCard(ctx, saved.survey, { saved: true, problems: [...notes], notice: nl ? done.nl : done.en });
+    }) satisfies FileHandler,
+
     /** A .yaml or .json file in the personal chat that holds questions: an own survey template. */
     onFile: (async (ctx, file) => {
       if (!(await surveys.canKeepTemplates(ctx.actor))) throw notAllowed('add survey template');
@@ -343,4 +373,25 @@ export function createSurveyRoutes(deps: SurveyRouteDeps) {
 /** Whether an own template's text is a survey (it has questions) rather than a checklist (steps). */
 export function looksLikeSurveyTemplate(text: string): boolean {
   return /(?:^|[{,\s])["']?(?:vragen|questions|stellingen|statements)["']?\s*:/im.test(text.slice(0, 100_000));
+}
+
+/** The text of a spreadsheet's cells, sheet by sheet, one cell per line (the addresses are found in it). */
+async function spreadsheetText(bytes: Buffer): Promise<string | null> {
+  try {
+    const { default: ExcelJS } = await import('exceljs');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytes as unknown as ArrayBuffer);
+    const lines: string[] = [];
+    book.eachSheet((sheet) => {
+      sheet.eachRow((row) => {
+        row.eachCell((cell) => {
+          const v = cell.text;
+          if (v && lines.length < 50_000) lines.push(v);
+        });
+      });
+    });
+    return lines.join('\n');
+  } catch {
+    return null; // not a workbook
+  }
 }

@@ -441,6 +441,12 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       return { survey: (await store.getSurveyById(db, s.id))!, problems: [] };
     },
 
+    /** The actor's most recent draft (a list of addresses sent as a file goes there), or null. */
+    async latestDraft(actor: Actor): Promise<SurveyRow | null> {
+      const rows = await store.listSurveys(db, actor.tenantId, ['draft'], 50);
+      return rows.find((s) => s.createdBy === actor.aadObjectId) ?? null;
+    },
+
     /** Who it would go to (the team's roster comes from the route), and what to check before sending. */
     async review(actor: Actor, publicId: string, roster: readonly Member[] | null): Promise<Review> {
       const s = await surveyFor(actor, publicId, 'manage');

@@ -7,6 +7,8 @@ import type { IncomingFile } from '../routes.js';
 
 export const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
 const MAX_BYTES = 100_000;
+/** A spreadsheet (an audience's addresses) may be larger than a template. */
+const MAX_SPREADSHEET_BYTES = 1_000_000;
 const SHAREPOINT = /(^|\.)sharepoint(-df)?\.(com|us|de|cn)$/i;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -33,26 +35,37 @@ export function toIncomingFile(attachment: Attachment, opts: { playgroundPort: n
   const content = attachment.content as { downloadUrl?: unknown } | undefined;
   const url = typeof content?.downloadUrl === 'string' ? content.downloadUrl : '';
   const name = typeof attachment.name === 'string' ? attachment.name : '';
+  /** The file's bytes, at most `max`; null when it cannot be fetched or is larger. */
+  async function fetchBytes(max: number): Promise<Buffer | null> {
+    if (!isAllowedDownloadUrl(url, opts.playgroundPort)) return null;
+    try {
+      const res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
+      if (!res.ok || !res.body) return null;
+      const declared = Number(res.headers.get('content-length') ?? NaN);
+      if (Number.isFinite(declared) && declared > max) return null;
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        size += chunk.length;
+        if (size > max) return null;
+        chunks.push(chunk);
+      }
+      return Buffer.concat(chunks);
+    } catch {
+      return null; // unreachable or too slow: the person is told to send another file
+    }
+  }
   return {
     name,
     async read() {
-      if (!isAllowedDownloadUrl(url, opts.playgroundPort)) return null;
+      const bytes = await fetchBytes(MAX_BYTES);
+      if (!bytes) return null;
       try {
-        const res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
-        if (!res.ok || !res.body) return null;
-        const declared = Number(res.headers.get('content-length') ?? NaN);
-        if (Number.isFinite(declared) && declared > MAX_BYTES) return null;
-        const chunks: Uint8Array[] = [];
-        let size = 0;
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          size += chunk.length;
-          if (size > MAX_BYTES) return null;
-          chunks.push(chunk);
-        }
-        return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)).replace(/^\uFEFF/, '');
+        return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
       } catch {
-        return null; // unreachable, too slow, or not UTF-8: the person is told to send another file
+        return null; // not UTF-8
       }
     },
+    readBytes: () => fetchBytes(MAX_SPREADSHEET_BYTES),
   };
 }

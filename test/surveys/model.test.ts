@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { checkQuestions, enps, materialise, nextRoundAt, parseAnswers, segmentMayBeStored, type Question } from '../../src/surveys/model.js';
+import { checkQuestions, enps, materialise, nextRoundAt, parseAnswers, parseEmailList, segmentMayBeStored, type Question } from '../../src/surveys/model.js';
 import { SURVEY_TEMPLATES } from '../../src/surveys/templates.js';
 
 const Q: Question[] = [
@@ -42,6 +42,13 @@ describe('answers as a card sends them', () => {
         if (r.ok) expect([1, 2, 3, 4, 5]).toContain(r.answers.q1);
       }),
     );
+  });
+});
+
+describe('address lists', () => {
+  it('finds the addresses in a column, a CSV with names, or one line with several; names the rows without one', () => {
+    const csv = 'Naam;E-mail\nAnna;Anna@School.nl\nBram;bram@school.nl, cor@school.nl\nDewi;\n\nanna@school.nl';
+    expect(parseEmailList(csv)).toEqual({ emails: ['anna@school.nl', 'bram@school.nl', 'cor@school.nl'], invalid: ['Dewi;'] });
   });
 });
 

@@ -26,6 +26,14 @@ async function invoke(user: TeamsUser, verb: string, data: Record<string, unknow
   return (res.body as { value: unknown }).value;
 }
 
+async function workbook(rows: string[][]): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('Blad1');
+  for (const r of rows) sheet.addRow(r);
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
 function fileMessage(user: TeamsUser, name: string, downloadUrl: string) {
   return world.personalMessage(user, '', {
     attachments: [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name, content: { downloadUrl, uniqueId: 'f1', fileType: name.split('.').pop() } }],
@@ -37,6 +45,8 @@ beforeAll(async () => {
   files = http.createServer((req, res) => {
     if (req.url === '/team.json') res.end(JSON.stringify({ title: 'Teampeiling', questions: [{ text: 'Ik weet wat er van mij verwacht wordt.' }, { text: 'Hoe vaak overleg je?', options: ['wekelijks', 'maandelijks'] }] }));
     else if (req.url === '/lijst.yaml') res.end('titel: Lijst via bestand\nstappen:\n  - Eerste stap\n');
+    else if (req.url === '/adressen.csv') res.end(`naam;e-mail\nJoost;${joost.email}\nOnbekend;niemand@elders.nl\nFout;geen-adres\n`);
+    else if (req.url === '/adressen.xlsx') void workbook([['E-mail'], [joost.email.toUpperCase()], [sanne.email]]).then((b) => res.end(b));
     else {
       res.statusCode = 404;
       res.end();
@@ -132,5 +142,29 @@ describe('own survey templates', () => {
     const q = (await cadans.db.query<{ questions: { id: string; kind: string; options?: { id: string; label: string }[]; required: boolean }[] }>('select questions from surveys where public_id = $1', [id])).rows[0]!.questions;
     expect(q.map((x) => [x.id, x.kind, x.required])).toEqual([['q1', 'likert', true], ['q2', 'choice', true], ['q3', 'open', false]]);
     expect(q[1]!.options!.map((o) => o.label)).toEqual(['maandag', 'woensdag', 'vrijdag']);
+  });
+
+  it('takes a CSV or Excel list of addresses as the audience of the latest draft, naming what it skipped', async () => {
+    const draft = text(await invoke(sanne, 'survey.create', { v: 1, template: 'werkdruk' }));
+    expect(draft).toContain('Concept: Werkdruk');
+    const id = (await cadans.db.query<{ public_id: string }>('select public_id from surveys order by id desc limit 1')).rows[0]!.public_id;
+    const before = (await cadans.db.query<{ deadline: Date }>('select deadline from surveys where public_id = $1', [id])).rows[0]!.deadline;
+    let since = connector.mark();
+    await postActivity(cadans.url, fileMessage(sanne, 'adressen.csv', `${filesUrl}/adressen.csv`));
+    let reply = text(connector.cardOf((await connector.waitForSent(1, { since, conversationId: sanne.personalConversationId }))[0]));
+    expect(reply).toContain('2 adressen uit adressen.csv');
+    expect(reply).toContain('Overgeslagen (regels zonder e-mailadres): Fout;geen-adres');
+    let row = (await cadans.db.query<{ audience: { kind: string; emails: string[] }; deadline: Date }>('select audience, deadline from surveys where public_id = $1', [id])).rows[0]!;
+    expect(row.audience).toEqual({ kind: 'list', emails: [joost.email.toLowerCase(), 'niemand@elders.nl'] });
+    expect(row.deadline.getTime()).toBe(before.getTime()); // nothing else changed
+    since = connector.mark();
+    await postActivity(cadans.url, fileMessage(sanne, 'adressen.xlsx', `${filesUrl}/adressen.xlsx`));
+    reply = text(connector.cardOf((await connector.waitForSent(1, { since, conversationId: sanne.personalConversationId }))[0]));
+    expect(reply).toContain('2 adressen uit adressen.xlsx');
+    row = (await cadans.db.query<{ audience: { kind: string; emails: string[] }; deadline: Date }>('select audience, deadline from surveys where public_id = $1', [id])).rows[0]!;
+    expect(row.audience.emails).toEqual([joost.email.toLowerCase(), sanne.email.toLowerCase()]);
+    // The review in the channel matches them on the team: both are members.
+    const review = text(await invoke(sanne, 'survey.review', { v: 1, survey: id }));
+    expect(review).toContain('Versturen naar 2 mensen');
   });
 });
