@@ -33,6 +33,8 @@ export function perRoundRatios(num: readonly number[], den: readonly number[]): 
 export interface RoundFigures {
   throughput: number;
   p99: number;
+  /** The median time of one run in the round (ms), for targets on a computation's time. */
+  time?: number;
   /** Cores busy with anything else on the machine during the round. */
   otherLoad: number;
 }
@@ -46,9 +48,16 @@ export interface LevelFigures {
   /** All rounds pooled. */
   p50: number;
   p99: number;
+  /** Median time of one run over all rounds (ms), for targets on a computation's time. */
+  time?: number;
   errors: number;
   rounds: RoundFigures[];
 }
+
+/** throughput: /s, higher is better; p99: ms, pooled; time: ms, the median of one run (lower is better). */
+export type Metric = 'throughput' | 'p99' | 'time';
+
+const valueOf = (x: { throughput: number; p99: number; time?: number }, m: Metric): number => (m === 'throughput' ? x.throughput : m === 'p99' ? x.p99 : (x.time ?? NaN));
 
 export interface TargetResult {
   id: string;
@@ -57,7 +66,7 @@ export interface TargetResult {
   what: string;
   /** The baseline's name as printed. */
   baseline: string;
-  metric: 'throughput' | 'p99';
+  metric: Metric;
   concurrency: number;
   /** '≥' for throughput (Cadans at least limit × the baseline), '≤' for p99 (at most). */
   bound: '≥' | '≤';
@@ -76,15 +85,15 @@ export interface TargetResult {
 }
 
 export function target(
-  o: { id: string; scenario: string; what: string; baseline: string; metric: 'throughput' | 'p99'; concurrency: number; limit: number },
+  o: { id: string; scenario: string; what: string; baseline: string; metric: Metric; concurrency: number; limit: number },
   cadans: LevelFigures | undefined,
   base: LevelFigures | undefined,
 ): TargetResult {
   const bound = o.metric === 'throughput' ? '≥' : '≤';
-  const pick = (l: LevelFigures | undefined) => (l ? (o.metric === 'throughput' ? l.throughput : l.p99) : null);
-  const ratio = cadans && base ? perRoundRatios(cadans.rounds.map((r) => r[o.metric]), base.rounds.map((r) => r[o.metric])) : null;
+  const pick = (l: LevelFigures | undefined) => (l ? valueOf(l, o.metric) : null);
+  const ratio = cadans && base ? perRoundRatios(cadans.rounds.map((r) => valueOf(r, o.metric)), base.rounds.map((r) => valueOf(r, o.metric))) : null;
   const quietPairs = cadans && base ? cadans.rounds.map((r, i) => [r, base.rounds[i]] as const).filter(([x, y]) => y !== undefined && x.otherLoad < QUIET_CORES && y.otherLoad < QUIET_CORES) : [];
-  const quietRatio = perRoundRatios(quietPairs.map(([x]) => x[o.metric]), quietPairs.map(([, y]) => (y as RoundFigures)[o.metric]));
+  const quietRatio = perRoundRatios(quietPairs.map(([x]) => valueOf(x, o.metric)), quietPairs.map(([, y]) => valueOf(y as RoundFigures, o.metric)));
   const c = pick(cadans);
   const b = pick(base);
   const errors = cadans?.errors ?? 0;
@@ -93,11 +102,12 @@ export function target(
 }
 
 const x = (v: number | null | undefined, digits = 2) => (v === null || v === undefined || Number.isNaN(v) ? '–' : `${v.toFixed(digits)}×`);
-const fig = (t: TargetResult, v: number | null) => (v === null ? '–' : t.metric === 'throughput' ? `${v.toFixed(0)}/s` : `${v.toFixed(1)} ms`);
+const fig = (t: TargetResult, v: number | null) => (v === null ? '–' : t.metric === 'throughput' ? `${v.toFixed(0)}/s` : t.metric === 'time' ? `${v.toFixed(0)} ms` : `${v.toFixed(1)} ms`);
 const spread = (r: RatioStat | null) => (r === null ? '–' : r.rounds.length === 1 ? '(1 round)' : `${r.min.toFixed(2)}–${r.max.toFixed(2)}`);
 const quiet = (t: TargetResult) => (t.quietRatio === null ? `none of ${t.ratio?.rounds.length ?? 0}` : `${t.quietRatio.median.toFixed(2)}× (${t.quietRatio.rounds.length} of ${t.ratio?.rounds.length ?? 0})`);
 const verdictOf = (t: TargetResult) => (t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED') + (t.errors ? ` (${t.errors} errors)` : '');
-const label = (t: TargetResult) => `${t.what} at ${t.concurrency}: ${t.metric === 'throughput' ? 'throughput' : 'p99'} ${t.bound} ${t.limit}× ${t.baseline}`;
+const label = (t: TargetResult) =>
+  t.metric === 'time' ? `${t.what}: time ${t.bound} ${t.limit}× ${t.baseline}` : `${t.what} at ${t.concurrency}: ${t.metric === 'throughput' ? 'throughput' : 'p99'} ${t.bound} ${t.limit}× ${t.baseline}`;
 
 export function targetsTable(ts: readonly TargetResult[]): string {
   return table(

