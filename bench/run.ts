@@ -33,6 +33,10 @@ import { runHelpRoundTrip, type HelpResult, type LevelResult, type Target } from
 import { baselineRowCounts, cadansChecklistIds, CADANS_POOL_SIZE, FIRST_CHECKLIST_ID, locateEmbeddedServer, prepareBaselineDatabase, type EmbeddedServer } from './lib/database.js';
 import { targetsTable, type TargetResult } from './lib/ratios.js';
 import { BASELINES, buildTargets, LIMITS, markdownReport } from './lib/summary.js';
+import { SURVEY_SCENARIOS } from './lib/options.js';
+import { fanoutTargets, SURVEY_LIMITS, surveyMarkdown, surveyRatioTargets, surveyTables, type SurveyFigures } from './lib/survey-summary.js';
+import { runSurveyScenarios } from './scenarios/surveys.js';
+import type { SurveyInfra } from './scenarios/survey-setup.js';
 
 /**
  * The fake connector without Teams' limits: per thread off, and the per-tenant ceiling infinite
@@ -311,6 +315,8 @@ async function main(): Promise<void> {
   let baselineRows: Awaited<ReturnType<typeof baselineRowCounts>> | null = null;
   let cadansMemory: Memory | null = null;
   let finalStop: StopReport | null = null;
+  let surveys: SurveyFigures | null = null;
+  let surveyInfra: SurveyInfra | null = null;
   const memoryBefore: Record<string, Memory | null> = {};
   let spawnedAt: number[] = [];
 
@@ -322,6 +328,8 @@ async function main(): Promise<void> {
       startup.listeningMs = spawnedAt.map((t) => listeningAfter(dir, t));
     }
     for (const c of liveChildren()) await stopChild(c, 'SIGINT', 10_000);
+    if (surveyInfra) await (surveyInfra as SurveyInfra).close().catch(() => undefined);
+    surveyInfra = null;
     if (dataDir) removeDataDir(dataDir);
     dataDir = null;
     await connector?.close();
@@ -444,6 +452,16 @@ async function main(): Promise<void> {
       await Promise.all([stopChild(bare.child, 'SIGINT', 10_000), stopChild(withDb.child, 'SIGINT', 10_000)]);
     }
     if (baselineDbUrl) baselineRows = await baselineRowCounts(baselineDbUrl);
+
+    if (opts.scenarios.some((x) => SURVEY_SCENARIOS.includes(x))) {
+      surveys = await runSurveyScenarios(opts, {
+        rootDir: ROOT,
+        beforeRound,
+        say,
+        startChild: (name, script, env) => startBaseline(name, script, opts.profile, opts.runtime, env),
+        onInfra: (infra) => (surveyInfra = infra),
+      });
+    }
   } finally {
     if (!interrupted) await cleanup();
   }
@@ -454,12 +472,21 @@ async function main(): Promise<void> {
   }
 
   const summary = summarise(help, startup, cadansMemory, first, checklist);
-  printReport(opts, help, startup, memoryBefore, summary);
+  // (A run of the survey benchmarks alone has none of the tables and limits printReport prints.)
+  if (opts.scenarios.some((x) => !SURVEY_SCENARIOS.includes(x))) printReport(opts, help, startup, memoryBefore, summary);
   if (first) printFirstMessage(first as FirstMessageResult);
   if (checklist) printChecklist(checklist as ChecklistResult);
   if (baselineRows) {
     const b = baselineRows as NonNullable<typeof baselineRows>;
     say(`  rows the database baselines wrote: ${b.stepLog} step log rows, ${b.people} people, ${b.conversationRefs} conversation references`);
+  }
+  const surveyRatio = surveys ? surveyRatioTargets(surveys) : [];
+  const surveyFanout = surveys ? fanoutTargets((surveys as SurveyFigures).fanout) : [];
+  if (surveys) {
+    say('');
+    say(surveyTables(surveys, surveyRatio, surveyFanout));
+    const all = [...surveyRatio.map((t) => t.met), ...surveyFanout.map((t) => t.met)];
+    say(`  ${all.filter((m) => m === true).length} of ${all.length} survey targets met${opts.rounds < 5 ? ` (only ${opts.rounds} round(s): not enough to quote)` : ''}`);
   }
   const loadEnd = loadavg();
   const totalS = (performance.now() - t0) / 1000;
@@ -495,6 +522,7 @@ async function main(): Promise<void> {
     cadansMemory,
     targets: summary.targets,
     limits: Object.values(summary.limits),
+    ...(surveys ? { extra: surveyMarkdown(surveys, surveyRatio, surveyFanout) } : {}),
   });
   say('\n----- markdown for docs/benchmarks.md ("Current figures") -----');
   say(markdown);
@@ -521,13 +549,14 @@ async function main(): Promise<void> {
       git,
       topology: 'load generator + fake connector in the runner process; each server in its own child process',
       options: opts,
-      limits: { ...LIMITS, ...LIMITS_ABSOLUTE },
+      limits: { ...LIMITS, ...LIMITS_ABSOLUTE, surveys: SURVEY_LIMITS },
       summary,
       targetsMarkdown: markdown,
       startup,
       help,
       firstMessage: first,
       checklist,
+      surveys: surveys ? { ...(surveys as SurveyFigures), targets: surveyRatio, fanoutTargets: surveyFanout } : null,
       baselineRows,
       quietness,
       memory: { before: memoryBefore, after: help?.memoryAfter ?? {}, cadansAfterLoad: cadansMemory },

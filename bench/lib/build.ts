@@ -25,6 +25,9 @@ export function buildForBench(root: string): number {
     ['bench/baselines/teams-ai-checklist.ts', (js) => js.replace("'./teams-ai-server.js'", "'./teams-ai-server.mjs'")],
     ['bench/baselines/teams-ai-db-click.ts', (js) => js.replace("'./teams-ai-server.js'", "'./teams-ai-server.mjs'")],
     ['bench/baselines/teams-ai-first-message.ts', (js) => js.replace("'./teams-ai-server.js'", "'./teams-ai-server.mjs'")],
+    ['bench/baselines/teams-ai-survey-answer.ts', (js) => js.replace("'./teams-ai-server.js'", "'./teams-ai-server.mjs'")],
+    // The survey result probe runs Cadans' compiled modules.
+    ['bench/scenarios/survey-results-probe.ts', (js) => js.replaceAll("'../../src/", "'../../dist/")],
     ['bench/baselines/bare-restify.ts', (js) => js],
     // The probe imports Cadans' compiled module graph instead of the sources.
     ['bench/scenarios/import-probe.ts', (js) => js.replace("'../../src/cadans.js'", "'../../dist/cadans.js'")],

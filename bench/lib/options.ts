@@ -1,8 +1,14 @@
 // Command-line and environment options of `npm run bench`. Flags win over BENCH_* variables.
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['help', 'startup', 'first-message', 'checklist'] as const;
+export const SCENARIOS = ['help', 'startup', 'first-message', 'checklist', 'survey-fanout', 'survey-answer', 'survey-results'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
+/** What `npm run bench` runs without --scenarios: issue 7's four (the survey benchmarks are asked for by name, or as `surveys`). */
+export const DEFAULT_SCENARIOS: readonly Scenario[] = ['help', 'startup', 'first-message', 'checklist'];
+export const SURVEY_SCENARIOS: readonly Scenario[] = ['survey-fanout', 'survey-answer', 'survey-results'];
+
+export const FANOUT_CASES = ['clean', 'faults', 'kill', 'large'] as const;
+export type FanoutCaseOption = (typeof FANOUT_CASES)[number];
 
 export const SERVERS = ['cadans', 'teams-ai', 'restify'] as const;
 export type ServerName = (typeof SERVERS)[number];
@@ -28,6 +34,18 @@ export interface BenchOptions {
   checklistConcurrency: number[];
   /** Closed-loop workers of the first-message scenario (every request a new person). */
   firstMessageConcurrency: number[];
+  /** Closed-loop workers of the survey-answer scenario (every request a different recipient). */
+  surveyAnswerConcurrency: number[];
+  /** Survey fan-out: recipients of the small cases, of the large one, the cases, the tenant ceiling (requests/s). */
+  fanoutRecipients: number;
+  fanoutLarge: number;
+  fanoutCases: FanoutCaseOption[];
+  fanoutPerSecond: number;
+  /** Survey results: responses of the closed survey (10 answers each), runs per server per round. */
+  resultsResponses: number;
+  resultsReps: number;
+  /** Survey fan-out: count Cadans' SQL statements per recipient (pg_stat_statements on the runner's server). */
+  surveyStatements: boolean;
   /** Before each round (a turn of every server), wait up to this many seconds for a quiet machine. */
   waitQuietS: number;
   /** Run the servers with --cpu-prof (profiles in bench/results/profiles/<server>-<run>/). */
@@ -44,8 +62,23 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: npm run bench -- [options]
 
-  --quick                 smoke run (< 60 s): 1 round of 0.8 s per level, 0.25 s warm-up, 100 users, 1 second start
-  --scenarios=help,startup,first-message,checklist  which benchmarks (default: all four)
+  --quick                 smoke run (< 60 s): 1 round of 0.8 s per level, 0.25 s warm-up, 100 users, 1 second start;
+                          survey fan-out 100 / 300 recipients at 200/s on one Cadans process, without the kill
+                          case; 10,000 survey responses
+  --scenarios=help,startup,first-message,checklist  which benchmarks (default: these four, issue 7's)
+  --scenarios=survey-fanout,survey-answer,survey-results  the survey benchmarks (issue 9); 'surveys' names all three
+  --survey-answer-concurrency=1,16,64  workers of the survey-answer scenario, a different recipient per request
+  --fanout-recipients=N   recipients of the fan-out's 2,000 cases (default 2000; quick 100)
+  --fanout-large=N        recipients of the fan-out's large case (default 20000; quick 300)
+  --fanout-cases=clean,faults,kill,large  which fan-out cases (default all four; quick without kill: it waits
+                          out the 60 s lease of the messages in flight)
+  --fanout-per-second=N   the tenant ceiling the fan-out runs at: Cadans' OUTBOX_TENANT_PER_SECOND and the fake
+                          connector's tenant limit alike (default 50, Teams' own; quick 200). Above ~60/s this
+                          2-core machine runs out of CPU before the ceiling (docs/benchmarks.md, "Surveys")
+  --results-responses=N   responses of the closed survey of survey-results, 10 answers each (default 100000; quick 10000)
+  --results-reps=N        runs per server per round of survey-results (default 3; quick 1)
+  --survey-statements     fan-out: count Cadans' SQL statements per recipient (pg_stat_statements; a diagnostic,
+                          not a timing run)
   --checklists=N          checklists the checklist scenario starts, one per channel (default 64)
   --checklist-concurrency=1,32  workers of the checklist scenario, each on its own checklist (default 1,32)
   --first-message-concurrency=1,16  workers of the first-message scenario, a new person per request (default 1,16)
@@ -108,6 +141,14 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       checklists: { type: 'string' },
       'checklist-concurrency': { type: 'string' },
       'first-message-concurrency': { type: 'string' },
+      'survey-answer-concurrency': { type: 'string' },
+      'fanout-recipients': { type: 'string' },
+      'fanout-large': { type: 'string' },
+      'fanout-cases': { type: 'string' },
+      'fanout-per-second': { type: 'string' },
+      'results-responses': { type: 'string' },
+      'results-reps': { type: 'string' },
+      'survey-statements': { type: 'boolean' },
       'wait-quiet': { type: 'string' },
       'cadans-log-level': { type: 'string' },
       'cadans-node-flags': { type: 'string' },
@@ -134,7 +175,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
 
   return {
     quick,
-    scenarios: scenariosRaw ? list(scenariosRaw, SCENARIOS, 'scenario') : [...SCENARIOS],
+    scenarios: scenariosRaw ? [...new Set(list(scenariosRaw.replace(/\bsurveys\b/g, SURVEY_SCENARIOS.join(',')), SCENARIOS, 'scenario'))] : [...DEFAULT_SCENARIOS],
     servers: serversRaw ? list(serversRaw, SERVERS, 'server') : [...SERVERS],
     durationS: durationRaw ? positive(durationRaw, 'duration') : quick ? 0.8 : 3,
     warmupS: warmupRaw ? positive(warmupRaw, 'warmup') : quick ? 0.25 : 1,
@@ -147,6 +188,14 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     checklists: values.checklists ? positive(values.checklists, 'checklists', true) : 64,
     checklistConcurrency: values['checklist-concurrency'] ? values['checklist-concurrency'].split(',').map((c) => positive(c.trim(), 'checklist-concurrency', true)) : [1, 32],
     firstMessageConcurrency: values['first-message-concurrency'] ? values['first-message-concurrency'].split(',').map((c) => positive(c.trim(), 'first-message-concurrency', true)) : [1, 16],
+    surveyAnswerConcurrency: values['survey-answer-concurrency'] ? values['survey-answer-concurrency'].split(',').map((c) => positive(c.trim(), 'survey-answer-concurrency', true)) : [1, 16, 64],
+    fanoutRecipients: values['fanout-recipients'] ? positive(values['fanout-recipients'], 'fanout-recipients', true) : quick ? 100 : 2_000,
+    fanoutLarge: values['fanout-large'] ? positive(values['fanout-large'], 'fanout-large', true) : quick ? 300 : 20_000,
+    fanoutCases: values['fanout-cases'] ? list(values['fanout-cases'], FANOUT_CASES, 'fanout-case') : quick ? ['clean', 'faults', 'large'] : [...FANOUT_CASES],
+    fanoutPerSecond: values['fanout-per-second'] ? positive(values['fanout-per-second'], 'fanout-per-second', true) : quick ? 200 : 50,
+    resultsResponses: values['results-responses'] ? positive(values['results-responses'], 'results-responses', true) : quick ? 10_000 : 100_000,
+    resultsReps: values['results-reps'] ? positive(values['results-reps'], 'results-reps', true) : quick ? 1 : 3,
+    surveyStatements: values['survey-statements'] ?? false,
     waitQuietS: (() => {
       const raw = pick(values['wait-quiet'], 'BENCH_WAIT_QUIET');
       if (raw === undefined) return quick ? 0 : 5;
