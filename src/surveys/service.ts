@@ -756,15 +756,14 @@ export function createSurveyService(deps: SurveyServiceDeps) {
   }
 
   async function inputsOf(s: SurveyRow): Promise<ResultInputs> {
-    const [counts, responses, texts, deliveries, bySegment, schools] = await Promise.all([
+    const [counts, responses, texts, bySegment, schools] = await Promise.all([
       store.answerCounts(db, s),
       store.responseCounts(db, s),
       store.openTexts(db, s),
-      store.deliveryCounts(db, s.id),
       store.recipientsBySegment(db, s.id),
       deps.people.schools(s.tenantId),
     ]);
-    return { survey: s, counts, responses, texts, recipients: deliveries.recipients, recipientsBySegment: bySegment, schoolNames: new Map(schools.map((x) => [x.id, x.name])) };
+    return { survey: s, counts, responses, texts, recipients: bySegment.reduce((n, x) => n + x.n, 0), recipientsBySegment: bySegment, schoolNames: new Map(schools.map((x) => [x.id, x.name])) };
   }
 
   function stateFor(r: { survey: SurveyRow; delivery: DeliveryRow | null } | null): RecipientState | null {

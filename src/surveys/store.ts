@@ -429,6 +429,7 @@ export async function answerCounts(q: Queryable, survey: Pick<SurveyRow, 'id' | 
 }
 
 export async function openTexts(q: Queryable, survey: Pick<SurveyRow, 'id' | 'anonymous' | 'questions'>): Promise<{ questionId: string; text: string }[]> {
+  if (!survey.questions.some((x) => x.kind === 'open')) return [];
   if (survey.anonymous) {
     const r = await q.query<{ question_id: string; text: string }>(`select question_id, text from survey_answers where survey_id = $1 and text is not null order by text`, [survey.id]);
     return r.rows.map((x) => ({ questionId: x.question_id, text: x.text }));
