@@ -196,7 +196,8 @@ export async function runFanoutCase(infra: SurveyInfra, c: FanoutCase, say: (lin
     const mem = { peak: 0, hwm: 0 };
     const sampler = setInterval(() => {
       const m = memoryOf(cadans.child.pid);
-      if (m) {
+      // A killed process not yet reaped has no VmRSS line (NaN): skip it.
+      if (m && Number.isFinite(m.rssMb) && Number.isFinite(m.peakRssMb)) {
         mem.peak = Math.max(mem.peak, m.rssMb);
         mem.hwm = Math.max(mem.hwm, m.peakRssMb);
       }
@@ -212,7 +213,17 @@ export async function runFanoutCase(infra: SurveyInfra, c: FanoutCase, say: (lin
       await db.query('select pg_stat_statements_reset()');
     }
     const t0 = Date.now();
-    const sent = await survey.send();
+    // A send that takes long says what the database is doing meanwhile (once, after 10 s).
+    const slow = setTimeout(() => {
+      void db
+        .query<{ app: string; state: string; wait: string; q: string }>(
+          `select application_name as app, state, coalesce(wait_event_type || '/' || wait_event, '') as wait, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) as q
+             from pg_stat_activity where state <> 'idle' and pid <> pg_backend_pid() and datname = 'cadans'`,
+        )
+        .then((r) => say(`  ${c.name.padEnd(6)} the send is taking over 10 s; the database meanwhile:\n${r.rows.map((x) => `      ${x.app} ${x.state} ${x.wait} ${x.q}`).join('\n') || '      (nothing running)'}`))
+        .catch(() => undefined);
+    }, 10_000);
+    const sent = await survey.send().finally(() => clearTimeout(slow));
     const sendInvokeMs = Date.now() - t0;
     if (!sent.includes(`${c.recipients} mensen`)) throw new Error(`survey.send: ${sent.slice(0, 300)}`);
     say(`  ${c.name.padEnd(6)} ${c.recipients} recipients: sent (invoke ${sendInvokeMs} ms), fanning out…`);
@@ -273,7 +284,7 @@ export async function runFanoutCase(infra: SurveyInfra, c: FanoutCase, say: (lin
     const injected = { ...infra.injected };
     infra.setFaults(null);
     const endMem = memoryOf(cadans.child.pid);
-    if (endMem) mem.hwm = Math.max(mem.hwm, endMem.peakRssMb);
+    if (endMem && Number.isFinite(endMem.peakRssMb)) mem.hwm = Math.max(mem.hwm, endMem.peakRssMb);
 
     const rows = await db.query<{ rows: string; sent: string; failed: string; dup: string; attempts: string }>(
       `select count(*) as rows, count(*) filter (where status = 'sent') as sent, count(*) filter (where status = 'failed') as failed,
