@@ -7,6 +7,8 @@ import { Client } from '@microsoft/microsoft-graph-client';
 import { GraphError, GraphErrorCodes } from './errors.js';
 import { createMemberLister } from './members.js';
 import { createAppInstaller } from './apps.js';
+import { createCalendar } from './calendar.js';
+import { createMailer } from './mail.js';
 import { AuthenticationMiddleware, FetchMiddleware, RetryMiddleware } from './middleware.js';
 import { createMsalNetworkClient } from './msal-network-client.js';
 import { createTokenProvider } from './token-provider.js';
@@ -14,6 +16,22 @@ import type { Graph, GraphOptions } from './types.js';
 
 export { GraphError, GraphErrorCodes } from './errors.js';
 export type { Graph, GraphCredentials, GraphOptions, TeamMember } from './types.js';
+export { CADANS_TIME_ZONE, isNotFound } from './calendar.js';
+export type {
+  Attendee,
+  CreatedEvent,
+  CreateSeriesInput,
+  DayOfWeek,
+  EventRecurrence,
+  GraphCalendar,
+  ListOccurrencesInput,
+  Occurrence,
+  OccurrenceType,
+  OutlookEvent,
+  SeriesRecurrence,
+  UpdateBodyResult,
+} from './calendar.js';
+export type { GraphMail, MailInput } from './mail.js';
 
 const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
 const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
@@ -71,7 +89,14 @@ export function createGraph(options: GraphOptions): Graph {
     ],
   });
 
+  const calendar = createCalendar({ client, graphOrigin, pageSize, logger });
+  const mail = createMailer({ client, logger });
   return {
+    createSeries: calendar.createSeries,
+    listOccurrences: calendar.listOccurrences,
+    getEvent: calendar.getEvent,
+    updateBody: calendar.updateBody,
+    sendMail: mail.sendMail,
     listTeamMembers: createMemberLister({ client, graphOrigin, pageSize, logger }),
     installAppForUser: createAppInstaller({ client, graphBaseUrl: graphBaseUrl.href, logger }),
     getAccessToken: () => tokens.getAccessToken(),

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { GraphCalendar } from './calendar.js';
+import type { GraphMail } from './mail.js';
 
 export type GraphCredentials =
   | { kind: 'secret'; tenantId: string; clientId: string; clientSecret: string }
@@ -35,7 +37,7 @@ export interface GraphOptions {
   maxRetryWaitMs?: number;
   /** Budget for all retry waits of one request; a retry that would exceed it is not made. Default 60000. */
   maxTotalRetryWaitMs?: number;
-  /** Page size asked of Graph ($top). Default 999 (Graph's maximum for members). */
+  /** Page size asked of Graph ($top). Default 999 (Graph's maximum for members); calendarView pages take at most 100. */
   pageSize?: number;
   /** How retry waits are slept; tests pass a recorder. Default: a timer. */
   sleep?: (ms: number) => Promise<void>;
@@ -50,7 +52,8 @@ export interface TeamMember {
   preferredLanguage?: string;
 }
 
-export interface Graph {
+/** Also the calendar (Calendars.ReadWrite) and mail (Mail.Send) calls: see calendar.ts and mail.ts. */
+export interface Graph extends GraphCalendar, GraphMail {
   /**
    * All members of a Microsoft 365 group (a team) that are users, following @odata.nextLink.
    * Devices, groups, service principals and other non-user members are skipped.

@@ -1,7 +1,9 @@
 /**
  * A local stand-in for Microsoft Entra ID (token endpoint, OpenID metadata, App Service managed
- * identity endpoint) and Microsoft Graph (group members with paging), on 127.0.0.1 over plain http.
- * It records every request and can be told to fail the next requests to a path.
+ * identity endpoint) and Microsoft Graph (group members with paging, app installation, and Outlook:
+ * events, calendarView and sendMail, see fake-graph-calendar.ts), on 127.0.0.1 over plain http.
+ * It records every request and can be told to fail the next requests to a path (a 429 with
+ * Retry-After, a 503 …).
  *
  * msal-node refuses an http authority, so clients keep an https authority host and are handed
  * `authorityMetadataJson(tenantId)`, whose token_endpoint points here.
@@ -9,6 +11,11 @@
 import { createHash, createPublicKey, randomBytes, verify as verifySignature, constants as cryptoConstants } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createFakeCalendars } from './fake-graph-calendar.js';
+
+export type { OccurrenceChange, SentMail } from './fake-graph-calendar.js';
+/** The calendars and mail of the fake: state, and the hooks a test uses to act as a person in Outlook. */
+export type FakeCalendars = Omit<ReturnType<typeof createFakeCalendars>, 'handle'>;
 
 export interface RecordedRequest {
   kind: 'metadata' | 'token' | 'managedIdentity' | 'graph' | 'unknown';
@@ -64,6 +71,8 @@ export interface FakeEntraGraph {
   addCertificateApp(app: CertificateApp): void;
   configureManagedIdentity(config: ManagedIdentityConfig): void;
   setGroupMembers(groupId: string, members: FakeDirectoryObject[]): void;
+  /** Outlook calendars and sent mail: state and test hooks (move or cancel an occurrence …). */
+  readonly calendars: FakeCalendars;
   /** The app installations made through POST /users/{id}/teamwork/installedApps. */
   installedApps(): { userId: string; teamsAppId: string }[];
   /** The next `times` requests to `path` (exact pathname) answer `status`. */
@@ -105,6 +114,7 @@ export async function startFakeEntraGraph(): Promise<FakeEntraGraph> {
   const tokens = new Map<string, IssuedToken>();
   const failures = new Map<string, PendingFailure[]>();
   const stalls = new Map<string, number>();
+  const calendars = createFakeCalendars();
   let managedIdentity: ManagedIdentityConfig | undefined;
   let nextLinkOrigin: string | undefined;
   let origin = '';
@@ -155,10 +165,19 @@ export async function startFakeEntraGraph(): Promise<FakeEntraGraph> {
       case 'managedIdentity':
         handleManagedIdentity(req, url, res);
         return;
-      case 'graph':
-        if (req.method === 'POST') handleInstall(req, url, body, res);
+      case 'graph': {
+        if (!isAuthorized(req)) {
+          sendJson(res, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure.' } });
+          return;
+        }
+        const answer = calendars.handle(req.method ?? 'GET', url, req.headers, body, nextLinkOrigin ?? origin);
+        if (answer) {
+          if (answer.body === undefined) res.writeHead(answer.status, answer.headers ?? {}).end();
+          else sendJson(res, answer.status, answer.body, answer.headers);
+        } else if (req.method === 'POST') handleInstall(req, url, body, res);
         else handleMembers(req, url, res);
         return;
+      }
       default:
         sendJson(res, 404, { error: { code: 'NotFound', message: 'No such route in the fake' } });
     }
@@ -170,6 +189,7 @@ export async function startFakeEntraGraph(): Promise<FakeEntraGraph> {
     if (method === 'GET' && path === '/msi/token') return 'managedIdentity';
     if (method === 'GET' && /^\/v1\.0\/groups\/[^/]+\/members$/.test(path)) return 'graph';
     if (method === 'POST' && /^\/v1\.0\/users\/[^/]+\/teamwork\/installedApps$/.test(path)) return 'graph';
+    if (/^\/v1\.0\/users\/[^/]+\/(events|calendar\/events|calendarView|calendar\/calendarView|sendMail)(\/[^/]+)?$/.test(path)) return 'graph';
     return 'unknown';
   }
 
@@ -236,6 +256,12 @@ export async function startFakeEntraGraph(): Promise<FakeEntraGraph> {
       token_type: 'Bearer',
       client_id: clientId,
     });
+  }
+
+  function isAuthorized(req: IncomingMessage): boolean {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const issued = token ? tokens.get(token) : undefined;
+    return issued !== undefined && issued.expiresAt >= Date.now() && issued.audience === origin;
   }
 
   /** POST /users/{id}/teamwork/installedApps: installs an app for a user (409 when it already is). */
@@ -352,6 +378,7 @@ export async function startFakeEntraGraph(): Promise<FakeEntraGraph> {
       managedIdentity = config;
     },
     setGroupMembers: (groupId, members) => void groups.set(groupId, members),
+    calendars,
     installedApps: () => [...installs].map((k) => ({ userId: k.split('|')[0]!, teamsAppId: k.split('|')[1]! })),
     failNext(path, status, options = {}) {
       const queue = failures.get(path) ?? [];
