@@ -13,7 +13,7 @@ export const ANYWHERE: readonly Place[] = ['personal', 'channel', 'groupChat'];
 export const IN_CHANNEL: readonly Place[] = ['channel'];
 
 /** Things a verb can be about, each with a guard of its owning feature. */
-export type ResourceName = 'checklist' | 'survey' | 'action';
+export type ResourceName = 'checklist' | 'survey' | 'action' | 'meeting';
 /** see: read it (and do what its own rules then allow); edit: change it as an editor; answer: respond to it (a survey sent to you). */
 export type AccessLevel = 'see' | 'edit' | 'answer';
 

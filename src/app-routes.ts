@@ -4,10 +4,11 @@
 import { createAccess, IN_CHANNEL, rule } from './access.js';
 import { ACTION_ROLES, type ActionFeature } from './actions/feature.js';
 import type { createChecklistFeature } from './checklists/feature.js';
-import { comingSoon, renderUnknownCommand, showHelp } from './home/feature.js';
+import { renderUnknownCommand, showHelp } from './home/feature.js';
 import { createOutboxRoutes } from './outbox/routes.js';
 import type { createPeopleFeature } from './people/feature.js';
 import type { Routes } from './routes.js';
+import type { MeetingFeature } from './meetings/feature.js';
 import type { SurveyFeature } from './surveys/feature.js';
 import { SURVEY_STARTERS, looksLikeSurveyTemplate } from './surveys/feature.js';
 
@@ -25,12 +26,13 @@ export function createRoutes(deps: {
   checklists: ChecklistFeature;
   surveys: Pick<SurveyFeature, 'routes' | 'guard'>;
   actions: Pick<ActionFeature, 'routes' | 'guard'>;
+  meetings: Pick<MeetingFeature, 'routes' | 'guard'>;
   outbox: Parameters<typeof createOutboxRoutes>[0];
 }): Routes {
   const roles = deps.people.routes;
   const outbox = createOutboxRoutes(deps.outbox);
   const checklist = deps.checklists.routes;
-  const access = createAccess({ grantsOf: (tenantId, aad) => deps.people.service.grantsOf(tenantId, aad), resources: { checklist: deps.checklists.guard, survey: deps.surveys.guard, action: deps.actions.guard } });
+  const access = createAccess({ grantsOf: (tenantId, aad) => deps.people.service.grantsOf(tenantId, aad), resources: { checklist: deps.checklists.guard, survey: deps.surveys.guard, action: deps.actions.guard, meeting: deps.meetings.guard } });
   const survey = deps.surveys.routes;
   // A survey: its author and tenant-wide kwaliteitsmedewerkers and beheerders manage it; its results
   // are theirs, tenant-wide bestuurders' and its school's directeur's; only its recipients answer it.
@@ -45,6 +47,14 @@ export function createRoutes(deps: {
   // see that survey's results, typed in the roles that may (actions/access.ts).
   const seeAction = rule.resource('action', 'see');
   const editAction = rule.resource('action', 'edit');
+  const meeting = deps.meetings.routes.verbs;
+  // A meeting table: tenant-wide kwaliteitsmedewerkers and beheerders manage tables; its chair sets
+  // dates and records meetings; whoever sits at it (or was sent its prep card) uses the prep card;
+  // tenant-wide bestuurders and a school's directeur see them (meetings/access.ts).
+  const seeMeeting = rule.resource('meeting', 'see');
+  const runMeeting = rule.resource('meeting', 'edit');
+  const attendMeeting = rule.resource('meeting', 'answer');
+  const manageTables = rule.roles(TEMPLATE_KEEPERS, { tenantWide: true });
   return {
     authorize: access.authorize,
     verbs: {
@@ -97,7 +107,21 @@ export function createRoutes(deps: {
       'action.done': { access: editAction, handle: action.done },
       // Cancelling: its creator and tenant-wide kwaliteitsmedewerkers and beheerders (the service).
       'action.cancel': { access: editAction, handle: action.cancel },
-      'cadence.open': { access: rule.anyone(), handle: comingSoon('featureCadencesTitle') },
+      // `overleg`: the tables someone may see (the service filters), for anyone.
+      'cadence.open': { access: rule.anyone(), handle: meeting.open },
+      'meeting.table': { access: seeMeeting, handle: meeting.table },
+      'meeting.editTable': { access: manageTables, handle: meeting.editTable },
+      'meeting.saveTable': { access: manageTables, handle: meeting.saveTable },
+      'meeting.pauseTable': { access: manageTables, handle: meeting.pauseTable },
+      'meeting.removeTable': { access: manageTables, handle: meeting.removeTable },
+      'meeting.setNext': { access: runMeeting, handle: meeting.setNext },
+      'meeting.prep': { access: attendMeeting, handle: meeting.prep },
+      'meeting.prepared': { access: attendMeeting, handle: meeting.prepared },
+      'meeting.addAgenda': { access: attendMeeting, handle: meeting.addAgenda },
+      'meeting.remindTomorrow': { access: attendMeeting, handle: meeting.remindTomorrow },
+      'meeting.cannotCome': { access: attendMeeting, handle: meeting.cannotCome },
+      'meeting.followUp': { access: runMeeting, handle: meeting.followUp },
+      'meeting.record': { access: runMeeting, handle: meeting.record },
       // Everyone sees their own roles; only a beheerder sees and changes everyone's (the service).
       'roles.open': { access: rule.anyone(), handle: roles.open },
       'roles.addSchool': { access: rule.roles(['beheerder']), handle: roles.addSchool },
@@ -109,7 +133,7 @@ export function createRoutes(deps: {
       help: showHelp,
       checklist: checklist.open,
       survey: survey.commands.survey,
-      meetings: comingSoon('featureCadencesTitle'),
+      meetings: deps.meetings.routes.command,
       results: survey.commands.results,
       roles: roles.openCommand,
     },

@@ -9,7 +9,8 @@ import { migrate, pendingMigrations } from './db/migrate.js';
 import { startJobs, type Jobs } from './jobs/boss.js';
 import { LOCAL_SEED } from './local/seed.js';
 import { createPeopleFeature } from './people/feature.js';
-import { deactivateUnreachable, getBotIdFor, getChannelName, getPersonalConversations, getTeamGroupId, listInstalledTeams } from './teams/store.js';
+import { deactivateUnreachable, getBotIdFor, getChannelName, getPersonalConversations, getTeamGroupId, getTenantServiceUrl, listInstalledTeams } from './teams/store.js';
+import { createMeetingFeature, type MeetingFeature } from './meetings/feature.js';
 import { createSurveyFeature, loadSealKey, type SurveyFeature } from './surveys/feature.js';
 import { nextSendMoment } from './schedule/index.js';
 import { createRoutes } from './app-routes.js';
@@ -35,6 +36,8 @@ export interface RunningCadans {
   surveys: SurveyFeature;
   /** Improvement actions (PDCA): tests drive its reminder job; other features use `openForPrep` and `listOpen`. */
   actions: ActionFeature;
+  /** Meeting cadences: tests drive its tick with their own clock. */
+  meetings: MeetingFeature;
   /** Signed, expiring downloads any feature registers a kind with (docs/exports.md). */ // exports
   downloads: Downloads; // exports
   /** Drains HTTP, stops the workers, closes the database pool. */
@@ -156,12 +159,51 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       const r = await actions.service.listOpen(actor, 1);
       return r.canCreate ? { total: r.total, overdue: r.overdue } : null;
     });
-    for (const r of [...checklists.renderers, ...surveys.renderers, ...actions.renderers]) outbox.registerRenderer(r);
+    const meetings = createMeetingFeature({
+      db,
+      cards,
+      outbox,
+      people: {
+        grantsOf: (tenantId, aad) => people.grantsOf(tenantId, aad),
+        roleHolders: (tenantId, roles, schoolIds, limit) => people.roleHolders(tenantId, roles, schoolIds, limit),
+        contactsOf: (tenantId, ids) => people.contactsOf(tenantId, ids),
+        tenantLanguage: (tenantId) => people.tenantLanguage(tenantId),
+        schools: (tenantId) => people.schools(tenantId),
+      },
+      conversations: {
+        personalConversations: (tenantId, ids) => getPersonalConversations(db, tenantId, ids),
+        serviceUrlOf: (tenantId) => getTenantServiceUrl(db, tenantId),
+      },
+      // The prep pack: each feature's part, filtered to what the viewer may see.
+      pack: [
+        async (viewer, schoolId, today) => {
+          const mayList = viewer.grants.some((g: { role: string; schoolId: number | null }) => ['kwaliteitsmedewerker', 'bestuurder', 'beheerder'].includes(g.role) ? g.schoolId === null : g.role === 'directeur' && schoolId !== null && g.schoolId === schoolId);
+          if (!mayList) return {};
+          const r = await actions.openForPrep(viewer.tenantId, schoolId, today, 8);
+          return { actions: r.actions.map((a) => ({ title: a.title, ownerName: a.ownerName, dueDate: a.dueDate, overdue: a.overdue })), actionCounts: { open: r.open, overdue: r.overdue } };
+        },
+      ],
+      actions: {
+        async createFromMeeting(actor, input) {
+          const r = await actions.service.create(actor, {
+            title: input.title,
+            dueDate: input.dueDate,
+            owner: { aad: input.ownerAad, name: input.ownerName },
+            source: { kind: 'meeting', meetingId: input.meetingId, meetingTitle: input.meetingTitle, meetingDate: input.meetingDate },
+            schoolId: input.schoolId,
+          });
+          return r.ok ? { ok: true } : { ok: false, problem: r.problems.map((p) => p.en).join(' ') };
+        },
+      },
+      log,
+    });
+    for (const r of [...checklists.renderers, ...surveys.renderers, ...actions.renderers, ...meetings.renderers]) outbox.registerRenderer(r);
     await outbox.start();
     await checklists.registerJobs(jobs.boss);
     await surveys.registerJobs(jobs.boss);
     await actions.registerJobs(jobs.boss);
-    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, outbox, routes: createRoutes({ people: peopleFeature, checklists, surveys, actions, outbox }) });
+    await meetings.registerJobs(jobs.boss);
+    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, outbox, routes: createRoutes({ people: peopleFeature, checklists, surveys, actions, meetings, outbox }) });
     const http = createHttpServer({
       log,
       maxBodyBytes: config.maxBodyBytes,
@@ -186,6 +228,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       outbox,
       surveys,
       actions,
+      meetings,
       downloads, // exports
       async stop() {
         await http.drain(config.shutdownGraceMs);

@@ -111,6 +111,19 @@ export const VERBS = [
   'action.done',
   'action.cancel',
   'action.list',
+  'meeting.table',
+  'meeting.editTable',
+  'meeting.saveTable',
+  'meeting.pauseTable',
+  'meeting.removeTable',
+  'meeting.setNext',
+  'meeting.prep',
+  'meeting.prepared',
+  'meeting.addAgenda',
+  'meeting.remindTomorrow',
+  'meeting.cannotCome',
+  'meeting.followUp',
+  'meeting.record',
 ] as const;
 export type Verb = (typeof VERBS)[number];
 export type VerbHandler = (ctx: RouteContext, data: unknown) => Promise<AdaptiveCard>;

@@ -30,6 +30,13 @@ const ACTION_ROLES: Persona[] = ['beheerder', 'kwaliteit', 'bestuurder', 'dirOwn
 /** Who may change the improvement action: its creator (the kwaliteitsmedewerker), its owner, tenant-wide beheerders. */
 const ACTION_EDIT: Persona[] = ['beheerder', 'kwaliteit', 'owner'];
 
+/** A school's table: managers, tenant-wide bestuurders and that school's directeur see it. */
+const MEETING_SEE: Persona[] = ['beheerder', 'kwaliteit', 'bestuurder', 'dirOwn'];
+/** Managers and its chair (the school's directeur) run it; they and the quality officer sit at it. */
+const MEETING_RUN: Persona[] = ['beheerder', 'kwaliteit', 'dirOwn'];
+/** Tenant-wide kwaliteitsmedewerkers and beheerders manage tables (the stranger: in their own tenant). */
+const MEETING_MANAGERS: Persona[] = ['beheerder', 'kwaliteit', 'stranger'];
+
 const everywhere = (who: Persona[]): Record<Place, Persona[]> => ({ own: who, other: who, personal: who });
 const inChannels = (who: Persona[]): Record<Place, Persona[]> => ({ own: who, other: who, personal: [] });
 /** From the checklist's own channel everyone of the tenant is in its team; elsewhere `who`. */
@@ -98,6 +105,20 @@ const EXPECTED: Record<Verb, Record<Place, Persona[]>> = {
   'action.done': everywhere(ACTION_EDIT),
   // Cancelling is for who gave it and tenant-wide editors, not its owner.
   'action.cancel': everywhere(['beheerder', 'kwaliteit']),
+  // The default table "directeur en kwaliteitsmedewerker" of school 1: its directeur chairs it.
+  'meeting.table': everywhere(MEETING_SEE),
+  'meeting.editTable': everywhere(MEETING_MANAGERS),
+  'meeting.saveTable': everywhere(MEETING_MANAGERS),
+  'meeting.pauseTable': everywhere(MEETING_MANAGERS),
+  'meeting.removeTable': everywhere(MEETING_MANAGERS),
+  'meeting.setNext': everywhere(MEETING_RUN),
+  'meeting.prep': everywhere(MEETING_RUN),
+  'meeting.prepared': everywhere(MEETING_RUN),
+  'meeting.addAgenda': everywhere(MEETING_RUN),
+  'meeting.remindTomorrow': everywhere(MEETING_RUN),
+  'meeting.cannotCome': everywhere(MEETING_RUN),
+  'meeting.followUp': everywhere(MEETING_RUN),
+  'meeting.record': everywhere(MEETING_RUN),
 };
 
 let connector: FakeConnector;
@@ -114,6 +135,8 @@ let publicId: string;
 let schoolOne: number;
 let surveyId: string;
 let actionId: string;
+let tableId: string;
+let meetingId: string;
 
 function worldOf(p: Persona) {
   return p === 'stranger' ? worldB : worldA;
@@ -172,6 +195,26 @@ function dataFor(verb: Verb, n: number): Record<string, unknown> {
       return { v: 1, action: actionId, title: `Toegangstest actie ${n}`, owner: people.owner.aadObjectId, dueDate: '2027-06-01' };
     case 'action.done':
       return { v: 1, action: actionId, worked: 'partly', keep: `Wat we vasthouden ${n}` };
+    case 'meeting.table':
+    case 'meeting.editTable':
+    case 'meeting.pauseTable':
+    case 'meeting.removeTable':
+      return { v: 1, table: tableId, ...(verb === 'meeting.pauseTable' ? { paused: false } : {}) };
+    case 'meeting.saveTable':
+      return { v: 1, table: tableId, ruleKind: 'perSchoolYear', times: '2', time: '10:00', duration: '90', prepDays: '5', roles: 'directeur:school,kwaliteitsmedewerker:tenant', chair: 'role:directeur' };
+    case 'meeting.setNext':
+      return { v: 1, table: tableId, nextDate: '2027-05-11', nextTime: '10:00' };
+    case 'meeting.prep':
+    case 'meeting.prepared':
+    case 'meeting.remindTomorrow':
+    case 'meeting.followUp':
+      return { v: 1, meeting: meetingId };
+    case 'meeting.addAgenda':
+      return { v: 1, meeting: meetingId, agendaText: `Agendapunt ${n}` };
+    case 'meeting.cannotCome':
+      return { v: 1, meeting: meetingId, reason: 'Studiedag' };
+    case 'meeting.record':
+      return { v: 1, meeting: meetingId, held: '' };
     case 'roles.addSchool':
       return { v: 1, schoolName: `School ${n}` };
     case 'roles.grant':
@@ -274,6 +317,15 @@ beforeAll(async () => {
   );
   expect(JSON.stringify(made.body)).toContain('De verbeteractie staat klaar');
   actionId = (await cadans.db.query<{ public_id: string }>("select public_id from improvement_actions where title = 'Toegangstest actie'")).rows[0]!.public_id;
+  // The default tables appear at the first `overleg`; the school's table has a planned meeting.
+  const overview = await postActivity(cadans.url, worldA.personalMessage(people.kwaliteit, 'overleg'));
+  expect(overview.status).toBe(200);
+  const table = await cadans.db.query<{ public_id: string; m: string }>(
+    "select t.public_id, m.public_id as m from meeting_tables t join meetings m on m.table_id = t.id and m.status = 'planned' where t.kind = 'directorQuality' and t.school_id = $1",
+    [schoolOne],
+  );
+  tableId = table.rows[0]!.public_id;
+  meetingId = table.rows[0]!.m;
 });
 
 afterAll(async () => {

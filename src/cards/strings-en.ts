@@ -213,4 +213,10 @@ export const en: Record<StringKey, string> = {
   actionNotFound: 'This improvement action does not exist (any more), or you have no access to it.',
   actionNotOpen: 'This improvement action has already been completed or cancelled. Nothing was changed.',
   actionSourceNotFound: 'This question is not part of the survey (any more). Open the results again.',
+  meetingProblemTitle: 'That did not work for this meeting',
+  meetingNotFound: 'This meeting does not exist (any more), or you have no access to it.',
+  meetingTableNotFound: 'This meeting table does not exist (any more), or you have no access to it.',
+  meetingNotPlanned: 'This meeting has already taken place, been cancelled or been recorded. Nothing was changed.',
+  meetingAgendaFull: 'This meeting already has thirty agenda items. Discuss the rest with the chair.',
+  meetingNotMember: 'You do not sit at this meeting table. Ask the chair or the quality officer to add you.',
 };

@@ -214,6 +214,12 @@ export const nl = {
   actionNotFound: 'Deze verbeteractie bestaat niet (meer), of je hebt er geen toegang toe.',
   actionNotOpen: 'Deze verbeteractie is al afgerond of geannuleerd. Er is niets gewijzigd.',
   actionSourceNotFound: 'Deze vraag hoort niet (meer) bij de peiling. Open de resultaten opnieuw.',
+  meetingProblemTitle: 'Dat lukte niet met dit overleg',
+  meetingNotFound: 'Dit overleg bestaat niet (meer), of je hebt er geen toegang toe.',
+  meetingTableNotFound: 'Deze overlegtafel bestaat niet (meer), of je hebt er geen toegang toe.',
+  meetingNotPlanned: 'Dit overleg is al geweest, afgelast of vastgelegd. Er is niets gewijzigd.',
+  meetingAgendaFull: 'Er staan al dertig agendapunten op dit overleg. Bespreek de rest met de voorzitter.',
+  meetingNotMember: 'Je zit niet aan deze overlegtafel. Vraag de voorzitter of de kwaliteitsmedewerker je toe te voegen.',
 } as const;
 
 export type StringKey = keyof typeof nl;

@@ -146,3 +146,9 @@ export async function getChannelName(db: Queryable, tenantId: string, conversati
   const r = await db.query<{ name: string | null }>("select name from conversation_refs where tenant_id = $1 and scope = 'channel' and key = $2", [tenantId, conversationId]);
   return r.rows[0]?.name ?? null;
 }
+
+/** A connector address of the tenant: the most recently updated active conversation's (for 1:1 chats created from nothing). */
+export async function getTenantServiceUrl(db: Queryable, tenantId: string): Promise<string | null> {
+  const r = await db.query<{ service_url: string }>('select service_url from conversation_refs where tenant_id = $1 and active order by updated_at desc limit 1', [tenantId]);
+  return r.rows[0]?.service_url ?? null;
+}
