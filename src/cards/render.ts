@@ -32,6 +32,13 @@ export const TEMPLATE_NAMES = [
   'actions.form',
   'actions.card',
   'actions.list',
+  'meetings.overview',
+  'meetings.table',
+  'meetings.tableForm',
+  'meetings.prep',
+  'meetings.followUp',
+  'meetings.rhythmWarning',
+  'meetings.cannotCome',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

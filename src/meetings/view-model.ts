@@ -100,6 +100,8 @@ export interface PrepInput {
   icsUrl?: string | null;
   /** The meeting was moved or cancelled after the card was sent. */
   state?: 'cancelled' | 'over' | null;
+  /** The Teams user id (29:…) of the member this card is for: the card then refreshes itself (verb meeting.prep) when they open it. */
+  refreshUserId?: string | null;
   message?: { text: string; tone: 'good' | 'warning' };
 }
 

@@ -23,6 +23,10 @@ import {
   renderTemplateCard,
   MAX_EVIDENCE_URL_IN_SUMMARY,
 } from '../../src/checklists/view.js';
+import { TABLE_LIMITS } from '../../src/meetings/model.js';
+import { PDCA_QUESTIONS } from '../../src/meetings/texts.js';
+import type { TableRow } from '../../src/meetings/view-model.js';
+import { renderCannotCome, renderFollowUp, renderOverview, renderPrep, renderRhythmWarning, renderTable, renderTableForm } from '../../src/meetings/view.js';
 import { ROLES } from '../../src/people/model.js';
 import { renderRolesCard } from '../../src/people/view.js';
 import { TEAMS_CARD_BUDGET_BYTES, TEAMS_MAX_MESSAGE_BYTES, cardMessageBytes, parseErrors } from '../support/card-check.js';
@@ -151,6 +155,121 @@ function renderAll(language: Language): Array<[string, AdaptiveCard]> {
     ['checklist template (saved)', renderTemplateCard(cards, t, { language, saved: hostile(TEMPLATE_LIMITS.title) })],
     ['checklist template (errors in a 100 kB file)', renderTemplateCard(cards, t, { language, text: yaml.padEnd(TEMPLATE_LIMITS.bytes, '#'), errors })],
     ['checklist template (errors in pasted text)', renderTemplateCard(cards, t, { language, text: yaml.slice(0, 20_000), errors })],
+    ...meetingCards(language),
+  ];
+}
+
+/** The meeting cards with a large board's worst: 40 tables shown of 500, names at their limits, 30 agenda items of 500 Markdown characters. */
+function meetingCards(language: Language): Array<[string, AdaptiveCard]> {
+  const now = new Date('2027-03-01T10:00:00Z');
+  const id = (i: number) => `7c1e4f2b-9a3d-4c6e-8f21-${String(i).padStart(12, '0')}`;
+  const rules: TableRow['rule'][] = [{ kind: 'window', minWeeks: 4, maxWeeks: 6 }, { kind: 'yearlyInMonths', months: [11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9] }, { kind: 'everyNWeeks', weeks: 52, weekday: 3 }, { kind: 'perSchoolYear', times: 40 }, { kind: 'dates', dates: ['2027-03-09'] }];
+  const row = (i: number): TableRow => ({
+    publicId: id(i),
+    name: hostile(TABLE_LIMITS.name, `T${i} `),
+    kind: 'own',
+    schoolName: schools[i % schools.length]!.name,
+    rule: rules[i % rules.length]!,
+    next: i % 3 ? { publicId: id(1000 + i), startsAt: new Date('2027-03-09T18:30:00Z'), confirmed: i % 2 === 0, windowStart: '2027-03-01', windowEnd: '2027-03-31' } : null,
+    lastHeld: new Date('2027-01-12T18:30:00Z'),
+    rhythm: (['onTrack', 'needsDate', 'overdue', 'paused'] as const)[i % 4]!,
+    memberCount: 60,
+    paused: i % 4 === 3,
+  });
+  const message = { text: hostile(500, 'M'), tone: 'warning' as const };
+  const members = Array.from({ length: TABLE_LIMITS.members }, (_, i) =>
+    i % 3 === 0 ? { kind: 'role' as const, role: ROLES[i % ROLES.length]!, scope: 'school' as const } : i % 3 === 1 ? { kind: 'person' as const, ...person(i) } : { kind: 'external' as const, name: hostile(120, `E${i} `), email: `e${i}@example.org` },
+  );
+  const topics = Array.from({ length: TABLE_LIMITS.topics + 2 }, (_, i) => hostile(TABLE_LIMITS.topic, `O${i} `));
+  const pdca = PDCA_QUESTIONS.map((q) => ({ step: q.step[language], question: q.question[language] }));
+  const agenda = Array.from({ length: TABLE_LIMITS.agendaItems + 5 }, (_, i) => ({ text: adversarial(TABLE_LIMITS.agendaItem), author: person(i).name, mine: i % 5 === 0 }));
+  const pack = {
+    checklists: Array.from({ length: 20 }, (_, i) => ({ title: hostile(LIMITS.title, `C${i} `), done: 17, notApplicable: 2, total: 20, overdue: i % 2 })),
+    surveys: Array.from({ length: 20 }, (_, i) => ({ title: hostile(200, `S${i} `), closedAt: new Date('2027-02-01T16:00:00Z'), responseRate: 64.5, headline: hostile(400, 'H') })),
+    actions: Array.from({ length: 50 }, (_, i) => ({ title: hostile(200, `A${i} `), ownerName: person(i).name, dueDate: '2027-02-01', overdue: i % 2 === 0 })),
+    actionCounts: { open: 5_000, overdue: 1_234 },
+  };
+  const prep = {
+    language,
+    now,
+    meetingPublicId: id(1),
+    tableName: adversarial(TABLE_LIMITS.name),
+    schoolName: schools[0]!.name,
+    startsAt: new Date('2027-03-09T18:30:00Z'),
+    durationMinutes: 240,
+    with: people(200).map((p, i) => ({ name: p.name, chair: i === 7, external: i % 10 === 0 })),
+    topics,
+    pdca,
+    pack,
+    agenda,
+    me: { prepared: false, cannotCome: false, remindAt: null, isChair: true },
+    chairView: { prepared: people(100).map((p) => p.name), cannotCome: people(60).map((p) => ({ name: p.name, reason: adversarial(300) })), noAnswer: people(100).map((p) => p.name) },
+    startSurvey: { template: 'own-satisfaction-template-with-a-long-key-of-eighty-characters-xxxxxxxxxxxxxxxxx' },
+    icsUrl: `https://cadans.example.org/meetings/ics/${'t'.repeat(400)}`,
+    refreshUserId: `29:${'u'.repeat(80)}`,
+    message,
+  };
+  const values = {
+    name: adversarial(TABLE_LIMITS.name),
+    schoolId: '40',
+    ruleKind: 'dates' as const,
+    weeks: 'abc',
+    minWeeks: '52',
+    maxWeeks: '999999',
+    times: '40',
+    months: '11,12,1,2,3,4,5,6,7,8,9',
+    dates: Array.from({ length: 100 }, () => '2027-03-09').join(', ').slice(0, 1_200),
+    time: '19:30',
+    durationMinutes: '720',
+    prepDays: '20',
+    topics: topics.join('\n').slice(0, TABLE_LIMITS.topics * (TABLE_LIMITS.topic + 1)),
+    roles: ROLES.flatMap((r) => [`${r}:tenant`, `${r}:school`, `${r}:any`]).join(','),
+    people: [...people(59).map((p) => p.aadObjectId), 'not-in-the-roster'].join(','),
+    externals: Array.from({ length: 60 }, (_, i) => `${hostile(120, `E${i} `)} <e${i}@example.org>`).join('\n').slice(0, 3_000),
+    chair: 'person:not-in-the-roster',
+    nextDate: '2027-03-09',
+    nextTime: '19:30',
+  };
+  // Problems are Cadans' sentences, some quoting what was typed.
+  const fieldProblems = (fields: string[]) => [...fields, 'somethingElse'].map((field) => ({ field, text: hostile(150, 'P') }));
+  const followUpValues = {
+    held: 'no',
+    decisions: adversarial(TABLE_LIMITS.decisions),
+    nextDate: '2027-04-13',
+    nextTime: '19:30',
+    actions: Array.from({ length: 3 }, (_, i) => ({ title: adversarial(200), owner: i ? person(399).aadObjectId : 'not-in-the-roster', due: '2027-04-01' })),
+  };
+  const followUp = {
+    language,
+    now,
+    meetingPublicId: id(1),
+    tableName: adversarial(TABLE_LIMITS.name),
+    schoolName: schools[1]!.name,
+    startsAt: new Date('2027-03-09T18:30:00Z'),
+    agenda,
+    people: people(400),
+    proposedNext: { date: '2027-04-13', time: '19:30' },
+  };
+  return [
+    ['meetings overview (40 of 500 tables, filter of 40 schools)', renderOverview(cards, { language, now, tables: Array.from({ length: 45 }, (_, i) => row(i)), canManage: true, message, more: 455, schoolFilter: schools[3]!, schools })],
+    [
+      'meetings table (60 members, 14 topics, history)',
+      renderTable(cards, {
+        language,
+        now,
+        table: { ...row(1), topics, ownTopics: topics, time: '19:30', durationMinutes: 720, prepDays: 20, members, chair: { kind: 'person', ...person(1) }, outlookLinked: true },
+        history: Array.from({ length: 10 }, (_, i) => ({ startsAt: new Date('2027-01-12T18:30:00Z'), status: (['held', 'notHeld', 'cancelled'] as const)[i % 3]!, decisions: adversarial(TABLE_LIMITS.decisions) })),
+        canManage: true,
+        message,
+      }),
+    ],
+    ['meetings table form (400 people, a problem under every field)', renderTableForm(cards, { language, tablePublicId: id(1), schools, people: people(400), values, problems: fieldProblems(['name', 'school', 'ruleKind', 'weeks', 'minWeeks', 'maxWeeks', 'times', 'months', 'dates', 'time', 'duration', 'prepDays', 'topics', 'roles', 'people', 'externals', 'chair', 'nextDate', 'nextTime']) })],
+    ['meetings prep (chair, everything at its limit)', renderPrep(cards, prep)],
+    ['meetings prep (member, cancelled)', renderPrep(cards, { ...prep, me: { prepared: true, cannotCome: true, remindAt: now, isChair: false }, chairView: undefined, state: 'cancelled' })],
+    ['meetings follow-up (form, problems, 400 people)', renderFollowUp(cards, { ...followUp, values: followUpValues, problems: fieldProblems(['held', 'decisions', 'nextDate', 'nextTime', 'a1Title', 'a1Owner', 'a1Due', 'a2Title', 'a2Owner', 'a2Due', 'a3Title', 'a3Owner', 'a3Due']) })],
+    ['meetings follow-up (recorded)', renderFollowUp(cards, { ...followUp, recorded: { held: true, decisions: adversarial(TABLE_LIMITS.decisions), actions: Array.from({ length: 3 }, () => adversarial(200)), next: new Date('2027-04-13T17:30:00Z'), by: person(3).name } })],
+    ['meetings rhythm warning', renderRhythmWarning(cards, { language, tablePublicId: id(1), tableName: adversarial(TABLE_LIMITS.name), schoolName: schools[2]!.name, rule: rules[1]!, lastHeld: null, windowStart: '2027-03-01', windowEnd: '2027-03-31', proposed: new Date('2027-03-09T18:30:00Z') })],
+    ['meetings cannot come', renderCannotCome(cards, { language, meetingPublicId: id(1), tableName: adversarial(TABLE_LIMITS.name), startsAt: new Date('2027-03-09T18:30:00Z'), person: person(5).name, reason: adversarial(300) })],
   ];
 }
 
