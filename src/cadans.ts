@@ -9,7 +9,7 @@ import { migrate, pendingMigrations } from './db/migrate.js';
 import { startJobs, type Jobs } from './jobs/boss.js';
 import { LOCAL_SEED } from './local/seed.js';
 import { createPeopleFeature } from './people/feature.js';
-import { deactivateUnreachable, getBotIdFor, getChannelName, getPersonalConversations, getTeamGroupId, getTenantServiceUrl, listInstalledTeams } from './teams/store.js';
+import { deactivateUnreachable, getBotIdFor, getChannelName, getPersonalConversations, getTeamGroupId, getTenantServiceUrl, listActiveTenants, listInstalledTeams } from './teams/store.js';
 import { createMeetingFeature, type MeetingFeature } from './meetings/feature.js';
 import { createSurveyFeature, loadSealKey, type SurveyFeature } from './surveys/feature.js';
 import { nextSendMoment } from './schedule/index.js';
@@ -173,6 +173,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       conversations: {
         personalConversations: (tenantId, ids) => getPersonalConversations(db, tenantId, ids),
         serviceUrlOf: (tenantId) => getTenantServiceUrl(db, tenantId),
+        activeTenants: (after, limit) => listActiveTenants(db, after, limit),
       },
       // The prep pack: each feature's part, filtered to what the viewer may see.
       pack: [

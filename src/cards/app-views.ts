@@ -34,6 +34,7 @@ export function renderHelpCard(cards: CardRenderer, t: Translate): AdaptiveCard 
     buttons: {
       checklist: t('buttonChecklist'),
       survey: t('buttonSurvey'),
+      meetings: t('buttonMeetings'),
       roles: t('buttonRoles'),
     },
   });

@@ -26,7 +26,7 @@ export const en: Record<StringKey, string> = {
   commandSurvey: 'survey',
   commandSurveyText: 'send out a short pulse survey, or see how it is going',
   commandMeetings: 'meetings',
-  commandMeetingsText: 'the standing meetings and what is on the table (coming soon)',
+  commandMeetingsText: 'the standing quality meetings: when the next one is, who sits at the table and whether the rhythm is kept',
   commandResults: 'results',
   commandResultsText: 'survey outcomes (improvement actions coming soon)',
   // surveys: core
@@ -43,6 +43,7 @@ export const en: Record<StringKey, string> = {
   commandRolesText: 'manage schools and roles',
   buttonChecklist: 'Checklists',
   buttonSurvey: 'Surveys',
+  buttonMeetings: 'Meetings',
   buttonRoles: 'Roles',
   comingTitle: 'Coming soon',
   comingText: '{feature} is still being built. As soon as it is ready, you will find it here.',

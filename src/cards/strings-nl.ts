@@ -27,7 +27,7 @@ export const nl = {
   commandSurvey: 'peiling',
   commandSurveyText: 'een korte peiling uitzetten, of zien hoe die loopt',
   commandMeetings: 'overleg',
-  commandMeetingsText: 'de vaste overleggen en wat er op tafel ligt (komt eraan)',
+  commandMeetingsText: 'de vaste kwaliteitsoverleggen: wanneer het volgende is, wie er aan tafel zit en of het ritme klopt',
   commandResults: 'resultaten',
   commandResultsText: 'uitkomsten van peilingen (verbeteracties komen eraan)',
   // surveys: core
@@ -44,6 +44,7 @@ export const nl = {
   commandRolesText: 'scholen en rollen beheren',
   buttonChecklist: 'Checklists',
   buttonSurvey: 'Peilingen',
+  buttonMeetings: 'Overleggen',
   buttonRoles: 'Rollen',
   comingTitle: 'Komt eraan',
   comingText: '{feature} is nog in aanbouw. Zodra het klaar is, vind je het hier.',

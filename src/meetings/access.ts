@@ -1,5 +1,5 @@
 // Who may see a table, change it, attend its meetings, and record them. Pure: grants in, yes or no out.
-import { hasRole, type RoleGrant } from '../people/model.js';
+import { hasRole, type RoleGrant } from '../people/feature.js';
 import type { ChairSpec, MeetingTable, MemberSpec } from './model.js';
 
 /** Tenant-wide kwaliteitsmedewerkers and beheerders add, edit, pause and remove tables. */

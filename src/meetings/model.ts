@@ -1,9 +1,8 @@
 // Meeting cadences ("aan tafel met"): the standing quality meetings, who sits at each table, what is on
 // it, when the next one is, whether the rhythm is kept, and when prep cards, warnings and follow-ups
 // are due. Pure: no I/O, no clock (`now` comes in), Europe/Amsterdam through src/schedule/.
-import { z } from 'zod';
 import type { Language } from '../config.js';
-import { isRole, type Role } from '../people/model.js';
+import type { Role } from '../people/feature.js';
 import {
   addWorkingDays,
   amsterdamDate,
@@ -13,7 +12,6 @@ import {
   isWorkingDay,
   nextOccurrence,
   nextWorkingDay,
-  RuleSchema,
   type CalendarOptions,
   type IsoDate,
   type Occurrence,
@@ -102,36 +100,6 @@ export const defaultOf = (kind: TableKind): TableDefault | undefined => TABLE_DE
 
 /** Limits of what a table holds. */
 export const TABLE_LIMITS = { name: 120, topics: 12, topic: 200, members: 60, agendaItem: 500, agendaItems: 30, decisions: 4_000, followUpActions: 3, prepDays: 20 } as const;
-
-export const MemberSpecSchema: z.ZodType<MemberSpec> = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('role'), role: z.string().refine(isRole).transform((r) => r as Role), scope: z.enum(['tenant', 'school', 'any']) }).strict(),
-  z.object({ kind: z.literal('person'), aadObjectId: z.string().min(1).max(64), name: z.string().max(256) }).strict(),
-  z.object({ kind: z.literal('external'), name: z.string().min(1).max(120), email: z.string().email().max(254) }).strict(),
-]) as unknown as z.ZodType<MemberSpec>;
-
-export const ChairSpecSchema: z.ZodType<ChairSpec> = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('role'), role: z.string().refine(isRole).transform((r) => r as Role) }).strict(),
-  z.object({ kind: z.literal('person'), aadObjectId: z.string().min(1).max(64), name: z.string().max(256) }).strict(),
-]) as unknown as z.ZodType<ChairSpec>;
-
-/** Stored members, checked on the way out (stored JSON is data): unknown shapes are left out. */
-export function toMembers(raw: unknown): MemberSpec[] {
-  if (!Array.isArray(raw)) return [];
-  return raw.flatMap((m) => {
-    const r = MemberSpecSchema.safeParse(m);
-    return r.success ? [r.data] : [];
-  });
-}
-
-export function toChair(raw: unknown, fallback: ChairSpec): ChairSpec {
-  const r = ChairSpecSchema.safeParse(raw);
-  return r.success ? r.data : fallback;
-}
-
-export function toRule(raw: unknown): Rule | null {
-  const r = RuleSchema.safeParse(raw);
-  return r.success ? (r.data as Rule) : null;
-}
 
 /** A table as the service reads it. */
 export interface MeetingTable {

@@ -6,7 +6,7 @@ import type { Language } from '../config.js';
 import type { Queryable } from '../db/pool.js';
 import { DomainError } from '../errors.js';
 import { declareRenderer, type RenderInstruction } from '../outbox/service.js';
-import type { Role, RoleGrant } from '../people/model.js';
+import type { Role, RoleGrant } from '../people/feature.js';
 import type { CalendarOptions } from '../schedule/index.js';
 import type { PrepPack } from './view-model.js';
 
@@ -24,6 +24,8 @@ export interface MeetingConversations {
   personalConversations(tenantId: string, aadObjectIds: readonly string[]): Promise<Map<string, { conversationId: string; serviceUrl: string }>>;
   /** A connector address of the tenant (any conversation Cadans has there), for 1:1 chats created from nothing. */
   serviceUrlOf(tenantId: string): Promise<string | null>;
+  /** Tenants where Cadans is installed, in id order, a page after `afterId`. */
+  activeTenants(afterId: string | null, limit: number): Promise<string[]>;
 }
 
 type Enqueue =

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { parseActionData } from '../action-data.js';
 import type { AdaptiveCard } from '../cards/render.js';
 import type { Language } from '../config.js';
-import { isRole, ROLES, type Role } from '../people/model.js';
+import { isRole, ROLES, type Role } from '../people/feature.js';
 import type { CommandHandler, RouteContext, VerbHandler } from '../routes.js';
 import { amsterdamDate, isClockTime, RuleSchema, type Rule } from '../schedule/index.js';
 import { TABLE_LIMITS, type ChairSpec, type LocalText, type MemberSpec } from './model.js';

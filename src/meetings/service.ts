@@ -8,7 +8,7 @@ import type { Language } from '../config.js';
 import { inTransaction, type Db, type Queryable } from '../db/pool.js';
 import { notAllowed } from '../errors.js';
 import { renderWith } from '../outbox/service.js';
-import type { RoleGrant } from '../people/model.js';
+import type { RoleGrant } from '../people/feature.js';
 import type { Actor } from '../routes.js';
 import { amsterdamDate, type CalendarOptions } from '../schedule/index.js';
 import { canManageTables, isChair, mayRunTable, maySeeTable, scopeFits, sitsAt } from './access.js';
@@ -217,7 +217,13 @@ export function createMeetingService(deps: MeetingServiceDeps) {
     const t = await store.findTable(db, { id: m.tableId });
     if (!t) return null;
     const now = deps.now();
-    const [members, attendance, agenda, grants] = await Promise.all([resolveMembers(t.table), store.listAttendance(db, m.id), store.listAgenda(db, m.id), deps.people.grantsOf(m.tenantId, aad)]);
+    const [members, attendance, agenda, grants, contacts] = await Promise.all([
+      resolveMembers(t.table),
+      store.listAttendance(db, m.id),
+      store.listAgenda(db, m.id),
+      deps.people.grantsOf(m.tenantId, aad),
+      deps.people.contactsOf(m.tenantId, [aad]),
+    ]);
     const me = attendance.find((a) => a.aadObjectId === aad);
     const chairIds = new Set(members.chairs.map((c) => c.aadObjectId));
     const amChair = chairIds.has(aad) || isChair(t.table.chair, grants, aad, t.table.schoolId);
@@ -251,8 +257,9 @@ export function createMeetingService(deps: MeetingServiceDeps) {
         : {}),
       startSurvey: def?.startsSurvey ? { template: 'tevredenheid' } : null,
       state,
-      refreshUserId: aad,
-    } as PrepInput;
+      // Teams refreshes the card for this person when they look at it (their Teams user id).
+      refreshUserId: contacts[0]?.teamsUserId ?? null,
+    };
   }
 
   /** May this person act on this meeting's prep card: someone it was sent to, or who sits at the table now. */
@@ -722,7 +729,7 @@ export function createMeetingService(deps: MeetingServiceDeps) {
       let after: string | null = null;
       let n = 0;
       for (;;) {
-        const ids = await store.listTenantIds(db, after, 100);
+        const ids: string[] = await deps.conversations.activeTenants(after, 100);
         for (const id of ids) {
           try {
             await ensureTenant(id, now);

@@ -2,8 +2,10 @@
 // (migration 009). The scheduler's due queries go through partial indexes on the moment and claim
 // rows with FOR UPDATE SKIP LOCKED, so several instances never send the same card twice.
 import type { Queryable } from '../db/pool.js';
+import { schoolNameSql } from '../people/feature.js';
 import type { IsoDate } from '../schedule/index.js';
-import { defaultOf, toChair, toMembers, toRule, type ChairSpec, type MeetingStatus, type MeetingTable, type MemberSpec, type TableDefault, type TableKind } from './model.js';
+import { toChair, toMembers, toRule } from './specs.js';
+import { defaultOf, type ChairSpec, type MeetingStatus, type MeetingTable, type MemberSpec, type TableDefault, type TableKind } from './model.js';
 import type { Rule } from '../schedule/index.js';
 
 const TABLE_COLUMNS = `t.id, t.public_id, t.tenant_id, t.school_id, t.kind, t.name, t.topics, t.rule, t.meeting_time, t.duration_minutes,
@@ -79,10 +81,6 @@ export async function ensureDefaults(q: Queryable, tenantId: string, defaults: r
   return r.rowCount ?? 0;
 }
 
-export async function listTenantIds(q: Queryable, afterId: string | null, limit: number): Promise<string[]> {
-  const r = await q.query<{ id: string }>('select id from tenants where ($1::text is null or id > $1) order by id limit $2', [afterId, limit]);
-  return r.rows.map((x) => x.id);
-}
 
 export interface TableWithNext {
   table: MeetingTable;
@@ -121,13 +119,12 @@ function toUpcoming(r: Record<string, unknown>): UpcomingRow | null {
   };
 }
 
-const WITH_NEXT = `select ${TABLE_COLUMNS}, s.name as school_name,
+const WITH_NEXT = `select ${TABLE_COLUMNS}, ${schoolNameSql('t.school_id')} as school_name,
     m.id as m_id, m.public_id as m_public_id, m.starts_at as m_starts_at, to_char(m.window_start, 'YYYY-MM-DD') as m_window_start,
     to_char(m.window_end, 'YYYY-MM-DD') as m_window_end, m.confirmed as m_confirmed, m.warn_at as m_warn_at, m.prep_sent_at as m_prep_sent_at,
     m.followup_sent_at as m_followup_sent_at, m.outlook_event_id as m_outlook_event_id,
     (select max(h.starts_at) from meetings h where h.table_id = t.id and h.status = 'held') as last_held
   from meeting_tables t
-  left join schools s on s.id = t.school_id
   left join meetings m on m.table_id = t.id and m.status = 'planned'`;
 
 /** A tenant's tables (not removed), optionally of one school, board tables first, then by school and kind. */
@@ -135,7 +132,7 @@ export async function listTables(q: Queryable, tenantId: string, schoolId: numbe
   const r = await q.query<TableRowDb & Record<string, unknown>>(
     `${WITH_NEXT}
      where t.tenant_id = $1 and t.removed_at is null and ($2::bigint is null or t.school_id = $2)
-     order by t.school_id nulls first, s.name, t.id limit $3`,
+     order by t.school_id nulls first, school_name, t.id limit $3`,
     [tenantId, schoolId, limit],
   );
   const c = await q.query<{ n: string }>('select count(*) as n from meeting_tables where tenant_id = $1 and removed_at is null and ($2::bigint is null or school_id = $2)', [tenantId, schoolId]);

@@ -245,8 +245,8 @@ export const TEXT = {
   cannotComeSubmit: { nl: 'Laat het weten', en: 'Let them know' },
   startSurveyButton: { nl: 'Peiling starten', en: 'Start the survey' },
   startSurveyIntro: {
-    nl: 'Bij dit overleg hoort een peiling. Start hem hier; je kunt alles nakijken voordat hij uitgaat.',
-    en: 'A survey goes with this meeting. Start it here; you can check everything before it goes out.',
+    nl: 'Bij dit moment horen de tevredenheidspeilingen. Start ze in het kanaal waar de resultaten moeten komen: typ daar **@Cadans peiling** en kies *Tevredenheid personeel*. Je kunt alles nakijken voordat de peiling uitgaat.',
+    en: 'The satisfaction surveys belong to this moment. Start them in the channel where the results should go: type **@Cadans survey** there and choose *Staff satisfaction*. You can check everything before the survey goes out.',
   },
   icsButton: { nl: 'Zet in mijn agenda (.ics)', en: 'Add to my calendar (.ics)' },
   refreshLabel: { nl: 'Bijwerken', en: 'Refresh' },

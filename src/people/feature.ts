@@ -8,6 +8,7 @@ import { createPeopleService, type PeopleServiceOptions } from './service.js';
 export type { PeopleService, SeedPerson } from './service.js';
 export type { Contact, PersonContact, RoleHolder, School } from './store.js';
 export type { Role, RoleGrant } from './model.js';
+export { ROLES, hasRole, isRole } from './model.js';
 export { roleAssignmentsJsonSql, schoolNameSql, teamsUserJoinSql } from './store.js';
 
 export function createPeopleFeature(options: PeopleServiceOptions & { log?: Pick<Logger, 'info'> }) {

@@ -152,3 +152,12 @@ export async function getTenantServiceUrl(db: Queryable, tenantId: string): Prom
   const r = await db.query<{ service_url: string }>('select service_url from conversation_refs where tenant_id = $1 and active order by updated_at desc limit 1', [tenantId]);
   return r.rows[0]?.service_url ?? null;
 }
+
+/** Tenants where Cadans is installed somewhere (an active conversation), in id order: the daily sweeps go through them in pages. */
+export async function listActiveTenants(db: Queryable, afterId: string | null, limit: number): Promise<string[]> {
+  const r = await db.query<{ tenant_id: string }>(
+    'select distinct tenant_id from conversation_refs where active and ($1::text is null or tenant_id > $1) order by tenant_id limit $2',
+    [afterId, limit],
+  );
+  return r.rows.map((x) => x.tenant_id);
+}

@@ -441,7 +441,9 @@ describe('the prep card', () => {
 
   it('offers starting the survey and the calendar file when there are, and refreshes only for the one it is for', () => {
     const card = renderPrep(cards, prepInput('nl', { startSurvey: { template: 'tevredenheid-personeel' }, icsUrl: 'https://cadans.example.org/ics/x', refreshUserId: '29:refresh-user' }));
-    expect(buttons(card).find((b) => b.verb === 'survey.create')).toMatchObject({ title: 'Peiling starten', data: { v: 1, template: 'tevredenheid-personeel' } });
+    // Surveys start in the channel their results go to: the card says how, it offers no button that would be refused here.
+    expect(buttons(card).find((b) => b.verb === 'survey.create')).toBeUndefined();
+    expect(textOf(card)).toContain('@Cadans peiling');
     expect(buttons(card).find((b) => b.type === 'Action.OpenUrl')).toMatchObject({ title: 'Zet in mijn agenda (.ics)', url: 'https://cadans.example.org/ics/x' });
     expect(card.refresh).toEqual({
       action: { type: 'Action.Execute', title: 'Bijwerken', verb: 'meeting.prep', data: { v: 1, meeting: MEETING_ID } },
