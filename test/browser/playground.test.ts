@@ -1,6 +1,6 @@
 // End to end through the Microsoft 365 Agents Playground: the real Cadans (local mode, fresh
 // database), the playground as a child process, and headless Chromium clicking through its UI.
-// Also makes the README screenshots (docs/images/playground.png, docs/images/playground-checklist.png).
+// Also makes the README screenshots (docs/images/playground.png, playground-checklist.png, playground-survey*.png, playground-meetings.png).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -148,9 +148,9 @@ describe('the Agents Playground (browser)', () => {
     await helpCard.waitFor({ state: 'visible' });
 
     await expect(helpCard.innerText()).resolves.toContain('een korte peiling uitzetten, of zien hoe die loopt');
-    await expect(helpCard.innerText()).resolves.toContain('de vaste overleggen en wat er op tafel ligt (komt eraan)');
+    await expect(helpCard.innerText()).resolves.toContain('de vaste kwaliteitsoverleggen: wanneer het volgende is');
     await expect(helpCard.getByRole('button', { name: 'Peilingen', exact: true }).count()).resolves.toBe(1);
-    await expect(helpCard.getByRole('button', { name: 'Overleg', exact: true }).count()).resolves.toBe(0);
+    await expect(helpCard.getByRole('button', { name: 'Overleggen', exact: true }).count()).resolves.toBe(1);
     await saveScreenshot(p, 'playground.png');
 
     await helpCard.getByRole('button', { name: 'Rollen', exact: true }).click();
@@ -348,5 +348,24 @@ describe('the Agents Playground (browser)', () => {
     await result.waitFor();
     await result.evaluate((card) => card.closest('[role="group"]')?.scrollIntoView({ block: 'start' }));
     await saveScreenshot(p, 'playground-survey-results.png');
+  });
+
+  it('opens overleg in the personal chat: the standing tables, their rhythm, and one table with its rule', { timeout: 60_000 }, async (ctx) => {
+    const p = requirePage(ctx, 'playground-meetings-failure');
+    await p.goto(playground!.url, { waitUntil: 'domcontentloaded' });
+    await p.locator('button[aria-label="Personal Chat"]').click();
+    const compose = p.locator('[data-lexical-editor="true"][role="textbox"]');
+    await compose.click();
+    await compose.pressSequentially('overleg');
+    await compose.press('Enter');
+    // Sanne is kwaliteitsmedewerker (local mode): she sees every table of the tenant and may change them.
+    const overview = p.locator('.ac-adaptiveCard').filter({ hasText: 'Vaste overleggen' }).filter({ hasText: 'Kwaliteitsteam' }).last();
+    await overview.waitFor();
+    for (const table of ['Bestuur en kwaliteitsmedewerker', 'Bestuur met directeuren', 'Intern toezicht en bestuur', 'Stafcollega']) await expect(overview.innerText()).resolves.toContain(table);
+    await saveScreenshot(p, 'playground-meetings.png');
+    await cardRow(p, overview, 'Bestuur en kwaliteitsmedewerker', 'Openen').getByRole('button', { name: 'Openen', exact: true }).click();
+    const table = p.locator('.ac-adaptiveCard').filter({ hasText: 'elke 2 weken' }).last();
+    await table.waitFor();
+    await expect(table.innerText()).resolves.toContain('Bestuur en kwaliteitsmedewerker');
   });
 });
