@@ -8,6 +8,7 @@ import type { Db } from '../db/pool.js';
 import { defineRenderer } from '../outbox/service.js';
 import { createChecklistRoutes } from './routes.js';
 import { createChecklistAccess } from './access.js';
+import { createChecklistPrep } from './prep.js';
 import {
   CHANNEL_RENDERER,
   PERSONAL_RENDERER,
@@ -23,6 +24,8 @@ import { getChannelCardState, getChecklistById, listSettledBy, type ChannelCardS
 import { registerChecklistDownloads } from './downloads.js';
 import type { Downloads } from '../exports/feature.js';
 import { MAX_REFRESH_USERS, formatDate, renderChannelCard, renderStepCard, renderSummaryCard } from './view.js';
+
+export { createChecklistPrep, type ChecklistForPrep, type PrepViewer } from './prep.js';
 
 export interface ChecklistFeatureDeps {
   db: Db;
@@ -145,6 +148,11 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
     guard: access.guard,
     registerJobs,
     renderers: [channelRenderer, personalRenderer, summaryRenderer],
+    /**
+     * For the meeting prep cards: the running checklists of a school (null: of the whole tenant) the
+     * viewer may see by role or as a step owner, newest first, with their progress (prep.ts).
+     */
+    forPrep: createChecklistPrep({ db: deps.db }).forPrep,
   };
 }
 

@@ -441,3 +441,36 @@ export async function listSettledBy(db: Queryable, checklistId: number): Promise
   );
   return new Map(r.rows.map((x) => [x.position, { name: x.actor_name, at: x.at }]));
 }
+
+/**
+ * A meeting's prep pack: running checklists of one school (null: of the whole tenant), newest first,
+ * with their step counts per status in the same statement, only those `who` may see: everything
+ * (`all`), the checklists of `schoolIds`, or one they own a step of. `overdue`: open or in-progress
+ * steps due before `today` (yyyy-mm-dd).
+ */
+export async function listRunningForPrep(
+  db: Queryable,
+  tenantId: string,
+  schoolId: number | null,
+  who: { all: boolean; schoolIds: readonly number[]; aad: string },
+  today: string,
+  limit: number,
+): Promise<{ title: string; done: number; notApplicable: number; total: number; overdue: number }[]> {
+  const r = await db.query<{ title: string; done: number; not_applicable: number; total: number; overdue: number }>({
+    name: 'cadans.checklist.prep',
+    text: `select c.title,
+              count(*) filter (where s.status = 'klaar')::int as done,
+              count(*) filter (where s.status = 'nvt')::int as not_applicable,
+              count(*)::int as total,
+              count(*) filter (where s.status in ('open', 'bezig') and s.due_date < $3::date)::int as overdue
+         from checklists c join checklist_steps s on s.checklist_id = c.id
+        where c.tenant_id = $1 and c.completed_at is null and ($2::bigint is null or c.school_id = $2::bigint)
+          and ($4::boolean or c.school_id = any($5::bigint[])
+               or exists (select 1 from checklist_steps o where o.checklist_id = c.id and o.owner_aad = $6))
+        group by c.id
+        order by c.created_at desc, c.id desc
+        limit $7`,
+    values: [tenantId, schoolId, today, who.all, who.schoolIds, who.aad, limit],
+  });
+  return r.rows.map((x) => ({ title: x.title, done: x.done, notApplicable: x.not_applicable, total: x.total, overdue: x.overdue }));
+}

@@ -22,6 +22,9 @@ import { createSurveyService, type RecipientState } from './service.js';
 import { markDeliverySent, setAuthorCard, setResultsCard, type SurveyRow } from './store.js';
 import { SURVEY_TEMPLATES } from './templates.js';
 import { createResultCards } from './results-card.js';
+import { createSurveyPrep } from './prep.js';
+
+export type { PrepViewer, SurveyForPrep } from './prep.js';
 
 export { loadSealKey } from './seal.js';
 export { SURVEY_STARTERS } from './service.js';
@@ -210,6 +213,12 @@ export function createSurveyFeature(deps: SurveyFeatureDeps) {
     recipientCards,
     registerJobs,
     renderers: [questionRenderer, deliveryRenderer, resultsRenderer],
+    /**
+     * For the meeting prep cards: surveys of a school and the board's (null: all the tenant's) closed
+     * in the last 120 days whose results the viewer may see, with the response rate and one headline
+     * as far as the result card's thresholds allow (prep.ts).
+     */
+    forPrep: createSurveyPrep({ db: deps.db, service }).forPrep,
   };
 }
 

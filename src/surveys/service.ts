@@ -202,12 +202,12 @@ export function createSurveyService(deps: SurveyServiceDeps) {
   }
 
   /** Author, or a tenant-wide kwaliteitsmedewerker or beheerder. */
-  function canManage(g: readonly RoleGrant[], actor: Actor, s: SurveyRow): boolean {
+  function canManage(g: readonly RoleGrant[], actor: Pick<Actor, 'aadObjectId'>, s: SurveyRow): boolean {
     return s.createdBy === actor.aadObjectId || g.some((x) => TENANT_MANAGERS.includes(x.role) && x.schoolId === null);
   }
 
   /** Results: the managers, tenant-wide bestuurders, the directeur of the survey's school. */
-  function canSeeResults(g: readonly RoleGrant[], actor: Actor, s: SurveyRow): boolean {
+  function canSeeResults(g: readonly RoleGrant[], actor: Pick<Actor, 'aadObjectId'>, s: SurveyRow): boolean {
     if (canManage(g, actor, s)) return true;
     if (g.some((x) => TENANT_READERS.includes(x.role) && x.schoolId === null)) return true;
     return s.schoolId !== null && g.some((x) => x.role === 'directeur' && (x.schoolId === s.schoolId || x.schoolId === null));
@@ -734,6 +734,9 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       const before = s.seriesId ? await store.previousRound(db, s.seriesId, s.round) : null;
       return { ...current, previous: before ? await inputsOf(before) : null };
     },
+
+    /** One round's result inputs, without the previous round's (the meeting prep pack; see prep.ts). */
+    roundInputs: inputsOf,
   };
 
   /**
@@ -755,11 +758,12 @@ export function createSurveyService(deps: SurveyServiceDeps) {
     if (id !== null) deps.log?.info({ survey: s.id, next: id, opensAt }, 'next round of a repeating survey planned');
   }
 
-  async function inputsOf(s: SurveyRow): Promise<ResultInputs> {
+  /** `texts: false`: the open answers are not read (a summary for figures only; they stay empty). */
+  async function inputsOf(s: SurveyRow, options: { texts?: boolean } = {}): Promise<ResultInputs> {
     const [counts, responses, texts, bySegment, schools] = await Promise.all([
       store.answerCounts(db, s),
       store.responseCounts(db, s),
-      store.openTexts(db, s),
+      options.texts === false ? [] : store.openTexts(db, s),
       store.recipientsBySegment(db, s.id),
       deps.people.schools(s.tenantId),
     ]);

@@ -574,3 +574,20 @@ export async function recipientsOf(q: Queryable, surveyId: number): Promise<Reci
   );
   return r.rows.map((x) => ({ aadObjectId: x.aad_object_id, schoolId: x.school_id === null ? null : Number(x.school_id), perspective: x.perspective }));
 }
+
+/**
+ * Closed surveys of a tenant closed at or after `since`: of one school and the board's (school null),
+ * or with `schoolId` null all of them; newest first, a page of `limit` from `offset` (the meeting
+ * prep pack filters by who may see and reads on when it needs more).
+ */
+export async function listClosedSince(q: Queryable, tenantId: string, schoolId: number | null, since: Date, offset: number, limit: number): Promise<SurveyRow[]> {
+  const r = await q.query({
+    name: 'cadans.surveys.closed-since',
+    text: `select ${SURVEY_COLUMNS} from surveys s
+            where s.tenant_id = $1 and s.status = 'closed' and s.closed_at >= $3
+              and ($2::bigint is null or s.school_id = $2::bigint or s.school_id is null)
+            order by s.closed_at desc, s.id desc offset $4 limit $5`,
+    values: [tenantId, schoolId, since, offset, limit],
+  });
+  return r.rows.map((x) => toSurvey(x as Raw));
+}
