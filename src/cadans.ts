@@ -177,6 +177,8 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       },
       // The prep pack: each feature's part, filtered to what the viewer may see.
       pack: [
+        async (viewer, schoolId, today) => ({ checklists: await checklists.forPrep(viewer, schoolId, today) }),
+        async (viewer, schoolId, today) => ({ surveys: await surveys.forPrep(viewer, schoolId, today) }),
         async (viewer, schoolId, today) => {
           const mayList = viewer.grants.some((g: { role: string; schoolId: number | null }) => ['kwaliteitsmedewerker', 'bestuurder', 'beheerder'].includes(g.role) ? g.schoolId === null : g.role === 'directeur' && schoolId !== null && g.schoolId === schoolId);
           if (!mayList) return {};

@@ -215,5 +215,9 @@ describe('three instances on one database', () => {
     await until(() => [bert, dirk, karin].every((u) => cardsTo(u, mark, meeting.publicId).length > 0));
     await new Promise((r) => setTimeout(r, 1_500));
     for (const u of [bert, dirk, karin]) expect(cardsTo(u, mark, meeting.publicId).filter((r) => text(r.body).includes('meeting.prepared'))).toHaveLength(1);
+    // The prep pack shows each member what they may see: the board's open improvement action (made
+    // at the follow-up above) for the bestuurder, not for a directeur, who sees their own school's.
+    expect(text(cardsTo(bert, mark, meeting.publicId)[0]!.body)).toContain('Werkdruk agenderen in de MR');
+    expect(text(cardsTo(dirk, mark, meeting.publicId)[0]!.body)).not.toContain('Werkdruk agenderen in de MR');
   });
 });
