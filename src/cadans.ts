@@ -198,6 +198,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
           return r.ok ? { ok: true } : { ok: false, problem: r.problems.map((p) => p.en).join(' ') };
         },
       },
+      downloads, // exports
       log,
     });
     for (const r of [...checklists.renderers, ...surveys.renderers, ...actions.renderers, ...meetings.renderers]) outbox.registerRenderer(r);

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import type { AccessLevel } from '../access.js';
 import type { CardRenderer } from '../cards/render.js';
 import type { Db } from '../db/pool.js';
+import type { Downloads } from '../exports/feature.js';
+import { registerMeetingDownloads } from './downloads.js';
 import type { PgBoss } from '../jobs/boss.js';
 import { defineRenderer, toCardActivity } from '../outbox/service.js';
 import type { RouteContext } from '../routes.js';
@@ -44,6 +46,8 @@ export interface MeetingFeatureDeps {
   pack: PackPart[];
   actions?: MeetingActions;
   mailer?: MeetingMailer;
+  /** Signed downloads: the .ics of a meeting. */
+  downloads?: Pick<Downloads, 'register'>;
   now?: () => Date;
   log?: Pick<Logger, 'warn' | 'error' | 'info'>;
 }
@@ -52,7 +56,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createMeetingFeature(deps: MeetingFeatureDeps) {
   const now = deps.now ?? (() => new Date());
-  const service = createMeetingService({ ...deps, now });
+  const ics = deps.downloads ? registerMeetingDownloads(deps.downloads, { db: deps.db, language: (tenantId) => deps.people.tenantLanguage(tenantId) }) : null;
+  const service = createMeetingService({ ...deps, now, ...(ics ? { icsLink: ics.linkFor } : {}) });
   const routes = createMeetingRoutes({ meetings: service });
   let boss: PgBoss | null = null;
 

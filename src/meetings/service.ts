@@ -54,6 +54,8 @@ export interface MeetingServiceDeps {
   pack: PackPart[];
   actions?: MeetingActions;
   mailer?: MeetingMailer;
+  /** A signed link to the meeting's .ics file (tables not linked to Outlook). */
+  icsLink?(tenantId: string, meetingId: number): string;
   now(): Date;
   log?: Pick<Logger, 'warn' | 'error' | 'info'>;
 }
@@ -256,6 +258,7 @@ export function createMeetingService(deps: MeetingServiceDeps) {
           }
         : {}),
       startSurvey: def?.startsSurvey ? { template: 'tevredenheid' } : null,
+      icsUrl: state === null && t.table.outlook === null && deps.icsLink ? deps.icsLink(m.tenantId, m.id) : null,
       state,
       // Teams refreshes the card for this person when they look at it (their Teams user id).
       refreshUserId: contacts[0]?.teamsUserId ?? null,

@@ -131,6 +131,18 @@ describe('the two-weekly board table', () => {
     expect((await cadans.meetings.tick(new Date('2027-01-15T08:01:00Z'))).prep).toBe(0);
   });
 
+  it('offers the meeting as an .ics file at 09:00 Amsterdam time, through a signed link', async () => {
+    const res = await act(karin, 'meeting.prep', { v: 1, meeting: meeting.publicId });
+    const url = /"url":"([^"]+)"/.exec(text(card(res)))?.[1];
+    expect(url).toBeTruthy();
+    const file = await fetch(url!.startsWith('http') ? url! : `${cadans.url}${url}`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toContain('text/calendar');
+    const ics = await file.text();
+    expect(ics).toContain('DTSTART;TZID=Europe/Amsterdam:20270119T090000');
+    expect(ics).toContain('Bestuur en kwaliteitsmedewerker');
+  });
+
   it('shows an agenda item one member adds on the other members’ cards', async () => {
     // Both prep cards are in the chats (their activity ids recorded).
     await until(async () => {
