@@ -115,6 +115,7 @@ export function createRoutes(deps: {
       'meeting.pauseTable': { access: manageTables, handle: meeting.pauseTable },
       'meeting.removeTable': { access: manageTables, handle: meeting.removeTable },
       'meeting.setNext': { access: runMeeting, handle: meeting.setNext },
+      'meeting.linkOutlook': { access: runMeeting, handle: meeting.linkOutlook },
       'meeting.prep': { access: attendMeeting, handle: meeting.prep },
       'meeting.prepared': { access: attendMeeting, handle: meeting.prepared },
       'meeting.addAgenda': { access: attendMeeting, handle: meeting.addAgenda },

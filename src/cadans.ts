@@ -10,11 +10,12 @@ import { startJobs, type Jobs } from './jobs/boss.js';
 import { LOCAL_SEED } from './local/seed.js';
 import { createPeopleFeature } from './people/feature.js';
 import { deactivateUnreachable, getBotIdFor, getChannelName, getPersonalConversations, getTeamGroupId, getTenantServiceUrl, listActiveTenants, listInstalledTeams } from './teams/store.js';
-import { createMeetingFeature, type MeetingFeature } from './meetings/feature.js';
+import { createMeetingFeature, type MeetingCalendar, type MeetingFeature, type MeetingMailer } from './meetings/feature.js';
 import { createSurveyFeature, loadSealKey, type SurveyFeature } from './surveys/feature.js';
 import { nextSendMoment } from './schedule/index.js';
 import { createRoutes } from './app-routes.js';
 import { createGraphFromConfig } from './graph/from-config.js';
+import { CADANS_TIME_ZONE, GraphError, isNotFound, type Graph } from './graph/index.js';
 import { createHttpServer } from './server.js';
 import { createReadiness } from './readiness.js';
 import { createTeamsApp } from './teams/app.js';
@@ -44,7 +45,55 @@ export interface RunningCadans {
   stop(): Promise<void>;
 }
 
-export async function startCadans(config: Readonly<Config>, log: Logger, databaseUrl: string): Promise<RunningCadans> {
+/**
+ * The meeting cadences' Outlook calendar and mail, from Graph: for the bot's own tenant only (Graph
+ * signs in as the bot's app registration, in its tenant); the chairs' mailboxes as the tenant's admin
+ * allowed them (README, "Microsoft Graph permissions").
+ */
+export function meetingPortsFromGraph(graph: Graph, botTenantId: string): { calendar: MeetingCalendar; mailer: MeetingMailer } {
+  const covers = (tenantId: string) => tenantId === botTenantId;
+  const only = (tenantId: string) => {
+    if (!covers(tenantId)) throw new Error('Graph speaks for the bot tenant only');
+  };
+  return {
+    calendar: {
+      covers,
+      async createSeries(tenantId, organizerAad, input) {
+        only(tenantId);
+        return graph.createSeries(organizerAad, { ...input, timeZone: CADANS_TIME_ZONE });
+      },
+      async listOccurrences(tenantId, organizerAad, input) {
+        only(tenantId);
+        return graph.listOccurrences(organizerAad, input);
+      },
+      async getEvent(tenantId, organizerAad, eventId) {
+        only(tenantId);
+        const e = await graph.getEvent(organizerAad, eventId);
+        return { id: e.id, type: e.type, subject: e.subject, startsAt: e.startsAt };
+      },
+      async updateBody(tenantId, organizerAad, eventId, bodyHtml) {
+        only(tenantId);
+        return graph.updateBody(organizerAad, eventId, bodyHtml);
+      },
+      failureOf: (err) => (isNotFound(err) ? 'notFound' : err instanceof GraphError && err.status === 403 ? 'forbidden' : 'other'),
+    },
+    mailer: {
+      covers,
+      isForbidden: (err) => err instanceof GraphError && err.status === 403,
+      async send(tenantId, fromAad, mail) {
+        only(tenantId);
+        await graph.sendMail(fromAad, { to: mail.to, subject: mail.subject, bodyHtml: mail.html });
+      },
+    },
+  };
+}
+
+export interface StartOptions {
+  /** A Graph client made elsewhere (tests: against the fake Graph) and the tenant it speaks for, instead of the one from configuration. */
+  graph?: { client: Graph; tenantId: string };
+}
+
+export async function startCadans(config: Readonly<Config>, log: Logger, databaseUrl: string, options: StartOptions = {}): Promise<RunningCadans> {
   // Pools name their connections (application_name): cadans, cadans-outbox, cadans-jobs.
   const db = createPool(databaseUrl, log, 10, 'cadans');
   try {
@@ -61,7 +110,10 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
     });
     const people = peopleFeature.service;
     await peopleFeature.reconcile(); // CADANS_BEHEERDERS is the truth for the roles it grants
-    const graph = createGraphFromConfig(config, log);
+    const graph = options.graph?.client ?? createGraphFromConfig(config, log);
+    // Graph speaks for one tenant: the bot registration's.
+    const graphTenantId = options.graph?.tenantId ?? config.botAuth?.tenantId ?? null;
+    const meetingGraph = graph && graphTenantId ? meetingPortsFromGraph(graph, graphTenantId) : null;
     const adapter = createAdapter(config);
     // The outbox: started after the jobs, stopped before them; its own small pool, so its workers
     // and listener never take the connections HTTP turns need.
@@ -199,6 +251,8 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
         },
       },
       downloads, // exports
+      // With Graph: tables linked to the chair's Outlook calendar, and the prep mailed to external members.
+      ...(meetingGraph ? { calendar: meetingGraph.calendar, mailer: meetingGraph.mailer } : {}),
       log,
     });
     for (const r of [...checklists.renderers, ...surveys.renderers, ...actions.renderers, ...meetings.renderers]) outbox.registerRenderer(r);

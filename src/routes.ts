@@ -117,6 +117,7 @@ export const VERBS = [
   'meeting.pauseTable',
   'meeting.removeTable',
   'meeting.setNext',
+  'meeting.linkOutlook',
   'meeting.prep',
   'meeting.prepared',
   'meeting.addAgenda',

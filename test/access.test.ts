@@ -112,6 +112,8 @@ const EXPECTED: Record<Verb, Record<Place, Persona[]>> = {
   'meeting.pauseTable': everywhere(MEETING_MANAGERS),
   'meeting.removeTable': everywhere(MEETING_MANAGERS),
   'meeting.setNext': everywhere(MEETING_RUN),
+  // Without Graph the verb says so on the table card; with it, the chair's calendar is used.
+  'meeting.linkOutlook': everywhere(MEETING_RUN),
   'meeting.prep': everywhere(MEETING_RUN),
   'meeting.prepared': everywhere(MEETING_RUN),
   'meeting.addAgenda': everywhere(MEETING_RUN),
@@ -204,6 +206,8 @@ function dataFor(verb: Verb, n: number): Record<string, unknown> {
       return { v: 1, table: tableId, ruleKind: 'perSchoolYear', times: '2', time: '10:00', duration: '90', prepDays: '5', roles: 'directeur:school,kwaliteitsmedewerker:tenant', chair: 'role:directeur' };
     case 'meeting.setNext':
       return { v: 1, table: tableId, nextDate: '2027-05-11', nextTime: '10:00' };
+    case 'meeting.linkOutlook':
+      return { v: 1, table: tableId, mode: 'create' };
     case 'meeting.prep':
     case 'meeting.prepared':
     case 'meeting.remindTomorrow':

@@ -1,7 +1,8 @@
 // Builds the meeting cadences: service, routes, the resource guard `meeting`, the outbox renderers of
 // its 1:1 cards (prep, follow-up, rhythm warning, cannot come, text for external members) and its jobs:
 // the tick every minute (prep cards, reminders, warnings, follow-ups), the daily planning sweep, and
-// mail to external members (Graph, when configured).
+// with Graph configured: mail to external members, the Outlook sync of linked tables every 15 minutes
+// (and right before prep cards go out), and the agenda into the Outlook meeting's body.
 import type { Logger } from 'pino';
 import type { AccessLevel } from '../access.js';
 import type { CardRenderer } from '../cards/render.js';
@@ -19,23 +20,29 @@ import {
   PREP_RENDERER,
   WARNING_RENDERER,
   type MeetingActions,
+  type MeetingCalendar,
   type MeetingConversations,
   type MeetingMailer,
   type MeetingOutbox,
   type MeetingPeople,
   type PackPart,
 } from './ports.js';
+import { createMeetingOutlook } from './outlook.js';
 import { createMeetingRoutes } from './routes.js';
 import { createMeetingService } from './service.js';
 import * as store from './store.js';
 import { externalPrepText, renderCannotCome, renderFollowUp, renderPrep, renderRhythmWarning } from './view.js';
 
 export type { MeetingService } from './service.js';
-export type { PackPart, PackViewer } from './ports.js';
+export type { MeetingCalendar, MeetingMailer, PackPart, PackViewer } from './ports.js';
 
 export const MEETING_TICK_QUEUE = 'meetings.tick';
 export const MEETING_SWEEP_QUEUE = 'meetings.sweep';
 export const MEETING_MAIL_QUEUE = 'meetings.mail';
+/** Every 15 minutes: linked tables read from Outlook. */
+export const MEETING_OUTLOOK_QUEUE = 'meetings.outlook';
+/** The agenda of one meeting into its Outlook body (one queued per meeting at a time). */
+export const MEETING_OUTLOOK_BODY_QUEUE = 'meetings.outlookBody';
 
 export interface MeetingFeatureDeps {
   db: Db;
@@ -48,6 +55,8 @@ export interface MeetingFeatureDeps {
   mailer?: MeetingMailer;
   /** Signed downloads: the .ics of a meeting. */
   downloads?: Pick<Downloads, 'register'>;
+  /** Outlook calendars (Graph, Calendars.ReadWrite): absent, tables keep their dates in Cadans only. */
+  calendar?: MeetingCalendar;
   now?: () => Date;
   log?: Pick<Logger, 'warn' | 'error' | 'info'>;
 }
@@ -57,9 +66,28 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function createMeetingFeature(deps: MeetingFeatureDeps) {
   const now = deps.now ?? (() => new Date());
   const ics = deps.downloads ? registerMeetingDownloads(deps.downloads, { db: deps.db, language: (tenantId) => deps.people.tenantLanguage(tenantId) }) : null;
-  const service = createMeetingService({ ...deps, now, ...(ics ? { icsLink: ics.linkFor } : {}) });
-  const routes = createMeetingRoutes({ meetings: service });
   let boss: PgBoss | null = null;
+  const service = createMeetingService({
+    ...deps,
+    now,
+    ...(ics ? { icsLink: ics.linkFor } : {}),
+    ...(deps.calendar
+      ? {
+          outlookAgendaChanged: async (meetingId: number) => {
+            if (boss) await boss.send(MEETING_OUTLOOK_BODY_QUEUE, { meetingId }, { singletonKey: `body:${meetingId}`, retryLimit: 5, retryDelay: 60, retryBackoff: true });
+            else await outlook.pushAgenda(meetingId);
+          },
+        }
+      : {}),
+  });
+  const outlook = createMeetingOutlook({ db: deps.db, ...(deps.calendar ? { calendar: deps.calendar } : {}), people: deps.people, service, ...(deps.log ? { log: deps.log } : {}) });
+  const routes = createMeetingRoutes({ meetings: service, outlook, now });
+
+  /** One tick: linked tables whose prep cards are near are read from Outlook first (outside the claims), then what is due goes. */
+  async function tick(at: Date) {
+    await outlook.syncBeforePrep(at);
+    return service.tick(at);
+  }
 
   /**
    * The verb table's `meeting` resource, by the `table` or `meeting` id in the action data: see = may
@@ -178,7 +206,7 @@ export function createMeetingFeature(deps: MeetingFeatureDeps) {
     await b.work<{ now?: string }>(MEETING_TICK_QUEUE, async (jobs) => {
       for (const job of jobs) {
         const at = typeof job.data?.now === 'string' && !Number.isNaN(Date.parse(job.data.now)) ? new Date(job.data.now) : now();
-        const r = await service.tick(at);
+        const r = await tick(at);
         for (const mail of r.mails) await b.send(MEETING_MAIL_QUEUE, mail, { retryLimit: 5, retryDelay: 60, retryBackoff: true, singletonKey: `mail:${mail.meetingId}` });
       }
     });
@@ -187,10 +215,25 @@ export function createMeetingFeature(deps: MeetingFeatureDeps) {
     await b.work<{ now?: string }>(MEETING_SWEEP_QUEUE, async (jobs) => {
       for (const job of jobs) await service.sweep(typeof job.data?.now === 'string' ? new Date(job.data.now) : now());
     });
-    await b.createQueue(MEETING_MAIL_QUEUE);
-    await b.work<{ meetingId: number; tenantId: string; fromAad: string }>(MEETING_MAIL_QUEUE, async (jobs) => {
-      for (const job of jobs) await service.mailExternals(job.data);
-    });
+    // Graph's queues only where Graph is: another instance without it never takes their jobs.
+    if (deps.mailer) {
+      await b.createQueue(MEETING_MAIL_QUEUE);
+      await b.work<{ meetingId: number; tenantId: string; fromAad: string }>(MEETING_MAIL_QUEUE, async (jobs) => {
+        for (const job of jobs) await service.mailExternals(job.data);
+      });
+    }
+    if (deps.calendar) {
+      await b.createQueue(MEETING_OUTLOOK_QUEUE);
+      await b.schedule(MEETING_OUTLOOK_QUEUE, '*/15 * * * *', {}, { tz: 'Europe/Amsterdam' });
+      await b.work<{ now?: string }>(MEETING_OUTLOOK_QUEUE, async (jobs) => {
+        for (const job of jobs) await outlook.syncDue(typeof job.data?.now === 'string' && !Number.isNaN(Date.parse(job.data.now)) ? new Date(job.data.now) : now());
+      });
+      // Stately: one waiting and one running per meeting; the waiting one reads the agenda as it is then.
+      await b.createQueue(MEETING_OUTLOOK_BODY_QUEUE, { name: MEETING_OUTLOOK_BODY_QUEUE, policy: 'stately' });
+      await b.work<{ meetingId: number }>(MEETING_OUTLOOK_BODY_QUEUE, async (jobs) => {
+        for (const job of jobs) await outlook.pushAgenda(job.data.meetingId);
+      });
+    }
   }
 
   return {
@@ -199,9 +242,11 @@ export function createMeetingFeature(deps: MeetingFeatureDeps) {
     guard,
     registerJobs,
     renderers: [prepRenderer, followUpRenderer, warningRenderer, cannotComeRenderer, externalRenderer],
+    /** Outlook: linking, the sync (tests and the operator run `syncDue` with their own clock; the cron every 15 minutes). */
+    outlook,
     /** For tests and the operator: run the tick now (the cron runs it every minute). */
     tick: async (at: Date) => {
-      const r = await service.tick(at);
+      const r = await tick(at);
       if (boss) for (const mail of r.mails) await boss.send(MEETING_MAIL_QUEUE, mail, { singletonKey: `mail:${mail.meetingId}` });
       else for (const mail of r.mails) await service.mailExternals(mail);
       return r;

@@ -50,6 +50,59 @@ export type PackPart = (viewer: PackViewer, schoolId: number | null, today: stri
 /** Graph, when configured: email for external members (Mail.Send), from a mailbox of the tenant. */
 export interface MeetingMailer {
   send(tenantId: string, fromAad: string, mail: { to: { name: string; email: string }[]; subject: string; html: string }): Promise<void>;
+  /** Whether mail can go from this tenant's mailboxes (Graph speaks for the bot's own tenant); absent: every tenant. */
+  covers?(tenantId: string): boolean;
+  /** A failure because Cadans may not send from that mailbox (403): the chair gets the text to forward instead. */
+  isForbidden?(err: unknown): boolean;
+}
+
+export type OutlookDay = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
+
+/** One meeting in an Outlook calendar: an occurrence of a series, a moved one (exception) or a single event. */
+export interface OutlookOccurrence {
+  id: string;
+  /** The series it belongs to; null for a single event. */
+  seriesMasterId: string | null;
+  start: Date;
+  end: Date;
+  isCancelled: boolean;
+  type: 'singleInstance' | 'occurrence' | 'exception';
+}
+
+/** A series (or one event) Cadans creates in the chair's calendar; times are Europe/Amsterdam wall-clock. */
+export interface OutlookSeriesInput {
+  subject: string;
+  bodyHtml: string;
+  start: { date: string; time: string };
+  durationMinutes: number;
+  attendees: { email: string; name: string }[];
+  recurrence: { kind: 'weekly'; intervalWeeks: number; daysOfWeek: OutlookDay[] } | { kind: 'none' };
+  /** The same value on a retry returns the event the first attempt made (kept with the table before the call). */
+  transactionId: string;
+}
+
+/** An existing event or series, to link a table to it. */
+export interface OutlookEventInfo {
+  id: string;
+  type: 'singleInstance' | 'occurrence' | 'exception' | 'seriesMaster';
+  subject: string;
+  startsAt: Date;
+}
+
+/**
+ * Graph, when configured (Calendars.ReadWrite): the tables' meetings in their chair's Outlook calendar.
+ * Every call names the tenant; `covers` says for which tenants Graph can act (the bot's own).
+ */
+export interface MeetingCalendar {
+  covers(tenantId: string): boolean;
+  createSeries(tenantId: string, organizerAad: string, input: OutlookSeriesInput): Promise<{ eventId: string }>;
+  /** Occurrences and single events between `from` and `to`, only of these events (series by their id); an occurrence the organizer cancelled is not there. */
+  listOccurrences(tenantId: string, organizerAad: string, input: { from: Date; to: Date; onlyEventIds?: readonly string[] }): Promise<OutlookOccurrence[]>;
+  getEvent(tenantId: string, organizerAad: string, eventId: string): Promise<OutlookEventInfo>;
+  /** Writes Cadans' part of the event's body (the rest, such as the Teams link, is kept). */
+  updateBody(tenantId: string, organizerAad: string, eventId: string, bodyHtml: string): Promise<'updated' | 'unchanged'>;
+  /** What a failed call means: the event or mailbox is gone (404), Cadans may not reach this mailbox (403), or something else. */
+  failureOf(err: unknown): 'notFound' | 'forbidden' | 'other';
 }
 
 /** A new improvement action from a meeting's follow-up (the improvement-action feature). */

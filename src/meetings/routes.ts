@@ -8,6 +8,7 @@ import { isRole, ROLES, type Role } from '../people/feature.js';
 import type { CommandHandler, RouteContext, VerbHandler } from '../routes.js';
 import { amsterdamDate, isClockTime, RuleSchema, type Rule } from '../schedule/index.js';
 import { TABLE_LIMITS, type ChairSpec, type LocalText, type MemberSpec } from './model.js';
+import type { MeetingOutlook } from './outlook.js';
 import type { MeetingService, SaveTableInput } from './service.js';
 import { renderFollowUp, renderOverview, renderPrep, renderTable, renderTableForm } from './view.js';
 import type { TableFormInput } from './view-model.js';
@@ -44,6 +45,7 @@ const saveData = z.object({
 const pauseData = tableRef.extend({ paused: z.boolean() });
 const removeData = tableRef.extend({ confirm: z.literal(true).optional() });
 const nextData = tableRef.extend({ nextDate: field(40), nextTime: field(10) });
+const outlookData = tableRef.extend({ mode: z.enum(['create', 'link']), event: field(4_000) });
 const agendaData = meetingRef.extend({ agendaText: field(2_000) });
 const cannotData = meetingRef.extend({ reason: field(2_000) });
 const recordData = meetingRef.extend({
@@ -163,6 +165,8 @@ function toIsoDate(x: string): string {
 
 export interface MeetingRouteDeps {
   meetings: MeetingService;
+  outlook: Pick<MeetingOutlook, 'link'>;
+  now(): Date;
 }
 
 export function createMeetingRoutes(deps: MeetingRouteDeps) {
@@ -288,6 +292,11 @@ export function createMeetingRoutes(deps: MeetingRouteDeps) {
       const d = parseActionData(nextData, data);
       const r = await meetings.setNext(ctx.actor, d.table, toIsoDate(d.nextDate ?? ''), (d.nextTime ?? '').trim());
       return tableCard(ctx, d.table, r.ok ? saved(ctx.language, { nl: 'De datum staat vast. De leden krijgen hun voorbereidingskaart op tijd.', en: 'The date is set. Members get their prep card in time.' }) : { text: say(r.problem, ctx.language), tone: 'warning' });
+    }) satisfies VerbHandler,
+    linkOutlook: (async (ctx, data) => {
+      const d = parseActionData(outlookData, data);
+      const r = await deps.outlook.link(ctx.actor, ctx.language, d.table, d.mode === 'create' ? { mode: 'create' } : { mode: 'link', event: d.event ?? '' }, deps.now());
+      return tableCard(ctx, d.table, r.ok ? saved(ctx.language, r.message) : { text: say(r.problem, ctx.language), tone: 'warning' });
     }) satisfies VerbHandler,
     prep: (async (ctx, data) => prepCard(ctx, parseActionData(meetingRef, data).meeting)) satisfies VerbHandler,
     prepared: (async (ctx, data) => {

@@ -56,6 +56,8 @@ export interface MeetingServiceDeps {
   mailer?: MeetingMailer;
   /** A signed link to the meeting's .ics file (tables not linked to Outlook). */
   icsLink?(tenantId: string, meetingId: number): string;
+  /** After an agenda item is added to a meeting of a table linked to Outlook (its body follows; a job). */
+  outlookAgendaChanged?(meetingId: number): Promise<void>;
   now(): Date;
   log?: Pick<Logger, 'warn' | 'error' | 'info'>;
 }
@@ -327,7 +329,7 @@ export function createMeetingService(deps: MeetingServiceDeps) {
     }
     if (members.externals.length > 0) {
       const chair = members.chairs[0];
-      if (deps.mailer && chair) {
+      if (deps.mailer && (deps.mailer.covers?.(m.tenantId) ?? true) && chair) {
         // Mailed after commit (see tick): recorded here so a crash before commit mails nobody.
         pendingMail.push({ meetingId: m.id, tenantId: m.tenantId, fromAad: chair.aadObjectId });
       } else {
@@ -345,7 +347,16 @@ export function createMeetingService(deps: MeetingServiceDeps) {
     if (!input || input.recipients.length === 0) return;
     const { externalPrepText } = await import('./view.js');
     const text = externalPrepText(input);
-    await deps.mailer.send(job.tenantId, job.fromAad, { to: input.recipients, subject: text.subject, html: text.html });
+    try {
+      await deps.mailer.send(job.tenantId, job.fromAad, { to: input.recipients, subject: text.subject, html: text.html });
+    } catch (err) {
+      if (!deps.mailer.isForbidden?.(err)) throw err;
+      // The chair's mailbox is outside what Cadans may send from: the chair gets the text to forward instead.
+      deps.log?.warn({ meeting: job.meetingId, tenant: job.tenantId }, 'meetings: Cadans may not send mail from the chair’s mailbox; the chair gets the text to forward');
+      const m = await store.findMeeting(db, { id: job.meetingId });
+      if (!m) return;
+      await inTransaction(db, (tx) => toPerson(tx, job.tenantId, job.fromAad, meetingKeys.external(m.id, job.fromAad, m.startsAt), renderWith(EXTERNAL_RENDERER, { meetingId: m.id, chairAad: job.fromAad })));
+    }
   }
 
   async function externalInput(meetingId: number, language: Language): Promise<ExternalPrepInput | null> {
@@ -502,6 +513,15 @@ export function createMeetingService(deps: MeetingServiceDeps) {
       const { t, grants } = await loadTable(actor, publicId);
       if (!mayRunTable(t.table, grants, actor.aadObjectId)) throw notAllowed('set next meeting');
       if (t.table.paused) throw meetingProblem('meetingNotPlanned');
+      if (t.table.outlook) {
+        return {
+          ok: false,
+          problem: {
+            nl: 'Dit overleg is gekoppeld aan Outlook: verplaats de bijeenkomst in Outlook, dan neemt Cadans de nieuwe datum binnen een kwartier over.',
+            en: 'This meeting table is linked to Outlook: move the meeting in Outlook, and Cadans takes the new date within fifteen minutes.',
+          },
+        };
+      }
       const c = checkMeetingMoment(date, time, deps.now());
       if ('problem' in c) return { ok: false, problem: c.problem };
       await inTransaction(db, async (tx) => {
@@ -515,6 +535,30 @@ export function createMeetingService(deps: MeetingServiceDeps) {
         }
       });
       return { ok: true };
+    },
+
+    /**
+     * A linked table follows its Outlook calendar: this occurrence (the first one after `now` that is
+     * not cancelled) becomes the planned meeting, confirmed. A moved one moves the meeting and its prep
+     * moment (cards not yet sent go out before the new date; cards already sent go again and the sent
+     * ones show the new date). A confirmed meeting whose moment has passed is left alone: it waits for
+     * its follow-up, which plans the next one.
+     */
+    async followOutlook(tableId: number, occurrence: { at: Date; eventId: string }, now: Date): Promise<{ changed: boolean; meetingId: number | null }> {
+      return inTransaction(db, async (tx) => {
+        const t = await store.findTable(tx, { id: tableId }, true);
+        if (!t || t.table.paused || !t.table.outlook) return { changed: false, meetingId: null };
+        const n = t.next;
+        if (n && n.confirmed && n.startsAt.getTime() <= now.getTime()) return { changed: false, meetingId: n.id };
+        if (n && n.confirmed && n.startsAt.getTime() === occurrence.at.getTime() && n.outlookEventId === occurrence.eventId) return { changed: false, meetingId: n.id };
+        await plan(tx, t.table, now, { at: occurrence.at, confirmed: true, outlookEventId: occurrence.eventId });
+        const planned = (await store.findTable(tx, { id: tableId }))?.next ?? null;
+        if (planned && n && n.id === planned.id && n.startsAt.getTime() !== occurrence.at.getTime()) {
+          const row = await store.findMeeting(tx, { id: planned.id });
+          if (row) await updateCards(tx, row, null);
+        }
+        return { changed: true, meetingId: planned?.id ?? null };
+      });
     },
 
     // ---- the prep card
@@ -537,13 +581,17 @@ export function createMeetingService(deps: MeetingServiceDeps) {
     },
 
     async addAgenda(actor: Actor, publicId: string, text: string): Promise<void> {
-      const { m } = await attendee(actor, publicId);
+      const { m, t } = await attendee(actor, publicId);
       if (m.status !== 'planned') throw meetingProblem('meetingNotPlanned');
       await inTransaction(db, async (tx) => {
         await ensureAttendee(tx, m, actor);
         if (!(await store.addAgendaItem(tx, m.id, m.tenantId, { aadObjectId: actor.aadObjectId, name: actor.name }, text, TABLE_LIMITS.agendaItems))) throw meetingProblem('meetingAgendaFull');
         await updateCards(tx, m, actor.aadObjectId);
       });
+      if (t.table.outlook && deps.outlookAgendaChanged) {
+        // The item is saved; Outlook's copy follows (a job, retried), and a failure here never loses it.
+        await deps.outlookAgendaChanged(m.id).catch((err: unknown) => deps.log?.warn({ err, meeting: m.publicId }, 'meetings: the agenda could not be queued for Outlook'));
+      }
     },
 
     async remindTomorrow(actor: Actor, publicId: string): Promise<void> {

@@ -193,6 +193,36 @@ export async function setOutlook(q: Queryable, id: number, outlook: { organizerA
   await q.query('update meeting_tables set outlook = $2, outlook_synced_at = null, updated_at = now() where id = $1', [id, outlook === null ? null : JSON.stringify(outlook)]);
 }
 
+/**
+ * Before Cadans asks Outlook to create a table's series (or its next single event): the organizer and
+ * the transactionId of the request, kept so a retry after a crash (or a second click) sends the same id
+ * and Graph answers with the event the first request made. `linkedTo`: the event the table is linked
+ * to now (null: not linked yet); false when that is no longer so.
+ */
+export async function setOutlookPending(q: Queryable, id: number, pending: { organizerAad: string; transactionId: string }, linkedTo: string | null): Promise<boolean> {
+  const r = await q.query(
+    `update meeting_tables set outlook = coalesce(outlook, '{}'::jsonb) || jsonb_build_object('organizerAad', $2::text, 'transactionId', $3::text), updated_at = now()
+     where id = $1 and case when $4::text is null then outlook is null or outlook->>'seriesId' is null else outlook->>'seriesId' = $4::text end`,
+    [id, pending.organizerAad, pending.transactionId, linkedTo],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
+
+/** A create that was asked of Outlook and not (yet) recorded as done. */
+export async function outlookPending(q: Queryable, id: number): Promise<{ organizerAad: string; transactionId: string } | null> {
+  const r = await q.query<{ organizer: string | null; tx: string | null }>("select outlook->>'organizerAad' as organizer, outlook->>'transactionId' as tx from meeting_tables where id = $1", [id]);
+  const x = r.rows[0];
+  return x?.organizer && x.tx ? { organizerAad: x.organizer, transactionId: x.tx } : null;
+}
+
+/** Forgets a create that failed: a table not yet linked is unlinked again, a linked one keeps its link. */
+export async function clearOutlookPending(q: Queryable, id: number): Promise<void> {
+  await q.query(
+    "update meeting_tables set outlook = case when outlook->>'seriesId' is null then null else outlook - 'transactionId' end, updated_at = now() where id = $1 and outlook ? 'transactionId'",
+    [id],
+  );
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Meetings
 
@@ -464,10 +494,29 @@ export async function listAgenda(q: Queryable, meetingId: number): Promise<{ tex
 export async function tablesToSync(q: Queryable, olderThan: Date, limit: number): Promise<number[]> {
   const r = await q.query<{ id: string }>(
     `update meeting_tables set outlook_synced_at = now() where id in (
-       select id from meeting_tables where outlook is not null and removed_at is null and not paused
+       select id from meeting_tables where outlook is not null and outlook->>'seriesId' is not null and removed_at is null and not paused
          and (outlook_synced_at is null or outlook_synced_at < $1) order by outlook_synced_at nulls first limit $2 for update skip locked)
      returning id`,
     [olderThan, limit],
+  );
+  return r.rows.map((x) => Number(x.id));
+}
+
+/**
+ * Linked tables whose prep cards are due by `until` (and not sent), not synced since `olderThan`:
+ * read from Outlook once more right before the reminder. Found through the prep index; claimed
+ * (marked synced) in the same statement, so two instances do not both read the same calendar.
+ */
+export async function tablesToSyncBeforePrep(q: Queryable, until: Date, olderThan: Date, limit: number): Promise<number[]> {
+  const r = await q.query<{ id: string }>(
+    `update meeting_tables set outlook_synced_at = now() where id in (
+       select t.id from meetings m join meeting_tables t on t.id = m.table_id
+       where m.status = 'planned' and m.prep_sent_at is null and m.prep_at is not null and m.prep_at <= $1
+         and t.outlook is not null and t.outlook->>'seriesId' is not null and t.removed_at is null and not t.paused
+         and (t.outlook_synced_at is null or t.outlook_synced_at < $2)
+       order by m.prep_at limit $3 for update of t skip locked)
+     returning id`,
+    [until, olderThan, limit],
   );
   return r.rows.map((x) => Number(x.id));
 }

@@ -172,7 +172,11 @@ export async function startFakeEntraGraph(): Promise<FakeEntraGraph> {
         }
         const answer = calendars.handle(req.method ?? 'GET', url, req.headers, body, nextLinkOrigin ?? origin);
         if (answer) {
-          if (answer.body === undefined) res.writeHead(answer.status, answer.headers ?? {}).end();
+          // Two calls: restify (loaded when Cadans runs in the same process) patches writeHead, and its version does not return the response.
+          if (answer.body === undefined) {
+            res.writeHead(answer.status, answer.headers ?? {});
+            res.end();
+          }
           else sendJson(res, answer.status, answer.body, answer.headers);
         } else if (req.method === 'POST') handleInstall(req, url, body, res);
         else handleMembers(req, url, res);

@@ -13,6 +13,8 @@
  * - calendarView returns occurrences, exceptions and single events overlapping the window, never
  *   series masters; an occurrence the organizer deleted is left out; times in UTC unless
  *   `Prefer: outlook.timezone` names another zone; default page size 10, @odata.nextLink with $skip.
+ * - PATCH on one occurrence of a series changes that occurrence only (it becomes an exception with its
+ *   own body); the series and its other occurrences keep theirs.
  */
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
@@ -51,6 +53,8 @@ interface StoredEvent {
   isCancelled: boolean;
   /** Changes to single occurrences, by the occurrence's original local date (YYYY-MM-DD). */
   changes: Map<string, OccurrenceChange>;
+  /** Bodies written to single occurrences (PATCH on an occurrence), by original local date. */
+  bodies: Map<string, { contentType: string; content: string }>;
 }
 
 interface Recurrence {
@@ -115,6 +119,7 @@ export function createFakeCalendars() {
     for (const slot of expand(event, to)) {
       const change = event.changes.get(slot.date);
       if (change?.kind === 'deleted') continue;
+      const ownBody = event.bodies.get(slot.date);
       const occurrenceStart = change?.kind === 'moved' ? change.start : slot.start;
       const occurrenceEnd = change?.kind === 'moved' ? change.end : new Date(slot.start.getTime() + (end.getTime() - start.getTime()));
       if (!(occurrenceStart < to && occurrenceEnd > from)) continue;
@@ -122,7 +127,8 @@ export function createFakeCalendars() {
         ...eventCore(event),
         id: occurrenceId(event.id, slot.date),
         seriesMasterId: event.id,
-        type: change?.kind === 'moved' ? 'exception' : 'occurrence',
+        ...(ownBody ? { body: ownBody } : {}),
+        type: change?.kind === 'moved' || ownBody ? 'exception' : 'occurrence',
         isCancelled: change?.kind === 'markedCancelled',
         originalStart: slot.start.toISOString().replace('.000Z', 'Z'),
         start: utc(occurrenceStart),
@@ -255,12 +261,21 @@ export function createFakeCalendars() {
 
   function patchEvent(userId: string, eventId: string, body: string, zone: string): FakeResponse {
     const event = calendarOf(userId).get(eventId);
-    if (!event) return notFound();
     let input: Record<string, unknown>;
     try {
       input = JSON.parse(body) as Record<string, unknown>;
     } catch {
       return error(400, 'BadRequest', 'Empty Payload. JSON content expected.');
+    }
+    if (!event) {
+      // One occurrence of a series: its own body from now on (the fake keeps only the body).
+      const found = lookup(userId, eventId);
+      const m = /^(.+)_(\d{4})(\d{2})(\d{2})$/.exec(eventId);
+      if (!found?.occurrence || !m) return notFound();
+      const occurrenceBody = input.body as { contentType?: string; content?: string } | undefined;
+      if (occurrenceBody) calendarOf(userId).get(m[1]!)!.bodies.set(`${m[2]}-${m[3]}-${m[4]}`, { contentType: (occurrenceBody.contentType ?? 'text').toLowerCase(), content: occurrenceBody.content ?? '' });
+      const updated = lookup(userId, eventId);
+      return updated?.occurrence ? { status: 200, body: inZone(updated.occurrence, zone) } : notFound();
     }
     const newBody = input.body as { contentType?: string; content?: string } | undefined;
     if (newBody) event.body = { contentType: (newBody.contentType ?? 'text').toLowerCase(), content: newBody.content ?? '' };
@@ -331,12 +346,13 @@ export function createFakeCalendars() {
     return occurrence ? { occurrence } : undefined;
   }
 
-  function newStoredEvent(userId: string, fields: Omit<StoredEvent, 'id' | 'iCalUId' | 'changes' | 'isCancelled' | 'organizer'> & { organizer?: StoredEvent['organizer'] }): StoredEvent {
+  function newStoredEvent(userId: string, fields: Omit<StoredEvent, 'id' | 'iCalUId' | 'changes' | 'bodies' | 'isCancelled' | 'organizer'> & { organizer?: StoredEvent['organizer'] }): StoredEvent {
     return {
       id: `AAMkAD${randomBytes(12).toString('base64url')}AAA=`,
       iCalUId: `040000008200E00074C5B7101A82E008${randomBytes(16).toString('hex').toUpperCase()}`,
       isCancelled: false,
       changes: new Map(),
+      bodies: new Map(),
       organizer: { emailAddress: { address: `${userId}@stichting-voorbeeld.nl`, name: userId } },
       ...fields,
     };
