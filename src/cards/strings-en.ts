@@ -85,6 +85,7 @@ export const en: Record<StringKey, string> = {
   roleKwaliteitsmedewerker: 'quality officer',
   roleMedewerker: 'staff member',
   roleRvt: 'internal supervision (supervisory board)',
+  roleMr: 'participation council (MR; for the whole board: GMR)',
   rolesGranted: '{name} is now {role} for {scope}.',
   rolesAlreadyHad: '{name} already was {role} for {scope}.',
   rolesRevoked: '{name} is no longer {role} for {scope}.',

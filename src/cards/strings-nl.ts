@@ -86,6 +86,7 @@ export const nl = {
   roleKwaliteitsmedewerker: 'kwaliteitsmedewerker',
   roleMedewerker: 'medewerker',
   roleRvt: 'intern toezicht (RvT)',
+  roleMr: 'medezeggenschapsraad (MR; voor het hele bestuur: GMR)',
   rolesGranted: '{name} is nu {role} voor {scope}.',
   rolesAlreadyHad: '{name} was al {role} voor {scope}.',
   rolesRevoked: '{name} is geen {role} meer voor {scope}.',

@@ -1,5 +1,5 @@
 // Roles and what they may do. Pure: no I/O.
-export const ROLES = ['beheerder', 'bestuurder', 'directeur', 'kwaliteitsmedewerker', 'medewerker', 'rvt'] as const;
+export const ROLES = ['beheerder', 'bestuurder', 'directeur', 'kwaliteitsmedewerker', 'medewerker', 'rvt', 'mr'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface RoleGrant {

@@ -12,6 +12,7 @@ const ROLE_KEYS: Record<Role, StringKey> = {
   kwaliteitsmedewerker: 'roleKwaliteitsmedewerker',
   medewerker: 'roleMedewerker',
   rvt: 'roleRvt',
+  mr: 'roleMr',
 };
 
 /** Rows of the assignments list (the card says how many more there are); 30 keeps the card within Teams' size limit. */

@@ -134,6 +134,13 @@ describe('a beheerder manages schools and roles', () => {
     expect(text(again)).toContain('Ahmed El Amrani is nu intern toezicht (RvT) voor het hele bestuur.');
     expect(await assignments()).toContainEqual({ name: 'Ahmed El Amrani', role: 'rvt', school: null });
   });
+
+  it('makes someone a member of a school’s participation council (MR), the role meeting tables seat at the MR', async () => {
+    const school = await cadans.db.query<{ id: string }>("select id from schools where name = 'De Regenboog'");
+    const card = await invoke(beheerder, 'roles.grant', { v: 1, person: ahmed.aadObjectId, role: 'mr', school: school.rows[0]!.id });
+    expect(text(card)).toContain('medezeggenschapsraad');
+    expect(await assignments()).toContainEqual({ name: 'Ahmed El Amrani', role: 'mr', school: 'De Regenboog' });
+  });
 });
 
 describe('finding people in a large team', () => {
