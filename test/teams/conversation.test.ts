@@ -145,10 +145,13 @@ describe('commands', () => {
     expect(card.actions).toEqual([expect.objectContaining({ type: 'Action.Execute', verb: 'help.show' })]);
   });
 
-  it('says honestly that the meetings are still coming', async () => {
+  it('shows someone who sits at no table that there are no meetings they can see, and none of the board’s', async () => {
     const user = world.user({ name: 'Tim Bos' });
     await postActivity(cadans.url, world.personalMessage(user, 'overleg'));
-    expect(cardText(connector.cardOf(connector.sent(user.personalConversationId)[0]))).toContain('is nog in aanbouw');
+    const reply = await connector.waitFor((r) => r.conversationId === user.personalConversationId && JSON.stringify(r.body).includes('Vaste overleggen'));
+    const text = cardText(connector.cardOf(reply));
+    expect(text).toContain('Er zijn nog geen vaste overleggen die jij kunt zien.');
+    expect(text).not.toContain('Bestuur en kwaliteitsmedewerker');
   });
 
   it('tells someone without a role where surveys come from when they type peiling', async () => {
