@@ -165,7 +165,7 @@ function toIsoDate(x: string): string {
 
 export interface MeetingRouteDeps {
   meetings: MeetingService;
-  outlook: Pick<MeetingOutlook, 'link'>;
+  outlook: Pick<MeetingOutlook, 'link' | 'available'>;
   now(): Date;
 }
 
@@ -180,7 +180,7 @@ export function createMeetingRoutes(deps: MeetingRouteDeps) {
 
   async function tableCard(ctx: RouteContext, publicId: string, message?: { text: string; tone: 'good' | 'warning' }): Promise<AdaptiveCard> {
     const t = await meetings.table(ctx.actor, ctx.language, publicId);
-    return renderTable(ctx.cards, { language: ctx.language, now: t.now, table: t.table, history: t.history, canManage: t.canManage || t.canRun, ...(message ? { message } : {}) });
+    return renderTable(ctx.cards, { language: ctx.language, now: t.now, table: t.table, history: t.history, canManage: t.canManage, canRun: t.canManage || t.canRun, outlookAvailable: deps.outlook.available(t.raw.table.tenantId), ...(message ? { message } : {}) });
   }
 
   async function form(ctx: RouteContext, tablePublicId: string | null, values: FormValues, problems?: { field: string; text: string }[]): Promise<AdaptiveCard> {

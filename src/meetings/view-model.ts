@@ -40,7 +40,12 @@ export interface TableInput {
   now: Date;
   table: TableRow & { topics: string[]; ownTopics: string[] | null; time: string; durationMinutes: number; prepDays: number; members: MemberSpec[]; chair: ChairSpec; outlookLinked: boolean };
   history: { startsAt: Date; status: 'held' | 'notHeld' | 'cancelled'; decisions: string | null }[];
+  /** A kwaliteitsmedewerker or beheerder: edit, pause, remove. */
   canManage: boolean;
+  /** The chair (or a manager): set the next date, link Outlook. Default: canManage. */
+  canRun?: boolean;
+  /** Graph's calendar covers this tenant: offer to link the table to Outlook (to those who run it, when not linked yet). */
+  outlookAvailable?: boolean;
   message?: { text: string; tone: 'good' | 'warning' };
 }
 

@@ -89,6 +89,21 @@ export const TEXT = {
   factLast: { nl: 'Laatst gehouden', en: 'Last held' },
   factOutlook: { nl: 'Outlook', en: 'Outlook' },
   outlookLinked: { nl: 'gekoppeld aan een reeks in de agenda van de voorzitter', en: 'linked to a series in the chair’s calendar' },
+  outlookHeading: { nl: 'Outlook', en: 'Outlook' },
+  outlookIntroSeries: {
+    nl: 'Zet dit overleg als reeks in de Outlook-agenda van de voorzitter, met alle leden uitgenodigd. Cadans volgt daarna Outlook: wie een keer verzet of afzegt, verzet ook de voorbereidingskaart.',
+    en: 'Put this meeting as a series in the chair’s Outlook calendar, with every member invited. Cadans then follows Outlook: moving or cancelling a meeting there moves the prep card too.',
+  },
+  outlookIntroSingle: {
+    nl: 'Zet het volgende overleg in de Outlook-agenda van de voorzitter, met alle leden uitgenodigd; Cadans maakt daarna steeds het volgende aan en volgt wat er in Outlook verzet of afgezegd wordt.',
+    en: 'Put the next meeting in the chair’s Outlook calendar, with every member invited; Cadans then creates each next one and follows what is moved or cancelled in Outlook.',
+  },
+  outlookCreateButton: { nl: 'Zet in Outlook', en: 'Add to Outlook' },
+  outlookLinkButton: { nl: 'Bestaande reeks koppelen', en: 'Link an existing series' },
+  outlookEventLabel: { nl: 'Link naar de afspraak in Outlook (of het id)', en: 'Link to the meeting in Outlook (or its id)' },
+  outlookEventPlaceholder: { nl: 'https://outlook.office.com/calendar/item/…', en: 'https://outlook.office.com/calendar/item/…' },
+  outlookEventError: { nl: 'Plak de link naar de afspraak.', en: 'Paste the link to the meeting.' },
+  outlookLinkSubmit: { nl: 'Koppelen', en: 'Link' },
   notYet: { nl: 'nog niet', en: 'not yet' },
   timeAndLength: { nl: '{time}–{end} ({duration})', en: '{time}–{end} ({duration})' },
   nextFactProposed: { nl: '{when} (voorstel, nog niet bevestigd)', en: '{when} (proposed, not confirmed yet)' },
@@ -610,7 +625,9 @@ export function renderTable(cards: CardRenderer, input: TableInput): AdaptiveCar
     { title: text(lang, 'factLast'), value: t.lastHeld ? formatDay(t.lastHeld, lang) : text(lang, 'notYet') },
   ];
   if (t.outlookLinked) facts.push({ title: text(lang, 'factOutlook'), value: text(lang, 'outlookLinked') });
-  const canSetNext = input.canManage && !t.paused;
+  const canRun = input.canRun ?? input.canManage;
+  const canSetNext = canRun && !t.paused;
+  const offerOutlook = canRun && !t.paused && !t.outlookLinked && input.outlookAvailable === true;
   const next = t.next;
   return cards.render('meetings.table', {
     id: t.publicId,
@@ -639,6 +656,15 @@ export function renderTable(cards: CardRenderer, input: TableInput): AdaptiveCar
     nextDate: next ? isoDay(next.startsAt) : '',
     nextTime: next ? clockTime(next.startsAt) : t.time,
     setNextButton: text(lang, 'setNextButton'),
+    offerOutlook,
+    outlookHeading: text(lang, 'outlookHeading'),
+    outlookIntro: text(lang, t.rule.kind === 'everyNWeeks' ? 'outlookIntroSeries' : 'outlookIntroSingle'),
+    outlookCreateButton: text(lang, 'outlookCreateButton'),
+    outlookLinkButton: text(lang, 'outlookLinkButton'),
+    outlookEventLabel: text(lang, 'outlookEventLabel'),
+    outlookEventPlaceholder: text(lang, 'outlookEventPlaceholder'),
+    outlookEventError: text(lang, 'outlookEventError'),
+    outlookLinkSubmit: text(lang, 'outlookLinkSubmit'),
     canManage: input.canManage,
     editButton: text(lang, 'editButton'),
     pauseButton: text(lang, t.paused ? 'resumeButton' : 'pauseButton'),

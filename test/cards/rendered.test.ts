@@ -263,6 +263,18 @@ function meetingCards(language: Language): Array<[string, AdaptiveCard]> {
         message,
       }),
     ],
+    [
+      'meetings table (chair, Outlook offered)',
+      renderTable(cards, {
+        language,
+        now,
+        table: { ...row(2), topics, ownTopics: null, time: '19:30', durationMinutes: 90, prepDays: 5, members, chair: { kind: 'person', ...person(2) }, outlookLinked: false },
+        history: [],
+        canManage: false,
+        canRun: true,
+        outlookAvailable: true,
+      }),
+    ],
     ['meetings table form (400 people, a problem under every field)', renderTableForm(cards, { language, tablePublicId: id(1), schools, people: people(400), values, problems: fieldProblems(['name', 'school', 'ruleKind', 'weeks', 'minWeeks', 'maxWeeks', 'times', 'months', 'dates', 'time', 'duration', 'prepDays', 'topics', 'roles', 'people', 'externals', 'chair', 'nextDate', 'nextTime']) })],
     ['meetings prep (chair, everything at its limit)', renderPrep(cards, prep)],
     ['meetings prep (member, cancelled)', renderPrep(cards, { ...prep, me: { prepared: true, cannotCome: true, remindAt: now, isChair: false }, chairView: undefined, state: 'cancelled' })],

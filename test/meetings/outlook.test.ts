@@ -39,6 +39,20 @@ async function act(u: TeamsUser, verb: string, data: Record<string, unknown>, ur
   return res;
 }
 
+/** Every action on a card, ShowCards' own cards included. */
+function actionsOf(c: unknown): { type: string; title: string; verb?: string; data?: Record<string, unknown> }[] {
+  const out: { type: string; title: string; verb?: string; data?: Record<string, unknown> }[] = [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) return x.forEach(walk);
+    if (!x || typeof x !== 'object') return;
+    const o = x as Record<string, unknown>;
+    if (typeof o.type === 'string' && o.type.startsWith('Action.')) out.push(o as never);
+    for (const [k, v] of Object.entries(o)) if (k !== 'refresh') walk(v);
+  };
+  walk(c);
+  return out;
+}
+
 async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
@@ -179,7 +193,12 @@ describe('the two-weekly board table in the chair’s Outlook', () => {
   });
 
   it('creates a two-weekly series in the chair’s calendar at 09:00 Amsterdam, with the members and the external member invited', async () => {
-    const res = await act(karin, 'meeting.linkOutlook', { v: 1, table: table.publicId, mode: 'create' });
+    // The chair's table card offers it; the button's own data is what is sent.
+    const offered = card(await act(bert, 'meeting.table', { v: 1, table: table.publicId }));
+    expect(text(offered)).toContain('Zet dit overleg als reeks in de Outlook-agenda van de voorzitter');
+    const create = actionsOf(offered).find((a) => a.title === 'Zet in Outlook');
+    expect(create).toMatchObject({ verb: 'meeting.linkOutlook', data: { v: 1, table: table.publicId, mode: 'create' } });
+    const res = await act(karin, 'meeting.linkOutlook', create!.data!);
     expect(text(card(res))).toContain('Gekoppeld aan Outlook');
     const events = fake.calendars.events(bert.aadObjectId) as {
       id: string;
@@ -205,6 +224,7 @@ describe('the two-weekly board table in the chair’s Outlook', () => {
     expect((await tableOf('boardQuality')).outlook).toEqual({ organizerAad: bert.aadObjectId, seriesId });
     const shown = await act(bert, 'meeting.table', { v: 1, table: table.publicId });
     expect(text(card(shown))).toContain('gekoppeld aan een reeks in de agenda van de voorzitter');
+    expect(actionsOf(card(shown)).filter((a) => a.verb === 'meeting.linkOutlook')).toEqual([]);
     // Outlook's first occurrence is the planned meeting.
     await cadans.meetings.outlook.syncDue(at('2027-03-01T08:00:00Z'));
     const m = await plannedOf(table.id);
@@ -336,7 +356,12 @@ describe('linking a series the chair already has', () => {
       recurrence: { pattern: { type: 'weekly', interval: 4, daysOfWeek: ['tuesday'], firstDayOfWeek: 'monday' }, range: { type: 'noEnd', startDate: date, recurrenceTimeZone: 'W. Europe Standard Time' } },
       bodyHtml: '<p>Eigen tekst van Bert</p>',
     });
-    const res = await act(bert, 'meeting.linkOutlook', { v: 1, table: table.publicId, mode: 'link', event: `https://outlook.office.com/calendar/item/${encodeURIComponent(id)}` });
+    // From the card: "Bestaande reeks koppelen" opens a field for the link, "Koppelen" sends it.
+    const offered = card(await act(bert, 'meeting.table', { v: 1, table: table.publicId }));
+    const link = actionsOf(offered).find((a) => a.title === 'Koppelen');
+    expect(link).toMatchObject({ verb: 'meeting.linkOutlook', data: { v: 1, table: table.publicId, mode: 'link' } });
+    expect(text(offered)).toContain('"id":"event"');
+    const res = await act(bert, 'meeting.linkOutlook', { ...link!.data, event: `https://outlook.office.com/calendar/item/${encodeURIComponent(id)}` });
     expect(text(card(res))).toContain('Gekoppeld aan Outlook');
     expect((await tableOf('boardDirectors')).outlook).toEqual({ organizerAad: bert.aadObjectId, seriesId: id });
     const m = await plannedOf(table.id);
@@ -374,6 +399,8 @@ describe('without Graph', () => {
     await postActivity(plain.url, w.personalMessage(officer, 'overleg'));
     await plain.db.query("update meeting_tables set members = members || $2::jsonb where tenant_id = $1 and kind = 'boardQuality'", [w.tenantId, JSON.stringify([{ kind: 'external', ...OUDER }])]);
     const table = await tableOf('boardQuality', plain.db, w.tenantId);
+    const shown = card(await act(chair, 'meeting.table', { v: 1, table: table.publicId }, plain.url, w));
+    expect(actionsOf(shown).filter((a) => a.verb === 'meeting.linkOutlook')).toEqual([]); // not offered without Graph
     const link = await act(chair, 'meeting.linkOutlook', { v: 1, table: table.publicId, mode: 'create' }, plain.url, w);
     expect(text(card(link))).toContain('Outlook is niet gekoppeld aan Cadans');
     await act(chair, 'meeting.setNext', { v: 1, table: table.publicId, nextDate: '2027-06-08', nextTime: '09:00' }, plain.url, w);

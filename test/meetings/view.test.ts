@@ -268,6 +268,30 @@ describe('one table', () => {
     const viewer = renderTable(cards, tableInput('nl', {}, false));
     expect(buttons(viewer).map((x) => x.verb)).toEqual(['cadence.open']);
   });
+
+  it('lets the chair set the date but not edit, pause or remove the table', () => {
+    const chair = renderTable(cards, { ...tableInput('nl', {}, false), canRun: true });
+    expect(buttons(chair).map((x) => x.verb)).toEqual(['meeting.setNext', 'cadence.open']);
+  });
+
+  it('offers Outlook to whoever runs the table when Graph covers the tenant, until it is linked', () => {
+    const offered = renderTable(cards, { ...tableInput('en', {}, false), canRun: true, outlookAvailable: true });
+    expect(textOf(offered)).toContain('Put the next meeting in the chair’s Outlook calendar');
+    const b = buttons(offered);
+    expect(b.find((x) => x.title === 'Add to Outlook')).toMatchObject({ verb: 'meeting.linkOutlook', data: { v: 1, table: TABLE_ID, mode: 'create' } });
+    const show = b.find((x) => x.title === 'Link an existing series') as unknown as { type: string; card: AdaptiveCard };
+    expect(show.type).toBe('Action.ShowCard');
+    expect(show.card.body).toEqual([expect.objectContaining({ type: 'Input.Text', id: 'event', isRequired: true })]);
+    expect(buttons(show.card).map((x) => [x.verb, x.data])).toEqual([['meeting.linkOutlook', { v: 1, table: TABLE_ID, mode: 'link' }]]);
+    for (const none of [
+      renderTable(cards, { ...tableInput('nl', { outlookLinked: true }), outlookAvailable: true }),
+      renderTable(cards, { ...tableInput('nl', { paused: true, rhythm: 'paused' }), outlookAvailable: true }),
+      renderTable(cards, { ...tableInput('nl'), outlookAvailable: false }),
+      renderTable(cards, { ...tableInput('nl', {}, false), outlookAvailable: true }),
+    ]) {
+      expect(buttons(none).some((x) => x.verb === 'meeting.linkOutlook')).toBe(false);
+    }
+  });
 });
 
 describe('the table form', () => {
