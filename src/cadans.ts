@@ -91,6 +91,8 @@ export function meetingPortsFromGraph(graph: Graph, botTenantId: string): { cale
 export interface StartOptions {
   /** A Graph client made elsewhere (tests: against the fake Graph) and the tenant it speaks for, instead of the one from configuration. */
   graph?: { client: Graph; tenantId: string };
+  /** Tests: a survey fan-out pauses above this backlog in seconds of sending (default 30). */
+  fanOutBacklogSeconds?: number;
 }
 
 export async function startCadans(config: Readonly<Config>, log: Logger, databaseUrl: string, options: StartOptions = {}): Promise<RunningCadans> {
@@ -152,6 +154,8 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       db,
       cards,
       outbox,
+      tenantPerSecond: config.outbox.tenantPerSecond,
+      ...(options.fanOutBacklogSeconds ? { fanOutBacklogSeconds: options.fanOutBacklogSeconds } : {}),
       people,
       conversations: {
         personalConversations: (tenantId, ids) => getPersonalConversations(db, tenantId, ids),

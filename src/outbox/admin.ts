@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool.js';
 import { toStatus, type OutboxMessageStatus, type OutboxStats } from './model.js';
-import { countFailed, failedByKeyPrefix, getMessage, getMessageByKey, readStats, requeueFailed } from './store.js';
+import { countFailed, countPendingForTenant, failedByKeyPrefix, getMessage, getMessageByKey, readStats, requeueFailed } from './store.js';
 import type { WakeUps } from './wakeups.js';
 
 export interface OutboxAdmin {
@@ -14,6 +14,8 @@ export interface OutboxAdmin {
   /** A tenant's failed messages whose idempotency key starts with this prefix, and why. */
   failedByKeyPrefix(tenantId: string, prefix: string, limit: number): Promise<{ key: string; reason: string | null; status: number | null }[]>;
   stats(): Promise<OutboxStats>;
+  /** A tenant's messages still to send, counted up to `cap` (a fan-out paces itself by it). */
+  pendingFor(tenantId: string, cap: number): Promise<number>;
 }
 
 export function createOutboxAdmin(deps: { db: Db; log: Logger; wakeUps: Pick<WakeUps, 'sendWakeUp'> }): OutboxAdmin {
@@ -39,6 +41,7 @@ export function createOutboxAdmin(deps: { db: Db; log: Logger; wakeUps: Pick<Wak
     },
 
     failedCount: (tenantId) => countFailed(db, tenantId),
+    pendingFor: (tenantId, cap) => countPendingForTenant(db, tenantId, cap),
     failedByKeyPrefix: (tenantId, prefix, limit) => failedByKeyPrefix(db, tenantId, prefix, limit),
   };
 }

@@ -652,6 +652,15 @@ export async function requeueFailed(q: Queryable, tenantId: string, keys: readon
 }
 
 /** How many messages of a tenant failed for good and could be sent again. */
+/** A tenant's messages still to send (queued, being sent, waiting to be tried again), counted up to `cap`. */
+export async function countPendingForTenant(q: Queryable, tenantId: string, cap: number): Promise<number> {
+  const r = await q.query<{ n: number }>(
+    `select count(*)::int as n from (select 1 from outbox_messages where tenant_id = $1 and status in ('queued', 'sending', 'retrying') limit $2) x`,
+    [tenantId, cap],
+  );
+  return r.rows[0]?.n ?? 0;
+}
+
 export async function countFailed(q: Queryable, tenantId: string): Promise<number> {
   const r = await q.query<{ n: string }>("select count(*) as n from outbox_messages where tenant_id = $1 and status = 'failed' and payload <> '{}'::jsonb", [tenantId]);
   return Number(r.rows[0]?.n ?? 0);

@@ -44,6 +44,10 @@ export interface SurveyFeatureDeps {
   /** With Graph: an Entra group as a survey's audience. */
   groupMembers?: GroupMembers;
   boss: PgBoss;
+  /** The outbox's ceiling per tenant (OUTBOX_TENANT_PER_SECOND): the fan-out paces itself by it. */
+  tenantPerSecond: number;
+  /** Pacing: the backlog, in seconds of sending, above which a fan-out pauses (default FANOUT_BACKLOG_SECONDS; tests make it small). */
+  fanOutBacklogSeconds?: number;
   /** Working days and daytime hours for sends and reminders. */
   sendWindow: { startHour: number; endHour: number } | null;
   sendMoment(at: Date): Date;
@@ -59,6 +63,41 @@ interface FanOutJob {
   surveyId: number;
   kind: 'cards' | 'closeCards' | 'reminder';
   moment: number;
+  /** A paused fan-out goes on after this delivery id (absent: from the start). */
+  after?: number;
+}
+
+/**
+ * Fan-out pacing: a survey's pages go into the outbox while its tenant's backlog is under about
+ * FANOUT_BACKLOG_SECONDS of sending at the tenant's ceiling; above that the fan-out pauses (a pg-boss
+ * job of its own, later) until about FANOUT_REFILL_SECONDS of sending is left. Every message in the
+ * outbox has a wake-up job; 20,000 of them due at once made each fetch of the outbox's jobs sort them
+ * all (docs/benchmarks.md, "Surveys"): bounded this way, a fan-out of 20,000 costs per message what
+ * one of 2,000 does, and the ceiling is never left unused (a pause ends with seconds of work still queued).
+ */
+export const FANOUT_BACKLOG_SECONDS = 30;
+export const FANOUT_REFILL_SECONDS = 10;
+
+export interface FanOutPacing {
+  /** Pause when the tenant has this many messages to send. */
+  high: number;
+  /** Deliveries per page. */
+  page: number;
+  /** A pause ends when about this many messages are left. */
+  refill: number;
+  tenantPerSecond: number;
+}
+
+export function fanOutPacing(tenantPerSecond: number, backlogSeconds = FANOUT_BACKLOG_SECONDS): FanOutPacing {
+  const high = Math.max(10, Math.round(tenantPerSecond * backlogSeconds));
+  const refill = Math.round(tenantPerSecond * Math.min(FANOUT_REFILL_SECONDS, backlogSeconds / 3));
+  return { high, page: Math.max(5, Math.min(500, Math.ceil(high / 3))), refill, tenantPerSecond };
+}
+
+/** Seconds to pause with this backlog, or null to go on with the next page. */
+export function fanOutPause(backlog: number, p: FanOutPacing): number | null {
+  if (backlog < p.high) return null;
+  return Math.max(1, Math.ceil((backlog - p.refill) / p.tenantPerSecond));
 }
 
 export function createSurveyFeature(deps: SurveyFeatureDeps) {
@@ -185,13 +224,21 @@ export function createSurveyFeature(deps: SurveyFeatureDeps) {
   async function registerJobs(boss: PgBoss) {
     await boss.createQueue(FANOUT_QUEUE);
     await boss.work<FanOutJob>(FANOUT_QUEUE, async (jobs) => {
+      const pacing = fanOutPacing(deps.tenantPerSecond, deps.fanOutBacklogSeconds);
       for (const job of jobs) {
         const { surveyId, kind, moment } = job.data;
-        let after = 0;
+        let after = typeof job.data.after === 'number' && Number.isSafeInteger(job.data.after) && job.data.after > 0 ? job.data.after : 0;
         for (;;) {
-          const next = await service.fanOutPage(surveyId, kind, moment, after);
+          const next = await service.fanOutPage(surveyId, kind, moment, after, pacing.page);
           if (next === null) break;
-          after = next;
+          after = next.after;
+          const pause = fanOutPause(await deps.outbox.pendingFor(next.tenantId, pacing.high), pacing);
+          if (pause !== null) {
+            // Goes on later in a job of its own; should this process stop before this job is marked
+            // done, pg-boss runs it again and the pages it sent are not sent twice (idempotency keys).
+            await deps.boss.send(FANOUT_QUEUE, { surveyId, kind, moment, after } satisfies FanOutJob, { startAfter: pause, retryLimit: 20, retryDelay: 5, retryBackoff: true });
+            break;
+          }
         }
       }
     });

@@ -44,6 +44,8 @@ export interface SurveyOutbox {
   enqueue(request: Enqueue, options?: { client?: Queryable }): Promise<unknown>;
   retryFailed(tenantId: string, idempotencyKeys?: readonly string[]): Promise<number>;
   failedByKeyPrefix(tenantId: string, prefix: string, limit: number): Promise<{ key: string; reason: string | null; status: number | null }[]>;
+  /** The tenant's messages still to send, counted up to `cap`: the fan-out paces itself by it. */
+  pendingFor(tenantId: string, cap: number): Promise<number>;
 }
 
 const ID = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);

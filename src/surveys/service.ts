@@ -514,12 +514,18 @@ export function createSurveyService(deps: SurveyServiceDeps) {
      * close them, or a reminder to those who have not answered. Idempotency keys make a page done
      * twice (a job retried after a crash) send nothing twice. Returns the last delivery id, or null when done.
      */
-    async fanOutPage(surveyId: number, kind: 'cards' | 'closeCards' | 'reminder', moment: number, afterId: number): Promise<number | null> {
+    /**
+     * One page of a fan-out: the cards (or reminders, or closing updates) of up to `size` deliveries
+     * after `afterId` into the outbox, in one transaction. Returns where the next page starts and the
+     * survey's tenant (whose backlog paces the fan-out), or null when there is nothing more to send.
+     */
+    async fanOutPage(surveyId: number, kind: 'cards' | 'closeCards' | 'reminder', moment: number, afterId: number, size = PAGE): Promise<{ after: number; tenantId: string } | null> {
       const s = await store.getSurveyById(db, surveyId);
       if (!s) return null;
       if (kind === 'cards' && s.status !== 'open') return null;
       if (kind === 'reminder' && s.status !== 'open') return null;
-      const page = await store.deliveriesAfter(db, surveyId, afterId, PAGE, kind === 'reminder');
+      const pageSize = Math.max(1, Math.min(PAGE, Math.floor(size)));
+      const page = await store.deliveriesAfter(db, surveyId, afterId, pageSize, kind === 'reminder');
       if (page.length === 0) return null;
       const targets = page.filter((d) => (kind === 'cards' ? true : d.cardActivityId !== null || kind === 'reminder') && (kind !== 'reminder' || d.status === 'sent'));
       const ids = targets.map((d) => d.aadObjectId);
@@ -560,10 +566,10 @@ export function createSurveyService(deps: SurveyServiceDeps) {
           if (kind === 'reminder') await store.countReminder(tx, d.id);
         }
       });
-      const done = page.length < PAGE;
+      const done = page.length < pageSize;
       // The author's delivery card follows the fan-out (one coalesced update per page).
       if (kind === 'cards') await updateAuthorCard(s);
-      return done ? null : page[page.length - 1]!.id;
+      return done ? null : { after: page[page.length - 1]!.id, tenantId: s.tenantId };
     },
 
     /** A recipient answers. Anonymous: sealed, final; named: kept on the delivery, changeable until the deadline. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
-import { startCadans, type RunningCadans } from '../../src/cadans.js';
+import { startCadans, type RunningCadans, type StartOptions } from '../../src/cadans.js';
 import { createTestDatabase } from './db.js';
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -23,10 +23,10 @@ export function testLogger(): Logger {
   return pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 }
 
-export async function startTestCadans(env: Record<string, string> = {}): Promise<TestCadans> {
+export async function startTestCadans(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestCadans> {
   const db = await createTestDatabase();
   const config = testConfig(env);
-  const cadans = await startCadans(config, testLogger(), db.url);
+  const cadans = await startCadans(config, testLogger(), db.url, options);
   return {
     ...cadans,
     config,
