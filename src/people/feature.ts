@@ -5,10 +5,11 @@ import type { Logger } from 'pino';
 import { createPeopleRoutes } from './routes.js';
 import { createPeopleService, type PeopleServiceOptions } from './service.js';
 
-export type { PeopleService, SeedPerson } from './service.js';
+export type { PeopleService, SeedPerson, SchoolCalendarOverview } from './service.js';
 export type { Contact, PersonContact, RoleHolder, School } from './store.js';
 export type { Role, RoleGrant } from './model.js';
-export { ROLES, hasRole, isRole } from './model.js';
+export { ROLES, REGIONS, SECTORS, hasRole, isRole } from './model.js';
+export type { Region, Sector } from './model.js';
 export { roleAssignmentsJsonSql, schoolNameSql, teamsUserJoinSql } from './store.js';
 
 export function createPeopleFeature(options: PeopleServiceOptions & { log?: Pick<Logger, 'info'> }) {
@@ -16,6 +17,8 @@ export function createPeopleFeature(options: PeopleServiceOptions & { log?: Pick
   return {
     service,
     routes: createPeopleRoutes(service),
+    /** A school's calendar (null: the board's level) for the schedule module: own rooster, region, default region. */
+    calendarOf: (tenantId: string, schoolId: number | null) => service.calendarOf(tenantId, schoolId),
     /** At start: configuration-granted beheerder roles of people no longer configured go. */
     reconcile: () => service.reconcileConfiguredBeheerders(options.log),
   };
