@@ -294,9 +294,10 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
     },
     async setRegion(actor, school, region, sector) {
       if (!canSetRegions(await listGrants(o.db, actor.tenantId, actor.aadObjectId))) throw notAllowed('set region: no beheerder');
-      // '' on the card: not known (back to the default region, or weekends and public holidays only).
-      const r = region === '' || region === undefined || region === null ? null : isRegion(region) ? region : undefined;
-      const sec = sector === '' || sector === undefined || sector === null ? null : isSector(sector) ? sector : undefined;
+      // 'none' on the card: not known (back to the default region, or weekends and public holidays only).
+      const unset = (x: unknown) => x === '' || x === 'none' || x === undefined || x === null;
+      const r = unset(region) ? null : isRegion(region) ? region : undefined;
+      const sec = unset(sector) ? null : isSector(sector) ? sector : undefined;
       if (r === undefined || sec === undefined) throw invalidInput('region or sector');
       return inTransaction(o.db, async (tx) => {
         if (school === 'tenant') {
