@@ -162,7 +162,7 @@ export function createPeopleRoutes(people: PeopleService, options: PeopleRouteOp
     const d = parseActionData(saveHolidaysData, data);
     const text = d.holidays ?? '';
     // A file's lines come back as "naam;van;tot" (see holidaysFile); typed ones are read the same way.
-    const r = await people.saveHolidays(ctx.actor, d.school, text, d.source ?? 'card');
+    const r = await people.saveHolidays(ctx.actor, d.school, { text, format: 'csv', source: d.source ?? 'card' });
     if (!r.ok) return schoolCard(ctx, d.school, { errors: r.errors, holidaysValue: text });
     return schoolCard(ctx, d.school, { message: { text: ctx.t('calendarHolidaysSaved', { name: r.school.name, n: r.periods.length }), tone: 'good' } });
   };
@@ -194,7 +194,7 @@ export function createPeopleRoutes(people: PeopleService, options: PeopleRouteOp
     if (schools.length === 0) return notice('calendarNoSchools');
     if (schools.length > 1) return renderHolidaysFileCard(ctx.cards, ctx.t, { language: ctx.language, fileName: file.name, source, periods: parsed.periods, schools });
     const school = schools[0]!;
-    const r = await people.saveHolidays(ctx.actor, school.id, text, source);
+    const r = await people.saveHolidays(ctx.actor, school.id, { text, format: source, source });
     if (!r.ok) return notice('calendarFileUnreadable'); // parsed the same text a moment ago: not expected
     return schoolCard(ctx, school.id, { message: { text: ctx.t('calendarHolidaysSaved', { name: school.name, n: r.periods.length }), tone: 'good' } });
   };

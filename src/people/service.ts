@@ -141,8 +141,12 @@ export interface PeopleService {
   schoolCalendars(actor: Actor): Promise<SchoolCalendarOverview>;
   /** A school's region and sector (school 'tenant': the tenant's default region); beheerders only. */
   setRegion(actor: Actor, school: number | 'tenant', region: unknown, sector?: unknown): Promise<{ school: School | null; region: Region | null }>;
-  /** A school's own vakantierooster, as lines "naam;van;tot" (card, csv) or an .ics file; beheerder or the school's directeur. */
-  saveHolidays(actor: Actor, schoolId: number, text: string, source: 'card' | 'ics' | 'csv'): Promise<SaveHolidaysResult>;
+  /**
+   * A school's own vakantierooster; beheerder or the school's directeur. `text`: lines "naam;van;tot"
+   * (format csv: typed on the card, a .csv file, or a file's lines as the card shows them) or an .ics
+   * file; `source`: where it came from (kept with it).
+   */
+  saveHolidays(actor: Actor, schoolId: number, input: { text: string; format: 'ics' | 'csv'; source: 'card' | 'ics' | 'csv' }): Promise<SaveHolidaysResult>;
   /** Back to the regional dates; beheerder or the school's directeur. false: there was no own rooster. */
   removeHolidays(actor: Actor, schoolId: number): Promise<{ school: School; removed: boolean }>;
   /**
@@ -311,9 +315,9 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
         return { school: found, region: r };
       });
     },
-    async saveHolidays(actor, schoolId, text, source) {
+    async saveHolidays(actor, schoolId, { text, format, source }) {
       const school = await requireSchoolKeeper(actor, schoolId);
-      const parsed = parseOwnHolidays(text, source === 'ics' ? 'ics' : 'csv');
+      const parsed = parseOwnHolidays(text, format);
       if (!parsed.ok) return parsed;
       await inTransaction(o.db, async (tx) => {
         await upsertHolidayRoster(tx, actor.tenantId, schoolId, parsed.periods, source, actor.aadObjectId);

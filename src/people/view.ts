@@ -102,7 +102,7 @@ function periodText(first: string, last: string, language: Language): string {
 /** Stored periods as the lines the card's text field takes ("naam;van;tot", dd-mm-jjjj). */
 export function periodsAsLines(periods: readonly { name: string; first: string; last: string }[]): string {
   const dmy = (d: string) => `${d.slice(8, 10)}-${d.slice(5, 7)}-${d.slice(0, 4)}`;
-  return periods.map((p) => `${p.name.replace(/[;\r\n]/g, ' ')};${dmy(p.first)};${dmy(p.last)}`).join('\n');
+  return periods.map((p) => `${p.name.replace(/[;\r\n]/g, ' ').replace(/^"+/, '')};${dmy(p.first)};${dmy(p.last)}`).join('\n');
 }
 
 type Message = { text: string; tone: 'good' | 'warning' };
