@@ -4,6 +4,7 @@ import { renderNoticeCard } from '../cards/app-views.js';
 import { parseActionData, dbId } from '../action-data.js';
 import { DomainError } from '../errors.js';
 import type { CommandHandler, FileHandler, RouteContext, VerbHandler } from '../routes.js';
+import { escapeMarkdown } from '../cards/text.js';
 import { notAllowed } from '../errors.js';
 import { parseOwnHolidays } from '../schedule/index.js';
 import { canManageRoles, canSeeSchoolCalendars, isRegion, isRole, type RoleGrant } from './model.js';
@@ -188,7 +189,7 @@ export function createPeopleRoutes(people: PeopleService, options: PeopleRouteOp
     const parsed = parseOwnHolidays(text, source);
     const schools = overview.schools;
     if (!parsed.ok) {
-      const errors = parsed.errors.map((e) => (e.line === null ? e.message[ctx.language] : ctx.t('calendarErrorLine', { line: e.line, message: e.message[ctx.language] })));
+      const errors = parsed.errors.map((e) => escapeMarkdown(e.line === null ? e.message[ctx.language] : ctx.t('calendarErrorLine', { line: e.line, message: e.message[ctx.language] })));
       return renderNoticeCard(ctx.cards, ctx.t, { title: ctx.t('calendarErrorsTitle'), text: errors.slice(0, 20).join('\n\n'), tone: 'warning' });
     }
     if (schools.length === 0) return notice('calendarNoSchools');

@@ -198,9 +198,10 @@ export function renderSchoolCalendarCard(cards: CardRenderer, t: Translate, inpu
   }
   const hidden = rows.length - MAX_PERIODS_SHOWN;
   if (hidden > 0) rows = [...rows.slice(0, MAX_PERIODS_SHOWN), { text: t('rolesMore', { n: hidden }) }];
-  const errors = (input.errors ?? []).map((e) => (e.line === null ? e.message[language] : t('calendarErrorLine', { line: e.line, message: e.message[language] })));
+  // The messages quote what was typed: escaped, so it cannot format the card.
+  const errors = (input.errors ?? []).map((e) => escapeMarkdown(e.line === null ? e.message[language] : t('calendarErrorLine', { line: e.line, message: e.message[language] })));
   return cards.render('roles.school', {
-    title: cardName(school.name),
+    title: escapeMarkdown(cardName(school.name)),
     ...messageFields(input.errors?.length ? { text: t('calendarErrorsTitle'), tone: 'warning' } : input.message, errors),
     school: String(school.id),
     canSetRegion: input.canSetRegion,
