@@ -6,7 +6,7 @@ import { ACTION_ROLES, type ActionFeature } from './actions/feature.js';
 import type { createChecklistFeature } from './checklists/feature.js';
 import { renderUnknownCommand, showHelp } from './home/feature.js';
 import { createOutboxRoutes } from './outbox/routes.js';
-import type { createPeopleFeature } from './people/feature.js';
+import { isHolidayRosterFile, type createPeopleFeature } from './people/feature.js';
 import type { Routes } from './routes.js';
 import type { MeetingFeature } from './meetings/feature.js';
 import type { SurveyFeature } from './surveys/feature.js';
@@ -128,6 +128,13 @@ export function createRoutes(deps: {
       'roles.addSchool': { access: rule.roles(['beheerder']), handle: roles.addSchool },
       'roles.grant': { access: rule.roles(['beheerder']), handle: roles.grant },
       'roles.revoke': { access: rule.roles(['beheerder']), handle: roles.revoke },
+      // The school year: beheerders see every school, a directeur their own (the service filters);
+      // only a tenant-wide beheerder sets regions and sectors; a school's own vakantierooster is kept
+      // by a beheerder or that school's directeur (the service checks the school).
+      'roles.calendar': { access: rule.roles(['beheerder', 'directeur']), handle: roles.calendar },
+      'roles.setRegion': { access: rule.roles(['beheerder'], { tenantWide: true }), handle: roles.setRegion },
+      'roles.saveHolidays': { access: rule.roles(['beheerder', 'directeur']), handle: roles.saveHolidays },
+      'roles.removeHolidays': { access: rule.roles(['beheerder', 'directeur']), handle: roles.removeHolidays },
       'outbox.retryFailed': { access: rule.roles(['beheerder']), handle: outbox.retryFailed },
     },
     commands: {
@@ -141,8 +148,16 @@ export function createRoutes(deps: {
     unknownCommand: renderUnknownCommand,
     // Own templates sent as a file: a survey when it has questions, otherwise a checklist. Read once.
     async onFile(ctx, file) {
+      // A vakantierooster (.ics, or a .csv of name;from;to): a school's own holidays. Read once.
+      if (/\.(ics|csv)$/i.test(file.name)) {
+        const text = await file.read();
+        const once = { ...file, name: file.name, read: async () => text };
+        if (isHolidayRosterFile(file.name, text)) return roles.holidaysFile(ctx, once);
+        if (/\.ics$/i.test(file.name)) return roles.holidaysFile(ctx, once);
+        return survey.templates.audienceFile(ctx, once);
+      }
       // A list of addresses (csv, txt, xlsx): the audience of the sender's draft survey.
-      if (/\.(csv|txt|xlsx)$/i.test(file.name)) return survey.templates.audienceFile(ctx, file);
+      if (/\.(txt|xlsx)$/i.test(file.name)) return survey.templates.audienceFile(ctx, file);
       const text = /\.(ya?ml|json)$/i.test(file.name) ? await file.read() : null;
       const once = { name: file.name, read: async () => text };
       return text !== null && looksLikeSurveyTemplate(text) ? survey.templates.onFile(ctx, once) : checklist.onFile(ctx, once);

@@ -191,9 +191,11 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
         : {}),
       boss: jobs.boss,
       sendWindow: config.surveys.sendWindow,
-      // Working days (weekends and public holidays skipped) within SURVEY_SEND_HOURS, Amsterdam time.
-      // School holidays are skipped once a tenant has a region (meeting cadences add it).
-      sendMoment: (at) => (config.surveys.sendWindow ? nextSendMoment(at, config.surveys.sendWindow) : at),
+      // Working days within SURVEY_SEND_HOURS, Amsterdam time: weekends and public holidays skipped,
+      // and the school holidays of the survey's school (its own rooster or region; the tenant's
+      // default region for a board-wide survey) once the tenant has them (docs/schedule.md).
+      sendMoment: async (at, scope) =>
+        config.surveys.sendWindow ? nextSendMoment(at, { ...config.surveys.sendWindow, ...(await peopleFeature.calendarOf(scope.tenantId, scope.schoolId)) }) : at,
       downloads, // exports
       log,
     });
@@ -225,6 +227,8 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
         contactsOf: (tenantId, ids) => people.contactsOf(tenantId, ids),
         tenantLanguage: (tenantId) => people.tenantLanguage(tenantId),
         schools: (tenantId) => people.schools(tenantId),
+        // The school's own vakantierooster, its region, or the tenant's default region (docs/schedule.md).
+        calendarOf: peopleFeature.calendarOf,
       },
       conversations: {
         personalConversations: (tenantId, ids) => getPersonalConversations(db, tenantId, ids),

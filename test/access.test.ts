@@ -52,6 +52,13 @@ const EXPECTED: Record<Verb, Record<Place, Persona[]>> = {
   'roles.addSchool': everywhere(BEHEERDERS),
   'roles.grant': everywhere(BEHEERDERS),
   'roles.revoke': everywhere(BEHEERDERS),
+  // Beheerders and directeuren open the calendar card (each sees their own tenant's schools).
+  'roles.calendar': everywhere(['beheerder', 'dirOwn', 'dirOther', 'stranger']),
+  // School 1's region: a beheerder of this tenant (the stranger names a school of another tenant: refused alike).
+  'roles.setRegion': everywhere(['beheerder']),
+  // School 1's own vakantierooster: a beheerder, or school 1's directeur.
+  'roles.saveHolidays': everywhere(['beheerder', 'dirOwn']),
+  'roles.removeHolidays': everywhere(['beheerder', 'dirOwn']),
   'checklist.open': everywhere(ALL),
   'checklist.new': inChannels(['beheerder', 'kwaliteit', 'dirOwn', 'dirOther', 'stranger']),
   // For school 1: the directeur of another school is refused by the checklist's rules.
@@ -225,6 +232,12 @@ function dataFor(verb: Verb, n: number): Record<string, unknown> {
       return { v: 1, person: people.member.aadObjectId, role: 'medewerker', school: 'all' };
     case 'roles.revoke':
       return { v: 1, assignmentId: 999_999_999 };
+    case 'roles.setRegion':
+      return { v: 1, school: String(schoolOne), region: 'zuid', sector: 'po' };
+    case 'roles.saveHolidays':
+      return { v: 1, school: String(schoolOne), holidays: `Studieweek ${n};2027-06-01;2027-06-04` };
+    case 'roles.removeHolidays':
+      return { v: 1, school: String(schoolOne) };
     default:
       return { v: 1 };
   }

@@ -105,6 +105,7 @@ describe('architecture', () => {
     schools: 'people/store.ts',
     role_assignments: 'people/store.ts',
     audit_events: 'people/store.ts',
+    school_holiday_rosters: 'people/store.ts',
     conversation_refs: 'teams/store.ts',
     outbox_messages: 'outbox/store.ts',
     outbox_send_log: 'outbox/store.ts',

@@ -48,6 +48,8 @@ export interface Notice {
   withHelpButton?: boolean;
   /** "Rollen beheren": opens the roles card for the person who clicks only (an invoke answer). */
   withRolesButton?: boolean;
+  /** "Schooljaar en vakanties": the calendar card (a directeur, from their roles). */
+  withCalendarButton?: boolean;
 }
 
 export function renderNoticeCard(cards: CardRenderer, t: Translate, n: Notice): AdaptiveCard {
@@ -58,5 +60,6 @@ export function renderNoticeCard(cards: CardRenderer, t: Translate, n: Notice): 
     reference: n.reference ?? '',
     buttonHelp: n.withHelpButton ? t('buttonHelp') : '',
     buttonRoles: n.withRolesButton ? t('rolesManageButton') : '',
+    buttonCalendar: n.withCalendarButton ? t('calendarButton') : '',
   });
 }

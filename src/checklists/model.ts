@@ -1,4 +1,5 @@
 // Checklist rules. Pure: no I/O, no clock (today is passed in as an ISO date), no SDKs.
+import { holidayOn, isWorkingDay, nextWorkingDay, previousWorkingDay, type CalendarOptions } from '../schedule/index.js';
 import type { ChecklistTemplate } from './templates.js';
 
 export const STEP_STATUSES = ['open', 'bezig', 'klaar', 'nvt'] as const;
@@ -78,9 +79,23 @@ export function toWorkingDay(isoDate: string): string {
   return w === 6 ? addDays(isoDate, -1) : w === 0 ? addDays(isoDate, -2) : isoDate;
 }
 
-/** Default due dates of a template's steps for a target date (none without a target date). */
-export function defaultDueDates(template: Pick<ChecklistTemplate, 'steps'>, targetDate: string | null): (string | null)[] {
-  return template.steps.map((s) => (targetDate && s.dueOffsetDays !== undefined ? toWorkingDay(addDays(targetDate, s.dueOffsetDays)) : null));
+/**
+ * A due date on a day the school works: a date in a holiday (a public holiday, or a school holiday of
+ * the school's calendar: its own vakantierooster or its region) moves to the first working day after
+ * that holiday; an ordinary weekend moves back to the working day before (as toWorkingDay).
+ */
+export function toDueDate(isoDate: string, calendar: CalendarOptions = {}): string {
+  if (isWorkingDay(isoDate, calendar)) return isoDate;
+  if (holidayOn(isoDate, calendar)) return nextWorkingDay(isoDate, calendar);
+  return previousWorkingDay(isoDate, calendar);
+}
+
+/**
+ * Default due dates of a template's steps for a target date (none without a target date), on days
+ * the school works by its calendar (the board's for a checklist without a school).
+ */
+export function defaultDueDates(template: Pick<ChecklistTemplate, 'steps'>, targetDate: string | null, calendar: CalendarOptions = {}): (string | null)[] {
+  return template.steps.map((s) => (targetDate && s.dueOffsetDays !== undefined ? toDueDate(addDays(targetDate, s.dueOffsetDays), calendar) : null));
 }
 
 export type DueState = 'none' | 'later' | 'soon' | 'today' | 'overdue';

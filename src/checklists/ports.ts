@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Queryable } from '../db/pool.js';
 import { DomainError } from '../errors.js';
 import { declareRenderer, type RenderInstruction } from '../outbox/service.js';
+import type { CalendarOptions } from '../schedule/index.js';
 import type { Checklist, Grant } from './model.js';
 
 type Language = 'nl' | 'en';
@@ -55,6 +56,8 @@ export interface ChecklistPeople {
   findSchool(tenantId: string, schoolId: number): Promise<{ id: number; name: string } | null>;
   schools(tenantId: string): Promise<{ id: number; name: string }[]>;
   contactOf(tenantId: string, aadObjectId: string): Promise<{ teamsUserId: string | null; language: string | null; locale: string | null } | null>;
+  /** The school's calendar (null: the board's) for due dates; absent: weekends and public holidays only. */
+  calendarOf?(tenantId: string, schoolId: number | null): Promise<CalendarOptions>;
 }
 
 /** What checklists ask of the conversation references Teams gave us. */

@@ -252,7 +252,9 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       const targetDate = input.targetDate === undefined || input.targetDate === '' ? null : parseIsoDate(input.targetDate);
       if (targetDate === null && input.targetDate !== undefined && input.targetDate !== '') throw checklistProblem('checklistInvalidDate');
       const language = await deps.people.tenantLanguage(actor.tenantId);
-      const dues = defaultDueDates(template, targetDate);
+      // Due dates skip the school's holidays (its own rooster or its region; the board's region without a school).
+      const calendar = targetDate && deps.people.calendarOf ? await deps.people.calendarOf(actor.tenantId, input.schoolId) : {};
+      const dues = defaultDueDates(template, targetDate, calendar);
       const conversationId = channelIdOf(actor);
       if (input.schoolId !== null && !(await deps.people.findSchool(actor.tenantId, input.schoolId))) throw checklistProblem('checklistNotFound');
       const id = await inTransaction(db, async (tx) => {

@@ -53,3 +53,42 @@ export function isSetByConfiguration(
   if (assignment.role !== 'beheerder' || assignment.schoolId !== null) return false;
   return assignment.grantedBy === GRANTED_BY_CONFIGURATION || configuredBeheerders.includes(assignment.aadObjectId);
 }
+
+// --- The school year ----------------------------------------------------------------------------
+
+export const REGIONS = ['noord', 'midden', 'zuid'] as const;
+export type Region = (typeof REGIONS)[number];
+/** Primary, secondary, special and vocational education. */
+export const SECTORS = ['po', 'vo', 'so', 'mbo'] as const;
+export type Sector = (typeof SECTORS)[number];
+
+export const isRegion = (x: unknown): x is Region => typeof x === 'string' && (REGIONS as readonly string[]).includes(x);
+export const isSector = (x: unknown): x is Sector => typeof x === 'string' && (SECTORS as readonly string[]).includes(x);
+
+/** Who sees a school's calendar and keeps its own vakantierooster: a beheerder, or a directeur of that school (tenant-wide: every school). */
+export function canKeepSchoolCalendar(grants: readonly RoleGrant[], schoolId: number): boolean {
+  return hasRole(grants, 'beheerder', schoolId) || hasRole(grants, 'directeur', schoolId);
+}
+
+/** Who opens the calendar card: beheerders and directeuren. */
+export function canSeeSchoolCalendars(grants: readonly RoleGrant[]): boolean {
+  return grants.some((g) => g.role === 'beheerder' || g.role === 'directeur');
+}
+
+/** Only a beheerder sets regions and sectors (they decide which dates a whole school works by). */
+export const canSetRegions = (grants: readonly RoleGrant[]): boolean => grants.some((g) => g.role === 'beheerder' && g.schoolId === null);
+
+/**
+ * The calendar of a school, in this order: its own vakantierooster, its region, the tenant's default
+ * region; none of these: {} (weekends and public holidays only). schoolRegion/ownPeriods are those
+ * of the school (null for the board's level).
+ */
+export function calendarFrom(source: { defaultRegion: string | null; region: string | null; periods: readonly { name: string; first: string; last: string }[] | null }): {
+  region?: Region;
+  ownHolidays?: { name: string; first: string; last: string }[];
+} {
+  if (source.periods) return { ownHolidays: source.periods.map((p) => ({ name: p.name, first: p.first, last: p.last })) };
+  if (isRegion(source.region)) return { region: source.region };
+  if (isRegion(source.defaultRegion)) return { region: source.defaultRegion };
+  return {};
+}

@@ -3,10 +3,13 @@ import { z } from 'zod';
 import { renderNoticeCard } from '../cards/app-views.js';
 import { parseActionData, dbId } from '../action-data.js';
 import { DomainError } from '../errors.js';
-import type { CommandHandler, RouteContext, VerbHandler } from '../routes.js';
-import { canManageRoles, isRole, type RoleGrant } from './model.js';
+import type { CommandHandler, FileHandler, RouteContext, VerbHandler } from '../routes.js';
+import { escapeMarkdown } from '../cards/text.js';
+import { notAllowed } from '../errors.js';
+import { parseOwnHolidays } from '../schedule/index.js';
+import { canManageRoles, canSeeSchoolCalendars, isRegion, isRole, type RoleGrant } from './model.js';
 import { rolesProblem, type PeopleService } from './service.js';
-import { renderRolesCard, roleLabel, scopeLabel, type RolesCardInput } from './view.js';
+import { regionLabel, renderCalendarCard, renderHolidaysFileCard, renderRolesCard, renderSchoolCalendarCard, roleLabel, scopeLabel, type RolesCardInput } from './view.js';
 
 const id = z.string().regex(/^\d{1,12}$/).transform(Number);
 const addSchoolData = z.object({ v: z.literal(1), schoolName: z.string().max(1000).optional() });
@@ -17,8 +20,24 @@ const grantData = z.object({
   school: z.union([z.literal('all'), id]).optional(),
 });
 const revokeData = z.object({ v: z.literal(1), assignmentId: dbId });
+const calendarData = z.object({ v: z.literal(1), school: id.optional() });
+const setRegionData = z.object({
+  v: z.literal(1),
+  school: z.union([z.literal('tenant'), id]),
+  region: z.string().max(20).optional(),
+  sector: z.string().max(20).optional(),
+  defaultRegion: z.string().max(20).optional(),
+});
+/** The rooster as typed (or as a file's lines); its source: typed on the card, or read from a file. */
+const saveHolidaysData = z.object({ v: z.literal(1), school: id, holidays: z.string().max(20_000).optional(), source: z.enum(['card', 'ics', 'csv']).optional() });
+const removeHolidaysData = z.object({ v: z.literal(1), school: id });
 
-export function createPeopleRoutes(people: PeopleService) {
+export interface PeopleRouteOptions {
+  /** Today in Amsterdam ('YYYY-MM-DD'): which school year the calendar card shows. */
+  today: () => string;
+}
+
+export function createPeopleRoutes(people: PeopleService, options: PeopleRouteOptions) {
   async function rolesCard(ctx: RouteContext, message?: { text: string; tone: 'good' | 'warning' }, more: Pick<RolesCardInput, 'undo' | 'values'> = {}) {
     const [overview, members] = await Promise.all([people.rolesOverview(ctx.actor), ctx.directory.listMembers()]);
     return renderRolesCard(ctx.cards, ctx.t, { overview, people: members, message, ...more });
@@ -53,7 +72,8 @@ export function createPeopleRoutes(people: PeopleService) {
   const open: VerbHandler = async (ctx) => {
     const grants = await people.grantsOf(ctx.actor.tenantId, ctx.actor.aadObjectId);
     if (canManageRoles(grants)) return rolesCard(ctx);
-    return renderNoticeCard(ctx.cards, ctx.t, ownRoles(ctx, grants));
+    // A directeur reaches their school's calendar from here too.
+    return renderNoticeCard(ctx.cards, ctx.t, { ...ownRoles(ctx, grants), withCalendarButton: canSeeSchoolCalendars(grants) });
   };
 
   /**
@@ -110,5 +130,75 @@ export function createPeopleRoutes(people: PeopleService) {
     });
   };
 
-  return { open, openCommand, addSchool, grant, revoke };
+  // --- The school year: regions, sectors, own vakantieroosters ------------------------------------
+
+  type Message = { text: string; tone: 'good' | 'warning' };
+
+  async function calendarCard(ctx: RouteContext, message?: Message) {
+    return renderCalendarCard(ctx.cards, ctx.t, { overview: await people.schoolCalendars(ctx.actor), ...(message ? { message } : {}) });
+  }
+
+  /** One school's card; a school the actor does not keep (or of another tenant, or unknown) is refused alike. */
+  async function schoolCard(ctx: RouteContext, schoolId: number, more: { message?: Message; errors?: Parameters<typeof renderSchoolCalendarCard>[2]['errors']; holidaysValue?: string } = {}) {
+    const overview = await people.schoolCalendars(ctx.actor);
+    const school = overview.schools.find((s) => s.id === schoolId);
+    if (!school) throw notAllowed('school calendar: not this school');
+    return renderSchoolCalendarCard(ctx.cards, ctx.t, { language: ctx.language, today: options.today(), canSetRegion: overview.canSetRegion, defaultRegion: overview.defaultRegion, school, ...more });
+  }
+
+  const calendar: VerbHandler = async (ctx, data) => {
+    const d = parseActionData(calendarData, data);
+    return d.school === undefined ? calendarCard(ctx) : schoolCard(ctx, d.school);
+  };
+
+  const setRegion: VerbHandler = async (ctx, data) => {
+    const d = parseActionData(setRegionData, data);
+    const r = await people.setRegion(ctx.actor, d.school, d.school === 'tenant' ? d.defaultRegion : d.region, d.school === 'tenant' ? undefined : d.sector);
+    const region = r.region && isRegion(r.region) ? regionLabel(ctx.t, r.region) : ctx.t('calendarRegionNone').toLowerCase();
+    if (r.school === null) return calendarCard(ctx, { text: ctx.t('calendarDefaultRegionSaved', { region }), tone: 'good' });
+    return schoolCard(ctx, r.school.id, { message: { text: ctx.t('calendarRegionSaved', { name: r.school.name, region }), tone: 'good' } });
+  };
+
+  const saveHolidays: VerbHandler = async (ctx, data) => {
+    const d = parseActionData(saveHolidaysData, data);
+    const text = d.holidays ?? '';
+    // A file's lines come back as "naam;van;tot" (see holidaysFile); typed ones are read the same way.
+    const r = await people.saveHolidays(ctx.actor, d.school, { text, format: 'csv', source: d.source ?? 'card' });
+    if (!r.ok) return schoolCard(ctx, d.school, { errors: r.errors, holidaysValue: text });
+    return schoolCard(ctx, d.school, { message: { text: ctx.t('calendarHolidaysSaved', { name: r.school.name, n: r.periods.length }), tone: 'good' } });
+  };
+
+  const removeHolidays: VerbHandler = async (ctx, data) => {
+    const d = parseActionData(removeHolidaysData, data);
+    const r = await people.removeHolidays(ctx.actor, d.school);
+    return schoolCard(ctx, d.school, { message: { text: ctx.t(r.removed ? 'calendarHolidaysRemoved' : 'calendarHolidaysNoneToRemove', { name: r.school.name }), tone: 'good' } });
+  };
+
+  /**
+   * A vakantierooster sent as an .ics or .csv file in the personal chat: read and checked at once (a
+   * bad file changes nothing and says what is wrong, per line); saved for the one school the sender
+   * keeps, or, when they keep several, offered with a choice of school.
+   */
+  const holidaysFile: FileHandler = async (ctx, file) => {
+    const overview = await people.schoolCalendars(ctx.actor); // refuses who keeps no school calendar
+    const source = /\.ics$/i.test(file.name) ? 'ics' : 'csv';
+    const text = await file.read();
+    const notice = (textKey: 'calendarFileUnreadable' | 'calendarNoSchoolToKeep' | 'calendarNoSchools') =>
+      renderNoticeCard(ctx.cards, ctx.t, { title: ctx.t('calendarOwnHeading'), text: ctx.t(textKey), tone: 'warning' });
+    if (text === null) return notice('calendarFileUnreadable');
+    const parsed = parseOwnHolidays(text, source);
+    const schools = overview.schools;
+    if (!parsed.ok) {
+      const errors = parsed.errors.map((e) => escapeMarkdown(e.line === null ? e.message[ctx.language] : ctx.t('calendarErrorLine', { line: e.line, message: e.message[ctx.language] })));
+      return renderNoticeCard(ctx.cards, ctx.t, { title: ctx.t('calendarErrorsTitle'), text: errors.slice(0, 20).join('\n\n'), tone: 'warning' });
+    }
+    if (schools.length === 0) return notice('calendarNoSchools');
+    if (schools.length > 1) return renderHolidaysFileCard(ctx.cards, ctx.t, { language: ctx.language, fileName: file.name, source, periods: parsed.periods, schools });
+    const school = schools[0]!;
+    const r = await people.saveHolidays(ctx.actor, school.id, { text, format: source, source });
+    if (!r.ok) return notice('calendarFileUnreadable'); // parsed the same text a moment ago: not expected
+    return schoolCard(ctx, school.id, { message: { text: ctx.t('calendarHolidaysSaved', { name: school.name, n: r.periods.length }), tone: 'good' } });
+  };
+
+  return { open, openCommand, addSchool, grant, revoke, calendar, setRegion, saveHolidays, removeHolidays, holidaysFile };
 }

@@ -3,9 +3,27 @@ import type { Language, Mode } from '../config.js';
 import { TtlCache } from '../cache.js';
 import { inTransaction, type Db } from '../db/pool.js';
 import type { Actor } from '../routes.js';
-import { DomainError, notAllowed } from '../errors.js';
+import { DomainError, invalidInput, notAllowed } from '../errors.js';
 import type { Logger } from 'pino';
-import { GRANTED_BY_CONFIGURATION, canManageRoles, isLastBeheerder, isRole, isSetByConfiguration, parseSchoolName, type Role, type RoleGrant } from './model.js';
+import { parseOwnHolidays, type CalendarOptions, type ParseError, type Period } from '../schedule/index.js';
+import {
+  GRANTED_BY_CONFIGURATION,
+  calendarFrom,
+  canKeepSchoolCalendar,
+  canManageRoles,
+  canSeeSchoolCalendars,
+  canSetRegions,
+  isLastBeheerder,
+  isRegion,
+  isRole,
+  isSector,
+  isSetByConfiguration,
+  parseSchoolName,
+  type Region,
+  type Role,
+  type RoleGrant,
+  type Sector,
+} from './model.js';
 import {
   countBeheerders,
   deleteAssignment,
@@ -35,7 +53,26 @@ import {
   upsertPerson,
   type Assignment,
   type School,
+  deleteHolidayRoster,
+  getCalendarSource,
+  getDefaultRegion,
+  listSchoolCalendars,
+  setDefaultRegion,
+  setSchoolRegion,
+  upsertHolidayRoster,
+  type SchoolCalendarRow,
 } from './store.js';
+
+/** The calendar card: the schools the actor may see, and what they may change. */
+export interface SchoolCalendarOverview {
+  /** A tenant-wide beheerder: sets regions, sectors and the default region. */
+  canSetRegion: boolean;
+  defaultRegion: Region | null;
+  schools: (Omit<SchoolCalendarRow, 'region' | 'sector'> & { region: Region | null; sector: Sector | null; canEdit: boolean })[];
+}
+
+/** A rooster as typed on the card or sent as a file: saved, or the problems with their lines (nothing saved). */
+export type SaveHolidaysResult = { ok: true; school: School; periods: Period[] } | { ok: false; errors: ParseError[] };
 
 export interface RolesOverview {
   schools: School[];
@@ -95,6 +132,23 @@ export interface PeopleService {
   addSchool(actor: Actor, name: unknown): Promise<School>;
   grant(actor: Actor, person: PickedPerson, role: unknown, schoolId: number | null): Promise<{ role: Role; school: School | null; added: boolean }>;
   revoke(actor: Actor, assignmentId: number): Promise<Assignment>;
+  /**
+   * The calendar of a school (null: the board's level, the tenant's default region): its own
+   * vakantierooster, else its region, else the tenant's default region, else {} (weekends and public holidays).
+   */
+  calendarOf(tenantId: string, schoolId: number | null): Promise<CalendarOptions>;
+  /** The calendar card: beheerders see every school, a directeur their own. */
+  schoolCalendars(actor: Actor): Promise<SchoolCalendarOverview>;
+  /** A school's region and sector (school 'tenant': the tenant's default region); beheerders only. */
+  setRegion(actor: Actor, school: number | 'tenant', region: unknown, sector?: unknown): Promise<{ school: School | null; region: Region | null }>;
+  /**
+   * A school's own vakantierooster; beheerder or the school's directeur. `text`: lines "naam;van;tot"
+   * (format csv: typed on the card, a .csv file, or a file's lines as the card shows them) or an .ics
+   * file; `source`: where it came from (kept with it).
+   */
+  saveHolidays(actor: Actor, schoolId: number, input: { text: string; format: 'ics' | 'csv'; source: 'card' | 'ics' | 'csv' }): Promise<SaveHolidaysResult>;
+  /** Back to the regional dates; beheerder or the school's directeur. false: there was no own rooster. */
+  removeHolidays(actor: Actor, schoolId: number): Promise<{ school: School; removed: boolean }>;
   /**
    * At start: whoever configuration made beheerder but CADANS_BEHEERDERS no longer names loses that
    * role, in every tenant, with an audit event. Roles a beheerder granted by hand stay.
@@ -227,6 +281,59 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
         return a;
       });
     },
+    async calendarOf(tenantId, schoolId) {
+      return calendarFrom(await getCalendarSource(o.db, tenantId, schoolId));
+    },
+    async schoolCalendars(actor) {
+      const grants = await listGrants(o.db, actor.tenantId, actor.aadObjectId);
+      if (!canSeeSchoolCalendars(grants)) throw notAllowed('school calendars: no beheerder or directeur');
+      const [rows, defaultRegion] = await Promise.all([listSchoolCalendars(o.db, actor.tenantId), getDefaultRegion(o.db, actor.tenantId)]);
+      return {
+        canSetRegion: canSetRegions(grants),
+        defaultRegion: isRegion(defaultRegion) ? defaultRegion : null,
+        schools: rows
+          .filter((s) => canKeepSchoolCalendar(grants, s.id))
+          .map((s) => ({ ...s, region: isRegion(s.region) ? s.region : null, sector: isSector(s.sector) ? s.sector : null, canEdit: true })),
+      };
+    },
+    async setRegion(actor, school, region, sector) {
+      if (!canSetRegions(await listGrants(o.db, actor.tenantId, actor.aadObjectId))) throw notAllowed('set region: no beheerder');
+      // 'none' on the card: not known (back to the default region, or weekends and public holidays only).
+      const unset = (x: unknown) => x === '' || x === 'none' || x === undefined || x === null;
+      const r = unset(region) ? null : isRegion(region) ? region : undefined;
+      const sec = unset(sector) ? null : isSector(sector) ? sector : undefined;
+      if (r === undefined || sec === undefined) throw invalidInput('region or sector');
+      return inTransaction(o.db, async (tx) => {
+        if (school === 'tenant') {
+          await setDefaultRegion(tx, actor.tenantId, r);
+          await recordAudit(tx, { tenantId: actor.tenantId, actor: actor.aadObjectId, action: 'tenant.region', detail: { region: r } });
+          return { school: null, region: r };
+        }
+        const found = await findSchool(tx, actor.tenantId, school);
+        if (!found || !(await setSchoolRegion(tx, actor.tenantId, school, r, sec))) throw notAllowed('set region: unknown school');
+        await recordAudit(tx, { tenantId: actor.tenantId, actor: actor.aadObjectId, action: 'school.region', subject: `school:${school}`, detail: { region: r, sector: sec } });
+        return { school: found, region: r };
+      });
+    },
+    async saveHolidays(actor, schoolId, { text, format, source }) {
+      const school = await requireSchoolKeeper(actor, schoolId);
+      const parsed = parseOwnHolidays(text, format);
+      if (!parsed.ok) return parsed;
+      await inTransaction(o.db, async (tx) => {
+        await upsertHolidayRoster(tx, actor.tenantId, schoolId, parsed.periods, source, actor.aadObjectId);
+        await recordAudit(tx, { tenantId: actor.tenantId, actor: actor.aadObjectId, action: 'school.holidays.save', subject: `school:${schoolId}`, detail: { periods: parsed.periods.length, source } });
+      });
+      return { ok: true, school, periods: parsed.periods };
+    },
+    async removeHolidays(actor, schoolId) {
+      const school = await requireSchoolKeeper(actor, schoolId);
+      const removed = await inTransaction(o.db, async (tx) => {
+        const gone = await deleteHolidayRoster(tx, actor.tenantId, schoolId);
+        if (gone) await recordAudit(tx, { tenantId: actor.tenantId, actor: actor.aadObjectId, action: 'school.holidays.remove', subject: `school:${schoolId}` });
+        return gone;
+      });
+      return { school, removed };
+    },
     async reconcileConfiguredBeheerders(log) {
       return inTransaction(o.db, async (tx) => {
         const removed = await deleteConfiguredBeheerdersExcept(tx, o.beheerders);
@@ -245,6 +352,13 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
       });
     },
   };
+
+  /** A school of the actor's tenant whose calendar they keep; another tenant's, an unknown one and "not yours" are refused alike. */
+  async function requireSchoolKeeper(actor: Actor, schoolId: number): Promise<School> {
+    const [grants, school] = await Promise.all([listGrants(o.db, actor.tenantId, actor.aadObjectId), findSchool(o.db, actor.tenantId, schoolId)]);
+    if (!school || !canKeepSchoolCalendar(grants, schoolId)) throw notAllowed('school calendar: not this school');
+    return school;
+  }
 
   async function requireBeheerder(actor: Actor): Promise<void> {
     if (!canManageRoles(await listGrants(o.db, actor.tenantId, actor.aadObjectId))) {

@@ -316,3 +316,81 @@ export async function findByEmails(db: Queryable, tenantId: string, emails: read
   );
   return r.rows.map((x) => ({ aadObjectId: x.aad_object_id, email: x.email }));
 }
+
+// --- The school year: regions, sectors and own vakantieroosters (migration 011) -------------------
+
+export interface StoredPeriod {
+  name: string;
+  first: string;
+  last: string;
+}
+
+export interface SchoolCalendarRow {
+  id: number;
+  name: string;
+  region: string | null;
+  sector: string | null;
+  roster: { periods: StoredPeriod[]; source: string; updatedAt: Date } | null;
+}
+
+/** What a calendar is made of: the tenant's default region, and the school's region and own rooster (schoolId null: none). */
+export async function getCalendarSource(db: Queryable, tenantId: string, schoolId: number | null): Promise<{ defaultRegion: string | null; region: string | null; periods: StoredPeriod[] | null }> {
+  const r = await db.query<{ default_region: string | null; region: string | null; periods: StoredPeriod[] | null }>({
+    name: 'cadans.people.calendar',
+    text: `select t.default_region, s.region, h.periods
+             from tenants t
+             left join schools s on s.tenant_id = t.id and s.id = $2
+             left join school_holiday_rosters h on h.school_id = s.id and h.tenant_id = t.id
+            where t.id = $1`,
+    values: [tenantId, schoolId],
+  });
+  const x = r.rows[0];
+  return { defaultRegion: x?.default_region ?? null, region: x?.region ?? null, periods: x?.periods ?? null };
+}
+
+export async function getDefaultRegion(db: Queryable, tenantId: string): Promise<string | null> {
+  const r = await db.query<{ default_region: string | null }>('select default_region from tenants where id = $1', [tenantId]);
+  return r.rows[0]?.default_region ?? null;
+}
+
+/** The tenant's schools with their region, sector and own rooster, by name. */
+export async function listSchoolCalendars(db: Queryable, tenantId: string): Promise<SchoolCalendarRow[]> {
+  const r = await db.query<{ id: string; name: string; region: string | null; sector: string | null; periods: StoredPeriod[] | null; source: string | null; updated_at: Date | null }>(
+    `select s.id, s.name, s.region, s.sector, h.periods, h.source, h.updated_at
+       from schools s left join school_holiday_rosters h on h.school_id = s.id and h.tenant_id = s.tenant_id
+      where s.tenant_id = $1 order by lower(s.name)`,
+    [tenantId],
+  );
+  return r.rows.map((x) => ({
+    id: Number(x.id),
+    name: x.name,
+    region: x.region,
+    sector: x.sector,
+    roster: x.periods ? { periods: x.periods, source: x.source ?? 'card', updatedAt: x.updated_at ?? new Date(0) } : null,
+  }));
+}
+
+/** false when the tenant has no such school. */
+export async function setSchoolRegion(db: Queryable, tenantId: string, schoolId: number, region: string | null, sector: string | null): Promise<boolean> {
+  const r = await db.query('update schools set region = $3, sector = $4 where tenant_id = $1 and id = $2', [tenantId, schoolId, region, sector]);
+  return (r.rowCount ?? 0) > 0;
+}
+
+export async function setDefaultRegion(db: Queryable, tenantId: string, region: string | null): Promise<void> {
+  await db.query('update tenants set default_region = $2 where id = $1', [tenantId, region]);
+}
+
+export async function upsertHolidayRoster(db: Queryable, tenantId: string, schoolId: number, periods: readonly StoredPeriod[], source: 'card' | 'ics' | 'csv', updatedBy: string): Promise<void> {
+  await db.query(
+    `insert into school_holiday_rosters (tenant_id, school_id, periods, source, updated_by) values ($1, $2, $3, $4, $5)
+     on conflict (school_id) do update set periods = excluded.periods, source = excluded.source, updated_by = excluded.updated_by, updated_at = now()
+     where school_holiday_rosters.tenant_id = excluded.tenant_id`,
+    [tenantId, schoolId, JSON.stringify(periods), source, updatedBy],
+  );
+}
+
+/** false when the school had no own rooster. */
+export async function deleteHolidayRoster(db: Queryable, tenantId: string, schoolId: number): Promise<boolean> {
+  const r = await db.query('delete from school_holiday_rosters where tenant_id = $1 and school_id = $2', [tenantId, schoolId]);
+  return (r.rowCount ?? 0) > 0;
+}

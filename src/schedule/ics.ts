@@ -268,3 +268,19 @@ export function parseOwnHolidays(text: string, format: 'ics' | 'csv'): ParseResu
   const body = text.replace(/^\uFEFF/, '');
   return format === 'ics' ? parseIcs(body) : parseCsv(body);
 }
+
+/**
+ * Whether a .csv file is a vakantierooster (name;from;to with two dates) rather than another list
+ * (a survey's addresses): a line whose second and third columns look like dates.
+ */
+export function looksLikeHolidayCsv(text: string): boolean {
+  const date = /^\s*"?(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})"?\s*$/;
+  return text
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\n|\r/)
+    .slice(0, 50)
+    .some((line) => {
+      const fields = line.split(line.includes(';') ? ';' : line.includes('\t') ? '\t' : ',');
+      return fields.length >= 3 && date.test(fields[1]!) && date.test(fields[2]!);
+    });
+}

@@ -14,8 +14,8 @@ export {
   type Period,
   type Region,
 } from './calendar.js';
-export { amsterdamDate, atAmsterdamTime, isClockTime, isIsoDate, ZONE, type IsoDate, type LocalText } from './dates.js';
-export { meetingIcs, OWN_HOLIDAY_LIMITS, parseOwnHolidays, type MeetingIcsInput, type ParseError, type ParseResult, type Person } from './ics.js';
+export { amsterdamDate, atAmsterdamTime, isClockTime, isIsoDate, schoolYearBounds, schoolYearOf, ZONE, type IsoDate, type LocalText } from './dates.js';
+export { looksLikeHolidayCsv, meetingIcs, OWN_HOLIDAY_LIMITS, parseOwnHolidays, type MeetingIcsInput, type ParseError, type ParseResult, type Person } from './ics.js';
 export { describeRule, nextOccurrence, RULE_LIMITS, RuleSchema, type Occurrence, type OccurrenceOptions, type Rule, type Weekday } from './rules.js';
 export { isWithinSendWindow, nextSendMoment, type SendWindowOptions } from './send-window.js';
 export {

@@ -50,7 +50,8 @@ export interface SurveyFeatureDeps {
   fanOutBacklogSeconds?: number;
   /** Working days and daytime hours for sends and reminders. */
   sendWindow: { startHour: number; endHour: number } | null;
-  sendMoment(at: Date): Date;
+  /** The first moment at or after `at` to send to a survey of this tenant and school (null: the board's). */
+  sendMoment(at: Date, scope: { tenantId: string; schoolId: number | null }): Date | Promise<Date>;
   /** Signed downloads (src/exports/): the feature registers its `survey-results` kind there. */
   downloads: Pick<Downloads, 'register'>;
   /** The improvement actions feature's count of open actions the actor may see (null: none to see); set once it exists. */

@@ -69,8 +69,11 @@ export interface SurveyServiceDeps {
   /** With Graph: an audience can be an Entra group. */
   groupMembers?: GroupMembers;
   templates: () => readonly SurveyTemplate[];
-  /** The first moment at or after `at` when Cadans may send (working days, daytime hours). */
-  sendMoment(at: Date): Date;
+  /**
+   * The first moment at or after `at` when Cadans may send to a survey of this tenant and school
+   * (null: the board's): working days (not in that school's holidays), daytime hours.
+   */
+  sendMoment(at: Date, scope: { tenantId: string; schoolId: number | null }): Date | Promise<Date>;
   /** Starts the fan-out (and other paged work) as a job. */
   jobs: { fanOut(surveyId: number, kind: 'cards' | 'closeCards' | 'reminder', moment: number, startAfter: Date): Promise<void> };
   now(): Date;
@@ -504,7 +507,7 @@ export function createSurveyService(deps: SurveyServiceDeps) {
         return true;
       });
       if (!started) throw surveyProblem('surveyNotDraft');
-      if (!scheduled) await deps.jobs.fanOut(s.id, 'cards', 0, deps.sendMoment(now));
+      if (!scheduled) await deps.jobs.fanOut(s.id, 'cards', 0, await deps.sendMoment(now, s));
       deps.log?.info({ survey: s.id, recipients: recipients.length, scheduled }, 'survey sent');
       return { survey: (await store.getSurveyById(db, s.id))!, recipients: recipients.length };
     },
@@ -711,7 +714,8 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       for (const id of await store.dueToOpen(db, now, 100)) {
         if (await store.openScheduled(db, id)) {
           opened++;
-          await deps.jobs.fanOut(id, 'cards', 0, deps.sendMoment(deps.now()));
+          const s = await store.getSurveyById(db, id);
+          await deps.jobs.fanOut(id, 'cards', 0, s ? await deps.sendMoment(deps.now(), s) : deps.now());
         }
       }
       for (const id of await store.dueToClose(db, now, 100)) if (await this.close(id)) closed++;
@@ -719,14 +723,14 @@ export function createSurveyService(deps: SurveyServiceDeps) {
         const moment = due.done;
         const days = due.reminderDays[moment];
         if (days === undefined || !due.deadline) continue;
-        const at = deps.sendMoment(new Date(due.deadline.getTime() - days * 86_400_000));
+        const at = await deps.sendMoment(new Date(due.deadline.getTime() - days * 86_400_000), due);
         if (at > now || at >= due.deadline) {
           if (at >= due.deadline && (await store.markReminderDone(db, due.id, moment))) continue; // too late for this one: skipped
           continue;
         }
         if (await store.markReminderDone(db, due.id, moment)) {
           reminded++;
-          await deps.jobs.fanOut(due.id, 'reminder', moment, deps.sendMoment(deps.now()));
+          await deps.jobs.fanOut(due.id, 'reminder', moment, await deps.sendMoment(deps.now(), due));
         }
       }
       return { opened, closed, reminded };
@@ -755,7 +759,7 @@ export function createSurveyService(deps: SurveyServiceDeps) {
     const addWeeks = (d: Date, weeks: number) => DateTime.fromJSDate(d, { zone: ZONE }).plus({ weeks }).toJSDate();
     const at = nextRoundAt(s.repeat, s.opensAt, deps.now(), (date) => amsterdamInstant(date, '08:00')!, addWeeks);
     if (!at) return;
-    const opensAt = deps.sendMoment(at);
+    const opensAt = await deps.sendMoment(at, s);
     const deadline = new Date(opensAt.getTime() + (s.deadline.getTime() - s.opensAt.getTime()));
     const recipients =
       s.audience.kind === 'team' || s.audience.kind === 'list' ? await store.recipientsOf(db, s.id) : (await resolveAudience(s.tenantId, s, null).catch(async () => ({ recipients: await store.recipientsOf(db, s.id) }))).recipients;

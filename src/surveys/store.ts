@@ -475,13 +475,13 @@ export async function openScheduled(q: Queryable, id: number): Promise<boolean> 
 }
 
 /** Open surveys with reminder moments still to come. */
-export async function remindersDue(q: Queryable, limit: number): Promise<{ id: number; deadline: Date | null; reminderDays: number[]; done: number }[]> {
-  const r = await q.query<{ id: string; deadline: Date | null; reminder_days: number[]; reminders_done: number }>(
-    `select id, deadline, reminder_days, reminders_done from surveys
+export async function remindersDue(q: Queryable, limit: number): Promise<{ id: number; tenantId: string; schoolId: number | null; deadline: Date | null; reminderDays: number[]; done: number }[]> {
+  const r = await q.query<{ id: string; tenant_id: string; school_id: string | null; deadline: Date | null; reminder_days: number[]; reminders_done: number }>(
+    `select id, tenant_id, school_id, deadline, reminder_days, reminders_done from surveys
      where status = 'open' and reminders_done < jsonb_array_length(reminder_days) order by deadline limit $1`,
     [limit],
   );
-  return r.rows.map((x) => ({ id: Number(x.id), deadline: x.deadline, reminderDays: x.reminder_days, done: x.reminders_done }));
+  return r.rows.map((x) => ({ id: Number(x.id), tenantId: x.tenant_id, schoolId: x.school_id === null ? null : Number(x.school_id), deadline: x.deadline, reminderDays: x.reminder_days, done: x.reminders_done }));
 }
 
 /** Claims reminder moment `moment` (once, whichever instance gets there first). */

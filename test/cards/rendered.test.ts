@@ -28,7 +28,8 @@ import { PDCA_QUESTIONS } from '../../src/meetings/texts.js';
 import type { TableRow } from '../../src/meetings/view-model.js';
 import { renderCannotCome, renderFollowUp, renderOverview, renderPrep, renderRhythmWarning, renderTable, renderTableForm } from '../../src/meetings/view.js';
 import { ROLES } from '../../src/people/model.js';
-import { renderRolesCard } from '../../src/people/view.js';
+import { renderCalendarCard, renderHolidaysFileCard, renderRolesCard, renderSchoolCalendarCard } from '../../src/people/view.js';
+import { OWN_HOLIDAY_LIMITS } from '../../src/schedule/index.js';
 import { TEAMS_CARD_BUDGET_BYTES, TEAMS_MAX_MESSAGE_BYTES, cardMessageBytes, parseErrors } from '../support/card-check.js';
 import { ROOT_DIR } from '../support/harness.js';
 
@@ -156,6 +157,32 @@ function renderAll(language: Language): Array<[string, AdaptiveCard]> {
     ['checklist template (errors in a 100 kB file)', renderTemplateCard(cards, t, { language, text: yaml.padEnd(TEMPLATE_LIMITS.bytes, '#'), errors })],
     ['checklist template (errors in pasted text)', renderTemplateCard(cards, t, { language, text: yaml.slice(0, 20_000), errors })],
     ...meetingCards(language),
+    ...calendarCards(language, t),
+  ];
+}
+
+/** The school-year cards: 60 schools with names at their limits, an own rooster of 100 periods with the longest names, 50 errors. */
+function calendarCards(language: Language, t: ReturnType<typeof createTranslator>): [string, AdaptiveCard][] {
+  const periods = Array.from({ length: OWN_HOLIDAY_LIMITS.maxPeriods }, (_, i) => ({ name: adversarial(OWN_HOLIDAY_LIMITS.maxNameLength), first: `2026-${String(8 + (i % 5)).padStart(2, '0')}-01`, last: `2026-${String(8 + (i % 5)).padStart(2, '0')}-28` }));
+  const schoolRows = Array.from({ length: 200 }, (_, i) => ({
+    id: 2_000_000_000 + i,
+    name: hostile(120, `S${i} `),
+    region: i % 4 === 0 ? null : (['noord', 'midden', 'zuid'] as const)[i % 3]!,
+    sector: i % 5 === 0 ? null : (['po', 'vo', 'so', 'mbo'] as const)[i % 4]!,
+    roster: i % 2 ? { periods, source: 'ics', updatedAt: new Date('2026-09-01T10:00:00Z') } : null,
+    canEdit: true,
+  }));
+  const overview = { canSetRegion: true, defaultRegion: 'midden' as const, schools: schoolRows };
+  const errors = Array.from({ length: OWN_HOLIDAY_LIMITS.maxErrors }, (_, i) => ({ line: i + 1, message: { nl: hostile(120, 'fout '), en: hostile(120, 'error ') } }));
+  const base = { language, today: '2026-12-05', canSetRegion: true, defaultRegion: 'midden' as const };
+  return [
+    ['roles calendar (200 schools)', renderCalendarCard(cards, t, { overview, message: { text: t('calendarRegionSaved', { name: hostile(120), region: 'Zuid' }), tone: 'good' } })],
+    ['roles calendar (directeur)', renderCalendarCard(cards, t, { overview: { ...overview, canSetRegion: false, schools: schoolRows.slice(0, 1) } })],
+    ['roles school (own rooster of 100 periods)', renderSchoolCalendarCard(cards, t, { ...base, school: schoolRows[1]! })],
+    ['roles school (regional, advisory)', renderSchoolCalendarCard(cards, t, { ...base, school: { ...schoolRows[4]!, region: 'zuid', sector: 'po' }, message: { text: t('calendarHolidaysRemoved', { name: hostile(120) }), tone: 'good' } })],
+    ['roles school (no region, directeur)', renderSchoolCalendarCard(cards, t, { ...base, canSetRegion: false, defaultRegion: null, school: schoolRows[0]! })],
+    ['roles school (50 errors, 12,000 characters kept)', renderSchoolCalendarCard(cards, t, { ...base, school: schoolRows[2]!, errors, holidaysValue: adversarial(12_000) })],
+    ['roles holidays file (100 periods, 200 schools)', renderHolidaysFileCard(cards, t, { language, fileName: hostile(200), source: 'ics', periods, schools: schoolRows })],
   ];
 }
 

@@ -9,6 +9,7 @@ import {
   isComplete,
   parseEvidenceUrl,
   parseIsoDate,
+  toDueDate,
   toDueState,
   toProgress,
   toWorkingDay,
@@ -27,6 +28,16 @@ describe('due dates', () => {
     expect(toWorkingDay('2027-03-06')).toBe('2027-03-05'); // Saturday
     expect(toWorkingDay('2027-03-07')).toBe('2027-03-05'); // Sunday
     expect(toWorkingDay('2027-03-08')).toBe('2027-03-08'); // Monday
+  });
+
+  it('moves a due date in a holiday to the first working day after it, by the school calendar', () => {
+    expect(toDueDate('2027-04-27')).toBe('2027-04-28'); // Koningsdag
+    expect(toDueDate('2027-10-26')).toBe('2027-10-26'); // no region: a school day
+    expect(toDueDate('2027-10-26', { region: 'zuid' })).toBe('2027-11-01'); // zuid's herfstvakantie, 23–31 October
+    expect(toDueDate('2027-10-26', { region: 'noord' })).toBe('2027-10-26'); // noord's ended on the 24th
+    expect(toDueDate('2027-03-12', { ownHolidays: [{ name: 'Studiedag', first: '2027-03-12', last: '2027-03-12' }] })).toBe('2027-03-15');
+    expect(toDueDate('2027-03-06', { region: 'zuid' })).toBe('2027-03-05'); // an ordinary weekend: the Friday before
+    expect(defaultDueDates(INSPECTION, '2027-12-07', { region: 'zuid' })[0]).toBe('2027-11-01');
   });
 
   it('gives no due dates without a target date', () => {
