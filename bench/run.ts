@@ -514,7 +514,7 @@ async function main(): Promise<void> {
     const missed = summary.targets.filter((t) => t.met === false).length;
     say(`  ${summary.targets.length - missed} of ${summary.targets.length} met${opts.rounds < 5 ? ` (only ${opts.rounds} round(s): not enough to quote; the full run uses 5)` : ''}`);
   }
-  if (opts.waitQuietS > 0) say(`\nWaiting for a quiet machine (< 0.3 busy cores, up to ${opts.waitQuietS} s before each round): ${quietness.waitedS.toFixed(0)} s in all; ${quietness.notQuiet} of ${quietness.rounds} rounds started without a lull.`);
+  if (opts.waitQuietS > 0 && quietness.rounds > 0) say(`\nWaiting for a quiet machine (< 0.3 busy cores, up to ${opts.waitQuietS} s before each round): ${quietness.waitedS.toFixed(0)} s in all; ${quietness.notQuiet} of ${quietness.rounds} rounds started without a lull.`);
   say(`\nDone in ${totalS.toFixed(1)} s; load average ${loadStart.join(' ')} at the start, ${loadEnd.join(' ')} at the end.`);
 
   const jsonFile = opts.jsonDir ? path.join(ROOT, opts.jsonDir, `${RUN_ID}.json`) : null;
