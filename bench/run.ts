@@ -37,6 +37,10 @@ import { SURVEY_SCENARIOS } from './lib/options.js';
 import { fanoutTargets, SURVEY_LIMITS, surveyMarkdown, surveyRatioTargets, surveyTables, type SurveyFigures } from './lib/survey-summary.js';
 import { runSurveyScenarios } from './scenarios/surveys.js';
 import type { SurveyInfra } from './scenarios/survey-setup.js';
+import { meetingTickMarkdown, runMeetingTick, type MeetingTickResult } from './scenarios/meeting-tick.js';
+
+/** Scenarios that start no Cadans process of their own (no build needed, no issue-7 report). */
+const IN_PROCESS_SCENARIOS: readonly string[] = ['meeting-tick'];
 
 /**
  * The fake connector without Teams' limits: per thread off, and the per-tenant ceiling infinite
@@ -282,7 +286,10 @@ async function main(): Promise<void> {
   if ((loadStart[0] ?? 0) > 0.5) say(`  note: the machine is busy (1-minute load ${loadStart[0]}): figures will be lower and noisier than on a quiet machine`);
   say(`  scenarios: ${opts.scenarios.join(', ')}; servers: ${opts.servers.join(', ')}; concurrency ${opts.concurrency.join(', ')}; ${opts.rounds} round(s) of ${opts.warmupS} s warm-up + ${opts.durationS} s per level${opts.quick ? ' (quick)' : ''}`);
 
-  if (opts.runtime === 'dist') {
+  const onlyInProcess = opts.scenarios.every((x) => IN_PROCESS_SCENARIOS.includes(x));
+  if (onlyInProcess) {
+    say('  runtime: this process (tsx): meeting-tick runs Cadans in the runner itself');
+  } else if (opts.runtime === 'dist') {
     const ms = buildForBench(ROOT);
     say(`  runtime: compiled JavaScript for every server (Cadans: node ${entryArgs('dist', 'src/main.ts', ROOT).join(' ')}, production's \`npm run serve\`; baselines transpiled to bench/.build/), built in ${(ms / 1000).toFixed(1)} s`);
   } else {
@@ -317,6 +324,7 @@ async function main(): Promise<void> {
   let finalStop: StopReport | null = null;
   let surveys: SurveyFigures | null = null;
   let surveyInfra: SurveyInfra | null = null;
+  let meetingTick: MeetingTickResult | null = null;
   const memoryBefore: Record<string, Memory | null> = {};
   let spawnedAt: number[] = [];
 
@@ -462,6 +470,10 @@ async function main(): Promise<void> {
         onInfra: (infra) => (surveyInfra = infra),
       });
     }
+    if (opts.scenarios.includes('meeting-tick')) {
+      say(`  meeting-tick: sizes ${opts.tickSizes.join(', ')} meetings, ${opts.tickRuns} ticks each`);
+      meetingTick = await runMeetingTick({ sizes: opts.tickSizes, runs: opts.tickRuns }, say);
+    }
   } finally {
     if (!interrupted) await cleanup();
   }
@@ -473,7 +485,7 @@ async function main(): Promise<void> {
 
   const summary = summarise(help, startup, cadansMemory, first, checklist);
   // (A run of the survey benchmarks alone has none of the tables and limits printReport prints.)
-  if (opts.scenarios.some((x) => !SURVEY_SCENARIOS.includes(x))) printReport(opts, help, startup, memoryBefore, summary);
+  if (opts.scenarios.some((x) => !SURVEY_SCENARIOS.includes(x) && !IN_PROCESS_SCENARIOS.includes(x))) printReport(opts, help, startup, memoryBefore, summary);
   if (first) printFirstMessage(first as FirstMessageResult);
   if (checklist) printChecklist(checklist as ChecklistResult);
   if (baselineRows) {
@@ -488,6 +500,10 @@ async function main(): Promise<void> {
     const all = [...surveyRatio.map((t) => t.met), ...surveyFanout.map((t) => t.met)];
     say(`  ${all.filter((m) => m === true).length} of ${all.length} survey targets met${opts.rounds < 5 ? ` (only ${opts.rounds} round(s): not enough to quote)` : ''}`);
   }
+  if (meetingTick) {
+    say('');
+    say(meetingTickMarkdown(meetingTick));
+  }
   const loadEnd = loadavg();
   const totalS = (performance.now() - t0) / 1000;
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
@@ -498,7 +514,7 @@ async function main(): Promise<void> {
     const missed = summary.targets.filter((t) => t.met === false).length;
     say(`  ${summary.targets.length - missed} of ${summary.targets.length} met${opts.rounds < 5 ? ` (only ${opts.rounds} round(s): not enough to quote; the full run uses 5)` : ''}`);
   }
-  if (opts.waitQuietS > 0) say(`\nWaiting for a quiet machine (< 0.3 busy cores, up to ${opts.waitQuietS} s before each round): ${quietness.waitedS.toFixed(0)} s in all; ${quietness.notQuiet} of ${quietness.rounds} rounds started without a lull.`);
+  if (opts.waitQuietS > 0 && quietness.rounds > 0) say(`\nWaiting for a quiet machine (< 0.3 busy cores, up to ${opts.waitQuietS} s before each round): ${quietness.waitedS.toFixed(0)} s in all; ${quietness.notQuiet} of ${quietness.rounds} rounds started without a lull.`);
   say(`\nDone in ${totalS.toFixed(1)} s; load average ${loadStart.join(' ')} at the start, ${loadEnd.join(' ')} at the end.`);
 
   const jsonFile = opts.jsonDir ? path.join(ROOT, opts.jsonDir, `${RUN_ID}.json`) : null;
@@ -524,15 +540,18 @@ async function main(): Promise<void> {
     limits: Object.values(summary.limits),
     ...(surveys ? { extra: surveyMarkdown(surveys, surveyRatio, surveyFanout) } : {}),
   });
-  say('\n----- markdown for docs/benchmarks.md ("Current figures") -----');
-  say(markdown);
-  say('----- end of markdown -----');
+  // A run of in-process scenarios alone (meeting-tick) has none of issue 7's figures: its own block above.
+  if (!onlyInProcess) {
+    say('\n----- markdown for docs/benchmarks.md ("Current figures") -----');
+    say(markdown);
+    say('----- end of markdown -----');
+  }
 
   if (opts.jsonDir && jsonFile) {
     const dir = path.join(ROOT, opts.jsonDir);
     mkdirSync(dir, { recursive: true });
     const file = jsonFile;
-    writeFileSync(file.replace(/\.json$/, '.md'), `${markdown}\n`);
+    writeFileSync(file.replace(/\.json$/, '.md'), `${onlyInProcess && meetingTick ? meetingTickMarkdown(meetingTick) : markdown}\n`);
     const json = {
       startedAt: startedAt.toISOString(),
       durationS: totalS,
@@ -558,6 +577,7 @@ async function main(): Promise<void> {
       checklist,
       surveys: surveys ? { ...(surveys as SurveyFigures), targets: surveyRatio, fanoutTargets: surveyFanout } : null,
       baselineRows,
+      meetingTick,
       quietness,
       memory: { before: memoryBefore, after: help?.memoryAfter ?? {}, cadansAfterLoad: cadansMemory },
     };

@@ -1,7 +1,7 @@
 // Command-line and environment options of `npm run bench`. Flags win over BENCH_* variables.
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['help', 'startup', 'first-message', 'checklist', 'survey-fanout', 'survey-answer', 'survey-results'] as const;
+export const SCENARIOS = ['help', 'startup', 'first-message', 'checklist', 'survey-fanout', 'survey-answer', 'survey-results', 'meeting-tick'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 /** What `npm run bench` runs without --scenarios: issue 7's four (the survey benchmarks are asked for by name, or as `surveys`). */
 export const DEFAULT_SCENARIOS: readonly Scenario[] = ['help', 'startup', 'first-message', 'checklist'];
@@ -16,6 +16,10 @@ export type ServerName = (typeof SERVERS)[number];
 export interface BenchOptions {
   quick: boolean;
   scenarios: Scenario[];
+  /** meeting-tick: the sizes (meetings in all), smallest first; ratios are to the smallest. */
+  tickSizes: number[];
+  /** meeting-tick: timed ticks per size (after one warm-up tick each). */
+  tickRuns: number;
   servers: ServerName[];
   /** Measured seconds per round of a concurrency level (after the warm-up). */
   durationS: number;
@@ -75,6 +79,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --fanout-per-second=N   the tenant ceiling the fan-out runs at: Cadans' OUTBOX_TENANT_PER_SECOND and the fake
                           connector's tenant limit alike (default 50, Teams' own; quick 200). Above ~60/s this
                           2-core machine runs out of CPU before the ceiling (docs/benchmarks.md, "Surveys")
+  --scenarios=meeting-tick  the meeting scheduler's tick as the meetings grow (issue 10); runs in this process
+  --tick-sizes=N,N,…      meetings per database of meeting-tick (default 10000,100000,1000000; quick 5000,50000)
+  --tick-runs=N           timed ticks per size of meeting-tick, sizes alternating (default 7; quick 2)
   --results-responses=N   responses of the closed survey of survey-results, 10 answers each (default 100000; quick 10000)
   --results-reps=N        runs per server per round of survey-results (default 3; quick 1)
   --survey-statements     fan-out: count Cadans' SQL statements per recipient (pg_stat_statements; a diagnostic,
@@ -147,6 +154,8 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       'fanout-cases': { type: 'string' },
       'fanout-per-second': { type: 'string' },
       'results-responses': { type: 'string' },
+      'tick-sizes': { type: 'string' },
+      'tick-runs': { type: 'string' },
       'results-reps': { type: 'string' },
       'survey-statements': { type: 'boolean' },
       'wait-quiet': { type: 'string' },
@@ -193,6 +202,8 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     fanoutLarge: values['fanout-large'] ? positive(values['fanout-large'], 'fanout-large', true) : quick ? 300 : 20_000,
     fanoutCases: values['fanout-cases'] ? list(values['fanout-cases'], FANOUT_CASES, 'fanout-case') : quick ? ['clean', 'faults', 'large'] : [...FANOUT_CASES],
     fanoutPerSecond: values['fanout-per-second'] ? positive(values['fanout-per-second'], 'fanout-per-second', true) : quick ? 200 : 50,
+    tickSizes: values['tick-sizes'] ? values['tick-sizes'].split(',').map((c) => positive(c.trim(), 'tick-sizes', true)) : quick ? [5_000, 50_000] : [10_000, 100_000, 1_000_000],
+    tickRuns: values['tick-runs'] ? positive(values['tick-runs'], 'tick-runs', true) : quick ? 2 : 7,
     resultsResponses: values['results-responses'] ? positive(values['results-responses'], 'results-responses', true) : quick ? 10_000 : 100_000,
     resultsReps: values['results-reps'] ? positive(values['results-reps'], 'results-reps', true) : quick ? 1 : 3,
     surveyStatements: values['survey-statements'] ?? false,
