@@ -67,8 +67,8 @@ const T = {
   partTooFew: { nl: 'te weinig antwoorden (minder dan {min})', en: 'too few responses (fewer than {min})' },
   partProtects: { nl: 'anders zijn de antwoorden van een kleinere groep terug te rekenen', en: 'otherwise the answers of a smaller group could be worked out' },
   partNote: {
-    nl: 'Alleen de uitkomsten van {school}. Open antwoorden en de totalen van het bestuur staan hier niet bij: daaruit zijn de antwoorden van andere scholen terug te rekenen.',
-    en: "Only the results of {school}. Open answers and the board's totals are left out: the answers of other schools could be worked out from them.",
+    nl: 'Alleen de uitkomsten van {school}. Open antwoorden en de totalen van het bestuur staan hier niet bij: daarin zitten ook de antwoorden van andere scholen.',
+    en: "Only the results of {school}. Open answers and the board's totals are left out: they hold the answers of other schools too.",
   },
   groupBelowThreshold: { nl: 'te weinig antwoorden om te tonen (minder dan {min})', en: 'too few responses to show (fewer than {min})' },
   protectsSmallerGroup: {
