@@ -81,6 +81,8 @@ export function createRoutes(deps: {
       'survey.export': { access: rule.resource('survey', 'see'), handle: survey.results.exportResults },
       // A directeur's own school's part of a board-wide survey (the service checks the survey and school).
       'survey.schoolResults': { access: rule.roles(['directeur']), handle: survey.results.schoolResults },
+      // Its export: a signed link to that school's part only (the service checks the survey and school again).
+      'survey.exportSchool': { access: rule.roles(['directeur']), handle: survey.results.exportSchool },
       'survey.create': { access: rule.roles(SURVEY_STARTERS, { where: IN_CHANNEL, whereText: 'surveyChannelOnly' }), handle: survey.verbs.create },
       'survey.edit': { access: manageSurvey, handle: survey.verbs.edit },
       'survey.save': { access: manageSurvey, handle: survey.verbs.save },

@@ -103,6 +103,7 @@ export const VERBS = [
   'survey.repost',
   'survey.export',
   'survey.schoolResults',
+  'survey.exportSchool',
   'survey.addTemplate',
   'survey.saveTemplate',
   'survey.archiveTemplate',

@@ -94,6 +94,7 @@ const EXPECTED: Record<Verb, Record<Place, Persona[]>> = {
   'survey.export': everywhere([...SURVEY_MANAGERS, 'bestuurder']),
   // Directeurs (their school's part of a board survey; the service decides what there is to see).
   'survey.schoolResults': everywhere(['dirOwn', 'dirOther']),
+  'survey.exportSchool': everywhere(['dirOwn', 'dirOther']),
   // Only those it was sent to, in their personal chat.
   'survey.addTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
   'survey.saveTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
@@ -192,6 +193,7 @@ function dataFor(verb: Verb, n: number): Record<string, unknown> {
     case 'survey.repost':
     case 'survey.export':
     case 'survey.schoolResults':
+    case 'survey.exportSchool':
     case 'survey.answer':
     case 'survey.change':
       return { v: 1, survey: surveyId };

@@ -16,6 +16,9 @@ const W = {
     all: 'Iedereen',
     responded: (n: number, total: number) => `${n} van de ${total} gereageerd`,
     hidden: 'Te weinig antwoorden om te tonen: alleen het aantal reacties staat in dit bestand.',
+    partSent: (n: number, school: string) => `De peiling ging naar ${n === 1 ? '1 persoon' : `${n} mensen`} van ${school}`,
+    partHidden: (school: string, protects: boolean, min: number) =>
+      `De uitkomsten van ${school} worden niet getoond: ${protects ? 'anders zijn de antwoorden van een kleinere groep terug te rekenen' : `te weinig antwoorden (minder dan ${min})`}.`,
     likert: ['Helemaal oneens', 'Oneens', 'Neutraal', 'Eens', 'Helemaal eens'],
     yes: 'Ja',
     no: 'Nee',
@@ -29,6 +32,9 @@ const W = {
     all: 'Everyone',
     responded: (n: number, total: number) => `${n} of ${total} responded`,
     hidden: 'Too few answers to show: only the number of responses is in this file.',
+    partSent: (n: number, school: string) => `The survey went to ${n === 1 ? '1 person' : `${n} people`} of ${school}`,
+    partHidden: (school: string, protects: boolean, min: number) =>
+      `The results of ${school} are not shown: ${protects ? 'otherwise the answers of a smaller group could be worked out' : `too few responses (fewer than ${min})`}.`,
     likert: ['Strongly disagree', 'Disagree', 'Neutral', 'Agree', 'Strongly agree'],
     yes: 'Yes',
     no: 'No',
@@ -46,9 +52,15 @@ function valueLabel(q: ResultSummary['questions'][number], value: number, langua
   return String(value);
 }
 
-/** The rows: a header line, then per group (everyone, each shown segment) per question per value. */
-export function resultRows(summary: ResultSummary, title: string, language: Language): { rows: Row[]; open: Row[] } {
+/**
+ * The rows: a header line, then per group (everyone, each shown segment) per question per value.
+ * `part`: one school's part of a board-wide survey (results-card.ts, schoolSummary), by its name.
+ */
+export function resultRows(summary: ResultSummary, title: string, language: Language, part?: string): { rows: Row[]; open: Row[] } {
   const w = W[language];
+  if (part !== undefined && summary.hidden) {
+    return { rows: [[title], [w.partSent(summary.recipients, part)], [w.partHidden(part, summary.hidden === 'protectsSmallerGroup', summary.minGroupSize)]], open: [] };
+  }
   const rows: Row[] = [[title], [w.responded(summary.respondents, summary.recipients)]];
   if (summary.hidden) {
     rows.push([w.hidden]);
@@ -56,7 +68,7 @@ export function resultRows(summary: ResultSummary, title: string, language: Lang
   }
   rows.push([], [...w.head]);
   const groups: { name: string; figures: (qid: string) => ResultSummary['questions'][number] | undefined | { distribution: { value: number; count: number; percent: number }[]; mean: number | null; enps: number | null; yesPercent: number | null } }[] = [
-    { name: w.all, figures: (qid) => summary.questions.find((q) => q.id === qid) },
+    { name: part ?? w.all, figures: (qid) => summary.questions.find((q) => q.id === qid) },
   ];
   for (const d of summary.dimensions) {
     for (const seg of d.segments) {
@@ -81,8 +93,8 @@ export function resultRows(summary: ResultSummary, title: string, language: Lang
 }
 
 /** CSV with a byte order mark (Excel reads UTF-8 then), ; as separator (Dutch Excel), fields quoted. */
-export function buildResultsCsv(summary: ResultSummary, title: string, language: Language): Buffer {
-  const { rows, open } = resultRows(summary, title, language);
+export function buildResultsCsv(summary: ResultSummary, title: string, language: Language, part?: string): Buffer {
+  const { rows, open } = resultRows(summary, title, language, part);
   const all = open.length ? [...rows, [], [W[language].open], [...W[language].openHead], ...open] : rows;
   const cell = (c: string | number | null) => {
     if (c === null) return '';
@@ -94,8 +106,8 @@ export function buildResultsCsv(summary: ResultSummary, title: string, language:
   return Buffer.from('\uFEFF' + all.map((r) => r.map(cell).join(';')).join('\r\n') + '\r\n', 'utf8');
 }
 
-export async function buildResultsXlsx(summary: ResultSummary, title: string, language: Language): Promise<Buffer> {
-  const { rows, open } = resultRows(summary, title, language);
+export async function buildResultsXlsx(summary: ResultSummary, title: string, language: Language, part?: string): Promise<Buffer> {
+  const { rows, open } = resultRows(summary, title, language, part);
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet(W[language].sheet);
   for (const r of rows) sheet.addRow(r); // exceljs writes strings as text, never as formulas

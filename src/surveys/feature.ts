@@ -161,6 +161,7 @@ export function createSurveyFeature(deps: SurveyFeatureDeps) {
   let openActions = deps.openActions;
   const routes = createSurveyRoutes({
     linkFor: downloads.linkFor,
+    schoolLinkFor: downloads.schoolLinkFor,
     openActions: (actor) => (openActions ? openActions(actor) : Promise.resolve(null)),
     surveys: service,
     schools: (tenantId) => deps.people.schools(tenantId),

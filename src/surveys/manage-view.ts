@@ -323,7 +323,7 @@ export function renderTemplateCard(
 export function renderClosed(
   cards: CardRenderer,
   language: Language,
-  o: { closed: { survey: SurveyRow; answered: number; recipients: number }[]; schoolParts: SurveyRow[]; actions: { total: number; overdue: number } | null },
+  o: { closed: { survey: SurveyRow; answered: number; recipients: number }[]; schoolParts: { survey: SurveyRow; schoolId: number; schoolName: string }[]; actions: { total: number; overdue: number } | null },
 ): AdaptiveCard {
   const nl = language === 'nl';
   const a = o.actions;
@@ -350,8 +350,14 @@ export function renderClosed(
     repostLabel: nl ? 'Opnieuw in het kanaal plaatsen' : 'Post in the channel again',
     exportLabel: nl ? 'Exporteren' : 'Export',
     schoolPartsHeading: nl ? 'Peilingen van het bestuur: het deel van jouw school' : "The board's surveys: your school's part",
-    schoolParts: o.schoolParts.map((s) => ({ id: s.publicId, title: escapeMarkdown(s.title), line: s.closedAt ? (nl ? `gesloten ${formatWhen(s.closedAt, language)}` : `closed ${formatWhen(s.closedAt, language)}`) : '' })),
+    schoolParts: o.schoolParts.map(({ survey: s, schoolId, schoolName }) => ({
+      id: s.publicId,
+      school: String(schoolId),
+      title: escapeMarkdown(schoolName ? `${s.title} · ${schoolName}` : s.title),
+      line: s.closedAt ? (nl ? `gesloten ${formatWhen(s.closedAt, language)}` : `closed ${formatWhen(s.closedAt, language)}`) : '',
+    })),
     schoolPartLabel: nl ? 'Uitkomsten van mijn school' : "My school's results",
+    schoolExportLabel: nl ? 'Exporteren' : 'Export',
   });
 }
 

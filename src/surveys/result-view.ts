@@ -61,6 +61,15 @@ const T = {
     en: 'Too few responses to show (fewer than {min}). That is why only the number of responses is shown.',
   },
   hiddenHeading: { nl: 'Niet alles is zichtbaar', en: 'Not everything is shown' },
+  partSent: { nl: 'De peiling ging naar {n} mensen van {school}.', en: 'The survey went to {n} people of {school}.' },
+  partSentOne: { nl: 'De peiling ging naar 1 persoon van {school}.', en: 'The survey went to 1 person of {school}.' },
+  partHidden: { nl: 'De uitkomsten van {school} worden niet getoond: {reason}.', en: 'The results of {school} are not shown: {reason}.' },
+  partTooFew: { nl: 'te weinig antwoorden (minder dan {min})', en: 'too few responses (fewer than {min})' },
+  partProtects: { nl: 'anders zijn de antwoorden van een kleinere groep terug te rekenen', en: 'otherwise the answers of a smaller group could be worked out' },
+  partNote: {
+    nl: 'Alleen de uitkomsten van {school}. Open antwoorden en de totalen van het bestuur staan hier niet bij: daarin zitten ook de antwoorden van andere scholen.',
+    en: "Only the results of {school}. Open answers and the board's totals are left out: they hold the answers of other schools too.",
+  },
   groupBelowThreshold: { nl: 'te weinig antwoorden om te tonen (minder dan {min})', en: 'too few responses to show (fewer than {min})' },
   protectsSmallerGroup: {
     nl: 'ook verborgen, anders zijn de antwoorden van een kleinere groep terug te rekenen',
@@ -173,6 +182,10 @@ export interface ResultViewOptions {
   round?: number;
   /** The survey's opaque public id, for the improvement action. */
   survey: string;
+  /** One school's part of a board-wide survey (results-card.ts, schoolSummary): the school's name. */
+  part?: string;
+  /** Offer "verbeteractie" per question (default true; not on a directeur's part, where it would be refused). */
+  canImprove?: boolean;
 }
 
 export interface ChartPoint {
@@ -209,6 +222,7 @@ export interface ResultCardView {
   hiddenHeading: string;
   hiddenLines: { text: string }[];
   improveLabel: string;
+  canImprove: boolean;
   chartTitle: string;
   openHeading: string;
   hasTable: boolean;
@@ -516,8 +530,10 @@ function build(summary: ResultSummary, options: ResultViewOptions, plan: Plan): 
   const { language } = options;
   const date = say(T.closed, language, { date: DATES[language].format(options.closedAt) });
   const subtitle = options.round !== undefined ? `${date} · ${say(T.round, language, { round: options.round })}` : date;
-  const responseLine =
-    summary.responseRate === null
+  const part = options.part === undefined ? null : escapeMarkdown(cardName(options.part) || '—');
+  const responseLine = part !== null && summary.hidden
+    ? say(summary.recipients === 1 ? T.partSentOne : T.partSent, language, { n: formatInt(summary.recipients, language), school: part })
+    : summary.responseRate === null
       ? say(T.respondedNoRecipients, language, { n: formatInt(summary.respondents, language) })
       : say(T.responded, language, { n: formatInt(summary.respondents, language), total: formatInt(summary.recipients, language), pct: formatPercent(summary.responseRate, language) });
   const table = summary.perspectiveTable;
@@ -530,12 +546,20 @@ function build(summary: ResultSummary, options: ResultViewOptions, plan: Plan): 
     subtitle,
     responseLine,
     anonymityLine: summary.anonymous ? say(T.anonymous, language, { min: summary.minGroupSize }) : say(T.named, language),
-    notice: summary.hidden ? say(T.surveyBelowThreshold, language, { min: summary.minGroupSize }) : '',
+    notice:
+      part !== null
+        ? summary.hidden
+          ? say(T.partHidden, language, { school: part, reason: summary.hidden === 'protectsSmallerGroup' ? say(T.partProtects, language) : say(T.partTooFew, language, { min: summary.minGroupSize }) })
+          : say(T.partNote, language, { school: part })
+        : summary.hidden
+          ? say(T.surveyBelowThreshold, language, { min: summary.minGroupSize })
+          : '',
     trimNote: plan.note ? say(plan.note, language) : '',
     segmentLines: segmentLines(summary, language).map((text) => ({ text })),
     hiddenHeading: say(T.hiddenHeading, language),
     hiddenLines: (summary.hidden ? [] : hiddenLines(summary, language)).map((text) => ({ text })),
     improveLabel: say(T.improve, language),
+    canImprove: options.canImprove ?? true,
     chartTitle: say(T.chartTitle, language),
     openHeading: say(T.openHeading, language),
     hasTable: table !== null,

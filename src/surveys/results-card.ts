@@ -35,6 +35,8 @@ export function createResultCards(cards: CardRenderer): ResultCardRenderer {
       const previous = data.previous ? summarize(data.previous) : undefined;
       const summary = summarize(data, previous);
       const s = data.survey;
+      // A board-wide survey posted in one school's channel: that school's part only (docs/surveys.md).
+      if (s.resultsSchoolId !== null && s.schoolId === null) return renderSchoolResults(cards, data, s.resultsSchoolId, data.schoolNames.get(s.resultsSchoolId) ?? '', s.language, { canImprove: true });
       return cards.render(
         'surveys.results',
         resultCardViewModel(summary, { title: s.title, language: s.language, closedAt: s.closedAt ?? new Date(), survey: s.publicId, ...(s.seriesId ? { round: s.round } : {}) }),
@@ -51,7 +53,10 @@ export function createResultCards(cards: CardRenderer): ResultCardRenderer {
 export function schoolSummary(summary: ResultSummary, schoolId: number, recipients: number): ResultSummary {
   const dim = summary.dimensions.find((d) => d.dimension === 'school');
   const seg = dim?.segments.find((x) => x.key === String(schoolId));
-  const empty = { ...summary, questions: [], dimensions: [], perspectiveTable: null, hidden: 'groupBelowThreshold' as const };
+  // Why it is hidden: too few (the survey, or the school: a school too small to label has no segment), or
+  // large enough but hidden so that a smaller group cannot be worked out.
+  const reason = !summary.hidden && seg && !seg.shown && seg.reason === 'protectsSmallerGroup' ? ('protectsSmallerGroup' as const) : ('groupBelowThreshold' as const);
+  const empty = { ...summary, questions: [], dimensions: [], perspectiveTable: null, hidden: reason };
   // A hidden segment's respondents are not shown (the card says why); its recipients may be.
   if (summary.hidden || !seg || !seg.shown) return { ...empty, recipients, respondents: 0, responseRate: null };
   return {
@@ -68,10 +73,18 @@ export function schoolSummary(summary: ResultSummary, schoolId: number, recipien
   };
 }
 
-/** The result card of one school's part (see schoolSummary), titled with the school's name. */
-export function renderSchoolResults(cards: CardRenderer, data: ResultData, schoolId: number, schoolName: string, language: 'nl' | 'en'): AdaptiveCard {
-  const s = data.survey;
+/** One school's part of a board-wide survey's results (its card, its export). */
+export function schoolPartSummary(data: ResultData, schoolId: number): ResultSummary {
   const recipients = data.recipientsBySegment.filter((r) => r.school === schoolId).reduce((a, r) => a + r.n, 0);
-  const summary = schoolSummary(summarize(data), schoolId, recipients);
-  return cards.render('surveys.results', resultCardViewModel(summary, { title: `${s.title} · ${schoolName}`, language, closedAt: s.closedAt ?? new Date(), survey: s.publicId }));
+  return schoolSummary(summarize(data), schoolId, recipients);
+}
+
+/** The result card of one school's part (see schoolSummary), titled with the school's name. */
+export function renderSchoolResults(cards: CardRenderer, data: ResultData, schoolId: number, schoolName: string, language: 'nl' | 'en', o: { canImprove?: boolean } = {}): AdaptiveCard {
+  const s = data.survey;
+  const summary = schoolPartSummary(data, schoolId);
+  return cards.render(
+    'surveys.results',
+    resultCardViewModel(summary, { title: `${s.title} · ${schoolName}`, language, closedAt: s.closedAt ?? new Date(), survey: s.publicId, part: schoolName, canImprove: o.canImprove ?? false }),
+  );
 }

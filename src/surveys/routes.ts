@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { parseActionData } from '../action-data.js';
 import type { Language } from '../config.js';
 import type { AdaptiveCard } from '../cards/render.js';
-import type { CommandHandler, FileHandler, RouteContext, VerbHandler } from '../routes.js';
+import type { CommandHandler, FileHandler, Member, RouteContext, VerbHandler } from '../routes.js';
 import { notAllowed } from '../errors.js';
 import { renderClosed, renderDelivery, renderDraft, renderExport, renderHome, renderQuestions, renderReview, renderTemplateCard } from './manage-view.js';
 import { SURVEY_TEMPLATE_EXAMPLE } from './parse-template.js';
@@ -15,6 +15,8 @@ import { channelOf, type DraftInput, type RecipientState, type SurveyService } f
 import type { Audience, SurveyRow } from './store.js';
 
 const surveyRef = z.object({ v: z.literal(1), survey: z.string().uuid() });
+/** A directeur's part of a board-wide survey: the survey and (optionally) which of their schools. */
+const schoolPartData = surveyRef.extend({ school: z.union([z.string().regex(/^\d{1,15}$/), z.number().int().positive()]).optional() });
 export const SURVEY_REF_VERSIONS = [1] as const;
 const createData = z.object({ v: z.literal(1), template: z.string().min(1).max(80) });
 const templateText = z.object({ v: z.literal(1), definition: z.string().max(200_000).optional() });
@@ -72,6 +74,8 @@ export interface SurveyRouteDeps {
   now(): Date;
   /** Signed download links of a closed survey's results. */
   linkFor(tenantId: string, surveyId: number, format: 'xlsx' | 'csv'): string;
+  /** Signed download links of one school's part of a closed board-wide survey. */
+  schoolLinkFor(tenantId: string, surveyId: number, schoolId: number, format: 'xlsx' | 'csv'): string;
   /** Open and overdue improvement actions the actor may see; null when they may see none (the actions feature). */
   openActions(actor: RouteContext['actor']): Promise<{ total: number; overdue: number } | null>;
 }
@@ -168,6 +172,13 @@ export function createSurveyRoutes(deps: SurveyRouteDeps) {
     return ctx.directory.teamRoster();
   }
 
+  /** The members of the survey's results channel, when the action comes from it (null: not known). */
+  async function channelMembers(ctx: RouteContext, s: SurveyRow, roster: readonly Member[] | null) {
+    if (s.audience.kind === 'team' && roster) return roster;
+    const here = ctx.actor.conversation.kind === 'channel' && channelOf(ctx.actor.conversation) === s.resultsConversationId;
+    return here ? ctx.directory.teamRoster().catch(() => null) : null;
+  }
+
   const verbs = {
     open: (async (ctx) => home(ctx)) satisfies VerbHandler,
 
@@ -223,7 +234,8 @@ export function createSurveyRoutes(deps: SurveyRouteDeps) {
       if (before.status !== 'draft') return deliveryCard(ctx, before);
       const saved = await surveys.saveDraft(ctx.actor, d.survey, toDraftInput(d, before));
       if (saved.problems.length) return draftCard(ctx, saved.survey, { problems: saved.problems, typed: typedOf(d) });
-      const review = await surveys.review(ctx.actor, d.survey, await rosterFor(ctx, saved.survey));
+      const roster = await rosterFor(ctx, saved.survey);
+      const review = await surveys.review(ctx.actor, d.survey, roster, await channelMembers(ctx, saved.survey, roster));
       return renderReview(ctx.cards, ctx.language, review, deps.sendWindow);
     }) satisfies VerbHandler,
 
@@ -231,7 +243,8 @@ export function createSurveyRoutes(deps: SurveyRouteDeps) {
       const id = toSurveyRef(data);
       const before = await surveys.get(ctx.actor, id);
       if (before.status !== 'draft') return deliveryCard(ctx, before);
-      const r = await surveys.send(ctx.actor, id, await rosterFor(ctx, before));
+      const roster = await rosterFor(ctx, before);
+      const r = await surveys.send(ctx.actor, id, roster, await channelMembers(ctx, before, roster));
       const nl = ctx.language === 'nl';
       return deliveryCard(
         ctx,
@@ -343,17 +356,30 @@ export function createSurveyRoutes(deps: SurveyRouteDeps) {
   async function closedList(ctx: RouteContext): Promise<AdaptiveCard> {
     const [o, actions] = await Promise.all([surveys.overview(ctx.actor), deps.openActions(ctx.actor)]);
     const closed = await Promise.all(o.closed.map(async (s) => ({ survey: s, ...(await surveys.counts(s.id)) })));
-    return renderClosed(ctx.cards, ctx.language, { closed, schoolParts: o.schoolParts, actions });
+    const names = o.schoolParts.length ? new Map((await deps.schools(ctx.actor.tenantId)).map((x) => [x.id, x.name])) : new Map<number, string>();
+    const schoolParts = o.schoolParts.map((p) => ({ ...p, schoolName: names.get(p.schoolId) ?? '' }));
+    return renderClosed(ctx.cards, ctx.language, { closed, schoolParts, actions });
   }
 
   const results = {
     open: (async (ctx) => closedList(ctx)) satisfies VerbHandler,
     /** A directeur's part of a board-wide survey: their school's segment, for them alone. */
     schoolResults: (async (ctx, data) => {
-      const part = await surveys.schoolPart(ctx.actor, toSurveyRef(data));
+      const d = parseActionData(schoolPartData, data, SURVEY_REF_VERSIONS);
+      const part = await surveys.schoolPart(ctx.actor, d.survey, d.school === undefined ? undefined : Number(d.school));
       if (!part) throw surveyProblem('surveyNotFound');
       const school = (await deps.schools(ctx.actor.tenantId)).find((x) => x.id === part.schoolId);
       return renderSchoolResults(ctx.cards, part.data, part.schoolId, school?.name ?? '', ctx.language);
+    }) satisfies VerbHandler,
+    /** The export of a directeur's part: a signed link to that school's part only (downloads.ts). */
+    exportSchool: (async (ctx, data) => {
+      const d = parseActionData(schoolPartData, data, SURVEY_REF_VERSIONS);
+      const part = await surveys.schoolPart(ctx.actor, d.survey, d.school === undefined ? undefined : Number(d.school));
+      if (!part) throw surveyProblem('surveyNotFound');
+      const s = part.data.survey;
+      const school = (await deps.schools(ctx.actor.tenantId)).find((x) => x.id === part.schoolId);
+      const title = `${s.title} · ${school?.name ?? ''}`;
+      return renderExport(ctx.cards, ctx.language, title, deps.schoolLinkFor(s.tenantId, s.id, part.schoolId, 'xlsx'), deps.schoolLinkFor(s.tenantId, s.id, part.schoolId, 'csv'));
     }) satisfies VerbHandler,
     exportResults: (async (ctx, data) => {
       const s = await surveys.get(ctx.actor, toSurveyRef(data), 'see');

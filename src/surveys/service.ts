@@ -131,6 +131,19 @@ export interface ResultInputs {
 
 export type ResultData = ResultInputs & { previous: ResultInputs | null };
 
+/** The members of a survey's results channel, as they bear on what the posted card may show. */
+export interface ChannelAudience {
+  members: number;
+  /** Members who may not see all of the results otherwise. */
+  others: number;
+  /** Of those, members with no role at a school. */
+  withoutSchool: number;
+  /** The schools the others hold a role at. */
+  schools: number[];
+  /** The channel's school: the posted card shows only this school's part (board-wide surveys). */
+  schoolId: number | null;
+}
+
 export interface DeliveryStatus {
   survey: SurveyRow;
   counts: store.DeliveryCounts;
@@ -282,7 +295,9 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       const mine = rows.filter((s) => (s.status === 'draft' ? s.createdBy === actor.aadObjectId : canManage(g, actor, s)));
       const closed = rows.filter((s) => s.status === 'closed' && canSeeResults(g, actor, s)).slice(0, 10);
       const ownSchools = directeurSchools(g);
-      const schoolParts = ownSchools.length ? rows.filter((s) => s.status === 'closed' && s.schoolId === null && !canSeeResults(g, actor, s)).slice(0, 10) : [];
+      const boardWide = ownSchools.length ? rows.filter((s) => s.status === 'closed' && s.schoolId === null && !canSeeResults(g, actor, s)) : [];
+      const reached = await store.schoolsReached(db, boardWide.map((s) => s.id), ownSchools);
+      const schoolParts = boardWide.flatMap((s) => reached.filter((r) => r.surveyId === s.id).map((r) => ({ survey: s, schoolId: r.schoolId }))).slice(0, 10);
       return {
         canStart: canStart(g),
         drafts: mine.filter((s) => s.status === 'draft').slice(0, 5),
@@ -292,14 +307,23 @@ export function createSurveyService(deps: SurveyServiceDeps) {
       };
     },
 
-    /** A directeur's part of a closed board-wide survey: the result inputs and their school, or null. */
-    async schoolPart(actor: Actor, publicId: string): Promise<{ data: ResultData; schoolId: number } | null> {
+    /**
+     * A directeur's part of a closed board-wide survey: the result inputs and the school, or null
+     * (refused alike whatever the reason). Only a school they are directeur of (`schoolId`, or their
+     * first) that the survey was sent to; what of it may be shown is decided by results-card.ts
+     * (schoolSummary): that school's segment, never the board-wide totals.
+     */
+    async schoolPart(actor: Actor, publicId: string, schoolId?: number): Promise<{ data: ResultData; schoolId: number } | null> {
       const g = await grants(actor);
       const schools = directeurSchools(g);
       const s = await store.getSurveyByPublicId(db, actor.tenantId, publicId);
       if (!s || s.status !== 'closed' || s.schoolId !== null || schools.length === 0) return null;
+      const wanted = schoolId === undefined ? schools : schools.filter((x) => x === schoolId);
+      const reached = await store.schoolsReached(db, [s.id], wanted);
+      const school = wanted.find((x) => reached.some((r) => r.schoolId === x));
+      if (school === undefined) return null;
       const data = await this.resultData(s.id);
-      return data ? { data, schoolId: schools[0]! } : null;
+      return data ? { data, schoolId: school } : null;
     },
 
     /** A draft from a template, started in a channel: its results go there, its audience is the team. */
@@ -451,10 +475,11 @@ export function createSurveyService(deps: SurveyServiceDeps) {
     },
 
     /** Who it would go to (the team's roster comes from the route), and what to check before sending. */
-    async review(actor: Actor, publicId: string, roster: readonly Member[] | null): Promise<Review> {
+    async review(actor: Actor, publicId: string, roster: readonly Member[] | null, channelMembers: readonly Member[] | null = roster): Promise<Review> {
       const s = await surveyFor(actor, publicId, 'manage');
       if (s.status !== 'draft') throw surveyProblem('surveyNotDraft');
       const { recipients, unmatched } = await resolveAudience(actor.tenantId, s, roster);
+      const channel = await channelAudience(s, channelMembers);
       const problems: LocalText[] = [];
       const warnings: LocalText[] = [];
       if (unmatched.length > 0) {
@@ -469,10 +494,7 @@ export function createSurveyService(deps: SurveyServiceDeps) {
         warnings.push({ nl: `Er zijn minder dan ${s.minGroupSize} ontvangers: de resultaten blijven verborgen, omdat ze anders niet anoniem zijn.`, en: `There are fewer than ${s.minGroupSize} recipients: the results will stay hidden, as they would not be anonymous.` });
       }
       if (!s.anonymous) warnings.push({ nl: 'Deze peiling is niet anoniem: bij elk antwoord staat wie het gaf. De ontvangers lezen dat boven de vragen.', en: 'This survey is not anonymous: every answer shows who gave it. Recipients read this above the questions.' });
-      warnings.push({
-        nl: 'De resultaten komen in dit kanaal: iedereen die het kanaal kan lezen, ziet ze (altijd zonder namen, en groepen kleiner dan de minimale groepsgrootte verborgen).',
-        en: 'The results are posted in this channel: everyone who can read it sees them (never with names, and groups below the minimum size hidden).',
-      });
+      warnings.push(await channelWarning(s, channel));
       if (s.kind === 'pulse' && s.questions.length > SURVEY_LIMITS.pulseWarnAbove) {
         warnings.push({ nl: 'Korte peilingen worden beter ingevuld: overweeg hoogstens 5 vragen.', en: 'Short surveys get answered: consider at most 5 questions.' });
       }
@@ -480,17 +502,18 @@ export function createSurveyService(deps: SurveyServiceDeps) {
     },
 
     /** Sends (or schedules) the survey: records the recipients and starts the fan-out. */
-    async send(actor: Actor, publicId: string, roster: readonly Member[] | null): Promise<{ survey: SurveyRow; recipients: number }> {
+    async send(actor: Actor, publicId: string, roster: readonly Member[] | null, channelMembers: readonly Member[] | null = roster): Promise<{ survey: SurveyRow; recipients: number }> {
       const s = await surveyFor(actor, publicId, 'manage');
       if (s.status !== 'draft') throw surveyProblem('surveyNotDraft');
       const { recipients } = await resolveAudience(actor.tenantId, s, roster);
+      const channel = await channelAudience(s, channelMembers);
       if (recipients.length === 0 || recipients.length > MAX_RECIPIENTS) throw surveyProblem('surveyNoAudience');
       const now = deps.now();
       const opensAt = s.opensAt && s.opensAt > now ? s.opensAt : now;
       const scheduled = opensAt > now;
       const botId = await deps.conversations.botIdOf(actor.tenantId, channelOf(actor.conversation));
       const started = await inTransaction(db, async (tx) => {
-        if (!(await store.startSurvey(tx, s.id, scheduled ? 'scheduled' : 'open', opensAt, recipients))) return false;
+        if (!(await store.startSurvey(tx, s.id, scheduled ? 'scheduled' : 'open', opensAt, recipients, channel?.schoolId ?? null))) return false;
         // The author's live delivery card, in their 1:1 chat.
         await deps.outbox.enqueue(
           {
@@ -748,6 +771,62 @@ export function createSurveyService(deps: SurveyServiceDeps) {
     /** One round's result inputs, without the previous round's (the meeting prep pack; see prep.ts). */
     roundInputs: inputsOf,
   };
+
+  /**
+   * Who reads the results channel (docs/surveys.md, "Who sees what"), from its team's members as read
+   * when the survey is reviewed or sent; null when they could not be read. Readers: those who may see
+   * all of the results anyway (the author, tenant-wide kwaliteitsmedewerkers, bestuurders, beheerders).
+   * Of the others, the schools they hold a role at: when a board-wide survey's channel has members of
+   * exactly one school, that is the channel's school and the posted card shows only its part.
+   */
+  async function channelAudience(s: SurveyRow, members: readonly Member[] | null): Promise<ChannelAudience | null> {
+    if (!members) return null;
+    const ids = [...new Set(members.map((m) => m.aadObjectId))];
+    const grantsOf = await deps.people.grantsOfMany(s.tenantId, ids);
+    const schools = new Set<number>();
+    let others = 0;
+    let withoutSchool = 0;
+    for (const id of ids) {
+      const g = grantsOf.get(id) ?? [];
+      if (id === s.createdBy || g.some((x) => TENANT_READERS.includes(x.role) && x.schoolId === null)) continue;
+      others++;
+      const own = g.filter((x) => x.schoolId !== null).map((x) => x.schoolId as number);
+      if (own.length === 0) withoutSchool++;
+      for (const x of own) schools.add(x);
+    }
+    const schoolId = s.schoolId === null && schools.size === 1 ? [...schools][0]! : null;
+    return { members: ids.length, others, withoutSchool, schools: [...schools], schoolId };
+  }
+
+  /** The review card's line on who will see what in the channel. */
+  async function channelWarning(s: SurveyRow, channel: ChannelAudience | null): Promise<LocalText> {
+    const names = new Map((await deps.people.schools(s.tenantId)).map((x) => [x.id, x.name]));
+    const nameOf = (id: number) => names.get(id) ?? `school ${id}`;
+    if (!channel) {
+      return {
+        nl: 'De resultaten komen in het kanaal waarin de peiling begon: iedereen die het kanaal kan lezen, ziet ze (altijd zonder namen, en groepen kleiner dan de minimale groepsgrootte verborgen). Wie er in dat kanaal zit, kon ik niet lezen; kijk nog eens vanuit het kanaal zelf.',
+        en: 'The results are posted in the channel the survey was started in: everyone who can read it sees them (never with names, and groups below the minimum size hidden). I could not read who is in that channel; check again from the channel itself.',
+      };
+    }
+    if (channel.schoolId !== null) {
+      const school = nameOf(channel.schoolId);
+      return {
+        nl: `Dit kanaal is van ${school}: in het kanaal komen alleen de uitkomsten van ${school}, en als die groep te klein is alleen dat ze niet getoond worden. De uitkomsten van het hele bestuur zie je onder resultaten.`,
+        en: `This channel belongs to ${school}: only the results of ${school} are posted here, and if that group is too small only that they are not shown. You see the board's results under results.`,
+      };
+    }
+    if (channel.others === 0) {
+      return {
+        nl: 'De resultaten komen in dit kanaal. Iedereen die erin zit, mag de uitkomsten ook zo zien (altijd zonder namen, en groepen kleiner dan de minimale groepsgrootte verborgen).',
+        en: 'The results are posted in this channel. Everyone in it may see the results anyway (never with names, and groups below the minimum size hidden).',
+      };
+    }
+    const wide = channel.schools.length > 1 ? { nl: ` Er zitten mensen van ${channel.schools.length} scholen in (${channel.schools.map(nameOf).slice(0, 5).join(', ')}): zij zien ook de uitkomsten van elkaars school.`, en: ` It has people of ${channel.schools.length} schools (${channel.schools.map(nameOf).slice(0, 5).join(', ')}): they also see the results of each other's school.` } : { nl: '', en: '' };
+    return {
+      nl: `Let op: dit kanaal is breder dan wie de uitkomsten mag zien. ${channel.others} van de ${channel.members} leden zien ze anders niet, maar in het kanaal wel alles${s.schoolId === null ? ': het totaal en de uitkomsten per school' : ''} (altijd zonder namen, en groepen kleiner dan de minimale groepsgrootte verborgen).${wide.nl}`,
+      en: `Note: this channel is wider than who may see the results. ${channel.others} of its ${channel.members} members may not see them otherwise, but in the channel they see all of them${s.schoolId === null ? ': the totals and the results per school' : ''} (never with names, and groups below the minimum size hidden).${wide.en}`,
+    };
+  }
 
   /**
    * The next round of a repeating survey, scheduled when a round closes: the same questions and

@@ -35,6 +35,8 @@ export interface SurveyRow {
   resultsConversationId: string | null;
   resultsServiceUrl: string | null;
   resultsTeamId: string | null;
+  /** The school the results channel belongs to: the posted card shows only that school's part (docs/surveys.md). */
+  resultsSchoolId: number | null;
   resultsActivityId: string | null;
   authorConversationId: string | null;
   authorServiceUrl: string | null;
@@ -51,7 +53,7 @@ export interface SurveyRow {
 
 const SURVEY_COLUMNS = `s.id, s.public_id, s.tenant_id, s.kind, s.template_key, s.title, s.language, s.questions, s.anonymous,
   s.min_group_size, s.by_perspective, s.audience, s.school_id, s.status, s.opens_at, s.deadline, s.reminder_days,
-  s.results_conversation_id, s.results_service_url, s.results_team_id, s.results_activity_id,
+  s.results_conversation_id, s.results_service_url, s.results_team_id, s.results_school_id, s.results_activity_id,
   s.author_conversation_id, s.author_service_url, s.author_card_activity_id, s.repeat, s.series_id, s.round,
   s.created_by, s.created_at, s.sent_at, s.closed_at, s.version`;
 
@@ -79,6 +81,7 @@ function toSurvey(r: Raw): SurveyRow {
     resultsConversationId: (r.results_conversation_id as string | null) ?? null,
     resultsServiceUrl: (r.results_service_url as string | null) ?? null,
     resultsTeamId: (r.results_team_id as string | null) ?? null,
+    resultsSchoolId: r.results_school_id === null || r.results_school_id === undefined ? null : Number(r.results_school_id),
     resultsActivityId: (r.results_activity_id as string | null) ?? null,
     authorConversationId: (r.author_conversation_id as string | null) ?? null,
     authorServiceUrl: (r.author_service_url as string | null) ?? null,
@@ -181,8 +184,8 @@ export interface Recipient {
 }
 
 /** Opens the survey (or schedules it) and records who it goes to, in one transaction with the caller's. */
-export async function startSurvey(q: Queryable, id: number, status: 'open' | 'scheduled', opensAt: Date, recipients: readonly Recipient[]): Promise<boolean> {
-  const r = await q.query(`update surveys set status = $2, opens_at = $3, sent_at = now(), version = version + 1 where id = $1 and status = 'draft'`, [id, status, opensAt]);
+export async function startSurvey(q: Queryable, id: number, status: 'open' | 'scheduled', opensAt: Date, recipients: readonly Recipient[], resultsSchoolId: number | null = null): Promise<boolean> {
+  const r = await q.query(`update surveys set status = $2, opens_at = $3, sent_at = now(), results_school_id = $4, version = version + 1 where id = $1 and status = 'draft'`, [id, status, opensAt, resultsSchoolId]);
   if ((r.rowCount ?? 0) === 0) return false;
   const chunk = 5_000;
   for (let i = 0; i < recipients.length; i += chunk) {
@@ -525,6 +528,16 @@ export async function archiveOwnTemplate(q: Queryable, tenantId: string, id: num
 }
 
 /** Recipients per segment (for the response rate of the segments a result card shows). */
+/** Of these surveys, the schools among `schoolIds` that were sent them (deliveries with that school). */
+export async function schoolsReached(q: Queryable, surveyIds: readonly number[], schoolIds: readonly number[]): Promise<{ surveyId: number; schoolId: number }[]> {
+  if (surveyIds.length === 0 || schoolIds.length === 0) return [];
+  const r = await q.query<{ survey_id: string; school_id: string }>(
+    'select distinct survey_id, school_id from survey_deliveries where survey_id = any($1::bigint[]) and school_id = any($2::bigint[])',
+    [surveyIds, schoolIds],
+  );
+  return r.rows.map((x) => ({ surveyId: Number(x.survey_id), schoolId: Number(x.school_id) }));
+}
+
 export async function recipientsBySegment(q: Queryable, surveyId: number): Promise<{ school: number | null; perspective: string | null; n: number }[]> {
   const r = await q.query<{ school: string | null; perspective: string | null; n: string }>(
     'select school_id as school, perspective, count(*) as n from survey_deliveries where survey_id = $1 group by 1, 2',
@@ -541,10 +554,10 @@ export async function recipientsBySegment(q: Queryable, surveyId: number): Promi
 export async function insertNextRound(q: Queryable, prev: SurveyRow, opensAt: Date, deadline: Date, recipients: readonly Recipient[]): Promise<number | null> {
   const r = await q.query<{ id: string }>(
     `insert into surveys (tenant_id, kind, template_key, title, language, questions, anonymous, min_group_size, by_perspective,
-       audience, school_id, status, opens_at, deadline, reminder_days, results_conversation_id, results_service_url, results_team_id,
+       audience, school_id, status, opens_at, deadline, reminder_days, results_conversation_id, results_service_url, results_team_id, results_school_id,
        author_conversation_id, author_service_url, repeat, series_id, round, created_by, sent_at)
      select tenant_id, kind, template_key, title, language, questions, anonymous, min_group_size, by_perspective,
-       audience, school_id, 'scheduled', $2, $3, reminder_days, results_conversation_id, results_service_url, results_team_id,
+       audience, school_id, 'scheduled', $2, $3, reminder_days, results_conversation_id, results_service_url, results_team_id, results_school_id,
        author_conversation_id, author_service_url, repeat, series_id, round + 1, created_by, now()
      from surveys where id = $1 and series_id is not null
      on conflict (series_id, round) where series_id is not null do nothing
