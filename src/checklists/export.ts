@@ -4,7 +4,7 @@
 import ExcelJS from 'exceljs';
 import type { Language } from '../config.js';
 import type { Checklist, ChecklistEvent, Step, StepStatus } from './model.js';
-import { BUILT_IN_TEMPLATES } from './templates.js';
+import { BUILT_IN_TEMPLATES, type InvestigationType } from './templates.js';
 
 // --- words ------------------------------------------------------------------------------------
 
@@ -15,6 +15,9 @@ interface ExportWords {
   school: string;
   noSchool: string;
   targetDate: string;
+  investigation: string;
+  endDate: string;
+  investigationTypes: Readonly<Record<InvestigationType, string>>;
   started: string;
   completed: string;
   notCompleted: string;
@@ -35,6 +38,14 @@ const WORDS: Readonly<Record<Language, ExportWords>> = {
     school: 'School',
     noSchool: 'Hele bestuur',
     targetDate: 'Streefdatum',
+    investigation: 'Soort onderzoek',
+    endDate: 'Einde van het onderzoek',
+    investigationTypes: {
+      bestuur: 'Vierjaarlijks onderzoek bij bestuur en scholen',
+      herstel: 'Herstelonderzoek',
+      ontwikkelpunten: 'Onderzoek naar ontwikkelpunten',
+      goed: 'Verzoek om het oordeel Goed',
+    },
     started: 'Gestart',
     completed: 'Afgerond',
     notCompleted: 'Nog niet afgerond',
@@ -60,6 +71,14 @@ const WORDS: Readonly<Record<Language, ExportWords>> = {
     school: 'School',
     noSchool: 'Whole school board',
     targetDate: 'Target date',
+    investigation: 'Kind of investigation',
+    endDate: 'End of the investigation',
+    investigationTypes: {
+      bestuur: 'Four-yearly investigation of board and schools',
+      herstel: 'Follow-up investigation',
+      ontwikkelpunten: 'Investigation of points for development',
+      goed: 'Request for the judgement Good',
+    },
     started: 'Started',
     completed: 'Completed',
     notCompleted: 'Not completed yet',
@@ -172,6 +191,8 @@ function toDocument(c: Checklist, events: readonly ChecklistEvent[], language: L
     [words.checklist, c.title],
     [words.school, c.schoolName ?? words.noSchool],
     [template?.targetLabel[language] ?? words.targetDate, c.targetDate ? toDateCell(c.targetDate) : null],
+    ...(c.investigationType ? [[words.investigation, words.investigationTypes[c.investigationType]] as [string, Cell]] : []),
+    ...(c.endDate ? [[words.endDate, toDateCell(c.endDate)] as [string, Cell]] : []),
     [words.started, toDateTimeCell(c.createdAt)],
     [words.completed, c.completedAt ? toDateTimeCell(c.completedAt) : words.notCompleted],
   ];
@@ -181,16 +202,30 @@ function toDocument(c: Checklist, events: readonly ChecklistEvent[], language: L
   const lastActor = new Map<number, string>();
   for (const e of events) if (e.position !== null && e.actorName) lastActor.set(e.position, e.actorName);
 
-  const steps = c.steps.map((s): Cell[] => [
-    s.position,
-    s.title[language],
-    words.statuses[s.status] ?? s.status,
-    s.ownerName,
-    s.dueDate ? toDateCell(s.dueDate) : null,
-    s.note || null,
-    s.evidenceUrl ? { kind: 'link', url: s.evidenceUrl } : null,
-    s.updatedAt ? (lastActor.get(s.position) ?? null) : null,
-    s.updatedAt ? toDateTimeCell(s.updatedAt) : null,
+  const steps = c.steps.flatMap((s): Cell[][] => [
+    [
+      s.position,
+      s.title[language],
+      words.statuses[s.status] ?? s.status,
+      s.ownerName,
+      s.dueDate ? toDateCell(s.dueDate) : null,
+      s.note || null,
+      s.evidenceUrl ? { kind: 'link', url: s.evidenceUrl } : null,
+      s.updatedAt ? (lastActor.get(s.position) ?? null) : null,
+      s.updatedAt ? toDateTimeCell(s.updatedAt) : null,
+    ],
+    // A step's items (the documents of step 3) under it, numbered 3.1, 3.2, …
+    ...s.items.map((item, i): Cell[] => [
+      `${s.position}.${i + 1}`,
+      item.title[language],
+      words.statuses[item.done ? 'klaar' : 'open'],
+      null,
+      null,
+      null,
+      item.evidenceUrl ? { kind: 'link', url: item.evidenceUrl } : null,
+      null,
+      null,
+    ]),
   ]);
 
   const byPosition = new Map(c.steps.map((s) => [s.position, s]));

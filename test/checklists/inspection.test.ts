@@ -212,6 +212,19 @@ describe('step 3: the documents the inspection usually asks for', () => {
     await waitUntil(async () => (await channelCardOf(row.id)).includes('2 van 11 stukken klaar'));
   });
 
+  it('exports the kind, the end and each document under its step', async () => {
+    const row = (await checklistByTitle('Vierjaarlijks onderzoek 2027'))!;
+    const card = text(await invoke(sanne, 'checklist.export', { v: 2, checklist: row.public_id }));
+    const csvUrl = /"(https?:\/\/[^"]+\/exports\/[^"]+)"/g;
+    const urls = [...card.matchAll(csvUrl)].map((m) => m[1]!);
+    const csv = await Promise.all(urls.map(async (u) => (await fetch(u)).text())).then((bodies) => bodies.find((b) => b.includes('Soort onderzoek')));
+    expect(csv).toBeDefined();
+    expect(csv).toContain('Vierjaarlijks onderzoek bij bestuur en scholen');
+    expect(csv).toContain('Einde van het onderzoek');
+    expect(csv).toMatch(/3\.1;Schoolplan of strategisch beleidsplan;Klaar;;;;https:\/\/stichting\.sharepoint\.com\/sites\/kwaliteit\/strategisch-beleidsplan\.pdf/);
+    expect(csv).toMatch(/3\.3;Jaarplannen;Open/);
+  });
+
   it('refuses a link that is not https and changes nothing', async () => {
     const row = (await checklistByTitle('Vierjaarlijks onderzoek 2027'))!;
     const before = (await stepsOf(row.id))[2]!.items;
