@@ -131,6 +131,7 @@ export const en: Record<StringKey, string> = {
   checklistInvestigationOntwikkelpunten: 'Investigation of points for development',
   checklistInvestigationGoed: 'Request for the judgement Good',
   checklistInvestigationHint: 'Steps 4 and 5 belong to the four-yearly investigation only; for the other investigations they start as not applicable. Due dates count from the first conversation and the end of the investigation.',
+  checklistVisitDateLabel: 'Date of the visit',
   checklistEndLine: 'End: {date}',
   checklistInvalidInvestigation: 'Choose a kind of investigation from the list.',
   checklistInvalidEndDate: 'The end of the investigation is on or after its start, and at most a year later.',

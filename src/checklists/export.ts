@@ -15,6 +15,7 @@ interface ExportWords {
   school: string;
   noSchool: string;
   targetDate: string;
+  visitDate: string;
   investigation: string;
   endDate: string;
   investigationTypes: Readonly<Record<InvestigationType, string>>;
@@ -38,6 +39,7 @@ const WORDS: Readonly<Record<Language, ExportWords>> = {
     school: 'School',
     noSchool: 'Hele bestuur',
     targetDate: 'Streefdatum',
+    visitDate: 'Datum van het bezoek',
     investigation: 'Soort onderzoek',
     endDate: 'Einde van het onderzoek',
     investigationTypes: {
@@ -71,6 +73,7 @@ const WORDS: Readonly<Record<Language, ExportWords>> = {
     school: 'School',
     noSchool: 'Whole school board',
     targetDate: 'Target date',
+    visitDate: 'Date of the visit',
     investigation: 'Kind of investigation',
     endDate: 'End of the investigation',
     investigationTypes: {
@@ -190,7 +193,8 @@ function toDocument(c: Checklist, events: readonly ChecklistEvent[], language: L
   const info: ExportDocument['info'] = [
     [words.checklist, c.title],
     [words.school, c.schoolName ?? words.noSchool],
-    [template?.targetLabel[language] ?? words.targetDate, c.targetDate ? toDateCell(c.targetDate) : null],
+    // An inspection checklist from before the kinds of investigation has the visit's date as its target.
+    [template?.investigation && !c.investigationType ? words.visitDate : (template?.targetLabel[language] ?? words.targetDate), c.targetDate ? toDateCell(c.targetDate) : null],
     ...(c.investigationType ? [[words.investigation, words.investigationTypes[c.investigationType]] as [string, Cell]] : []),
     ...(c.endDate ? [[words.endDate, toDateCell(c.endDate)] as [string, Cell]] : []),
     [words.started, toDateTimeCell(c.createdAt)],

@@ -40,7 +40,9 @@ function subtitle(t: Translate, c: Checklist, template: ChecklistTemplate | unde
   const parts: string[] = [];
   if (c.schoolName) parts.push(t('checklistSchoolLine', { school: escapeMarkdown(cardName(c.schoolName)) }));
   if (c.investigationType) parts.push(t(INVESTIGATION_KEYS[c.investigationType]));
-  if (c.targetDate) parts.push(t('checklistTargetLine', { label: escapeMarkdown(template?.targetLabel[language] ?? ''), date: formatDate(c.targetDate, language) }));
+  // An inspection checklist from before the kinds of investigation has the visit's date as its target.
+  const label = template?.investigation && !c.investigationType ? t('checklistVisitDateLabel') : (template?.targetLabel[language] ?? '');
+  if (c.targetDate) parts.push(t('checklistTargetLine', { label: escapeMarkdown(label), date: formatDate(c.targetDate, language) }));
   if (c.endDate) parts.push(t('checklistEndLine', { date: formatDate(c.endDate, language) }));
   return parts.join(' · ');
 }

@@ -164,7 +164,7 @@ describe('the xlsx export', () => {
     expect(rows.slice(0, 6)).toEqual([
       ['Checklist', 'Inspectiebezoek Café de Regenboog; maart "2027"'],
       ['School', 'De Regenboog'],
-      ['Eerste gesprek met het bestuur (start van het onderzoek)', new Date(Date.UTC(2027, 2, 9))],
+      ['Datum van het bezoek', new Date(Date.UTC(2027, 2, 9))],
       ['Gestart', new Date(Date.UTC(2027, 0, 5, 10, 30))],
       ['Afgerond', new Date(Date.UTC(2027, 2, 1, 16, 0))],
       ['Geëxporteerd', new Date(Date.UTC(2027, 2, 2, 11, 0))],
@@ -264,7 +264,7 @@ describe('the CSV export', () => {
   it('writes dates as yyyy-mm-dd and times as Amsterdam local time', () => {
     const { checklist, events } = fixture();
     const rows = parseCsv(buildChecklistCsv(checklist, events, 'nl').slice(1));
-    expect(rows.find((r) => r[0] === 'Eerste gesprek met het bestuur (start van het onderzoek)')).toEqual(['Eerste gesprek met het bestuur (start van het onderzoek)', '2027-03-09']);
+    expect(rows.find((r) => r[0] === 'Datum van het bezoek')).toEqual(['Datum van het bezoek', '2027-03-09']);
     expect(rows.find((r) => r[0] === 'Gestart')).toEqual(['Gestart', '2027-01-05 10:30']); // winter time: UTC+1
     expect(rows.find((r) => r[0] === '1')![8]).toBe('2027-07-01 14:05'); // summer time: UTC+2
   });

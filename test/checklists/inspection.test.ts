@@ -256,7 +256,10 @@ describe('step 3: the documents the inspection usually asks for', () => {
     const saved = text(await invoke(sanne, 'checklist.saveStep', { v: 2, checklist: row.public_id, position: 3, note: 'Alles staat in de map.' }));
     expect(saved).toContain('Opgeslagen.');
     expect((await stepsOf(row.id))[2]).toMatchObject({ note: 'Alles staat in de map.', items: [] });
-    expect(text(await invoke(sanne, 'checklist.view', { v: 2, checklist: row.public_id }))).toContain('Van vorig jaar');
+    const shared = text(await invoke(sanne, 'checklist.view', { v: 2, checklist: row.public_id }));
+    expect(shared).toContain('Van vorig jaar');
+    expect(shared).toContain('Datum van het bezoek: 9 maart 2027'); // what its date meant then
+    expect(shared).not.toContain('Vierjaarlijks onderzoek bij bestuur en scholen');
   });
 });
 
