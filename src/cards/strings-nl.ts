@@ -131,7 +131,7 @@ export const nl = {
   checklistInvestigationHerstel: 'Herstelonderzoek',
   checklistInvestigationOntwikkelpunten: 'Onderzoek naar ontwikkelpunten',
   checklistInvestigationGoed: 'Verzoek om het oordeel Goed',
-  checklistInvestigationHint: 'Stap 4 en 5 horen alleen bij het vierjaarlijks onderzoek; bij de andere onderzoeken staan ze meteen op n.v.t. De termijnen rekenen vanaf het eerste gesprek en het einde van het onderzoek.',
+  checklistInvestigationHint: 'Stap 4 en 5 horen alleen bij het vierjaarlijks onderzoek; bij de andere onderzoeken staan ze meteen op n.v.t. De termijnen gaan uit van het eerste gesprek met het bestuur en het einde van het onderzoek.',
   checklistVisitDateLabel: 'Datum van het bezoek',
   checklistEndLine: 'Einde: {date}',
   checklistInvalidInvestigation: 'Kies een soort onderzoek uit de lijst.',

@@ -242,8 +242,8 @@ export const INSPECTION: ChecklistTemplate = {
       key: 'share-contacts',
       title: { nl: 'Houd elkaar op de hoogte van contact met de inspectie', en: 'Keep each other informed about contact with the inspection' },
       guidance: {
-        nl: 'Heeft een school of het bestuur contact met de inspectie, of is een school bezocht? Vertel het elkaar meteen, met de uitkomst, zolang het onderzoek loopt.',
-        en: 'Has a school or the board been in contact with the inspection, or has a school been visited? Tell each other at once, with the outcome, while the investigation runs.',
+        nl: 'Heeft een school of het bestuur contact gehad met de inspectie, of heeft de inspectie een school bezocht? Vertel het elkaar meteen, met de uitkomst, zolang het onderzoek loopt.',
+        en: 'Has a school or the board been in contact with the inspection, or has the inspection visited a school? Tell each other at once, with the outcome, while the investigation runs.',
       },
       anchor: 'during',
       dueOffsetDays: 7,
