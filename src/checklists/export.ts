@@ -4,7 +4,7 @@
 import ExcelJS from 'exceljs';
 import type { Language } from '../config.js';
 import type { Checklist, ChecklistEvent, Step, StepStatus } from './model.js';
-import { BUILT_IN_TEMPLATES } from './templates.js';
+import { BUILT_IN_TEMPLATES, type InvestigationType } from './templates.js';
 
 // --- words ------------------------------------------------------------------------------------
 
@@ -15,6 +15,10 @@ interface ExportWords {
   school: string;
   noSchool: string;
   targetDate: string;
+  visitDate: string;
+  investigation: string;
+  endDate: string;
+  investigationTypes: Readonly<Record<InvestigationType, string>>;
   started: string;
   completed: string;
   notCompleted: string;
@@ -35,6 +39,15 @@ const WORDS: Readonly<Record<Language, ExportWords>> = {
     school: 'School',
     noSchool: 'Hele bestuur',
     targetDate: 'Streefdatum',
+    visitDate: 'Datum van het bezoek',
+    investigation: 'Soort onderzoek',
+    endDate: 'Einde van het onderzoek',
+    investigationTypes: {
+      bestuur: 'Vierjaarlijks onderzoek bij bestuur en scholen',
+      herstel: 'Herstelonderzoek',
+      ontwikkelpunten: 'Onderzoek naar ontwikkelpunten',
+      goed: 'Verzoek om het oordeel Goed',
+    },
     started: 'Gestart',
     completed: 'Afgerond',
     notCompleted: 'Nog niet afgerond',
@@ -48,6 +61,7 @@ const WORDS: Readonly<Record<Language, ExportWords>> = {
       due: 'Uiterlijk',
       note: 'Notitie',
       evidence: 'Bewijslink',
+      item: 'Document',
       started: 'Checklist gestart',
       completed: 'Checklist afgerond',
     },
@@ -59,6 +73,15 @@ const WORDS: Readonly<Record<Language, ExportWords>> = {
     school: 'School',
     noSchool: 'Whole school board',
     targetDate: 'Target date',
+    visitDate: 'Date of the visit',
+    investigation: 'Kind of investigation',
+    endDate: 'End of the investigation',
+    investigationTypes: {
+      bestuur: 'Four-yearly investigation of board and schools',
+      herstel: 'Follow-up investigation',
+      ontwikkelpunten: 'Investigation of points for development',
+      goed: 'Request for the judgement Good',
+    },
     started: 'Started',
     completed: 'Completed',
     notCompleted: 'Not completed yet',
@@ -72,6 +95,7 @@ const WORDS: Readonly<Record<Language, ExportWords>> = {
       due: 'Due date',
       note: 'Note',
       evidence: 'Evidence link',
+      item: 'Document',
       started: 'Checklist started',
       completed: 'Checklist completed',
     },
@@ -169,7 +193,10 @@ function toDocument(c: Checklist, events: readonly ChecklistEvent[], language: L
   const info: ExportDocument['info'] = [
     [words.checklist, c.title],
     [words.school, c.schoolName ?? words.noSchool],
-    [template?.targetLabel[language] ?? words.targetDate, c.targetDate ? toDateCell(c.targetDate) : null],
+    // An inspection checklist from before the kinds of investigation has the visit's date as its target.
+    [template?.investigation && !c.investigationType ? words.visitDate : (template?.targetLabel[language] ?? words.targetDate), c.targetDate ? toDateCell(c.targetDate) : null],
+    ...(c.investigationType ? [[words.investigation, words.investigationTypes[c.investigationType]] as [string, Cell]] : []),
+    ...(c.endDate ? [[words.endDate, toDateCell(c.endDate)] as [string, Cell]] : []),
     [words.started, toDateTimeCell(c.createdAt)],
     [words.completed, c.completedAt ? toDateTimeCell(c.completedAt) : words.notCompleted],
   ];
@@ -179,16 +206,30 @@ function toDocument(c: Checklist, events: readonly ChecklistEvent[], language: L
   const lastActor = new Map<number, string>();
   for (const e of events) if (e.position !== null && e.actorName) lastActor.set(e.position, e.actorName);
 
-  const steps = c.steps.map((s): Cell[] => [
-    s.position,
-    s.title[language],
-    words.statuses[s.status] ?? s.status,
-    s.ownerName,
-    s.dueDate ? toDateCell(s.dueDate) : null,
-    s.note || null,
-    s.evidenceUrl ? { kind: 'link', url: s.evidenceUrl } : null,
-    s.updatedAt ? (lastActor.get(s.position) ?? null) : null,
-    s.updatedAt ? toDateTimeCell(s.updatedAt) : null,
+  const steps = c.steps.flatMap((s): Cell[][] => [
+    [
+      s.position,
+      s.title[language],
+      words.statuses[s.status] ?? s.status,
+      s.ownerName,
+      s.dueDate ? toDateCell(s.dueDate) : null,
+      s.note || null,
+      s.evidenceUrl ? { kind: 'link', url: s.evidenceUrl } : null,
+      s.updatedAt ? (lastActor.get(s.position) ?? null) : null,
+      s.updatedAt ? toDateTimeCell(s.updatedAt) : null,
+    ],
+    // A step's items (the documents of step 3) under it, numbered 3.1, 3.2, …
+    ...s.items.map((item, i): Cell[] => [
+      `${s.position}.${i + 1}`,
+      item.title[language],
+      words.statuses[item.done ? 'klaar' : 'open'],
+      null,
+      null,
+      null,
+      item.evidenceUrl ? { kind: 'link', url: item.evidenceUrl } : null,
+      null,
+      null,
+    ]),
   ]);
 
   const byPosition = new Map(c.steps.map((s) => [s.position, s]));

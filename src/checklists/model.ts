@@ -1,6 +1,6 @@
 // Checklist rules. Pure: no I/O, no clock (today is passed in as an ISO date), no SDKs.
 import { holidayOn, isWorkingDay, nextWorkingDay, previousWorkingDay, type CalendarOptions } from '../schedule/index.js';
-import type { ChecklistTemplate } from './templates.js';
+import type { ChecklistTemplate, InvestigationType } from './templates.js';
 
 export const STEP_STATUSES = ['open', 'bezig', 'klaar', 'nvt'] as const;
 /** open, bezig (in progress), klaar (done), nvt (niet van toepassing: not applicable). */
@@ -91,11 +91,53 @@ export function toDueDate(isoDate: string, calendar: CalendarOptions = {}): stri
 }
 
 /**
- * Default due dates of a template's steps for a target date (none without a target date), on days
- * the school works by its calendar (the board's for a checklist without a school).
+ * The dates due dates count from. `start`: the target date (for an inspection: the first
+ * conversation with the board). `end`: the end of the investigation; without one, `start` plus the
+ * template's usual length for the investigation type (or `start` itself).
  */
-export function defaultDueDates(template: Pick<ChecklistTemplate, 'steps'>, targetDate: string | null, calendar: CalendarOptions = {}): (string | null)[] {
-  return template.steps.map((s) => (targetDate && s.dueOffsetDays !== undefined ? toDueDate(addDays(targetDate, s.dueOffsetDays), calendar) : null));
+export interface DueAnchors {
+  start: string | null;
+  end?: string | null;
+  investigationType?: InvestigationType | null;
+}
+
+/** The end of the investigation due dates count from: the given end, or the usual length for its type. */
+export function investigationEnd(template: Pick<ChecklistTemplate, 'investigation'>, anchors: DueAnchors): string | null {
+  if (!anchors.start) return null;
+  if (anchors.end) return anchors.end;
+  const days = template.investigation && anchors.investigationType ? template.investigation.defaultDays[anchors.investigationType] : 0;
+  return addDays(anchors.start, Math.max(0, days - 1));
+}
+
+/**
+ * Default due dates of a template's steps (none without a start date), on days the school works by
+ * its calendar (the board's for a checklist without a school). Each step counts from its
+ * anchor: before and at the start from `start`; `during` from `start` but never after the end;
+ * `end` (after the visit, the report) from the end. A bare date is the start (older callers).
+ */
+export function defaultDueDates(template: Pick<ChecklistTemplate, 'steps' | 'investigation'>, anchors: DueAnchors | string | null, calendar: CalendarOptions = {}): (string | null)[] {
+  const a: DueAnchors = typeof anchors === 'string' || anchors === null ? { start: anchors } : anchors;
+  const start = a.start;
+  if (!start) return template.steps.map(() => null);
+  const end = investigationEnd(template, a) ?? start;
+  return template.steps.map((s) => {
+    if (s.dueOffsetDays === undefined) return null;
+    if (s.anchor === 'end') return toDueDate(addDays(end, s.dueOffsetDays), calendar);
+    const due = addDays(start, s.dueOffsetDays);
+    // During the investigation: the last working day of it at the latest.
+    if (s.anchor === 'during' && due > end) return previousWorkingDay(end, calendar);
+    return toDueDate(due, calendar);
+  });
+}
+
+/** The longest investigation an end date may describe, in days after its start. */
+export const MAX_INVESTIGATION_DAYS = 366;
+
+/** The end of an investigation: a real date, not before its start and at most a year after it. */
+export function parseEndDate(input: unknown, start: string): string | null {
+  const d = parseIsoDate(input);
+  if (!d || d < start || d > addDays(start, MAX_INVESTIGATION_DAYS)) return null;
+  return d;
 }
 
 export type DueState = 'none' | 'later' | 'soon' | 'today' | 'overdue';
@@ -202,8 +244,24 @@ export function shorten(text: string, max: number): string {
 
 // --- the checklist as stored, and a change to one step -------------------------------------------
 
+/** A document or piece of data a step asks for (step 3 of the inspection): ticked, with a link. */
+export interface StepItem {
+  key: string;
+  title: { nl: string; en: string };
+  done: boolean;
+  evidenceUrl: string;
+}
+
+/** How many items one step may have, so its card stays well within Teams' limits. */
+export const MAX_STEP_ITEMS = 12;
+
+/** An item's link: shorter than a step's, so twelve of them fit one card. */
+export const MAX_ITEM_URL = 400;
+
 export interface Step {
   position: number;
+  /** Sub-items (empty for most steps, and for steps of checklists from before they existed). */
+  items: StepItem[];
   key: string;
   title: { nl: string; en: string };
   guidance: { nl: string; en: string };
@@ -228,6 +286,9 @@ export interface Checklist {
   schoolId: number | null;
   schoolName: string | null;
   targetDate: string | null;
+  /** An inspection's type and the end of its investigation (null for other checklists and older ones). */
+  investigationType: InvestigationType | null;
+  endDate: string | null;
   /** The shared card's language: the tenant's when it started. */
   language: 'nl' | 'en';
   conversationId: string;
@@ -257,7 +318,7 @@ export interface RunningChecklist {
   teamId: string | null;
 }
 
-export type StepField = 'status' | 'owner' | 'due' | 'note' | 'evidence';
+export type StepField = 'status' | 'owner' | 'due' | 'note' | 'evidence' | 'item';
 
 export interface StepChange {
   status?: StepStatus;
@@ -265,6 +326,8 @@ export interface StepChange {
   dueDate?: string | null;
   note?: string;
   evidenceUrl?: string;
+  /** The step's items as they should be (same keys, same order). */
+  items?: StepItem[];
 }
 
 export interface AppliedChange {
@@ -282,6 +345,7 @@ export function withChange(step: Step, change: StepChange): Step {
     ...(change.dueDate !== undefined ? { dueDate: change.dueDate } : {}),
     ...(change.note !== undefined ? { note: change.note } : {}),
     ...(change.evidenceUrl !== undefined ? { evidenceUrl: change.evidenceUrl } : {}),
+    ...(change.items !== undefined ? { items: change.items } : {}),
   };
 }
 
@@ -303,7 +367,17 @@ export function toAppliedChanges(step: Step, change: StepChange): AppliedChange[
   if (change.evidenceUrl !== undefined && change.evidenceUrl !== step.evidenceUrl) {
     applied.push({ field: 'evidence', oldValue: step.evidenceUrl || null, newValue: change.evidenceUrl || null });
   }
+  // One log row per item that changed: "Schoolgids: ✓ https://…" (the Dutch name: the log is a record, not a card).
+  for (const item of change.items ?? []) {
+    const before = step.items.find((i) => i.key === item.key);
+    if (!before || (before.done === item.done && before.evidenceUrl === item.evidenceUrl)) continue;
+    applied.push({ field: 'item', oldValue: itemLogText(before), newValue: itemLogText(item) });
+  }
   return applied;
+}
+
+function itemLogText(i: StepItem): string {
+  return [`${i.title.nl}: ${i.done ? 'klaar' : 'open'}`, i.evidenceUrl].filter(Boolean).join(' ');
 }
 
 export interface ChecklistEvent {

@@ -71,7 +71,8 @@ export interface ChecklistConversations {
 }
 
 export const checklistProblem = (
-  textKey: 'checklistCardPending' | 'checklistNotFound' | 'checklistInvalidTitle' | 'checklistInvalidDate' | 'checklistInvalidUrl' | 'checklistInvalidNote' | 'checklistOwnerUnknown' | 'checklistChannelOnly',
+  textKey: 'checklistCardPending' | 'checklistNotFound' | 'checklistInvalidTitle' | 'checklistInvalidDate' | 'checklistInvalidUrl' | 'checklistInvalidNote' | 'checklistOwnerUnknown' | 'checklistChannelOnly'
+    | 'checklistInvalidInvestigation' | 'checklistInvalidItemUrl' | 'checklistInvalidEndDate' | 'checklistEndWithoutStart',
 ) => new DomainError(textKey === 'checklistNotFound' ? 'notFound' : 'conflict', 'checklistProblemTitle', textKey);
 
 

@@ -8,8 +8,8 @@ import { CHECKLIST_REF_VERSIONS, toChecklistRef, withChecklistRef, type Checklis
 import type { AdaptiveCard } from '../cards/render.js';
 import type { CommandHandler, FileHandler, RouteContext, VerbHandler } from '../routes.js';
 import { checklistProblem, type StepPermissions, type StepResult } from './ports.js';
-import type { ChecklistService } from './service.js';
-import type { Checklist } from './model.js';
+import type { ChecklistService, StepEdit } from './service.js';
+import { MAX_STEP_ITEMS, type Checklist } from './model.js';
 import { renderExportCard, renderMenuCard, renderNewCard, renderStepCard, renderTemplateCard } from './view.js';
 
 const position = boundedInt(1, 100);
@@ -20,6 +20,8 @@ const startData = z.object({
   title: z.string().max(1000).optional(),
   school: z.union([z.literal('none'), z.literal(''), dbId]).optional(),
   targetDate: z.string().max(40).optional(),
+  investigation: z.string().max(40).optional(),
+  endDate: z.string().max(40).optional(),
 });
 const viewData = withChecklistRef({});
 const stepData = withChecklistRef({ position });
@@ -30,7 +32,26 @@ const saveData = withChecklistRef({
   dueDate: z.string().max(40).optional(),
   note: z.string().max(10_000).optional(),
   evidenceUrl: z.string().max(10_000).optional(),
+  // The step's items (the documents of step 3): itemDone1 … and itemUrl1 …, by place.
+  ...Object.fromEntries(
+    Array.from({ length: MAX_STEP_ITEMS }, (_, i) => [
+      [`itemDone${i + 1}`, z.enum(['true', 'false']).optional()],
+      [`itemUrl${i + 1}`, z.string().max(10_000).optional()],
+    ]).flat(),
+  ),
 });
+
+/** The items a save sends, by place; undefined where the card had no such item. */
+function itemEdits(d: Record<string, unknown>): StepEdit['items'] {
+  const out: NonNullable<StepEdit['items']>[number][] = [];
+  for (let i = 1; i <= MAX_STEP_ITEMS; i++) {
+    const done = d[`itemDone${i}`];
+    const url = d[`itemUrl${i}`];
+    out.push(done === undefined && url === undefined ? undefined : { done: done === undefined ? undefined : done === 'true', evidenceUrl: url });
+  }
+  while (out.length > 0 && out[out.length - 1] === undefined) out.pop();
+  return out.length ? out : undefined;
+}
 
 export interface ChecklistRouteDeps {
   /** The tenant's schools (the people feature's). */
@@ -108,6 +129,8 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
         title: d.title ?? '',
         schoolId: d.school === undefined || d.school === 'none' || d.school === '' ? null : d.school,
         targetDate: d.targetDate,
+        investigationType: d.investigation,
+        endDate: d.endDate,
       });
       // The checklist itself is posted in the channel by the outbox; the form becomes a confirmation.
       return renderNoticeCard(ctx.cards, ctx.t, { title: escapeMarkdown(c.title), text: ctx.t('checklistStarted', { title: escapeMarkdown(c.title) }) });
@@ -115,7 +138,7 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
       const template = err instanceof DomainError && err.kind === 'conflict' ? await checklists.template(ctx.actor.tenantId, d.template) : undefined;
       if (!(err instanceof DomainError) || err.kind !== 'conflict' || !template) throw err;
       const schools = await deps.schools(ctx.actor.tenantId);
-      return renderNewCard(ctx.cards, ctx.t, { template, schools, language: ctx.language, message: ctx.t(err.textKey), values: { title: d.title, targetDate: d.targetDate } });
+      return renderNewCard(ctx.cards, ctx.t, { template, schools, language: ctx.language, message: ctx.t(err.textKey), values: { title: d.title, targetDate: d.targetDate, investigation: d.investigation, endDate: d.endDate } });
     }
   };
 
@@ -162,7 +185,7 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
           owner = { aad: m.aadObjectId, name: m.name };
         }
       }
-      return checklists.editStep(ctx.actor, checklistId, d.position, { owner, dueDate: d.dueDate, note: d.note, evidenceUrl: d.evidenceUrl });
+      return checklists.editStep(ctx.actor, checklistId, d.position, { owner, dueDate: d.dueDate, note: d.note, evidenceUrl: d.evidenceUrl, items: itemEdits(d as Record<string, unknown>) });
     });
   };
 

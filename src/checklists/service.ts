@@ -17,6 +17,9 @@ import {
   parseNote,
   parseTitle,
   canManageTemplates,
+  parseEndDate,
+  MAX_STEP_ITEMS,
+  MAX_ITEM_URL,
   type Checklist,
   type Grant,
   type RunningChecklist,
@@ -25,7 +28,7 @@ import {
 } from './model.js';
 import { TEMPLATE_LIMITS, TOO_MANY_TEMPLATES, parseTemplateText, type TemplateError } from './parse-template.js';
 import { getChecklist, insertChecklist, listFinished, listTemplates, findTemplate, insertTemplateWithinCap, archiveTemplate, type StoredTemplate, listRunning, logChecklistEvent, setCardActivityId, startRepost, listOwnedStepsDueBy, getCardTarget } from './store.js';
-import { BUILT_IN_TEMPLATES, type ChecklistTemplate } from './templates.js';
+import { BUILT_IN_TEMPLATES, isInvestigationType, type ChecklistTemplate, type InvestigationType } from './templates.js';
 import { toChannelId } from './access.js';
 import { renderWith } from '../outbox/service.js';
 import {
@@ -62,6 +65,10 @@ export interface StartInput {
   title: unknown;
   schoolId: number | null;
   targetDate: unknown;
+  /** An inspection's type (INVESTIGATION_TYPES); absent: the four-yearly board investigation. */
+  investigationType?: unknown;
+  /** An inspection's end of the investigation (optional). */
+  endDate?: unknown;
 }
 
 export interface StepEdit {
@@ -69,6 +76,8 @@ export interface StepEdit {
   dueDate?: unknown;
   note?: unknown;
   evidenceUrl?: unknown;
+  /** Per item of the step, by its place (0-based): ticked, and its link ('' clears it). */
+  items?: ReadonlyArray<{ done?: boolean; evidenceUrl?: unknown } | undefined>;
 }
 
 /** A running checklist as the list shows it: with its team's group (for the link) and whether its card failed. */
@@ -251,10 +260,11 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       if (!title) throw checklistProblem('checklistInvalidTitle');
       const targetDate = input.targetDate === undefined || input.targetDate === '' ? null : parseIsoDate(input.targetDate);
       if (targetDate === null && input.targetDate !== undefined && input.targetDate !== '') throw checklistProblem('checklistInvalidDate');
+      const inspection = parseInvestigation(template, input, targetDate);
       const language = await deps.people.tenantLanguage(actor.tenantId);
       // Due dates skip the school's holidays (its own rooster or its region; the board's region without a school).
       const calendar = targetDate && deps.people.calendarOf ? await deps.people.calendarOf(actor.tenantId, input.schoolId) : {};
-      const dues = defaultDueDates(template, targetDate, calendar);
+      const dues = defaultDueDates(template, { start: targetDate, end: inspection.endDate, investigationType: inspection.investigationType }, calendar);
       const conversationId = channelIdOf(actor);
       if (input.schoolId !== null && !(await deps.people.findSchool(actor.tenantId, input.schoolId))) throw checklistProblem('checklistNotFound');
       const id = await inTransaction(db, async (tx) => {
@@ -264,12 +274,26 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
           title,
           schoolId: input.schoolId,
           targetDate,
+          investigationType: inspection.investigationType,
+          endDate: inspection.endDate,
           language,
           conversationId,
           serviceUrl: actor.conversation.serviceUrl,
           teamId: actor.conversation.teamId ?? null,
           createdBy: actor.aadObjectId,
-          steps: template.steps.map((s, i) => ({ key: s.key, title: s.title, guidance: s.guidance, link: s.link ?? null, dueDate: dues[i] ?? null })),
+          steps: template.steps.map((s, i) => {
+            // A step for another kind of investigation starts as n.v.t., with the note why (and no due date).
+            const applies = !s.onlyFor || !inspection.investigationType || s.onlyFor.includes(inspection.investigationType);
+            return {
+              key: s.key,
+              title: s.title,
+              guidance: s.guidance,
+              link: s.link ?? null,
+              dueDate: applies ? (dues[i] ?? null) : null,
+              ...(applies ? {} : { status: 'nvt' as const, note: s.notApplicableNote?.[language] ?? '' }),
+              items: (s.items ?? []).slice(0, MAX_STEP_ITEMS).map((item) => ({ key: item.key, title: item.title, done: false, evidenceUrl: '' })),
+            };
+          }),
         });
         await logChecklistEvent(tx, newId, { aad: actor.aadObjectId, name: actor.name }, 'started', title);
         await deps.outbox.enqueue(
@@ -319,6 +343,17 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
           if (u === null) throw checklistProblem('checklistInvalidUrl');
           out.evidenceUrl = u;
         }
+        if (edit.items !== undefined) {
+          const step = c.steps.find((s) => s.position === position)!;
+          if (edit.items.length > step.items.length) throw checklistProblem('checklistNotFound');
+          out.items = step.items.map((item, i) => {
+            const e = edit.items![i];
+            if (!e) return item;
+            const url = e.evidenceUrl === undefined ? item.evidenceUrl : parseEvidenceUrl(e.evidenceUrl);
+            if (url === null || url.length > MAX_ITEM_URL) throw checklistProblem('checklistInvalidItemUrl');
+            return { ...item, done: e.done ?? item.done, evidenceUrl: url };
+          });
+        }
         return out;
       });
     },
@@ -351,6 +386,22 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       if (target && target.version > 0) await enqueueCardUpdate(tx, { id: checklistId, ...target, cardActivityId: activityId });
     },
   };
+}
+
+/**
+ * An inspection's type and end date from the start form. A form from before types existed sends
+ * none: the four-yearly board investigation. A forged type or an end before the start (or over a
+ * year after it) is refused; nothing is started.
+ */
+function parseInvestigation(template: ChecklistTemplate, input: StartInput, start: string | null): { investigationType: InvestigationType | null; endDate: string | null } {
+  if (!template.investigation) return { investigationType: null, endDate: null };
+  const type = input.investigationType === undefined || input.investigationType === '' ? 'bestuur' : input.investigationType;
+  if (!isInvestigationType(type)) throw checklistProblem('checklistInvalidInvestigation');
+  if (input.endDate === undefined || input.endDate === '') return { investigationType: type, endDate: null };
+  if (!start) throw checklistProblem('checklistEndWithoutStart');
+  const end = parseEndDate(input.endDate, start);
+  if (!end) throw checklistProblem('checklistInvalidEndDate');
+  return { investigationType: type, endDate: end };
 }
 
 /** A stored template, checked again on the way out (the stored JSON is data, not trusted code). */

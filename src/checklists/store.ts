@@ -1,6 +1,6 @@
 import type { Language } from '../config.js';
 import type { Queryable } from '../db/pool.js';
-import type { AppliedChange, Checklist, ChecklistEvent, ChecklistRef, ChecklistScope, RunningChecklist, StepChange, StepStatus } from './model.js';
+import type { AppliedChange, Checklist, ChecklistEvent, ChecklistRef, ChecklistScope, RunningChecklist, StepChange, StepItem, StepStatus } from './model.js';
 import { roleAssignmentsJsonSql, schoolNameSql, teamsUserJoinSql } from '../people/feature.js';
 
 export interface NewChecklist {
@@ -9,31 +9,46 @@ export interface NewChecklist {
   title: string;
   schoolId: number | null;
   targetDate: string | null;
+  investigationType?: string | null;
+  endDate?: string | null;
   language: Language;
   conversationId: string;
   serviceUrl: string;
   teamId: string | null;
   createdBy: string;
-  steps: { key: string; title: { nl: string; en: string }; guidance: { nl: string; en: string }; link: string | null; dueDate: string | null }[];
+  steps: {
+    key: string;
+    title: { nl: string; en: string };
+    guidance: { nl: string; en: string };
+    link: string | null;
+    dueDate: string | null;
+    /** A step that does not apply starts as n.v.t., with a note why. */
+    status?: StepStatus;
+    note?: string;
+    items?: StepItem[];
+  }[];
 }
 
 const dateText = (d: unknown): string | null => (d === null || d === undefined ? null : d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10));
 
 export async function insertChecklist(tx: Queryable, c: NewChecklist): Promise<number> {
   const r = await tx.query<{ id: string }>(
-    `insert into checklists (tenant_id, template_key, title, school_id, target_date, language, conversation_id, service_url, team_id, created_by)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
-    [c.tenantId, c.templateKey, c.title, c.schoolId, c.targetDate, c.language, c.conversationId, c.serviceUrl, c.teamId, c.createdBy],
+    `insert into checklists (tenant_id, template_key, title, school_id, target_date, language, conversation_id, service_url, team_id, created_by, investigation_type, end_date)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id`,
+    [c.tenantId, c.templateKey, c.title, c.schoolId, c.targetDate, c.language, c.conversationId, c.serviceUrl, c.teamId, c.createdBy, c.investigationType ?? null, c.endDate ?? null],
   );
   const id = Number(r.rows[0]!.id);
   await tx.query(
-    `insert into checklist_steps (checklist_id, position, step_key, title_nl, title_en, guidance_nl, guidance_en, link, due_date)
-     select $1, s.position, s.key, s.title_nl, s.title_en, s.guidance_nl, s.guidance_en, s.link, s.due_date::date
-       from jsonb_to_recordset($2::jsonb) as s(position int, key text, title_nl text, title_en text, guidance_nl text, guidance_en text, link text, due_date text)`,
+    `insert into checklist_steps (checklist_id, position, step_key, title_nl, title_en, guidance_nl, guidance_en, link, due_date, status, note, items)
+     select $1, s.position, s.key, s.title_nl, s.title_en, s.guidance_nl, s.guidance_en, s.link, s.due_date::date, s.status, s.note, s.items
+       from jsonb_to_recordset($2::jsonb) as s(position int, key text, title_nl text, title_en text, guidance_nl text, guidance_en text, link text, due_date text, status text, note text, items jsonb)`,
     [
       id,
       JSON.stringify(
-        c.steps.map((s, i) => ({ position: i + 1, key: s.key, title_nl: s.title.nl, title_en: s.title.en, guidance_nl: s.guidance.nl, guidance_en: s.guidance.en, link: s.link, due_date: s.dueDate })),
+        c.steps.map((s, i) => ({
+          position: i + 1, key: s.key, title_nl: s.title.nl, title_en: s.title.en, guidance_nl: s.guidance.nl, guidance_en: s.guidance.en, link: s.link, due_date: s.dueDate,
+          status: s.status ?? 'open', note: s.note ?? '', items: s.items ?? [],
+        })),
       ),
     ],
   );
@@ -46,7 +61,7 @@ export async function insertChecklist(tx: Queryable, c: NewChecklist): Promise<n
  * migration adds a column. (The steps come as JSON, which stays JSON.)
  */
 const CHECKLIST_FROM = `select c.id, c.public_id, c.tenant_id, c.template_key, c.title, c.school_id, c.target_date, c.language, c.conversation_id,
-    c.service_url, c.team_id, c.card_activity_id, coalesce(c.card_post_key, 'checklist:' || c.id || ':card') as card_post_key, c.created_by, c.created_at, c.completed_at, c.version, ${schoolNameSql('c.school_id')} as school_name,
+    c.service_url, c.team_id, c.card_activity_id, coalesce(c.card_post_key, 'checklist:' || c.id || ':card') as card_post_key, c.created_by, c.created_at, c.completed_at, c.version, c.investigation_type, c.end_date, ${schoolNameSql('c.school_id')} as school_name,
     (select coalesce(json_agg(st order by st.position), '[]'::json) from checklist_steps st where st.checklist_id = c.id) as steps
   from checklists c`;
 
@@ -119,6 +134,8 @@ function toChecklist(c: any, steps: any[]): Checklist {
     schoolId: c.school_id === null ? null : Number(c.school_id),
     schoolName: c.school_name ?? null,
     targetDate: dateText(c.target_date),
+    investigationType: c.investigation_type ?? null,
+    endDate: dateText(c.end_date),
     language: c.language,
     conversationId: c.conversation_id,
     serviceUrl: c.service_url,
@@ -141,11 +158,19 @@ function toChecklist(c: any, steps: any[]): Checklist {
       dueDate: dateText(s.due_date),
       note: s.note,
       evidenceUrl: s.evidence_url,
+      items: toItems(s.items),
       updatedBy: s.updated_by,
       // pg gives Dates for columns, json_agg gives ISO strings
       updatedAt: s.updated_at ? new Date(s.updated_at) : null,
     })),
   };
+}
+
+/** A step's items as stored (absent in rows read by an instance from before migration 014). */
+function toItems(raw: unknown): StepItem[] {
+  if (!Array.isArray(raw)) return [];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return raw.map((i: any) => ({ key: String(i.key), title: { nl: String(i.title?.nl ?? ''), en: String(i.title?.en ?? '') }, done: i.done === true, evidenceUrl: typeof i.evidenceUrl === 'string' ? i.evidenceUrl : '' }));
 }
 
 export async function listRunning(db: Queryable, tenantId: string, conversationId: string): Promise<RunningChecklist[]> {
@@ -229,6 +254,7 @@ export async function writeStepChange(q: Queryable, w: StepWrite): Promise<StepW
     if (a.field === 'due') set('due_date', change.dueDate);
     if (a.field === 'note') set('note', change.note);
     if (a.field === 'evidence') set('evidence_url', change.evidenceUrl);
+    if (a.field === 'item' && !sets.some((x) => x.startsWith('items '))) set('items', JSON.stringify(change.items ?? []));
   }
   let grantsGuard = '';
   if (w.expect.grants) {
@@ -241,7 +267,7 @@ export async function writeStepChange(q: Queryable, w: StepWrite): Promise<StepW
   // The step and the log are written only after c has taken the checklist's row lock and found it
   // unchanged (their `exists (select 1 from c)` runs c first): the same lock order as a locked read.
   const r = await q.query<{ version: number; at: Date | null; also: StepWritten['also'] }>({
-    name: `cadans.checklist.change:${applied.map((a) => a.field).join(',')}${also ? '+also' : ''}${grantsGuard ? '+grants' : ''}`,
+    name: `cadans.checklist.change:${[...new Set(applied.map((a) => a.field))].join(',')}${also ? '+also' : ''}${grantsGuard ? '+grants' : ''}`,
     text: `with c as (
        update checklists set version = version + 1,
               completed_at = case when $6 and completed_at is null then clock_timestamp() else completed_at end

@@ -1,6 +1,7 @@
 // The two built-in checklists (domain.md: getting started; preparing an inspection visit). Step
 // names follow the source documents; every title and guidance sentence is our own, in nl and en.
-// dueOffsetDays: default due date relative to the target date (negative: before it).
+// dueOffsetDays: default due date relative to the step's anchor (negative: before it); the
+// anchor is the target date unless the step names another (model.ts defaultDueDates).
 
 export interface LocalText {
   nl: string;
@@ -9,6 +10,28 @@ export interface LocalText {
 
 export type StepLink = 'roles' | 'survey' | 'results';
 
+/**
+ * What a step's due date counts from. `start`: the target date (for an inspection the first
+ * conversation with the board, the start of the investigation); `during`: the start, but never
+ * after the end of the investigation; `end`: the end of the investigation (the last conversation,
+ * after which the report follows).
+ */
+export type DueAnchor = 'start' | 'during' | 'end';
+
+/** A document or piece of data a step usually asks for: ticked and linked as evidence on its own. */
+export interface TemplateItem {
+  key: string;
+  title: LocalText;
+}
+
+/** The kinds of inspection investigation (onderzoekskader): the inspection checklist asks which one. */
+export const INVESTIGATION_TYPES = ['bestuur', 'herstel', 'ontwikkelpunten', 'goed'] as const;
+export type InvestigationType = (typeof INVESTIGATION_TYPES)[number];
+
+export function isInvestigationType(x: unknown): x is InvestigationType {
+  return typeof x === 'string' && (INVESTIGATION_TYPES as readonly string[]).includes(x);
+}
+
 export interface TemplateStep {
   key: string;
   title: LocalText;
@@ -16,6 +39,13 @@ export interface TemplateStep {
   dueOffsetDays?: number;
   /** A step that Cadans itself helps with offers that feature's button. */
   link?: StepLink;
+  /** What dueOffsetDays counts from (default: start). */
+  anchor?: DueAnchor;
+  /** Applies only to these investigation types; for the others it starts as n.v.t. with `notApplicableNote`. */
+  onlyFor?: readonly InvestigationType[];
+  notApplicableNote?: LocalText;
+  /** Documents and data the step usually asks for, each ticked and linked apart. */
+  items?: readonly TemplateItem[];
 }
 
 export interface ChecklistTemplate {
@@ -30,23 +60,28 @@ export interface ChecklistTemplate {
   followUpOnly?: boolean;
   /** The template the completion summary offers to start next. */
   followUp?: string;
+  /**
+   * An inspection: starting asks the investigation type and the end of the investigation (the
+   * target date is its start); due dates count from start and end.
+   */
+  investigation?: { endLabel: LocalText; defaultDays: Record<InvestigationType, number> };
 }
 
 export const ONBOARDING: ChecklistTemplate = {
   key: 'onboarding',
   title: { nl: 'Aan de slag met Cadans', en: 'Getting started with Cadans' },
   description: {
-    nl: 'Tien stappen om een bestuur of school klaar te maken voor peilingen en de kwaliteitscyclus.',
-    en: 'Ten steps to get a school board or school ready for surveys and the quality cycle.',
+    nl: 'Tien stappen om een bestuur of school klaar te maken voor peilingen en de kwaliteitscyclus. Host een leverancier Cadans voor jullie bestuur? Sluit dan vóór stap 1 de verwerkersovereenkomst met die leverancier.',
+    en: 'Ten steps to get a school board or school ready for surveys and the quality cycle. Does a supplier host Cadans for your board? Then sign the processing agreement with that supplier before step 1.',
   },
   targetLabel: { nl: 'Eerste peiling uit op', en: 'First survey out on' },
   steps: [
     {
       key: 'connect-administration',
-      title: { nl: 'Koppel de administratie', en: 'Connect the administration' },
+      title: { nl: 'Zorg dat de medewerkers bekend zijn', en: 'Make sure the staff are known' },
       guidance: {
-        nl: 'Zorg dat leerlingen, ouders en medewerkers bekend zijn: via de koppeling met SomToday, Magister of AFAS, of met een Excel-import. In Cadans komen medewerkers uit de leden van het team.',
-        en: 'Make sure pupils, parents and staff are known: through the link with SomToday, Magister or AFAS, or with an Excel import. In Cadans, staff come from the members of the team.',
+        nl: 'Host een leverancier Cadans voor het bestuur, regel dan eerst de verwerkersovereenkomst met die leverancier. Cadans kent medewerkers via de leden van het team in Teams: wie lid is, kan rollen krijgen, stappen oppakken en peilingen invullen. Een koppeling met de administratie (ParnasSys of ESIS in het primair onderwijs, SomToday of Magister in het voortgezet onderwijs, AFAS voor personeel) is er niet, en leerlingen en ouders doen niet mee. Zet de juiste mensen in het team; in stap 8 krijgen ze hun rol.',
+        en: 'If a supplier hosts Cadans for the board, first arrange the processing agreement with that supplier. Cadans knows staff through the members of the team in Teams: whoever is a member can be given roles, take steps and answer surveys. There is no link with the administration (ParnasSys or ESIS in primary schools, SomToday or Magister in secondary schools, AFAS for staff), and pupils and parents do not take part. Put the right people in the team; in step 8 they get their role.',
       },
       dueOffsetDays: -42,
     },
@@ -141,50 +176,79 @@ export const ONBOARDING: ChecklistTemplate = {
   },
 };
 
+const BOARD_ONLY_NOTE: LocalText = {
+  nl: 'Niet van toepassing: deze stap hoort bij het vierjaarlijks onderzoek bij bestuur en scholen, waarin de inspectie ook scholen bezoekt (verificatieonderzoeken).',
+  en: 'Not applicable: this step belongs to the four-yearly investigation of board and schools, in which the inspection also visits schools (verification investigations).',
+};
+
+/** What the inspection usually asks for before an investigation (step 3). */
+export const INSPECTION_DOCUMENTS: readonly TemplateItem[] = [
+  { key: 'schoolplan', title: { nl: 'Schoolplan of strategisch beleidsplan', en: 'School plan or strategic policy plan' } },
+  { key: 'jaarverslag', title: { nl: 'Jaarverslag of bestuursverslag', en: 'Annual report or board report' } },
+  { key: 'jaarplannen', title: { nl: 'Jaarplannen', en: 'Annual plans' } },
+  { key: 'zelfevaluaties', title: { nl: 'Zelfevaluaties per standaard', en: 'Self-evaluations per standard' } },
+  { key: 'kwaliteitsrapportages', title: { nl: 'Kwaliteitsrapportages', en: 'Quality reports' } },
+  { key: 'analyses-resultaten', title: { nl: 'Analyses van de resultaten', en: 'Analyses of the results' } },
+  { key: 'tevredenheid', title: { nl: 'Tevredenheidsonderzoeken en de monitor sociale veiligheid', en: 'Satisfaction surveys and the social safety monitor' } },
+  { key: 'schoolgids', title: { nl: 'Schoolgids', en: 'School guide' } },
+  { key: 'sop', title: { nl: 'Schoolondersteuningsprofiel', en: 'School support profile' } },
+  { key: 'pta', title: { nl: 'PTA (alleen vo)', en: 'PTA, testing and assessment programme (secondary only)' } },
+  { key: 'examenreglement', title: { nl: 'Examenreglement (alleen vo)', en: 'Examination regulations (secondary only)' } },
+];
+
 export const INSPECTION: ChecklistTemplate = {
   key: 'inspection',
   title: { nl: 'Voorbereiding inspectiebezoek', en: 'Preparing an inspection visit' },
   description: {
-    nl: 'Tien stappen om bestuur en scholen samen goed voorbereid het inspectiebezoek in te laten gaan.',
-    en: 'Ten steps so that board and schools go into the inspection visit well prepared, together.',
+    nl: 'Tien stappen om bestuur en scholen samen goed voorbereid het inspectieonderzoek in te laten gaan, en daarna de reactie op het conceptrapport.',
+    en: 'Ten steps so that board and schools go into the inspection investigation well prepared, together, and then the response to the draft report.',
   },
-  targetLabel: { nl: 'Datum van het bezoek', en: 'Date of the visit' },
+  targetLabel: { nl: 'Eerste gesprek met het bestuur (start van het onderzoek)', en: 'First conversation with the board (start of the investigation)' },
+  investigation: {
+    endLabel: { nl: 'Einde van het onderzoek (als je het weet)', en: 'End of the investigation (if you know it)' },
+    // Without an end date: a board investigation spans weeks, the others are usually done in a day or two.
+    defaultDays: { bestuur: 42, herstel: 1, ontwikkelpunten: 1, goed: 1 },
+  },
   steps: [
     {
       key: 'story',
       title: { nl: 'Bepaal wat je wilt vertellen', en: 'Decide what you want to tell' },
       guidance: {
-        nl: 'Wat is jullie verhaal over kwaliteit? Denk aan een korte presentatie voor de start van het bezoek.',
-        en: 'What is your story about quality? Consider a short presentation for the start of the visit.',
+        nl: 'Wat is jullie verhaal over kwaliteit? Denk aan een korte presentatie voor het eerste gesprek.',
+        en: 'What is your story about quality? Consider a short presentation for the first conversation.',
       },
-      dueOffsetDays: -42,
+      dueOffsetDays: -14,
     },
     {
       key: 'involve',
       title: { nl: 'Betrek en informeer elkaar', en: 'Involve and inform each other' },
       guidance: {
-        nl: 'Zorg dat Raad van Toezicht, bestuur en scholen weten wat er komt en wie wat doet.',
-        en: 'Make sure the supervisory board, the board and the schools know what is coming and who does what.',
+        nl: 'Zorg dat intern toezicht, bestuur en scholen weten wat er komt en wie wat doet.',
+        en: 'Make sure the internal supervisors, the board and the schools know what is coming and who does what.',
       },
-      dueOffsetDays: -42,
+      dueOffsetDays: -35,
     },
     {
       key: 'collect-data',
       title: { nl: 'Verzamel data en kwaliteitsdocumenten', en: 'Collect data and quality documents' },
       guidance: {
-        nl: 'Zijn er zorgen over resultaten? Ken dan de data, heb een analyse, weet de oorzaken en heb een verbeterplan.',
-        en: 'Are there concerns about results? Then know the data, have an analysis, know the causes and have an improvement plan.',
+        nl: 'Vink af wat klaarligt en zet er de link naar het document bij. Zijn er zorgen over resultaten? Ken dan de data, heb een analyse, weet de oorzaken en heb een verbeterplan.',
+        en: 'Tick what is ready and add the link to the document. Are there concerns about results? Then know the data, have an analysis, know the causes and have an improvement plan.',
       },
-      dueOffsetDays: -42,
+      dueOffsetDays: -28,
+      items: INSPECTION_DOCUMENTS,
     },
     {
       key: 'share-contacts',
-      title: { nl: 'Deel contacten met de inspectie', en: 'Share contacts with the inspection' },
+      title: { nl: 'Houd elkaar op de hoogte van contact met de inspectie', en: 'Keep each other informed about contact with the inspection' },
       guidance: {
-        nl: 'Bestuur en scholen vertellen elkaar over gesprekken met de inspectie en de uitkomsten van bezoeken.',
-        en: 'Board and schools tell each other about talks with the inspection and the outcomes of visits.',
+        nl: 'Heeft een school of het bestuur contact gehad met de inspectie, of heeft de inspectie een school bezocht? Vertel het elkaar meteen, met de uitkomst, zolang het onderzoek loopt.',
+        en: 'Has a school or the board been in contact with the inspection, or has the inspection visited a school? Tell each other at once, with the outcome, while the investigation runs.',
       },
-      dueOffsetDays: -35,
+      anchor: 'during',
+      dueOffsetDays: 7,
+      onlyFor: ['bestuur'],
+      notApplicableNote: BOARD_ONLY_NOTE,
     },
     {
       key: 'align-verification-schools',
@@ -193,7 +257,9 @@ export const INSPECTION: ChecklistTemplate = {
         nl: 'Zorg dat wat het bestuur vertelt aansluit bij wat de scholen vertellen die de inspectie bezoekt, zodat iedereen weet wat de ander zegt.',
         en: 'Make sure what the board tells matches what the schools the inspection visits tell, so everyone knows what the others say.',
       },
-      dueOffsetDays: -21,
+      dueOffsetDays: -7,
+      onlyFor: ['bestuur'],
+      notApplicableNote: BOARD_ONLY_NOTE,
     },
     {
       key: 'extra-documents',
@@ -202,7 +268,8 @@ export const INSPECTION: ChecklistTemplate = {
         nl: 'Vraagt de inspectie om meer stukken? Stuur ze op tijd en houd bij wat er is verstuurd.',
         en: 'Does the inspection ask for more documents? Send them in time and keep track of what was sent.',
       },
-      dueOffsetDays: -14,
+      anchor: 'during',
+      dueOffsetDays: 3,
     },
     {
       key: 'documents-at-hand',
@@ -211,7 +278,7 @@ export const INSPECTION: ChecklistTemplate = {
         nl: 'Data en kwaliteitsdocumenten liggen op tafel of zijn snel te vinden, bijvoorbeeld in één map in Teams.',
         en: 'Data and quality documents are on the table or quick to find, for example in one folder in Teams.',
       },
-      dueOffsetDays: -7,
+      dueOffsetDays: -3,
     },
     {
       key: 'notes-during-visit',
@@ -220,6 +287,7 @@ export const INSPECTION: ChecklistTemplate = {
         nl: 'Noteer feitelijk wat er gezegd wordt, zodat je meteen kunt handelen of kunt reageren op het rapport.',
         en: 'Write down factually what is said, so you can act at once or respond to the report.',
       },
+      anchor: 'end',
       dueOffsetDays: 0,
     },
     {
@@ -229,7 +297,8 @@ export const INSPECTION: ChecklistTemplate = {
         nl: 'Is iets als onvoldoende beoordeeld? Start direct: verbeterplan, plan van aanpak, projectorganisatie en monitoring.',
         en: 'Was something judged insufficient? Start straight away: improvement plan, plan of action, project organisation and monitoring.',
       },
-      dueOffsetDays: 14,
+      anchor: 'end',
+      dueOffsetDays: 7,
     },
     {
       key: 'strengths',
@@ -240,10 +309,20 @@ export const INSPECTION: ChecklistTemplate = {
       },
       dueOffsetDays: -3,
     },
+    {
+      key: 'draft-report',
+      title: { nl: 'Reageer op het conceptrapport', en: 'Respond to the draft report' },
+      guidance: {
+        nl: 'Lees het conceptrapport met bestuur en scholen en stuur, als jullie dat willen, een zienswijze: wat feitelijk niet klopt of anders gezien wordt. Zet de termijn uit de brief van de inspectie bij deze stap als deadline.',
+        en: 'Read the draft report with the board and the schools and, if you want to, send a response (zienswijze): what is factually wrong or seen differently. Set the deadline from the inspection\'s letter as this step\'s due date.',
+      },
+      anchor: 'end',
+      dueOffsetDays: 35,
+    },
   ],
   next: {
-    nl: 'Volgende stap: is het rapport binnen, start dan een verbeterplan voor wat onvoldoende is, met eigenaren en deadlines.',
-    en: 'Next: once the report is in, start an improvement plan for anything judged insufficient, with owners and due dates.',
+    nl: 'Volgende stap: is het rapport binnen, start dan meteen een verbeterplan voor wat onvoldoende is, met eigenaren en deadlines.',
+    en: 'Next: once the report is in, start an improvement plan at once for anything judged insufficient, with owners and due dates.',
   },
   followUp: 'improvement',
 };
@@ -254,46 +333,46 @@ export const IMPROVEMENT: ChecklistTemplate = {
   followUpOnly: true,
   title: { nl: 'Verbeterplan na de inspectie', en: 'Improvement plan after the inspection' },
   description: {
-    nl: 'Wat als onvoldoende is beoordeeld, planmatig verbeteren: met eigenaren, deadlines en monitoring.',
-    en: 'Improve what was judged insufficient in a planned way: with owners, due dates and monitoring.',
+    nl: 'Wat de inspectie onvoldoende vond en in de herstelopdracht zette, planmatig verbeteren: meteen na het rapport beginnen, met eigenaren, deadlines en monitoring, tot het herstelonderzoek.',
+    en: 'Improve what the inspection judged insufficient and put in its remedial order (herstelopdracht) in a planned way: start as soon as the report is in, with owners, due dates and monitoring, up to the follow-up investigation.',
   },
-  targetLabel: { nl: 'Datum van het herstelonderzoek', en: 'Date of the follow-up inspection' },
+  targetLabel: { nl: 'Datum van het inspectierapport', en: 'Date of the inspection report' },
   steps: [
     {
       key: 'analyse',
       title: { nl: 'Analyseer wat onvoldoende is', en: 'Analyse what is insufficient' },
-      guidance: { nl: 'Wat zegt het rapport precies, en wat zijn de oorzaken?', en: 'What exactly does the report say, and what are the causes?' },
-      dueOffsetDays: -150,
+      guidance: { nl: 'Wat staat er precies in het rapport en in de herstelopdracht, en wat zijn de oorzaken? Begin meteen.', en: 'What exactly do the report and the remedial order say, and what are the causes? Start at once.' },
+      dueOffsetDays: 7,
     },
     {
       key: 'improvement-plan',
       title: { nl: 'Stel een verbeterplan op', en: 'Draw up an improvement plan' },
       guidance: { nl: 'Welke doelen, met welke succescriteria, zodat je ziet of het werkt?', en: 'Which goals, with which success criteria, so you can see whether it works?' },
-      dueOffsetDays: -130,
+      dueOffsetDays: 21,
     },
     {
       key: 'plan-of-action',
       title: { nl: 'Maak een plan van aanpak', en: 'Make a plan of action' },
       guidance: { nl: 'Wie doet wat, wanneer, en wat is ervoor nodig?', en: 'Who does what, when, and what is needed?' },
-      dueOffsetDays: -120,
+      dueOffsetDays: 28,
     },
     {
       key: 'project-organisation',
       title: { nl: 'Richt de projectorganisatie in', en: 'Set up the project organisation' },
       guidance: { nl: 'Leg rollen, mandaten en overlegmomenten vast.', en: 'Record roles, mandates and meeting moments.' },
-      dueOffsetDays: -110,
+      dueOffsetDays: 35,
     },
     {
       key: 'monitor',
       title: { nl: 'Monitor de verbetering', en: 'Monitor the improvement' },
       guidance: { nl: 'Bespreek de voortgang op vaste momenten aan tafel met bestuur en school.', en: 'Discuss progress at fixed moments with the board and the school.' },
-      dueOffsetDays: -30,
+      dueOffsetDays: 180,
     },
     {
       key: 'evaluate-and-safeguard',
       title: { nl: 'Evalueer en borg', en: 'Evaluate and safeguard' },
-      guidance: { nl: 'Is het doel bereikt? Leg vast wat werkt, zodat het blijft, ook als mensen wisselen.', en: 'Was the goal reached? Record what works so it lasts, also when people change.' },
-      dueOffsetDays: -7,
+      guidance: { nl: 'Is het doel bereikt, vóór het herstelonderzoek? Leg vast wat werkt, zodat het blijft, ook als mensen wisselen.', en: 'Was the goal reached, before the follow-up investigation? Record what works so it lasts, also when people change.' },
+      dueOffsetDays: 300,
     },
   ],
   next: {

@@ -4,8 +4,8 @@ import type { StringKey, Translate } from '../cards/i18n.js';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
 import { MAX_PEOPLE_CHOICES, cardName, escapeMarkdown } from '../cards/text.js';
 import type { Member } from '../routes.js';
-import { LIMITS, shorten, toDueState, toProgress, type Checklist, type Progress, type RunningChecklist, type Step, type StepStatus } from './model.js';
-import type { ChecklistTemplate } from './templates.js';
+import { LIMITS, MAX_STEP_ITEMS, shorten, toDueState, toProgress, type Checklist, type Progress, type RunningChecklist, type Step, type StepStatus } from './model.js';
+import { INVESTIGATION_TYPES, isInvestigationType, type ChecklistTemplate, type InvestigationType } from './templates.js';
 
 const STATUS_KEYS: Record<StepStatus, StringKey> = {
   open: 'checklistStatusOpen',
@@ -29,11 +29,27 @@ export function formatDate(iso: string, language: Language): string {
   return DATE_FORMATS[language].format(new Date(Date.UTC(y, m - 1, d)));
 }
 
+export const INVESTIGATION_KEYS: Record<InvestigationType, StringKey> = {
+  bestuur: 'checklistInvestigationBestuur',
+  herstel: 'checklistInvestigationHerstel',
+  ontwikkelpunten: 'checklistInvestigationOntwikkelpunten',
+  goed: 'checklistInvestigationGoed',
+};
+
 function subtitle(t: Translate, c: Checklist, template: ChecklistTemplate | undefined, language: Language): string {
   const parts: string[] = [];
   if (c.schoolName) parts.push(t('checklistSchoolLine', { school: escapeMarkdown(cardName(c.schoolName)) }));
-  if (c.targetDate) parts.push(t('checklistTargetLine', { label: escapeMarkdown(template?.targetLabel[language] ?? ''), date: formatDate(c.targetDate, language) }));
+  if (c.investigationType) parts.push(t(INVESTIGATION_KEYS[c.investigationType]));
+  // An inspection checklist from before the kinds of investigation has the visit's date as its target.
+  const label = template?.investigation && !c.investigationType ? t('checklistVisitDateLabel') : (template?.targetLabel[language] ?? '');
+  if (c.targetDate) parts.push(t('checklistTargetLine', { label: escapeMarkdown(label), date: formatDate(c.targetDate, language) }));
+  if (c.endDate) parts.push(t('checklistEndLine', { date: formatDate(c.endDate, language) }));
   return parts.join(' · ');
+}
+
+/** "4 van 11 stukken klaar" for a step with items ('' without). */
+function itemsProgress(t: Translate, s: Step): string {
+  return s.items.length ? t('checklistItemsProgress', { done: s.items.filter((i) => i.done).length, total: s.items.length }) : '';
 }
 
 /** "3 van 10 klaar", or with steps that do not apply "1 van 8 klaar · 2 n.v.t." (never counted as done). */
@@ -48,7 +64,7 @@ function stepMeta(t: Translate, s: Step, language: Language, today: string): { m
   const owner = s.ownerName ? escapeMarkdown(cardName(s.ownerName)) : t('checklistNoOwner');
   const state = toDueState(s.dueDate, s.status, today);
   const due = s.dueDate ? (state === 'overdue' ? t('checklistOverdue', { date: formatDate(s.dueDate, language) }) : t('checklistDue', { date: formatDate(s.dueDate, language) })) : '';
-  return { meta: [owner, due].filter(Boolean).join(' · '), overdue: state === 'overdue' };
+  return { meta: [owner, due, itemsProgress(t, s)].filter(Boolean).join(' · '), overdue: state === 'overdue' };
 }
 
 /**
@@ -145,6 +161,20 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
   const people = input.people.slice(0, MAX_PEOPLE_CHOICES);
   if (s.ownerAad && !people.some((p) => p.aadObjectId === s.ownerAad)) people.unshift({ aadObjectId: s.ownerAad, name: s.ownerName ?? s.ownerAad });
   const link = s.link && LINK_LABELS[s.link] ? s.link : '';
+  // Items (the documents of step 3): editors tick and link each; others read the list.
+  const items = s.items.slice(0, MAX_STEP_ITEMS).map((item, i) => {
+    const title = escapeMarkdown(item.title[lang]);
+    const url = evidenceMarkdown(t, 'checklistEvidenceShort', item.evidenceUrl);
+    return {
+      doneId: `itemDone${i + 1}`,
+      urlId: `itemUrl${i + 1}`,
+      title: item.title[lang],
+      done: item.done ? 'true' : 'false',
+      url: item.evidenceUrl,
+      urlLabel: t('checklistItemUrlLabel', { title: item.title[lang] }),
+      line: `${item.done ? '✓' : '○'} ${title}${url ? ` · ${url}` : ''}`,
+    };
+  });
   return cards.render('checklist.step', {
     id: c.publicId,
     n: s.position,
@@ -171,6 +201,9 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
     evidenceLabel: t('checklistEvidenceLabel'),
     evidenceValue: s.evidenceUrl,
     saveLabel: t('checklistSave'),
+    hasItems: items.length > 0,
+    itemsHeading: items.length ? `${t('checklistItemsHeading')} (${itemsProgress(t, s)})` : '',
+    items,
     link,
     linkLabel: link ? t(LINK_LABELS[link]!) : '',
     backLabel: t('checklistBack'),
@@ -227,7 +260,7 @@ export interface NewCardInput {
   schools: { id: number; name: string }[];
   language: Language;
   message?: string;
-  values?: { title?: string; targetDate?: string };
+  values?: { title?: string; targetDate?: string; investigation?: string; endDate?: string };
 }
 
 export function renderNewCard(cards: CardRenderer, t: Translate, input: NewCardInput): AdaptiveCard {
@@ -243,6 +276,14 @@ export function renderNewCard(cards: CardRenderer, t: Translate, input: NewCardI
     schools: [{ id: 'none', name: t('checklistNoSchool') }, ...input.schools.map((s) => ({ id: String(s.id), name: cardName(s.name) }))],
     targetLabel: input.template.targetLabel[lang],
     defaultDate: input.values?.targetDate ?? '',
+    // An inspection asks its kind and the end of the investigation too.
+    isInspection: input.template.investigation !== undefined,
+    investigationLabel: t('checklistInvestigationLabel'),
+    investigationHint: input.template.investigation ? t('checklistInvestigationHint') : '',
+    investigations: INVESTIGATION_TYPES.map((x) => ({ value: x, title: t(INVESTIGATION_KEYS[x]) })),
+    defaultInvestigation: input.values?.investigation && isInvestigationType(input.values.investigation) ? input.values.investigation : 'bestuur',
+    endLabel: input.template.investigation?.endLabel[lang] ?? '',
+    defaultEndDate: input.values?.endDate ?? '',
     startLabel: t('checklistStartButton'),
     cancelLabel: t('checklistCancel'),
     template: input.template.key,

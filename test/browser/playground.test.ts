@@ -163,7 +163,7 @@ describe('the Agents Playground (browser)', () => {
     const p = requirePage(ctx, 'playground-checklist-failure');
     const title = 'Inspectiebezoek De Regenboog, maart 2027';
     const steps = INSPECTION.steps.map((s) => s.title.nl);
-    expect(steps).toHaveLength(10);
+    expect(steps).toHaveLength(11);
 
     await p.goto(playground!.url, { waitUntil: 'domcontentloaded' });
     await p.locator('button[aria-label="Team Kwaliteit - Kwaliteit"]').click();
@@ -190,7 +190,7 @@ describe('the Agents Playground (browser)', () => {
     await form.getByRole('textbox', { name: 'Titel' }).fill(title);
     // A Fluent date picker that takes typed text: Tab parses it (Enter would open its calendar,
     // which hides the rest of the page from the accessibility tree).
-    const date = form.getByRole('combobox', { name: 'Datum van het bezoek' });
+    const date = form.getByRole('combobox', { name: 'Eerste gesprek met het bestuur (start van het onderzoek)' });
     await date.fill('2027-03-12');
     await date.press('Tab');
     await expect(date.inputValue()).resolves.toBe('12 maart 2027'); // as the browser's locale (nl-NL) writes it
@@ -201,12 +201,12 @@ describe('the Agents Playground (browser)', () => {
     await expect(confirmation.innerText()).resolves.toContain(`De checklist "${title}" staat in het kanaal.`);
 
     // The shared card: the outbox posts it in the channel as a new post.
-    const shared = p.locator('.ac-adaptiveCard').filter({ hasText: title }).filter({ hasText: 'van 10 klaar' });
-    await shared.filter({ hasText: '0 van 10 klaar' }).waitFor();
+    const shared = p.locator('.ac-adaptiveCard').filter({ hasText: title }).filter({ hasText: 'van 11 klaar' });
+    await shared.filter({ hasText: '0 van 11 klaar' }).waitFor();
     const sharedText = await shared.innerText();
-    expect(sharedText).toContain('Datum van het bezoek: 12 maart 2027');
+    expect(sharedText).toContain('Eerste gesprek met het bestuur (start van het onderzoek): 12 maart 2027');
     const at = steps.map((s) => sharedText.indexOf(s));
-    expect(at.every((i) => i >= 0), `all ten steps on the card:\n${sharedText}`).toBe(true);
+    expect(at.every((i) => i >= 0), `all eleven steps on the card:\n${sharedText}`).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
 
     await cardRow(p, shared, steps[0]!, 'Details').getByRole('button', { name: 'Details' }).click();
@@ -217,9 +217,9 @@ describe('the Agents Playground (browser)', () => {
     // "Opgeslagen" is the answer to "Klaar", but it may be on screen only briefly: the outbox also
     // updates the channel message (a PUT to the playground's connector), and the playground then
     // replaces the card for everyone, this person's step card included. So watch from before the click.
-    const done = shared.filter({ hasText: '1 van 10 klaar' });
+    const done = shared.filter({ hasText: '1 van 11 klaar' });
     const back = stepCard.getByRole('button', { name: 'Terug naar de checklist', exact: true });
-    const seen = await watchCards(p, { saved: [`Stap 1: ${steps[0]}`, 'Opgeslagen'], updated: [title, '1 van 10 klaar'] });
+    const seen = await watchCards(p, { saved: [`Stap 1: ${steps[0]}`, 'Opgeslagen'], updated: [title, '1 van 11 klaar'] });
     await klaar.click();
     const order = await seen('saved');
 

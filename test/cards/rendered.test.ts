@@ -9,7 +9,7 @@ import { renderHelpCard, renderNoticeCard, renderWelcomeCard } from '../../src/c
 import { createTranslator } from '../../src/cards/i18n.js';
 import { createCardRenderer, type AdaptiveCard } from '../../src/cards/render.js';
 import type { Language } from '../../src/config.js';
-import { LIMITS } from '../../src/checklists/model.js';
+import { LIMITS, MAX_ITEM_URL, MAX_STEP_ITEMS } from '../../src/checklists/model.js';
 import { TEMPLATE_LIMITS } from '../../src/checklists/parse-template.js';
 import type { Checklist, RunningChecklist } from '../../src/checklists/model.js';
 import { BUILT_IN_TEMPLATES, INSPECTION, type ChecklistTemplate } from '../../src/checklists/templates.js';
@@ -74,6 +74,8 @@ function worstChecklist(language: Language, template: ChecklistTemplate): Checkl
     schoolId: 1,
     schoolName: hostile(120, 'S'),
     targetDate: '2027-12-30',
+    investigationType: 'ontwikkelpunten',
+    endDate: '2027-12-31',
     language,
     conversationId: `19:${'a'.repeat(32)}@thread.tacv2`,
     serviceUrl: 'https://smba.trafficmanager.net/emea/',
@@ -96,6 +98,8 @@ function worstChecklist(language: Language, template: ChecklistTemplate): Checkl
       dueDate: '2027-01-26',
       note: i % 2 ? adversarial(LIMITS.note) : hostile(LIMITS.note, `N${i}`),
       evidenceUrl: longUrl(i),
+      // Every step at the most items, each with the longest title and link: the step card's worst case.
+      items: Array.from({ length: MAX_STEP_ITEMS }, (_, j) => ({ key: `i${j}`, title: { nl: hostile(80, `D${j} `), en: hostile(80, `D${j} `) }, done: j % 2 === 0, evidenceUrl: longUrl(j).slice(0, MAX_ITEM_URL) })),
       updatedBy: person(i).aadObjectId,
       updatedAt: new Date('2027-02-01T10:00:00Z'),
     })),
@@ -150,6 +154,8 @@ function renderAll(language: Language): Array<[string, AdaptiveCard]> {
     ['checklist step (owner not in the roster)', renderStepCard(cards, t, { checklist: c, step: { ...step, ownerAad: 'not-in-roster', ownerName: person(999).name }, language, canEdit: true, canTake: false, canSetStatus: true, people: people(400) })],
     ['checklist menu', renderMenuCard(cards, t, { running, finished: running.slice(0, 5).map((r) => ({ id: r.id, publicId: r.publicId, title: r.title })), templates: [...BUILT_IN_TEMPLATES, ...OWN_TEMPLATES], canStart: true, canAddTemplate: true, failedMessages: 1_234_567, language })],
     ['checklist new', renderNewCard(cards, t, { template, schools, language, message: t('checklistInvalidTitle'), values: { title: hostile(LIMITS.title), targetDate: '2027-12-30' } })],
+    ['checklist new (inspection)', renderNewCard(cards, t, { template: INSPECTION, schools, language, message: t('checklistInvalidEndDate'), values: { title: hostile(LIMITS.title), targetDate: '2027-12-30', investigation: 'herstel', endDate: '2027-12-31' } })],
+    ['checklist step (items, read only)', renderStepCard(cards, t, { checklist: c, step, language, canEdit: false, canTake: false, canSetStatus: true, people: [] })],
     ['checklist summary', renderSummaryCard(cards, t, { checklist: c, template: { ...template, followUp: INSPECTION.key }, settledBy })],
     ['checklist export', renderExportCard(cards, t, { title: c.title, xlsxUrl: `https://cadans.example.org/exports/${'t'.repeat(400)}`, csvUrl: `https://cadans.example.org/exports/${'c'.repeat(400)}` })],
     ['checklist template (empty)', renderTemplateCard(cards, t, { language })],

@@ -18,10 +18,16 @@ import {
 import { BUILT_IN_TEMPLATES, INSPECTION } from '../../src/checklists/templates.js';
 
 describe('due dates', () => {
-  it('puts "collect data" of the inspection checklist six weeks before the visit', () => {
+  it('puts "collect data" of the inspection checklist four weeks before the start of the investigation', () => {
     const dues = defaultDueDates(INSPECTION, '2027-03-09'); // a Tuesday
-    expect(dues[2]).toBe('2027-01-26');
-    expect(dues[7]).toBe('2027-03-09'); // notes during the visit: the day itself
+    expect(dues[2]).toBe('2027-02-09');
+  });
+
+  it('counts "during" steps from the start, never past the end, and "after" steps from the end', () => {
+    const dues = defaultDueDates(INSPECTION, { start: '2027-03-09', end: '2027-03-10', investigationType: 'bestuur' });
+    expect(dues[3]).toBe('2027-03-10'); // a week after the start, but the investigation ended the day after it started
+    expect(dues[7]).toBe('2027-03-10'); // notes: by the end of the visit
+    expect(dues[10]).toBe('2027-04-14'); // the draft report: five weeks after the end
   });
 
   it('moves a due date in a weekend back to the Friday before', () => {
@@ -121,9 +127,9 @@ describe('input', () => {
 });
 
 describe('built-in templates', () => {
-  it('have ten steps for getting started and for the inspection, with titles and guidance in Dutch and English', () => {
+  it('have the ten steps of the sources (the inspection: and the response to the draft report), with titles and guidance in Dutch and English', () => {
     for (const t of BUILT_IN_TEMPLATES) {
-      if (!t.followUpOnly) expect(t.steps).toHaveLength(10);
+      if (!t.followUpOnly) expect(t.steps).toHaveLength(t.key === 'inspection' ? 11 : 10);
       for (const s of t.steps) for (const text of [s.title.nl, s.title.en, s.guidance.nl, s.guidance.en]) expect(text.length).toBeGreaterThan(3);
       expect(new Set(t.steps.map((s) => s.key)).size).toBe(t.steps.length);
     }

@@ -119,7 +119,7 @@ describe('downloading a checklist export', () => {
     expect(rows[0]).toEqual(['Checklist', TITLE]);
     const steps = rows.filter((r) => typeof r[0] === 'number');
     expect(steps.map((r) => r[1])).toEqual(stepTitles);
-    expect(steps).toHaveLength(10);
+    expect(steps).toHaveLength(11);
     expect(steps[0]![2]).toBe('Klaar');
     expect(steps[1]!.slice(2, 4)).toEqual(['Bezig', 'Joost Bakker']);
     expect(steps[2]![5]).toBe(LONG_NOTE);

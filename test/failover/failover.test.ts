@@ -66,7 +66,7 @@ async function clickAndSeeCard(position: number, status: 'open' | 'klaar', settl
   const res = await f.click(position, status);
   expect(res.status).toBe(200);
   expect(res.text).toContain('Opgeslagen');
-  await waitUntil(() => f.cardText().includes(`${settled} van 10 klaar`), `the channel card shows ${settled} van 10 klaar`);
+  await waitUntil(() => f.cardText().includes(`${settled} van 11 klaar`), `the channel card shows ${settled} van 11 klaar`);
 }
 
 describe('PostgreSQL drops every connection of Cadans', () => {
@@ -129,7 +129,7 @@ describe('PostgreSQL drops every connection of Cadans', () => {
       await admin.end();
     }
     expect(await healthz()).toBe(200);
-    await waitUntil(() => f.cardText().includes('2 van 10 klaar'), 'the channel card shows the click');
+    await waitUntil(() => f.cardText().includes('2 van 11 klaar'), 'the channel card shows the click');
     await expectBacklogDelivered(backlog);
     // The click's card update went out after the claim it waited in was cut off.
     expect(f.connector.updates(f.channel.id).length).toBeGreaterThan(before);

@@ -93,7 +93,7 @@ it('keeps every accepted click and every queued message when the server stops an
   }
   // …and on the channel card.
   const done = [...lastAccepted.values()].filter((s) => s === 'klaar').length;
-  await waitUntil(() => f.cardText().includes(`${done} van 10 klaar`), `the channel card shows ${done} van 10 klaar`);
+  await waitUntil(() => f.cardText().includes(`${done} van 11 klaar`), `the channel card shows ${done} van 11 klaar`);
 
   // Nothing queued before the stop is lost.
   await waitUntil(async () => {
