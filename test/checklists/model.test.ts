@@ -43,7 +43,7 @@ describe('due dates', () => {
     expect(toDueDate('2027-10-26', { region: 'noord' })).toBe('2027-10-26'); // noord's ended on the 24th
     expect(toDueDate('2027-03-12', { ownHolidays: [{ name: 'Studiedag', first: '2027-03-12', last: '2027-03-12' }] })).toBe('2027-03-15');
     expect(toDueDate('2027-03-06', { region: 'zuid' })).toBe('2027-03-05'); // an ordinary weekend: the Friday before
-    expect(defaultDueDates(INSPECTION, '2027-12-07', { region: 'zuid' })[0]).toBe('2027-11-01');
+    expect(defaultDueDates(INSPECTION, '2027-11-30', { region: 'zuid' })[1]).toBe('2027-11-01'); // step 2, five weeks before the start
   });
 
   it('gives no due dates without a target date', () => {

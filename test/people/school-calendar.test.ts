@@ -276,13 +276,13 @@ describe('what the calendar changes', () => {
   });
 
   it('moves a checklist step due in the school holiday to the first working day after it', async () => {
-    // The inspection checklist's first steps are due six weeks before the visit: Tuesday 26 October 2027.
-    const start = (title: string, school: number) => invoke(sanne, 'checklist.start', { v: 1, template: 'inspection', title, school, targetDate: '2027-12-07' }, channel);
+    // The inspection checklist's step 2 is due five weeks before the investigation starts: Tuesday 26 October 2027.
+    const start = (title: string, school: number) => invoke(sanne, 'checklist.start', { v: 1, template: 'inspection', title, school, targetDate: '2027-11-30' }, channel);
     expect(await start('Inspectie De Regenboog', regenboog)).toContain('staat in het kanaal');
     expect(await start('Inspectie Het Kompas', kompas)).toContain('staat in het kanaal');
     const dues = await cadans.db.query<{ title: string; due: string }>(
       `select c.title, to_char(s.due_date, 'YYYY-MM-DD') as due from checklists c join checklist_steps s on s.checklist_id = c.id
-        where c.tenant_id = $1 and s.position = 1 order by c.title`,
+        where c.tenant_id = $1 and s.position = 2 order by c.title`,
       [world.tenantId],
     );
     expect(dues.rows).toEqual([
