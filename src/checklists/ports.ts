@@ -58,6 +58,8 @@ export interface ChecklistPeople {
   contactOf(tenantId: string, aadObjectId: string): Promise<{ teamsUserId: string | null; language: string | null; locale: string | null } | null>;
   /** The school's calendar (null: the board's) for due dates; absent: weekends and public holidays only. */
   calendarOf?(tenantId: string, schoolId: number | null): Promise<CalendarOptions>;
+  /** A school's sector when known (items meant for other sectors are left out). */
+  sectorOf?(tenantId: string, schoolId: number | null): Promise<'po' | 'vo' | 'so' | 'mbo' | null>;
 }
 
 /** What checklists ask of the conversation references Teams gave us. */

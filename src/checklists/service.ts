@@ -265,6 +265,9 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
       // Due dates skip the school's holidays (its own rooster or its region; the board's region without a school).
       const calendar = targetDate && deps.people.calendarOf ? await deps.people.calendarOf(actor.tenantId, input.schoolId) : {};
       const dues = defaultDueDates(template, { start: targetDate, end: inspection.endDate, investigationType: inspection.investigationType }, calendar);
+      // Documents meant for another sector (PTA and examenreglement for a primary school) are left out when the school's sector is known.
+      const sector = input.schoolId !== null && deps.people.sectorOf ? await deps.people.sectorOf(actor.tenantId, input.schoolId) : null;
+      const forSector = (item: { sectors?: readonly string[] }) => !sector || !item.sectors || item.sectors.includes(sector);
       const conversationId = channelIdOf(actor);
       if (input.schoolId !== null && !(await deps.people.findSchool(actor.tenantId, input.schoolId))) throw checklistProblem('checklistNotFound');
       const id = await inTransaction(db, async (tx) => {
@@ -291,7 +294,7 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
               link: s.link ?? null,
               dueDate: applies ? (dues[i] ?? null) : null,
               ...(applies ? {} : { status: 'nvt' as const, note: s.notApplicableNote?.[language] ?? '' }),
-              items: (s.items ?? []).slice(0, MAX_STEP_ITEMS).map((item) => ({ key: item.key, title: item.title, done: false, evidenceUrl: '' })),
+              items: (s.items ?? []).filter(forSector).slice(0, MAX_STEP_ITEMS).map((item) => ({ key: item.key, title: item.title, done: false, evidenceUrl: '' })),
             };
           }),
         });

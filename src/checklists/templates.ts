@@ -22,6 +22,8 @@ export type DueAnchor = 'start' | 'during' | 'end';
 export interface TemplateItem {
   key: string;
   title: LocalText;
+  /** Only for schools of these sectors: left out for a school whose sector is known to be another. */
+  sectors?: readonly ('po' | 'vo' | 'so' | 'mbo')[];
 }
 
 /** The kinds of inspection investigation (onderzoekskader): the inspection checklist asks which one. */
@@ -192,8 +194,8 @@ export const INSPECTION_DOCUMENTS: readonly TemplateItem[] = [
   { key: 'tevredenheid', title: { nl: 'Tevredenheidsonderzoeken en de monitor sociale veiligheid', en: 'Satisfaction surveys and the social safety monitor' } },
   { key: 'schoolgids', title: { nl: 'Schoolgids', en: 'School guide' } },
   { key: 'sop', title: { nl: 'Schoolondersteuningsprofiel', en: 'School support profile' } },
-  { key: 'pta', title: { nl: 'PTA (alleen vo)', en: 'PTA, testing and assessment programme (secondary only)' } },
-  { key: 'examenreglement', title: { nl: 'Examenreglement (alleen vo)', en: 'Examination regulations (secondary only)' } },
+  { key: 'pta', title: { nl: 'PTA (alleen vo)', en: 'PTA, testing and assessment programme (secondary only)' }, sectors: ['vo'] },
+  { key: 'examenreglement', title: { nl: 'Examenreglement (alleen vo)', en: 'Examination regulations (secondary only)' }, sectors: ['vo'] },
 ];
 
 export const INSPECTION: ChecklistTemplate = {

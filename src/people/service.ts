@@ -55,6 +55,7 @@ import {
   type School,
   deleteHolidayRoster,
   getCalendarSource,
+  getSchoolSector,
   getDefaultRegion,
   listSchoolCalendars,
   setDefaultRegion,
@@ -137,6 +138,8 @@ export interface PeopleService {
    * vakantierooster, else its region, else the tenant's default region, else {} (weekends and public holidays).
    */
   calendarOf(tenantId: string, schoolId: number | null): Promise<CalendarOptions>;
+  /** A school's sector when a beheerder has set it (null: not known, or no school). */
+  sectorOf(tenantId: string, schoolId: number | null): Promise<Sector | null>;
   /** The calendar card: beheerders see every school, a directeur their own. */
   schoolCalendars(actor: Actor): Promise<SchoolCalendarOverview>;
   /** A school's region and sector (school 'tenant': the tenant's default region); beheerders only. */
@@ -283,6 +286,11 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
     },
     async calendarOf(tenantId, schoolId) {
       return calendarFrom(await getCalendarSource(o.db, tenantId, schoolId));
+    },
+    async sectorOf(tenantId, schoolId) {
+      if (schoolId === null) return null;
+      const sector = await getSchoolSector(o.db, tenantId, schoolId);
+      return isSector(sector) ? sector : null;
     },
     async schoolCalendars(actor) {
       const grants = await listGrants(o.db, actor.tenantId, actor.aadObjectId);

@@ -348,6 +348,12 @@ export async function getCalendarSource(db: Queryable, tenantId: string, schoolI
   return { defaultRegion: x?.default_region ?? null, region: x?.region ?? null, periods: x?.periods ?? null };
 }
 
+/** A school's sector (po, vo, so, mbo) as stored, or null. */
+export async function getSchoolSector(db: Queryable, tenantId: string, schoolId: number): Promise<string | null> {
+  const r = await db.query<{ sector: string | null }>('select sector from schools where tenant_id = $1 and id = $2', [tenantId, schoolId]);
+  return r.rows[0]?.sector ?? null;
+}
+
 export async function getDefaultRegion(db: Queryable, tenantId: string): Promise<string | null> {
   const r = await db.query<{ default_region: string | null }>('select default_region from tenants where id = $1', [tenantId]);
   return r.rows[0]?.default_region ?? null;

@@ -212,6 +212,21 @@ describe('step 3: the documents the inspection usually asks for', () => {
     await waitUntil(async () => (await channelCardOf(row.id)).includes('2 van 11 stukken klaar'));
   });
 
+  it('leaves PTA and examenreglement out for a primary school, keeps them for a secondary school and where the sector is not known', async () => {
+    const school = async (name: string, sector: string | null) =>
+      Number((await cadans.db.query<{ id: string }>('insert into schools (tenant_id, name, sector) values ($1, $2, $3) returning id', [world.tenantId, name, sector])).rows[0]!.id);
+    const keysFor = async (title: string, schoolId: number | 'none') => {
+      await start(title, { school: schoolId, investigation: 'herstel' });
+      return (await stepsOf((await checklistByTitle(title))!.id))[2]!.items.map((i) => i.key);
+    };
+    const po = await keysFor('Herstelonderzoek De Klimop', await school('De Klimop', 'po'));
+    expect(po).toHaveLength(9);
+    expect(po).not.toContain('pta');
+    expect(po).not.toContain('examenreglement');
+    expect(await keysFor('Herstelonderzoek Het Lyceum', await school('Het Lyceum', 'vo'))).toContain('examenreglement');
+    expect(await keysFor('Herstelonderzoek De Esch', await school('De Esch', null))).toHaveLength(11);
+  });
+
   it('exports the kind, the end and each document under its step', async () => {
     const row = (await checklistByTitle('Vierjaarlijks onderzoek 2027'))!;
     const card = text(await invoke(sanne, 'checklist.export', { v: 2, checklist: row.public_id }));
