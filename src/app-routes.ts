@@ -4,7 +4,9 @@
 import { createAccess, IN_CHANNEL, rule } from './access.js';
 import { ACTION_ROLES, type ActionFeature } from './actions/feature.js';
 import type { createChecklistFeature } from './checklists/feature.js';
-import { renderUnknownCommand, showHelp } from './home/feature.js';
+import { renderHelpCard } from './cards/app-views.js';
+import { helpCommandData, renderUnknownCommand, showHelp } from './home/feature.js';
+import { parseActionData } from './action-data.js';
 import { createOutboxRoutes } from './outbox/routes.js';
 import { isHolidayRosterFile, type createPeopleFeature } from './people/feature.js';
 import type { Routes } from './routes.js';
@@ -55,10 +57,26 @@ export function createRoutes(deps: {
   const runMeeting = rule.resource('meeting', 'edit');
   const attendMeeting = rule.resource('meeting', 'answer');
   const manageTables = rule.roles(TEMPLATE_KEEPERS, { tenantWide: true });
+  const commands: Routes['commands'] = {
+    help: showHelp,
+    checklist: checklist.open,
+    survey: survey.commands.survey,
+    meetings: deps.meetings.routes.command,
+    results: survey.commands.results,
+    roles: roles.openCommand,
+  };
   return {
     authorize: access.authorize,
     verbs: {
       'help.show': { access: rule.anyone(), handle: showHelp },
+      // A button on the help card: answered as if the command were typed (each command checks who
+      // may see what, and in a channel shows only what everyone there may read), in a new message
+      // below the help card, which stays.
+      'help.command': {
+        access: rule.anyone(),
+        handle: async (ctx, data) => commands[parseActionData(helpCommandData, data).command](ctx, ''),
+        keep: (ctx) => renderHelpCard(ctx.cards, ctx.t),
+      },
       // In a channel its checklists; elsewhere it says where checklists live (the tenant's teams with Cadans).
       'checklist.open': { access: rule.anyone(), handle: checklist.open },
       'checklist.new': { access: rule.roles(CHECKLIST_STARTERS, { where: IN_CHANNEL, whereText: 'checklistChannelOnly' }), handle: checklist.newChecklist },
@@ -139,14 +157,7 @@ export function createRoutes(deps: {
       'roles.removeHolidays': { access: rule.roles(['beheerder', 'directeur']), handle: roles.removeHolidays },
       'outbox.retryFailed': { access: rule.roles(['beheerder']), handle: outbox.retryFailed },
     },
-    commands: {
-      help: showHelp,
-      checklist: checklist.open,
-      survey: survey.commands.survey,
-      meetings: deps.meetings.routes.command,
-      results: survey.commands.results,
-      roles: roles.openCommand,
-    },
+    commands,
     unknownCommand: renderUnknownCommand,
     // Own templates sent as a file: a survey when it has questions, otherwise a checklist. Read once.
     async onFile(ctx, file) {

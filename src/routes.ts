@@ -64,6 +64,7 @@ export interface RouteContext {
 /** Every Action.Execute verb Cadans knows. A verb without a handler does not compile. */
 export const VERBS = [
   'help.show',
+  'help.command',
   'checklist.open',
   'survey.open',
   'cadence.open',
@@ -137,6 +138,11 @@ export type VerbHandler = (ctx: RouteContext, data: unknown) => Promise<Adaptive
 export interface VerbDefinition {
   access: AccessRule;
   handle: VerbHandler;
+  /**
+   * Keeps the card whose button was pressed: the handler's answer (or refusal) is posted as a new
+   * message below it, and the invoke is answered with this card, so Teams shows it unchanged.
+   */
+  keep?: (ctx: RouteContext) => AdaptiveCard;
 }
 
 export const COMMANDS = ['help', 'checklist', 'survey', 'meetings', 'results', 'roles'] as const;

@@ -45,6 +45,8 @@ const ownChannelOr = (who: Persona[]): Record<Place, Persona[]> => ({ own: TENAN
 /** Who gets through, per verb and place. Everyone else must get the refusal card. */
 const EXPECTED: Record<Verb, Record<Place, Persona[]>> = {
   'help.show': everywhere(ALL),
+  // A help card button: answered below the card as the typed command would be (each checks its own).
+  'help.command': everywhere(ALL),
   'survey.open': everywhere(ALL),
   'cadence.open': everywhere(ALL),
   'results.open': everywhere(ALL),
@@ -155,6 +157,8 @@ function worldOf(p: Persona) {
 function dataFor(verb: Verb, n: number): Record<string, unknown> {
   const ref = { v: 2, checklist: publicId };
   switch (verb) {
+    case 'help.command':
+      return { v: 1, command: 'roles' };
     case 'checklist.new':
       return { v: 1, template: 'inspection' };
     case 'checklist.start':

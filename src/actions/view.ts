@@ -2,13 +2,13 @@
 // the list of open actions. Display-ready strings in Dutch and English; names and typed text escaped.
 import type { Language } from '../config.js';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
-import { MAX_PEOPLE_CHOICES, cardName, escapeMarkdown } from '../cards/text.js';
+import { MAX_PEOPLE_CHOICES, cardName, escapeMarkdown, fillText } from '../cards/text.js';
 import type { Member } from '../routes.js';
 import { toDueState, type ActionSource, type ActionStatus, type DueState, type ImprovementAction, type LocalText, type Worked } from './model.js';
 import type { OwnerNoticeKind } from './ports.js';
 
 type Params = Record<string, string | number>;
-const fill = (text: string, params: Params = {}) => text.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
+const fill = (text: string, params: Params = {}) => fillText(text, params);
 const T = <K extends string>(table: Record<K, LocalText>) => table;
 
 /** Every sentence of these cards, in both languages. */

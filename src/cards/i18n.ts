@@ -1,6 +1,7 @@
 import type { Language } from '../config.js';
 import { en } from './strings-en.js';
 import { nl, type StringKey } from './strings-nl.js';
+import { fillText } from './text.js';
 
 export type { StringKey };
 export type Strings = Readonly<Record<StringKey, string>>;
@@ -19,6 +20,6 @@ export function createTranslator(language: Language): Translate {
   return (key, params) => {
     const text = table[key];
     if (!params) return text;
-    return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+    return fillText(text, params);
   };
 }

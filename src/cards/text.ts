@@ -17,3 +17,15 @@ export function cardName(name: string): string {
 export function escapeMarkdown(text: string): string {
   return text.replace(/([\\*_`[\]()#>~|])/g, '\\$1');
 }
+
+/**
+ * Fills `{name}` placeholders, and picks a word by number: `{n|dag|dagen}` is "dag" when n is 1 and
+ * "dagen" otherwise (write `{n} {n|dag|dagen}` for "1 dag", "3 dagen"). Unknown names stay as written.
+ */
+export function fillText(text: string, params: Readonly<Record<string, string | number>> = {}): string {
+  return text.replace(/\{(\w+)(?:\|([^|{}]*)\|([^|{}]*))?\}/g, (m, name: string, one?: string, other?: string) => {
+    if (!(name in params)) return m;
+    if (one === undefined) return String(params[name]);
+    return Number(params[name]) === 1 ? one : (other ?? '');
+  });
+}

@@ -1,2 +1,2 @@
 // Help, welcome and "coming soon": the home feature's one public entry.
-export { comingSoon, renderUnknownCommand, showHelp } from './routes.js';
+export { comingSoon, helpCommandData, renderUnknownCommand, showHelp } from './routes.js';

@@ -9,7 +9,7 @@
 // Dates and times are Europe/Amsterdam (luxon). Pure: no clock, `now` comes in with the input.
 import { DateTime } from 'luxon';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
-import { cardName, escapeMarkdown } from '../cards/text.js';
+import { cardName, escapeMarkdown, fillText } from '../cards/text.js';
 import type { Language } from '../config.js';
 import { describeRule, ZONE, type Rule } from '../schedule/index.js';
 import { TABLE_LIMITS, type ChairSpec, type LocalText, type MemberSpec, type RhythmState } from './model.js';
@@ -27,7 +27,7 @@ import type {
 } from './view-model.js';
 
 type Params = Record<string, string | number>;
-const fill = (text: string, params: Params = {}) => text.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
+const fill = (text: string, params: Params = {}) => fillText(text, params);
 
 /** Every sentence of these cards, in both languages. */
 export const TEXT = {

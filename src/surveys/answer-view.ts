@@ -10,7 +10,7 @@
 // text, and go in as written: escaping them would show the backslashes.
 import type { Language } from '../config.js';
 import type { AdaptiveCard } from '../cards/render.js';
-import { cardName, escapeMarkdown } from '../cards/text.js';
+import { cardName, escapeMarkdown, fillText } from '../cards/text.js';
 import { SURVEY_LIMITS, inputId, type Answers, type FieldError, type LocalText, type Question } from './model.js';
 
 export const ANSWER_TEMPLATE_NAMES = ['surveys.question', 'surveys.thanks', 'surveys.state'] as const;
@@ -112,7 +112,7 @@ const LIKERT: readonly LocalText[] = [
 ];
 
 function say(text: LocalText, language: Language, params: Record<string, string | number> = {}): string {
-  return text[language].replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  return fillText(text[language], params);
 }
 
 // Building an Intl formatter costs far more than using one: build each once.

@@ -18,7 +18,7 @@
 // says what is only in the export. Open answers then fill the room that is left (sorted, so the
 // first ones alphabetically), and "en nog N antwoorden — in de export" says how many are not shown.
 import type { Language } from '../config.js';
-import { cardName, escapeMarkdown } from '../cards/text.js';
+import { cardName, escapeMarkdown, fillText } from '../cards/text.js';
 import { SURVEY_LIMITS, type LocalText, type Perspective, type Standard } from './model.js';
 import type { DimensionResult, Figures, HiddenReason, QuestionResult, ResultSummary, SegmentResult } from './results.js';
 
@@ -237,7 +237,7 @@ export interface ResultCardView {
 }
 
 function say(text: LocalText, language: Language, params: Record<string, string | number> = {}): string {
-  return text[language].replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  return fillText(text[language], params);
 }
 
 // Building an Intl formatter costs far more than using one: build each once.

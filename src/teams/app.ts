@@ -208,14 +208,19 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
       const turnLog = turnLogger(context);
       const t = ctx?.t ?? createTranslator(toLanguage(context.activity.locale));
       let card: AdaptiveCard;
+      const { access, handle, keep } = routes.verbs[verb];
       try {
         if (!ctx) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText', {}, 'no Entra user on the activity');
-        const { access, handle } = routes.verbs[verb];
         // Who may do this, and where: checked before the handler reads anything.
         await routes.authorize(ctx, access, data);
         card = await handle(ctx, data);
       } catch (err) {
         card = errorCard(err, { t }, turnLog);
+      }
+      if (ctx && keep) {
+        // The card pressed on stays as it was; the answer comes below it (in a channel: in its thread).
+        await context.sendActivity(cardActivity(card));
+        card = keep(ctx);
       }
       await sendInvokeCard(context, card);
       return card;
