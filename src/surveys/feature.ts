@@ -101,6 +101,9 @@ export function fanOutPause(backlog: number, p: FanOutPacing): number | null {
   return Math.max(1, Math.ceil((backlog - p.refill) / p.tenantPerSecond));
 }
 
+/** A fan-out job (and a paused fan-out's continuation) is retried with backoff: its pages are idempotent. */
+const FANOUT_JOB_RETRY = { retryLimit: 20, retryDelay: 5, retryBackoff: true } as const;
+
 export function createSurveyFeature(deps: SurveyFeatureDeps) {
   const now = deps.now ?? (() => new Date());
   const service = createSurveyService({
@@ -118,9 +121,7 @@ export function createSurveyFeature(deps: SurveyFeatureDeps) {
         await deps.boss.send(FANOUT_QUEUE, { surveyId, kind, moment } satisfies FanOutJob, {
           startAfter,
           singletonKey: `${surveyId}:${kind}:${moment}`,
-          retryLimit: 20,
-          retryDelay: 5,
-          retryBackoff: true,
+          ...FANOUT_JOB_RETRY,
         });
       },
     },
@@ -238,7 +239,7 @@ export function createSurveyFeature(deps: SurveyFeatureDeps) {
           if (pause !== null) {
             // Goes on later in a job of its own; should this process stop before this job is marked
             // done, pg-boss runs it again and the pages it sent are not sent twice (idempotency keys).
-            await deps.boss.send(FANOUT_QUEUE, { surveyId, kind, moment, after } satisfies FanOutJob, { startAfter: pause, retryLimit: 20, retryDelay: 5, retryBackoff: true });
+            await deps.boss.send(FANOUT_QUEUE, { surveyId, kind, moment, after } satisfies FanOutJob, { startAfter: pause, ...FANOUT_JOB_RETRY });
             break;
           }
         }

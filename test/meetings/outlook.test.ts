@@ -9,6 +9,7 @@ import { startCadans, type RunningCadans } from '../../src/cadans.js';
 import { createGraph, type Graph } from '../../src/graph/index.js';
 import { MEETING_OUTLOOK_QUEUE } from '../../src/meetings/feature.js';
 import { nextOccurrenceOf, outlookBodyHtml, parseEventRef, seriesRecurrence, transactionIdFor } from '../../src/meetings/outlook.js';
+import { cardActions } from '../support/card-check.js';
 import { createTestDatabase } from '../support/db.js';
 import { startFakeConnector, type ConnectorRecord, type FakeConnector } from '../support/fake-connector.js';
 import { startFakeEntraGraph, type FakeEntraGraph } from '../support/fake-entra-graph.js';
@@ -37,20 +38,6 @@ async function act(u: TeamsUser, verb: string, data: Record<string, unknown>, ur
   const res = await postActivity(url, w.actionExecute(u, u, verb, data));
   expect(res.status).toBe(200);
   return res;
-}
-
-/** Every action on a card, ShowCards' own cards included. */
-function actionsOf(c: unknown): { type: string; title: string; verb?: string; data?: Record<string, unknown> }[] {
-  const out: { type: string; title: string; verb?: string; data?: Record<string, unknown> }[] = [];
-  const walk = (x: unknown): void => {
-    if (Array.isArray(x)) return x.forEach(walk);
-    if (!x || typeof x !== 'object') return;
-    const o = x as Record<string, unknown>;
-    if (typeof o.type === 'string' && o.type.startsWith('Action.')) out.push(o as never);
-    for (const [k, v] of Object.entries(o)) if (k !== 'refresh') walk(v);
-  };
-  walk(c);
-  return out;
 }
 
 async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, ms = 20_000): Promise<T> {
@@ -196,7 +183,7 @@ describe('the two-weekly board table in the chair’s Outlook', () => {
     // The chair's table card offers it; the button's own data is what is sent.
     const offered = card(await act(bert, 'meeting.table', { v: 1, table: table.publicId }));
     expect(text(offered)).toContain('Zet dit overleg als reeks in de Outlook-agenda van de voorzitter');
-    const create = actionsOf(offered).find((a) => a.title === 'Zet in Outlook');
+    const create = cardActions(offered).find((a) => a.title === 'Zet in Outlook');
     expect(create).toMatchObject({ verb: 'meeting.linkOutlook', data: { v: 1, table: table.publicId, mode: 'create' } });
     const res = await act(karin, 'meeting.linkOutlook', create!.data!);
     expect(text(card(res))).toContain('Gekoppeld aan Outlook');
@@ -224,7 +211,7 @@ describe('the two-weekly board table in the chair’s Outlook', () => {
     expect((await tableOf('boardQuality')).outlook).toEqual({ organizerAad: bert.aadObjectId, seriesId });
     const shown = await act(bert, 'meeting.table', { v: 1, table: table.publicId });
     expect(text(card(shown))).toContain('gekoppeld aan een reeks in de agenda van de voorzitter');
-    expect(actionsOf(card(shown)).filter((a) => a.verb === 'meeting.linkOutlook')).toEqual([]);
+    expect(cardActions(card(shown)).filter((a) => a.verb === 'meeting.linkOutlook')).toEqual([]);
     // Outlook's first occurrence is the planned meeting.
     await cadans.meetings.outlook.syncDue(at('2027-03-01T08:00:00Z'));
     const m = await plannedOf(table.id);
@@ -358,7 +345,7 @@ describe('linking a series the chair already has', () => {
     });
     // From the card: "Bestaande reeks koppelen" opens a field for the link, "Koppelen" sends it.
     const offered = card(await act(bert, 'meeting.table', { v: 1, table: table.publicId }));
-    const link = actionsOf(offered).find((a) => a.title === 'Koppelen');
+    const link = cardActions(offered).find((a) => a.title === 'Koppelen');
     expect(link).toMatchObject({ verb: 'meeting.linkOutlook', data: { v: 1, table: table.publicId, mode: 'link' } });
     expect(text(offered)).toContain('"id":"event"');
     const res = await act(bert, 'meeting.linkOutlook', { ...link!.data, event: `https://outlook.office.com/calendar/item/${encodeURIComponent(id)}` });
@@ -400,7 +387,7 @@ describe('without Graph', () => {
     await plain.db.query("update meeting_tables set members = members || $2::jsonb where tenant_id = $1 and kind = 'boardQuality'", [w.tenantId, JSON.stringify([{ kind: 'external', ...OUDER }])]);
     const table = await tableOf('boardQuality', plain.db, w.tenantId);
     const shown = card(await act(chair, 'meeting.table', { v: 1, table: table.publicId }, plain.url, w));
-    expect(actionsOf(shown).filter((a) => a.verb === 'meeting.linkOutlook')).toEqual([]); // not offered without Graph
+    expect(cardActions(shown).filter((a) => a.verb === 'meeting.linkOutlook')).toEqual([]); // not offered without Graph
     const link = await act(chair, 'meeting.linkOutlook', { v: 1, table: table.publicId, mode: 'create' }, plain.url, w);
     expect(text(card(link))).toContain('Outlook is niet gekoppeld aan Cadans');
     await act(chair, 'meeting.setNext', { v: 1, table: table.publicId, nextDate: '2027-06-08', nextTime: '09:00' }, plain.url, w);

@@ -23,7 +23,7 @@ import {
   renderTable,
   renderTableForm,
 } from '../../src/meetings/view.js';
-import { parseErrors } from '../support/card-check.js';
+import { cardActions, parseErrors } from '../support/card-check.js';
 import { ROOT_DIR } from '../support/harness.js';
 
 const cards = createCardRenderer(path.join(ROOT_DIR, 'adaptive-cards'));
@@ -54,18 +54,7 @@ function visible(card: unknown): string[] {
 const textOf = (card: AdaptiveCard) => visible(card).join('\n');
 
 /** The Action.Execute / OpenUrl / ShowCard buttons anywhere on a card (not the refresh). */
-function buttons(card: AdaptiveCard): { type: string; title: string; verb?: string; data?: Record<string, unknown> }[] {
-  const out: { type: string; title: string; verb?: string; data?: Record<string, unknown> }[] = [];
-  const walk = (x: unknown): void => {
-    if (Array.isArray(x)) return x.forEach(walk);
-    if (!x || typeof x !== 'object') return;
-    const o = x as Record<string, unknown>;
-    if (typeof o.type === 'string' && o.type.startsWith('Action.')) out.push(o as never);
-    for (const [k, v] of Object.entries(o)) if (k !== 'refresh') walk(v);
-  };
-  walk({ ...card, refresh: undefined });
-  return out;
-}
+const buttons = (card: AdaptiveCard) => cardActions({ ...card, refresh: undefined });
 
 /** The inputs in order of appearance, with the text blocks that follow each (where a problem shows). */
 function elementsInOrder(card: AdaptiveCard): Record<string, unknown>[] {

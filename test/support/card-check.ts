@@ -62,3 +62,25 @@ function chartTypesWithFallback(card: unknown): Set<string> {
   walk(card);
   return out;
 }
+
+/** A card action as tests read it. */
+export interface CardAction {
+  type: string;
+  title: string;
+  verb?: string;
+  data?: Record<string, unknown>;
+}
+
+/** Every action on a card, in order: its body's ActionSets, its actions and ShowCards' own cards (not its refresh). */
+export function cardActions(card: unknown): CardAction[] {
+  const out: CardAction[] = [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) return x.forEach(walk);
+    if (!x || typeof x !== 'object') return;
+    const o = x as Record<string, unknown>;
+    if (typeof o.type === 'string' && o.type.startsWith('Action.')) out.push(o as unknown as CardAction);
+    for (const [k, v] of Object.entries(o)) if (k !== 'refresh') walk(v);
+  };
+  walk(card);
+  return out;
+}
