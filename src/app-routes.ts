@@ -12,6 +12,7 @@ import { isHolidayRosterFile, type createPeopleFeature } from './people/feature.
 import type { Routes } from './routes.js';
 import type { MeetingFeature } from './meetings/feature.js';
 import type { SurveyFeature } from './surveys/feature.js';
+import type { PrivacyFeature } from './privacy/feature.js';
 import { SURVEY_STARTERS, looksLikeSurveyTemplate } from './surveys/feature.js';
 
 type ChecklistFeature = Pick<ReturnType<typeof createChecklistFeature>, 'routes' | 'guard'>;
@@ -20,6 +21,8 @@ type ChecklistFeature = Pick<ReturnType<typeof createChecklistFeature>, 'routes'
 const CHECKLIST_STARTERS = ['beheerder', 'kwaliteitsmedewerker', 'directeur'] as const;
 /** Own checklist templates: for the whole tenant. */
 const TEMPLATE_KEEPERS = ['beheerder', 'kwaliteitsmedewerker'] as const;
+/** Only in the personal chat with Cadans. */
+const PERSONAL = ['personal'] as const;
 
 type PeopleFeature = Pick<ReturnType<typeof createPeopleFeature>, 'routes' | 'service'>;
 
@@ -30,7 +33,9 @@ export function createRoutes(deps: {
   actions: Pick<ActionFeature, 'routes' | 'guard'>;
   meetings: Pick<MeetingFeature, 'routes' | 'guard'>;
   outbox: Parameters<typeof createOutboxRoutes>[0];
+  privacy: Pick<PrivacyFeature, 'routes'>;
 }): Routes {
+  const privacy = deps.privacy.routes;
   const roles = deps.people.routes;
   const outbox = createOutboxRoutes(deps.outbox);
   const checklist = deps.checklists.routes;
@@ -64,6 +69,8 @@ export function createRoutes(deps: {
     meetings: deps.meetings.routes.command,
     results: survey.commands.results,
     roles: roles.openCommand,
+    privacy: privacy.commands.privacy,
+    myData: privacy.commands.myData,
   };
   return {
     authorize: access.authorize,
@@ -156,6 +163,14 @@ export function createRoutes(deps: {
       'roles.saveHolidays': { access: rule.roles(['beheerder', 'directeur']), handle: roles.saveHolidays },
       'roles.removeHolidays': { access: rule.roles(['beheerder', 'directeur']), handle: roles.removeHolidays },
       'outbox.retryFailed': { access: rule.roles(['beheerder']), handle: outbox.retryFailed },
+      // Privacy (docs/privacy.md), in the personal chat only: anyone downloads their own data; a
+      // tenant-wide beheerder exports or erases anyone's (the service refuses the last beheerder and
+      // beheerders set by configuration).
+      'privacy.open': { access: rule.anyone(PERSONAL, 'privacyPersonalOnly'), handle: privacy.verbs.open },
+      'privacy.exportSelf': { access: rule.anyone(PERSONAL, 'privacyPersonalOnly'), handle: privacy.verbs.exportSelf },
+      'privacy.exportPerson': { access: rule.roles(['beheerder'], { tenantWide: true, where: PERSONAL, whereText: 'privacyPersonalOnly' }), handle: privacy.verbs.exportPerson },
+      'privacy.confirmErase': { access: rule.roles(['beheerder'], { tenantWide: true, where: PERSONAL, whereText: 'privacyPersonalOnly' }), handle: privacy.verbs.confirmErase },
+      'privacy.erase': { access: rule.roles(['beheerder'], { tenantWide: true, where: PERSONAL, whereText: 'privacyPersonalOnly' }), handle: privacy.verbs.erase },
     },
     commands,
     unknownCommand: renderUnknownCommand,

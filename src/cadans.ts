@@ -25,6 +25,8 @@ import { createActionFeature, type ActionFeature } from './actions/feature.js';
 import { createOutbox, type Outbox } from './outbox/service.js'; // outbox
 import { createConnectorTransport } from './teams/connector-transport.js'; // outbox
 import { createDownloads, type Downloads } from './exports/feature.js'; // exports
+import { createPrivacyFeature, type PersonalDataHolder } from './privacy/feature.js';
+import { hasAnyRole } from './access.js';
 
 export interface RunningCadans {
   url: string;
@@ -269,7 +271,19 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
     await surveys.registerJobs(jobs.boss);
     await actions.registerJobs(jobs.boss);
     await meetings.registerJobs(jobs.boss);
-    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, outbox, routes: createRoutes({ people: peopleFeature, checklists, surveys, actions, meetings, outbox }) });
+    // Privacy (docs/privacy.md): every feature's part of a person's export and erase; the people
+    // feature's last (the others' rows refer to its people, schools and tenant).
+    const personalData: PersonalDataHolder[] = [peopleFeature.personalData];
+    const privacy = createPrivacyFeature({
+      db,
+      holders: () => personalData,
+      people: peopleFeature.personalData,
+      downloads, // exports
+      isBeheerder: async (ctx) => hasAnyRole(await people.grantsOf(ctx.actor.tenantId, ctx.actor.aadObjectId), ['beheerder'], true),
+      now: () => new Date(),
+      log,
+    });
+    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, outbox, routes: createRoutes({ people: peopleFeature, checklists, surveys, actions, meetings, outbox, privacy }) });
     const http = createHttpServer({
       log,
       maxBodyBytes: config.maxBodyBytes,

@@ -70,6 +70,11 @@ export const VERBS = [
   'cadence.open',
   'results.open',
   'roles.open',
+  'privacy.open',
+  'privacy.exportSelf',
+  'privacy.exportPerson',
+  'privacy.confirmErase',
+  'privacy.erase',
   'roles.addSchool',
   'roles.grant',
   'roles.revoke',
@@ -145,7 +150,7 @@ export interface VerbDefinition {
   keep?: (ctx: RouteContext) => AdaptiveCard;
 }
 
-export const COMMANDS = ['help', 'checklist', 'survey', 'meetings', 'results', 'roles'] as const;
+export const COMMANDS = ['help', 'checklist', 'survey', 'meetings', 'results', 'roles', 'privacy', 'myData'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 export type CommandHandler = (ctx: RouteContext, args: string) => Promise<AdaptiveCard>;
 
@@ -158,6 +163,9 @@ export const COMMAND_PATTERNS: Record<CommandName, RegExp> = {
   meetings: /^(?:overleg(?:gen)?|meetings?)(?:\s+(.*))?$/,
   results: /^(?:resultaa?t(?:en)?|results?)(?:\s+(.*))?$/,
   roles: /^(?:rollen|roles?)(?:\s+(.*))?$/,
+  // What Cadans keeps about you (AVG): "privacy", "avg", "gdpr"; your own export: "mijn gegevens", "my data".
+  privacy: /^(?:privacy|avg|gdpr)(?:\s+(.*))?$/,
+  myData: /^(?:mijn (?:gegevens|data)|my (?:data|personal data))$/,
 };
 
 /** A file someone sent in a personal chat (Teams' file download info), read with size and host limits. */
@@ -217,7 +225,7 @@ export function normaliseText(text: string): string {
 }
 
 /** The words commands start with, as people type them (the first word of each pattern). */
-const COMMAND_WORDS = ['hulp', 'help', 'menu', 'checklist', 'peiling', 'survey', 'overleg', 'meetings', 'resultaten', 'results', 'rollen', 'roles'] as const;
+const COMMAND_WORDS = ['hulp', 'help', 'menu', 'checklist', 'peiling', 'survey', 'overleg', 'meetings', 'resultaten', 'results', 'rollen', 'roles', 'privacy'] as const;
 
 /**
  * The command someone probably meant when what they typed is none ("checklst" → "checklist"):

@@ -38,6 +38,7 @@ const MEETING_RUN: Persona[] = ['beheerder', 'kwaliteit', 'dirOwn'];
 const MEETING_MANAGERS: Persona[] = ['beheerder', 'kwaliteit', 'stranger'];
 
 const everywhere = (who: Persona[]): Record<Place, Persona[]> => ({ own: who, other: who, personal: who });
+const personalOnly = (who: Persona[]): Record<Place, Persona[]> => ({ own: [], other: [], personal: who });
 const inChannels = (who: Persona[]): Record<Place, Persona[]> => ({ own: who, other: who, personal: [] });
 /** From the checklist's own channel everyone of the tenant is in its team; elsewhere `who`. */
 const ownChannelOr = (who: Persona[]): Record<Place, Persona[]> => ({ own: TENANT_A, other: who, personal: who });
@@ -75,6 +76,13 @@ const EXPECTED: Record<Verb, Record<Place, Persona[]>> = {
   'checklist.saveStep': everywhere(EDIT),
   'checklist.repost': everywhere(EDIT),
   'outbox.retryFailed': everywhere(BEHEERDERS),
+  // Privacy: only in the personal chat; one's own data anyone, someone else's a tenant-wide beheerder
+  // (the stranger: in their own tenant, where nobody of this one is known).
+  'privacy.open': personalOnly(ALL),
+  'privacy.exportSelf': personalOnly(ALL),
+  'privacy.exportPerson': personalOnly(BEHEERDERS),
+  'privacy.confirmErase': personalOnly(BEHEERDERS),
+  'privacy.erase': personalOnly(BEHEERDERS),
   'checklist.addTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
   'checklist.saveTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
   'checklist.archiveTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
@@ -159,6 +167,12 @@ function dataFor(verb: Verb, n: number): Record<string, unknown> {
   switch (verb) {
     case 'help.command':
       return { v: 1, command: 'roles' };
+    case 'privacy.exportPerson':
+    case 'privacy.confirmErase':
+      return { v: 1, person: people.member.aadObjectId };
+    case 'privacy.erase':
+      // Nobody: the matrix must not erase its own cast.
+      return { v: 1, person: 'aaaaaaaa-0000-4000-8000-00000000000' + String(n % 10) };
     case 'checklist.new':
       return { v: 1, template: 'inspection' };
     case 'checklist.start':

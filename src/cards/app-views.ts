@@ -28,6 +28,7 @@ export function renderHelpCard(cards: CardRenderer, t: Translate): AdaptiveCard 
       { command: t('commandMeetings'), text: t('commandMeetingsText') },
       { command: t('commandResults'), text: t('commandResultsText') },
       { command: t('commandRoles'), text: t('commandRolesText') },
+      { command: t('commandPrivacy'), text: t('commandPrivacyText') },
     ],
     channelHint: t('helpChannelHint'),
     // Buttons only for what works; features still being built are marked "komt eraan" above.

@@ -42,6 +42,10 @@ export const TEMPLATE_NAMES = [
   'meetings.followUp',
   'meetings.rhythmWarning',
   'meetings.cannotCome',
+  'privacy.home',
+  'privacy.link',
+  'privacy.confirm',
+  'privacy.done',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

@@ -164,17 +164,17 @@ function createHealth(pool: pg.Pool, name: string, log: Logger): DatabaseHealth 
  * Runs fn in one transaction; rolls back on any throw. A `begin` that fails because the pool handed
  * out a connection the server had just dropped (nothing ran on it) is tried once more on a fresh one.
  */
-export async function inTransaction<T>(db: Db, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(db: Db, fn: (client: pg.PoolClient) => Promise<T>, begin = 'begin'): Promise<T> {
   let client = await db.connect();
   try {
-    await client.query('begin');
+    await client.query(begin);
   } catch (err) {
     client.release(err as Error);
     if (!isConnectionError(err)) throw err;
     healthOf.get(db)?.suspect(err);
     client = await db.connect();
     try {
-      await client.query('begin');
+      await client.query(begin);
     } catch (again) {
       client.release(again as Error);
       throw again;
@@ -190,4 +190,9 @@ export async function inTransaction<T>(db: Db, fn: (client: pg.PoolClient) => Pr
   } finally {
     client.release();
   }
+}
+
+/** Runs fn in one read-only transaction that sees one snapshot throughout (an export reading many tables). */
+export function inSnapshot<T>(db: Db, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(db, fn, 'begin isolation level repeatable read read only');
 }

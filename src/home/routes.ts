@@ -29,6 +29,8 @@ const COMMAND_WORD: Record<CommandName, StringKey> = {
   meetings: 'commandMeetings',
   results: 'commandResults',
   roles: 'commandRoles',
+  privacy: 'commandPrivacy',
+  myData: 'commandPrivacy',
 };
 
 /**

@@ -3,6 +3,7 @@
 // table, and the SQL text that reads its tables inside another feature's single statement.
 import type { Logger } from 'pino';
 import { amsterdamDate, looksLikeHolidayCsv } from '../schedule/index.js';
+import { createPeoplePersonalData } from './personal-data.js';
 import { createPeopleRoutes } from './routes.js';
 import { createPeopleService, type PeopleServiceOptions } from './service.js';
 
@@ -28,5 +29,7 @@ export function createPeopleFeature(options: PeopleServiceOptions & { log?: Pick
     calendarOf: (tenantId: string, schoolId: number | null) => service.calendarOf(tenantId, schoolId),
     /** At start: configuration-granted beheerder roles of people no longer configured go. */
     reconcile: () => service.reconcileConfiguredBeheerders(options.log),
+    /** Its part of a person's export and erase and of a tenant's deletion (docs/privacy.md): always last. */
+    personalData: createPeoplePersonalData(options.db, options.beheerders),
   };
 }

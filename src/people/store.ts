@@ -400,3 +400,121 @@ export async function deleteHolidayRoster(db: Queryable, tenantId: string, schoo
   const r = await db.query('delete from school_holiday_rosters where tenant_id = $1 and school_id = $2', [tenantId, schoolId]);
   return (r.rowCount ?? 0) > 0;
 }
+
+// --- Privacy (docs/privacy.md): one person's rows exported and erased, a tenant's deleted, audit kept for its term ---
+
+export interface PersonIdentity {
+  aadObjectId: string;
+  teamsUserId: string | null;
+  name: string;
+  email: string | null;
+}
+
+export async function getPersonIdentity(db: Queryable, tenantId: string, aadObjectId: string): Promise<PersonIdentity | null> {
+  const r = await db.query<{ teams_user_id: string | null; name: string; email: string | null }>(
+    'select teams_user_id, name, email from people where tenant_id = $1 and aad_object_id = $2',
+    [tenantId, aadObjectId],
+  );
+  const x = r.rows[0];
+  return x ? { aadObjectId, teamsUserId: x.teams_user_id, name: x.name, email: x.email } : null;
+}
+
+/** Everything the people tables hold about one person, for their export (readable keys). */
+export async function exportPersonRows(db: Queryable, tenantId: string, aadObjectId: string): Promise<Record<string, unknown>> {
+  const person = await db.query(
+    `select aad_object_id as "entraObjectId", teams_user_id as "teamsUserId", name, email, job_title as "jobTitle",
+            locale, language, created_at as "firstSeen", updated_at as "updatedAt"
+       from people where tenant_id = $1 and aad_object_id = $2`,
+    [tenantId, aadObjectId],
+  );
+  const roles = await db.query(
+    `select r.role, s.name as school, r.granted_at as "grantedAt", (r.granted_by = 'configuration') as "byConfiguration"
+       from role_assignments r left join schools s on s.id = r.school_id
+      where r.tenant_id = $1 and r.aad_object_id = $2 order by r.granted_at`,
+    [tenantId, aadObjectId],
+  );
+  const granted = await db.query(
+    `select r.role, s.name as school, r.granted_at as "grantedAt"
+       from role_assignments r left join schools s on s.id = r.school_id
+      where r.tenant_id = $1 and r.granted_by = $2 and r.aad_object_id <> $2 order by r.granted_at`,
+    [tenantId, aadObjectId],
+  );
+  const audit = await db.query(
+    `select action, subject, detail, at, (actor_aad_object_id = $2) as "byThem"
+       from audit_events
+      where tenant_id = $1 and (actor_aad_object_id = $2 or subject = $2 or position($2 in detail::text) > 0)
+      order by at, id`,
+    [tenantId, aadObjectId],
+  );
+  const rosters = await db.query(
+    `select s.name as school, h.source, h.updated_at as "updatedAt"
+       from school_holiday_rosters h join schools s on s.id = h.school_id
+      where h.tenant_id = $1 and h.updated_by = $2`,
+    [tenantId, aadObjectId],
+  );
+  return { person: person.rows[0] ?? null, roles: roles.rows, rolesTheyGranted: granted.rows, auditEvents: audit.rows, holidayRostersTheyChanged: rosters.rows };
+}
+
+/**
+ * Erases one person from the people tables: their roles and person row go; where others' history
+ * names them (roles they granted, audit events, rosters they changed) the id becomes the pseudonym
+ * and names/emails in texts the label. Runs inside the caller's transaction.
+ */
+export async function erasePersonRows(
+  db: Queryable,
+  p: { tenantId: string; aadObjectId: string; pseudonym: string },
+  scrub: { needles: string[]; replacements: string[] },
+): Promise<Record<string, number>> {
+  const n = (r: { rowCount: number | null }) => r.rowCount ?? 0;
+  const roles = n(await db.query('delete from role_assignments where tenant_id = $1 and aad_object_id = $2', [p.tenantId, p.aadObjectId]));
+  const granted = n(await db.query('update role_assignments set granted_by = $3 where tenant_id = $1 and granted_by = $2', [p.tenantId, p.aadObjectId, p.pseudonym]));
+  const audit = n(
+    await db.query(
+      `update audit_events
+          set actor_aad_object_id = case when actor_aad_object_id = $2 then $3 else actor_aad_object_id end,
+              subject = cadans_scrub(subject, $4, $5),
+              detail = cadans_scrub(detail::text, $4, $5)::jsonb
+        where tenant_id = $1
+          and (actor_aad_object_id = $2 or subject is distinct from cadans_scrub(subject, $4, $5) or detail::text <> cadans_scrub(detail::text, $4, $5))`,
+      [p.tenantId, p.aadObjectId, p.pseudonym, scrub.needles, scrub.replacements],
+    ),
+  );
+  const rosters = n(await db.query('update school_holiday_rosters set updated_by = $3 where tenant_id = $1 and updated_by = $2', [p.tenantId, p.aadObjectId, p.pseudonym]));
+  const person = n(await db.query('delete from people where tenant_id = $1 and aad_object_id = $2', [p.tenantId, p.aadObjectId]));
+  return { people: person, role_assignments: roles + granted, audit_events: audit, school_holiday_rosters: rosters };
+}
+
+/** All of a tenant's rows in the people tables, for the operator's export. */
+export async function exportTenantRows(db: Queryable, tenantId: string): Promise<Record<string, unknown>> {
+  const all = async (sql: string) => (await db.query(sql, [tenantId])).rows;
+  return {
+    tenant: (await all('select id, language, default_region as "defaultRegion", created_at as "createdAt" from tenants where id = $1'))[0] ?? null,
+    schools: await all('select id, name, region, sector, created_at as "createdAt" from schools where tenant_id = $1 order by id'),
+    people: await all('select aad_object_id as "entraObjectId", teams_user_id as "teamsUserId", name, email, job_title as "jobTitle", locale, language, created_at as "createdAt" from people where tenant_id = $1 order by created_at'),
+    roleAssignments: await all('select aad_object_id as "entraObjectId", role, school_id as "schoolId", granted_by as "grantedBy", granted_at as "grantedAt" from role_assignments where tenant_id = $1 order by id'),
+    holidayRosters: await all('select school_id as "schoolId", periods, source, updated_by as "updatedBy", updated_at as "updatedAt" from school_holiday_rosters where tenant_id = $1'),
+    auditEvents: await all('select actor_aad_object_id as "actor", action, subject, detail, at from audit_events where tenant_id = $1 order by id'),
+  };
+}
+
+/** Deletes all of a tenant's rows in the people tables, the tenants row last (other features' rows are gone by then). */
+export async function deleteTenantRows(db: Queryable, tenantId: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const [table, sql] of [
+    ['audit_events', 'delete from audit_events where tenant_id = $1'],
+    ['role_assignments', 'delete from role_assignments where tenant_id = $1'],
+    ['school_holiday_rosters', 'delete from school_holiday_rosters where tenant_id = $1'],
+    ['people', 'delete from people where tenant_id = $1'],
+    ['schools', 'delete from schools where tenant_id = $1'],
+    ['tenants', 'delete from tenants where id = $1'],
+  ] as const) {
+    counts[table] = (await db.query(sql, [tenantId])).rowCount ?? 0;
+  }
+  return counts;
+}
+
+/** Audit events older than the cut-off, at most `limit` of them. */
+export async function deleteAuditBefore(db: Queryable, before: Date, limit: number): Promise<number> {
+  const r = await db.query('delete from audit_events where id in (select id from audit_events where at < $1 order by id limit $2)', [before, limit]);
+  return r.rowCount ?? 0;
+}

@@ -94,3 +94,26 @@ export interface PersonalDataHolder {
 export function newPseudonym(random: () => string): string {
   return `verwijderd-${random()}`;
 }
+
+/**
+ * What a store passes to `cadans_scrub(text, needles, replacements)` (migration 018) for one erased
+ * person: their Entra id and Teams id become the pseudonym, their email and name the label, each as
+ * written in plain text and as escaped inside JSON (so the same arrays work on `jsonb::text`).
+ * Longest first, so a name that contains another needle is replaced whole.
+ */
+export function scrubArrays(p: Pick<ErasedPerson, 'aadObjectId' | 'teamsUserId' | 'name' | 'email' | 'pseudonym' | 'label'>): { needles: string[]; replacements: string[] } {
+  const pairs: [string, string][] = [];
+  const add = (needle: string | null | undefined, replacement: string) => {
+    const n = (needle ?? '').trim();
+    if (n.length < 2) return; // a one-letter "name" would eat initials everywhere
+    pairs.push([n, replacement]);
+    const escaped = JSON.stringify(n).slice(1, -1);
+    if (escaped !== n) pairs.push([escaped, replacement]);
+  };
+  add(p.aadObjectId, p.pseudonym);
+  add(p.teamsUserId, p.pseudonym);
+  add(p.email, p.label);
+  add(p.name, p.label);
+  pairs.sort((a, b) => b[0].length - a[0].length);
+  return { needles: pairs.map((x) => x[0]), replacements: pairs.map((x) => x[1]) };
+}
