@@ -335,9 +335,10 @@ describe("Teams app manifest (appPackage/manifest.json)", () => {
     for (const list of commandLists) expect(list.scopes).toHaveLength(1);
   });
 
-  it("lists exactly help, checklist, survey, meetings, results and roles in every scope", () => {
+  it("lists exactly help, checklist, survey, meetings, results and roles in every scope, and privacy in the personal one only", () => {
     for (const list of loadManifest().bots[0]!.commandLists) {
-      expect(list.commands.map((c) => c.title).sort()).toEqual([...EN_COMMANDS].sort());
+      const expected = list.scopes.includes("personal") ? [...EN_COMMANDS, "privacy"] : [...EN_COMMANDS];
+      expect(list.commands.map((c) => c.title).sort()).toEqual(expected.sort());
     }
   });
 
@@ -387,12 +388,13 @@ describe("Dutch localization", () => {
     expect(validateAgainstOfficialSchemas(manifest, { [file]: emptyName })).not.toEqual([]);
   });
 
-  it("lists exactly hulp, checklist, peiling, overleg, resultaten and rollen in every scope", () => {
+  it("lists exactly hulp, checklist, peiling, overleg, resultaten and rollen in every scope, and privacy in the personal one only", () => {
     const manifest = loadManifest();
     const localization = loadLocalization(localizationFile(manifest, "nl"));
     manifest.bots[0]!.commandLists.forEach((list, i) => {
       const titles = list.commands.map((_, j) => localization[`bots[0].commandLists[${i}].commands[${j}].title`]);
-      expect(titles.sort()).toEqual([...NL_COMMANDS].sort());
+      const expected = list.scopes.includes("personal") ? [...NL_COMMANDS, "privacy"] : [...NL_COMMANDS];
+      expect(titles.sort()).toEqual(expected.sort());
     });
   });
 
