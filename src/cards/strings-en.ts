@@ -92,6 +92,7 @@ export const en: Record<StringKey, string> = {
   rolesSchoolAdded: 'School "{name}" was added.',
   privacyProblemTitle: "That didn't work",
   privacyPersonMissing: 'First pick a person, or enter a valid Entra object id (36 characters, like 1b2c3d4e-0000-0000-0000-000000000000). Nothing was changed.',
+  privacyEmailInvalid: 'That is not a valid email address. Leave the field empty or enter an address like name@school.nl. Nothing was changed.',
   privacyNothingKnown: 'Cadans keeps nothing about this person: there is nothing to export or erase.',
   privacyConfigured: "This person is a beheerder through Cadans's settings (CADANS_BEHEERDERS). Have that setting changed and Cadans restarted first; then erase. Nothing was changed.",
   privacyLastBeheerder: 'This is the last Cadans beheerder. First give someone else the beheerder role (type **roles**); then erase. Nothing was changed.',

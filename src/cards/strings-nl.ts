@@ -93,6 +93,7 @@ export const nl = {
   rolesSchoolAdded: 'School "{name}" is toegevoegd.',
   privacyProblemTitle: 'Dat lukte niet',
   privacyPersonMissing: 'Kies eerst een persoon, of vul een geldig Entra-object-id in (36 tekens, zoals 1b2c3d4e-0000-0000-0000-000000000000). Er is niets gewijzigd.',
+  privacyEmailInvalid: 'Dat is geen geldig e-mailadres. Laat het veld leeg of vul een adres in zoals naam@school.nl. Er is niets gewijzigd.',
   privacyNothingKnown: 'Cadans bewaart niets over deze persoon: er is niets te exporteren of te wissen.',
   privacyConfigured: 'Deze persoon is beheerder via de instellingen van Cadans (CADANS_BEHEERDERS). Laat die instelling eerst aanpassen en Cadans opnieuw starten; wis daarna. Er is niets gewijzigd.',
   privacyLastBeheerder: 'Dit is de laatste beheerder van Cadans. Geef eerst iemand anders de rol beheerder (typ **rollen**); wis daarna. Er is niets gewijzigd.',

@@ -14,10 +14,20 @@ const personData = z.object({
   v: z.literal(1),
   person: z.string().max(200).optional(),
   personId: z.string().max(200).optional(),
+  email: z.string().max(320).optional(),
 });
-const eraseData = z.object({ v: z.literal(1), person: z.string().max(200) });
+const eraseData = z.object({ v: z.literal(1), person: z.string().max(200), email: z.string().max(320).optional() });
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export const privacyProblem = (textKey: 'privacyPersonMissing' | 'privacyNothingKnown' | 'privacyConfigured' | 'privacyLastBeheerder') =>
+/** The email address the beheerder typed (Cadans may not know it: survey address lists, external members), or undefined. */
+function typedEmail(raw: string | undefined): string | undefined {
+  const email = (raw ?? '').trim();
+  if (!email) return undefined;
+  if (!EMAIL.test(email)) throw privacyProblem('privacyEmailInvalid');
+  return email.toLowerCase();
+}
+
+export const privacyProblem = (textKey: 'privacyPersonMissing' | 'privacyEmailInvalid' | 'privacyNothingKnown' | 'privacyConfigured' | 'privacyLastBeheerder') =>
   new DomainError('conflict', 'privacyProblemTitle', textKey);
 
 export interface PrivacyRouteDeps {
@@ -62,20 +72,24 @@ export function createPrivacyRoutes(deps: PrivacyRouteDeps) {
       return renderPrivacyLink(ctx.cards, ctx.language, { own: id === ctx.actor.aadObjectId, name: who?.name || id, url: deps.linkFor(ctx.actor.tenantId, id) });
     }) satisfies VerbHandler,
     confirmErase: (async (ctx, data) => {
-      const id = pickPerson(parseActionData(personData, data));
+      const d = parseActionData(personData, data);
+      const id = pickPerson(d);
+      const email = typedEmail(d.email);
       const blocker = await deps.service.eraseBlocker(ctx.actor.tenantId, id);
       if (blocker) throw privacyProblem(blocker === 'configured' ? 'privacyConfigured' : 'privacyLastBeheerder');
       const who = await deps.service.identity(ctx.actor.tenantId, id);
       if (!who && !(await deps.service.exportPerson(ctx.actor.tenantId, id))) throw privacyProblem('privacyNothingKnown');
-      return renderEraseConfirm(ctx.cards, ctx.language, { name: who?.name ?? '', aadObjectId: id });
+      return renderEraseConfirm(ctx.cards, ctx.language, { name: who?.name ?? '', aadObjectId: id, email: email ?? who?.email ?? '' });
     }) satisfies VerbHandler,
     erase: (async (ctx, data) => {
-      const id = pickPerson({ v: 1, person: parseActionData(eraseData, data).person });
+      const d = parseActionData(eraseData, data);
+      const id = pickPerson({ v: 1, person: d.person });
+      const email = typedEmail(d.email);
       const blocker = await deps.service.eraseBlocker(ctx.actor.tenantId, id);
       if (blocker) throw privacyProblem(blocker === 'configured' ? 'privacyConfigured' : 'privacyLastBeheerder');
       // The roster may know an email address Cadans never stored (survey lists, external members): scrubbed too.
       const member = await ctx.directory.findMember(id).catch(() => undefined);
-      const result = await deps.service.erasePerson(ctx.actor.tenantId, id, ctx.actor.aadObjectId, { email: member?.email, name: member?.name });
+      const result = await deps.service.erasePerson(ctx.actor.tenantId, id, ctx.actor.aadObjectId, { email: email ?? member?.email, name: member?.name });
       return renderEraseDone(ctx.cards, ctx.language, result.counts);
     }) satisfies VerbHandler,
   };

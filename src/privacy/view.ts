@@ -29,6 +29,7 @@ export function renderPrivacyHome(
     people: o.people.slice(0, MAX_PEOPLE_CHOICES).map((p) => ({ id: p.aadObjectId, name: cardName(p.name) })),
     idLabel: nl ? 'Of: Entra-object-id' : 'Or: Entra object id',
     idValue: o.idValue ?? '',
+    emailLabel: nl ? 'E-mailadres (optioneel, om ook dat overal te vervangen)' : 'Email address (optional, to replace that everywhere too)',
     exportPerson: nl ? 'Gegevens exporteren' : 'Export data',
     erasePerson: nl ? 'Gegevens wissen…' : 'Erase data…',
   });
@@ -52,7 +53,7 @@ export function renderPrivacyLink(cards: CardRenderer, language: Language, o: { 
   });
 }
 
-export function renderEraseConfirm(cards: CardRenderer, language: Language, o: { name: string; aadObjectId: string }): AdaptiveCard {
+export function renderEraseConfirm(cards: CardRenderer, language: Language, o: { name: string; aadObjectId: string; email: string }): AdaptiveCard {
   const nl = language === 'nl';
   const who = o.name ? escapeMarkdown(o.name) : nl ? 'deze persoon' : 'this person';
   return cards.render('privacy.confirm', {
@@ -75,6 +76,14 @@ export function renderEraseConfirm(cards: CardRenderer, language: Language, o: {
     confirm: nl ? 'Definitief wissen' : 'Erase for good',
     cancel: nl ? 'Annuleren' : 'Cancel',
     person: o.aadObjectId,
+    email: o.email,
+    emailNote: o.email
+      ? nl
+        ? `Ook het e-mailadres ${escapeMarkdown(o.email)} wordt overal vervangen (adreslijsten van peilingen, externe leden van overleggen, notities).`
+        : `The email address ${escapeMarkdown(o.email)} is replaced everywhere too (survey address lists, external meeting members, notes).`
+      : nl
+        ? 'Geen e-mailadres opgegeven: staat de persoon met een e-mailadres in een adreslijst van een peiling of als extern lid bij een overleg, ga dan terug en vul het in.'
+        : 'No email address given: if the person is in a survey address list or an external meeting member by email, go back and fill it in.',
   });
 }
 

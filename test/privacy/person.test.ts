@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCadans, type RunningCadans } from '../../src/cadans.js';
+import { cardActions } from '../support/card-check.js';
 import { createTestDatabase } from '../support/db.js';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
 import { testConfig } from '../support/harness.js';
@@ -153,13 +154,17 @@ describe('a beheerder handles a request', () => {
   });
 
   it('asks for confirmation naming Piet, then erases him', async () => {
-    const confirm = text(await act(sanne, sanne, 'privacy.confirmErase', { v: 1, person: piet.aadObjectId }));
+    expect(text(await act(sanne, sanne, 'privacy.confirmErase', { v: 1, person: piet.aadObjectId, email: 'piet at school' }))).toContain('geen geldig e-mailadres');
+    const confirmCard = await act(sanne, sanne, 'privacy.confirmErase', { v: 1, person: piet.aadObjectId, email: piet.email });
+    const confirm = text(confirmCard);
     expect(confirm).toContain('Gegevens van Piet van der Berg wissen?');
     expect(confirm).toContain('Definitief wissen');
+    expect(confirm).toContain(`Ook het e-mailadres ${piet.email}`);
+    const eraseAction = cardActions(confirmCard).find((a) => a.verb === 'privacy.erase')!;
     const exportLink = download(await act(sanne, sanne, 'privacy.exportPerson', { v: 1, person: piet.aadObjectId }));
     const mark = logLines.length;
     const since = connector.mark();
-    const done = text(await act(sanne, sanne, 'privacy.erase', { v: 1, person: piet.aadObjectId }));
+    const done = text(await act(sanne, sanne, 'privacy.erase', eraseAction.data as Record<string, unknown>));
     expect(done).toContain('Gegevens gewist');
     expect(done).not.toContain('Piet');
     // The link made before the erase finds nothing now.
