@@ -292,7 +292,7 @@ async function attempt(verb: Verb, p: Persona, place: Place): Promise<'through' 
   const res = await postActivity(cadans.url, worldOf(p).actionExecute(people[p], target(p, place), verb, dataFor(verb, ++counter)));
   expect(res.status).toBe(200);
   const body = JSON.stringify(res.body);
-  return body.includes('Dat mag je niet doen') || body.includes('Dat kan hier niet') ? 'refused' : 'through';
+  return body.includes('Daar heb je de rol niet voor') || body.includes('Dat kan hier niet') ? 'refused' : 'through';
 }
 
 beforeAll(async () => {
@@ -402,7 +402,7 @@ describe('replayed and forged checklist actions', () => {
     const before = await state();
     for (const verb of ['checklist.take', 'checklist.setStatus'] as const) {
       const res = await postActivity(cadans.url, worldA.actionExecute(people.outsider, people.outsider, verb, { v: 2, checklist: publicId, position: 1, status: 'klaar' }));
-      expect(JSON.stringify(res.body)).toContain('Dat mag je niet doen');
+      expect(JSON.stringify(res.body)).toContain('Daar heb je de rol niet voor');
     }
     // No write: the version that every change bumps (and that the card update follows) stays.
     expect((await state()).rows).toEqual(before.rows);
@@ -413,7 +413,7 @@ describe('replayed and forged checklist actions', () => {
     for (const verb of ['checklist.view', 'checklist.step', 'checklist.export'] as const) {
       const res = await postActivity(cadans.url, worldA.actionExecute(people.outsider, people.outsider, verb, { v: 1, checklistId, position: 5 }));
       const body = JSON.stringify(res.body);
-      expect(body).toContain('Dat mag je niet doen');
+      expect(body).toContain('Daar heb je de rol niet voor');
       expect(body).not.toContain('Geheime notitie');
       expect(body).not.toContain('/exports/');
     }
@@ -433,13 +433,13 @@ describe('replayed and forged checklist actions', () => {
 
   it('answers an id out of bounds with the invalid-input card and changes nothing', async () => {
     const res = await postActivity(cadans.url, worldA.actionExecute(people.beheerder, ownChannel, 'checklist.setStatus', { v: 1, checklistId: 1e300, position: 1, status: 'klaar' }));
-    expect(JSON.stringify(res.body)).toContain('Dat ging niet');
+    expect(JSON.stringify(res.body)).toContain('Dat lukte niet');
     const res2 = await postActivity(cadans.url, worldA.actionExecute(people.beheerder, ownChannel, 'checklist.setStatus', { v: 2, checklist: publicId, position: 999, status: 'klaar' }));
-    expect(JSON.stringify(res2.body)).toContain('Dat ging niet');
+    expect(JSON.stringify(res2.body)).toContain('Dat lukte niet');
   });
 
   it('refuses a made-up opaque id with the same card as any refusal', async () => {
     const res = await postActivity(cadans.url, worldA.actionExecute(people.beheerder, ownChannel, 'checklist.view', { v: 2, checklist: '00000000-0000-4000-8000-000000000000' }));
-    expect(JSON.stringify(res.body)).toContain('Dat mag je niet doen');
+    expect(JSON.stringify(res.body)).toContain('Daar heb je de rol niet voor');
   });
 });

@@ -158,7 +158,7 @@ describe('an improvement action from a survey result line', () => {
     ] as const) {
       const res = await act(otto, otto, verb, data);
       const body = card(res);
-      expect(body, verb).toContain('Dat mag je niet doen');
+      expect(body, verb).toContain('Daar heb je de rol niet voor');
       expect(body, verb).not.toContain('Elk teamoverleg');
     }
     expect(await state()).toEqual(before);
@@ -169,7 +169,7 @@ describe('an improvement action from a survey result line', () => {
     const opened = await act(ahmed, ahmed, 'action.open', { v: 1, action: actionId });
     expect(card(opened)).toContain('Elk teamoverleg begint met tien minuten');
     const res = await act(ahmed, ahmed, 'action.cancel', { v: 1, action: actionId });
-    expect(card(res)).toContain('Dat mag je niet doen');
+    expect(card(res)).toContain('Daar heb je de rol niet voor');
     expect((await state()).status).toBe('open');
   });
 });

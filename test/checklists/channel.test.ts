@@ -93,7 +93,7 @@ describe('starting a checklist in a channel', () => {
     await postActivity(cadans.url, world.channelMessage(joost, channel, 'checklist', { mention: true }));
     const card = connector.cardOf((await connector.waitForSent(1, { since }))[0]);
     expect(text(card)).not.toContain('checklist.new');
-    expect(text(card)).toContain('Een kwaliteitsmedewerker, directeur of beheerder kan een checklist starten');
+    expect(text(card)).toContain('Een kwaliteitsmedewerker, schoolleider (directeur of rector) of beheerder kan een checklist starten');
   });
 
   it('posts one shared card in the channel with all eleven steps in Dutch and default due dates', async () => {
@@ -121,7 +121,7 @@ describe('starting a checklist in a channel', () => {
   it('refuses a checklist start from someone without a role and creates nothing', async () => {
     const before = await cadans.db.query('select count(*)::int as n from checklists');
     const card = await invoke(joost, 'checklist.start', { v: 1, template: 'inspection', title: 'Nep', school: 'none' });
-    expect(text(card)).toContain('Dat mag je niet doen');
+    expect(text(card)).toContain('Daar heb je de rol niet voor');
     expect((await cadans.db.query('select count(*)::int as n from checklists')).rows).toEqual(before.rows);
   });
 
@@ -157,7 +157,7 @@ describe('working through the steps', () => {
   it("refuses a status change on someone else's step from someone without a role, changing nothing", async () => {
     const before = await steps(checklist.id);
     const card = await invoke(joost, 'checklist.setStatus', { v: 1, checklistId: checklist.id, position: 3, status: 'klaar' });
-    expect(text(card)).toContain('Dat mag je niet doen');
+    expect(text(card)).toContain('Daar heb je de rol niet voor');
     expect(await steps(checklist.id)).toEqual(before);
   });
 
@@ -170,7 +170,7 @@ describe('working through the steps', () => {
     await cadans.db.query('delete from role_assignments where tenant_id = $1 and aad_object_id = $2', [world.tenantId, kim.aadObjectId]);
     const before = await steps(checklist.id);
     const refused = await invoke(kim, 'checklist.setStatus', { v: 1, checklistId: checklist.id, position: 4, status: 'klaar' });
-    expect(text(refused)).toContain('Dat mag je niet doen');
+    expect(text(refused)).toContain('Daar heb je de rol niet voor');
     expect(await steps(checklist.id)).toEqual(before);
   });
 
@@ -181,7 +181,7 @@ describe('working through the steps', () => {
     await postActivity(cadans.url, other.personalMessage(stranger, 'hulp')); // beheerder of their own tenant
     const before = await steps(checklist.id);
     const res = await postActivity(cadans.url, other.actionExecute(stranger, strangerTeam.general, 'checklist.setStatus', { v: 1, checklistId: checklist.id, position: 3, status: 'klaar' }));
-    expect(text(res.body)).toContain('Dat mag je niet doen');
+    expect(text(res.body)).toContain('Daar heb je de rol niet voor');
     expect(text(res.body)).not.toContain('checklist');
     expect(await steps(checklist.id)).toEqual(before);
   });

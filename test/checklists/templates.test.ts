@@ -121,7 +121,7 @@ describe('own checklist templates', () => {
   it('refuses a template from someone who is not kwaliteitsmedewerker or beheerder', async () => {
     const before = (await cadans.db.query('select count(*)::int as n from checklist_templates')).rows[0].n;
     const card = await invoke(joost, 'checklist.saveTemplate', { v: 1, definition: AUDIT });
-    expect(text(card)).toContain('Dat mag je niet doen');
+    expect(text(card)).toContain('Daar heb je de rol niet voor');
     expect((await cadans.db.query('select count(*)::int as n from checklist_templates')).rows[0].n).toBe(before);
   });
 

@@ -169,7 +169,7 @@ describe('the two-weekly board table', () => {
   it('refuses a forged prep action from someone who does not sit at the table, and changes nothing', async () => {
     const before = await cadans.db.query('select count(*) from meeting_agenda_items where meeting_id = $1', [meeting.id]);
     const res = await act(mila, 'meeting.addAgenda', { v: 1, meeting: meeting.publicId, agendaText: 'Ingebroken' });
-    expect(text(card(res))).toContain('Dat mag je niet doen');
+    expect(text(card(res))).toContain('Daar heb je de rol niet voor');
     expect((await cadans.db.query('select count(*) from meeting_agenda_items where meeting_id = $1', [meeting.id])).rows).toEqual(before.rows);
   });
 

@@ -50,7 +50,7 @@ beforeAll(async () => {
   // The local first-install bootstrap may have made someone beheerder: keep only what this test sets up.
   await first.db.query("delete from role_assignments where granted_by <> 'configuration'");
   const card = await invoke(first.url, ict, 'roles.grant', { v: 1, person: byHand.aadObjectId, role: 'beheerder', school: 'all' });
-  expect(text(card)).toContain('Handmatig Beheerder is nu beheerder');
+  expect(text(card)).toContain('Handmatig Beheerder heeft nu de rol beheerder');
 });
 afterAll(async () => {
   if (firstRunning) await first.stop();

@@ -105,7 +105,7 @@ describe('a beheerder manages schools and roles', () => {
   it('gives a team member the directeur role for one school', async () => {
     const school = await cadans.db.query<{ id: string }>("select id from schools where name = 'De Regenboog'");
     const card = await invoke(beheerder, 'roles.grant', { v: 1, person: ahmed.aadObjectId, role: 'directeur', school: school.rows[0]!.id });
-    expect(text(card)).toContain('Ahmed El Amrani is nu schoolleider (directeur, rector) voor De Regenboog.');
+    expect(text(card)).toContain('Ahmed El Amrani heeft nu de rol schoolleider (directeur, rector) voor De Regenboog.');
     expect(await assignments()).toContainEqual({ name: 'Ahmed El Amrani', role: 'directeur', school: 'De Regenboog' });
   });
 
@@ -119,7 +119,7 @@ describe('a beheerder manages schools and roles', () => {
   it('revokes a role and says so', async () => {
     const r = await cadans.db.query<{ id: string }>("select id from role_assignments where role = 'directeur'");
     const card = await invoke(beheerder, 'roles.revoke', { v: 1, assignmentId: r.rows[0]!.id });
-    expect(text(card)).toContain('Ahmed El Amrani is geen schoolleider (directeur, rector) meer voor De Regenboog.');
+    expect(text(card)).toContain('Ahmed El Amrani heeft de rol schoolleider (directeur, rector) niet meer voor De Regenboog.');
     expect(await assignments()).not.toContainEqual(expect.objectContaining({ role: 'directeur' }));
   });
 
@@ -131,7 +131,7 @@ describe('a beheerder manages schools and roles', () => {
     expect(undo).not.toBeNull();
     expect(await assignments()).not.toContainEqual(expect.objectContaining({ role: 'rvt' }));
     const again = await invoke(beheerder, 'roles.grant', JSON.parse(undo![1]!) as Record<string, unknown>);
-    expect(text(again)).toContain('Ahmed El Amrani is nu intern toezicht (RvT) voor het hele bestuur.');
+    expect(text(again)).toContain('Ahmed El Amrani heeft nu de rol intern toezicht (RvT of toezichthoudend bestuur) voor het hele bestuur.');
     expect(await assignments()).toContainEqual({ name: 'Ahmed El Amrani', role: 'rvt', school: null });
   });
 
@@ -168,15 +168,15 @@ describe('forged actions change nothing', () => {
   it('refuses roles.grant from someone who is not beheerder, whatever the card showed', async () => {
     const before = await assignments();
     const card = await invoke(joost, 'roles.grant', { v: 1, person: joost.aadObjectId, role: 'beheerder', school: 'all' });
-    expect(text(card)).toContain('Dat mag je niet doen');
+    expect(text(card)).toContain('Daar heb je de rol niet voor');
     expect(await assignments()).toEqual(before);
   });
 
   it('refuses roles.addSchool and roles.revoke from someone who is not beheerder', async () => {
     const r = await cadans.db.query<{ id: string }>("select id from role_assignments where role = 'beheerder'");
     const schoolsBefore = await cadans.db.query('select count(*)::int as n from schools');
-    expect(text(await invoke(joost, 'roles.addSchool', { v: 1, schoolName: 'Nep' }))).toContain('Dat mag je niet doen');
-    expect(text(await invoke(joost, 'roles.revoke', { v: 1, assignmentId: r.rows[0]!.id }))).toContain('Dat mag je niet doen');
+    expect(text(await invoke(joost, 'roles.addSchool', { v: 1, schoolName: 'Nep' }))).toContain('Daar heb je de rol niet voor');
+    expect(text(await invoke(joost, 'roles.revoke', { v: 1, assignmentId: r.rows[0]!.id }))).toContain('Daar heb je de rol niet voor');
     expect((await cadans.db.query('select count(*)::int as n from schools')).rows).toEqual(schoolsBefore.rows);
     expect(await assignments()).toContainEqual({ name: 'Sanne de Vries', role: 'beheerder', school: null });
   });

@@ -111,9 +111,9 @@ beforeAll(async () => {
   const ids = await cadans.db.query<{ id: string; name: string }>('select id, name from schools where tenant_id = $1', [world.tenantId]);
   const idOf = (name: string) => Number(ids.rows.find((r) => r.name === name)!.id);
   [regenboog, kompas, zonnebloem] = [idOf('De Regenboog'), idOf('Het Kompas'), idOf('De Zonnebloem')];
-  expect(await invoke(sanne, 'roles.grant', { v: 1, person: dirk.aadObjectId, role: 'directeur', school: String(regenboog) }, channel)).toContain('is nu');
-  expect(await invoke(sanne, 'roles.grant', { v: 1, person: dora.aadObjectId, role: 'directeur', school: String(kompas) }, channel)).toContain('is nu');
-  expect(await invoke(sanne, 'roles.grant', { v: 1, person: karin.aadObjectId, role: 'kwaliteitsmedewerker', school: 'all' }, channel)).toContain('is nu');
+  expect(await invoke(sanne, 'roles.grant', { v: 1, person: dirk.aadObjectId, role: 'directeur', school: String(regenboog) }, channel)).toContain('heeft nu de rol');
+  expect(await invoke(sanne, 'roles.grant', { v: 1, person: dora.aadObjectId, role: 'directeur', school: String(kompas) }, channel)).toContain('heeft nu de rol');
+  expect(await invoke(sanne, 'roles.grant', { v: 1, person: karin.aadObjectId, role: 'kwaliteitsmedewerker', school: 'all' }, channel)).toContain('heeft nu de rol');
 }, 60_000);
 
 afterAll(async () => {
@@ -127,7 +127,7 @@ describe('the calendar card', () => {
     expect(await invoke(sanne, 'roles.open', { v: 1 })).toContain('roles.calendar');
     expect(await invoke(dirk, 'roles.open', { v: 1 })).toContain('roles.calendar');
     expect(await invoke(mila, 'roles.open', { v: 1 })).not.toContain('roles.calendar');
-    expect(await invoke(mila, 'roles.calendar', { v: 1 })).toContain('Dat mag je niet doen');
+    expect(await invoke(mila, 'roles.calendar', { v: 1 })).toContain('Daar heb je de rol niet voor');
   });
 
   it('shows a beheerder every school and the board region; a directeur only their own school', async () => {
@@ -192,12 +192,12 @@ describe('who may change it', () => {
     await invoke(dora, 'roles.saveHolidays', { v: 1, school: String(kompas), holidays: 'Eigen herfst;16-10-2027;24-10-2027' });
     const before = await state();
     // Forged actions: the cards never offered these to Dirk.
-    expect(await invoke(dirk, 'roles.saveHolidays', { v: 1, school: String(kompas), holidays: 'Vrij;01-01-2027;31-01-2027' })).toContain('Dat mag je niet doen');
-    expect(await invoke(dirk, 'roles.removeHolidays', { v: 1, school: String(kompas) })).toContain('Dat mag je niet doen');
-    expect(await invoke(dirk, 'roles.calendar', { v: 1, school: String(kompas) })).toContain('Dat mag je niet doen');
-    expect(await invoke(dirk, 'roles.setRegion', { v: 1, school: String(regenboog), region: 'noord', sector: 'vo' })).toContain('Dat mag je niet doen');
-    expect(await invoke(dirk, 'roles.setRegion', { v: 1, school: 'tenant', defaultRegion: 'noord' })).toContain('Dat mag je niet doen');
-    expect(await invoke(mila, 'roles.saveHolidays', { v: 1, school: String(regenboog), holidays: 'Vrij;01-01-2027;31-01-2027' })).toContain('Dat mag je niet doen');
+    expect(await invoke(dirk, 'roles.saveHolidays', { v: 1, school: String(kompas), holidays: 'Vrij;01-01-2027;31-01-2027' })).toContain('Daar heb je de rol niet voor');
+    expect(await invoke(dirk, 'roles.removeHolidays', { v: 1, school: String(kompas) })).toContain('Daar heb je de rol niet voor');
+    expect(await invoke(dirk, 'roles.calendar', { v: 1, school: String(kompas) })).toContain('Daar heb je de rol niet voor');
+    expect(await invoke(dirk, 'roles.setRegion', { v: 1, school: String(regenboog), region: 'noord', sector: 'vo' })).toContain('Daar heb je de rol niet voor');
+    expect(await invoke(dirk, 'roles.setRegion', { v: 1, school: 'tenant', defaultRegion: 'noord' })).toContain('Daar heb je de rol niet voor');
+    expect(await invoke(mila, 'roles.saveHolidays', { v: 1, school: String(regenboog), holidays: 'Vrij;01-01-2027;31-01-2027' })).toContain('Daar heb je de rol niet voor');
     expect(await state()).toEqual(before);
   });
 });
@@ -242,7 +242,7 @@ describe('a rooster sent as a file in the personal chat', () => {
 
   it('refuses a file from someone who keeps no school calendar', async () => {
     const before = await state();
-    expect(await sendFile(mila, 'vakanties.ics')).toContain('Dat mag je niet doen');
+    expect(await sendFile(mila, 'vakanties.ics')).toContain('Daar heb je de rol niet voor');
     expect(await state()).toEqual(before);
   });
 });
@@ -268,7 +268,7 @@ describe('what the calendar changes', () => {
         roles: 'directeur:school,kwaliteitsmedewerker:tenant',
         chair: 'role:directeur',
       });
-      expect(saved).not.toContain('Dat mag je niet doen');
+      expect(saved).not.toContain('Daar heb je de rol niet voor');
       const m = await cadans.db.query<{ starts_at: Date }>("select starts_at from meetings where table_id = $1 and status = 'planned'", [t.rows[0]!.id]);
       planned[name] = m.rows[0]!.starts_at.toISOString();
     }

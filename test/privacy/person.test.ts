@@ -126,9 +126,9 @@ describe("a person's own data", () => {
     const home = text(await act(tom, tom, 'privacy.open', { v: 1 }));
     expect(home).toContain('Mijn gegevens downloaden');
     expect(home).not.toContain('privacy.confirmErase');
-    expect(text(await act(tom, tom, 'privacy.exportPerson', { v: 1, person: piet.aadObjectId }))).toContain('Dat mag je niet doen');
-    expect(text(await act(tom, tom, 'privacy.erase', { v: 1, person: piet.aadObjectId }))).toContain('Dat mag je niet doen');
-    expect(text(await act(karin, karin, 'privacy.erase', { v: 1, person: piet.aadObjectId }))).toContain('Dat mag je niet doen');
+    expect(text(await act(tom, tom, 'privacy.exportPerson', { v: 1, person: piet.aadObjectId }))).toContain('Daar heb je de rol niet voor');
+    expect(text(await act(tom, tom, 'privacy.erase', { v: 1, person: piet.aadObjectId }))).toContain('Daar heb je de rol niet voor');
+    expect(text(await act(karin, karin, 'privacy.erase', { v: 1, person: piet.aadObjectId }))).toContain('Daar heb je de rol niet voor');
     const still = await cadans.db.query('select 1 from people where aad_object_id = $1', [piet.aadObjectId]);
     expect(still.rowCount).toBe(1);
   });

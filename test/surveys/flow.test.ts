@@ -146,7 +146,7 @@ describe('a pulse survey from start to results', () => {
     const outsider = world.user({ name: 'Otto Buiten' });
     await postActivity(cadans.url, world.personalMessage(outsider, 'hulp'));
     const res = await act(outsider, outsider, 'survey.answer', { v: 1, survey: surveyId, ...answers(1) });
-    expect(text(card(res))).toContain('Dat mag je niet doen');
+    expect(text(card(res))).toContain('Daar heb je de rol niet voor');
     expect((await cadans.db.query('select count(*)::int as n from survey_sealed where survey_id = $1', [surveyDbId])).rows[0].n).toBe(25);
   });
 
@@ -215,7 +215,7 @@ describe('a pulse survey from start to results', () => {
     expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
     // A member without a role may not export it.
     const refused = await act(members[5]!, members[5]!, 'survey.export', { v: 1, survey: surveyId });
-    expect(text(card(refused))).toContain('Dat mag je niet doen');
+    expect(text(card(refused))).toContain('Daar heb je de rol niet voor');
   });
 
   it("shows a schoolleider their school's part of the board's survey, and nothing when their school is too small", async () => {
@@ -233,7 +233,7 @@ describe('a pulse survey from start to results', () => {
     expect(small).toContain('De Kleine School');
     expect(small).not.toContain('Gemiddeld');
     // A member without a role may not ask for it.
-    expect(text(card(await act(members[5]!, members[5]!, 'survey.schoolResults', { v: 1, survey: surveyId })))).toContain('Dat mag je niet doen');
+    expect(text(card(await act(members[5]!, members[5]!, 'survey.schoolResults', { v: 1, survey: surveyId })))).toContain('Daar heb je de rol niet voor');
   });
 
   it('keeps no link from an anonymous answer to a person: no such column, and no shared ordering', async () => {

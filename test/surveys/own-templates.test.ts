@@ -117,7 +117,7 @@ describe('own survey templates', () => {
 
   it('lets only a kwaliteitsmedewerker or beheerder add one', async () => {
     const card = await invoke(joost, 'survey.saveTemplate', { v: 1, definition: OUDERS }, joost);
-    expect(text(card)).toContain('Dat mag je niet doen');
+    expect(text(card)).toContain('Daar heb je de rol niet voor');
   });
 
   it('archives an own template: no longer offered', async () => {

@@ -169,10 +169,10 @@ describe("a directeur's part of a board-wide survey", () => {
     expect(await act(dirC, dirC, 'survey.schoolResults', { v: 1, survey: boardSurvey })).toContain(refusedPart);
     expect(await act(dirC, dirC, 'survey.exportSchool', { v: 1, survey: boardSurvey, school: String(ids.C) })).toContain(refusedPart);
     // A directeur may not have the whole results, or post them, or make an improvement action from them.
-    for (const verb of ['survey.export', 'survey.repost']) expect(await act(dirA, dirA, verb, { v: 1, survey: boardSurvey })).toContain('Dat mag je niet doen');
-    expect(await act(dirA, dirA, 'survey.improve', { v: 1, survey: boardSurvey, question: 'q1' })).toContain('Dat mag je niet doen');
+    for (const verb of ['survey.export', 'survey.repost']) expect(await act(dirA, dirA, verb, { v: 1, survey: boardSurvey })).toContain('Daar heb je de rol niet voor');
+    expect(await act(dirA, dirA, 'survey.improve', { v: 1, survey: boardSurvey, question: 'q1' })).toContain('Daar heb je de rol niet voor');
     // Someone without a role gets nothing at all.
-    for (const verb of ['survey.schoolResults', 'survey.exportSchool', 'survey.export']) expect(await act(teacher, teacher, verb, { v: 1, survey: boardSurvey })).toContain('Dat mag je niet doen');
+    for (const verb of ['survey.schoolResults', 'survey.exportSchool', 'survey.export']) expect(await act(teacher, teacher, verb, { v: 1, survey: boardSurvey })).toContain('Daar heb je de rol niet voor');
     // dirC's resultaten lists no part of a survey their school was not sent.
     const listSince = connector.mark();
     await postActivity(cadans.url, world.personalMessage(dirC, 'resultaten'));
