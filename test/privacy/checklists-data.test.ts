@@ -108,6 +108,8 @@ describe("erasing a person from the tenant's checklists", () => {
       v: 1, checklistId: running.id, position: 3,
       note: `Vraag joost bakker (${joost.email}) om de cijfers; Joosten levert de koffie.`,
       evidenceUrl: `https://stichting.sharepoint.com/sites/kwaliteit/${joost.email}/map`,
+      itemDone1: 'true',
+      itemUrl1: `https://stichting.sharepoint.com/sites/kwaliteit/plan.pdf?van=${joost.email}`,
     });
     await invoke(joost, 'checklist.setStatus', { v: 1, checklistId: running.id, position: 2, status: 'klaar' });
     await waitUntil(() => currentCard(running.activityId).includes('Joost Bakker'));
@@ -153,6 +155,9 @@ describe("erasing a person from the tenant's checklists", () => {
     expect(steps[1]).toMatchObject({ owner_aad: person.pseudonym, owner_name: 'verwijderde gebruiker', updated_by: person.pseudonym, status: 'klaar' });
     expect(steps[2]!.note).toBe('Vraag verwijderde gebruiker (verwijderde gebruiker) om de cijfers; Joosten levert de koffie.');
     expect(steps[2]!.evidence_url).toBe('https://stichting.sharepoint.com/sites/kwaliteit/verwijderde gebruiker/map');
+    const items = (await cadans.db.query('select items from checklist_steps where checklist_id = $1 and position = 3', [running.id])).rows[0].items;
+    expect(items[0]).toMatchObject({ done: true, evidenceUrl: 'https://stichting.sharepoint.com/sites/kwaliteit/plan.pdf?van=verwijderde gebruiker' });
+    expect(items).toHaveLength(11);
     expect(steps[3]).toMatchObject({ owner_aad: kim.aadObjectId, owner_name: 'Kim Jansen', updated_by: sanne.aadObjectId });
     const log = (await cadans.db.query('select position, actor_aad, actor_name, field, old_value, new_value from checklist_events where checklist_id = $1 and position in (2, 4) order by id', [running.id])).rows;
     expect(log).toContainEqual({ position: 2, actor_aad: person.pseudonym, actor_name: 'verwijderde gebruiker', field: 'owner', old_value: null, new_value: 'verwijderde gebruiker' });
