@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REMINDER_QUEUE } from '../../src/checklists/feature.js';
 import { createChecklistPersonalData } from '../../src/checklists/personal-data.js';
 import { insertTemplateWithinCap } from '../../src/checklists/store.js';
+import { scrubParams, scrubSql, scrubValues } from '../../src/db/personal-text.js';
 import { inTransaction } from '../../src/db/pool.js';
 import { DEFAULT_RETENTION, newPseudonym, type ErasedPerson, type PersonalDataHolder } from '../../src/privacy/ports.js';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
@@ -260,5 +261,26 @@ describe('retention of finished checklists', () => {
     // The running checklist stays however late it is.
     await holder.applyRetention(cadans.db, new Date('2099-01-01T00:00:00Z'), policy, 100);
     expect(await titles()).toEqual(['Inspectie Het Kompas, april 2027']);
+  });
+});
+
+describe('replacing a person in free text (src/db/personal-text.ts, run by PostgreSQL)', () => {
+  async function scrub(person: Partial<ErasedPerson>, input: string | null): Promise<string | null> {
+    const p: ErasedPerson = { tenantId: 't', aadObjectId: '', teamsUserId: null, name: '', email: null, pseudonym: 'verwijderd-0123456789abcdef', label: 'verwijderde gebruiker', ...person };
+    const r = await cadans.db.query<{ out: string | null }>(`select ${scrubSql('$5::text', 1)} as out`, [...scrubValues(scrubParams(p)), input]);
+    return r.rows[0]!.out;
+  }
+
+  it('replaces the name and email as whole words in any case, ids anywhere, and leaves the rest', async () => {
+    const anne = { aadObjectId: '6f1c2a9e-0000-4000-8000-00000000abcd', teamsUserId: '29:1AbCdEf', name: "Anne-Marie (Ria) d'Hondt", email: 'A.dHondt@School.nl' };
+    expect(await scrub(anne, "Vraag anne-marie (ria) d'hondt of a.dhondt@school.nl.")).toBe('Vraag verwijderde gebruiker of verwijderde gebruiker.');
+    expect(await scrub(anne, 'id=6F1C2A9E-0000-4000-8000-00000000ABCD;x29:1AbCdEfy')).toBe('id=verwijderd-0123456789abcdef;xverwijderd-0123456789abcdefy');
+    expect(await scrub({ name: 'Jan de Wit' }, 'Jan de Witte en Jan de Wit.')).toBe('Jan de Witte en verwijderde gebruiker.');
+    expect(await scrub({ name: 'Jan de Wit' }, null)).toBeNull();
+  });
+
+  it('changes nothing when there is nothing to look for (no name, no email, no id)', async () => {
+    expect(await scrub({}, 'Alles blijft zoals het is.')).toBe('Alles blijft zoals het is.');
+    expect(await scrub({ name: 'Jo' }, 'Jo en Joost')).toBe('Jo en Joost'); // too short to look for
   });
 });
