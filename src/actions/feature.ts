@@ -10,6 +10,7 @@ import type { PgBoss } from '../jobs/boss.js';
 import { defineRenderer, toCardActivity } from '../outbox/service.js';
 import type { RouteContext } from '../routes.js';
 import { createActionAccess } from './access.js';
+import { createActionPersonalData } from './personal-data.js';
 import { canCreateAny } from './model.js';
 import { OWNER_RENDERER, type ActionConversations, type ActionOutbox, type ActionPeople, type SurveySource } from './ports.js';
 import { createActionRoutes } from './routes.js';
@@ -94,6 +95,8 @@ export function createActionFeature(deps: ActionFeatureDeps) {
     openForPrep: service.openForPrep,
     /** For the results card (`resultaten`): the open actions someone may see, overdue first. */
     listOpen: service.listOpen,
+    /** The privacy feature's port (docs/privacy.md): a person's and a tenant's actions, and retention of finished ones. */
+    personalData: createActionPersonalData(),
   };
 }
 

@@ -2,6 +2,7 @@
 // in every statement: a prepared `select *` breaks on old instances once a migration adds a column.
 import type { Queryable } from '../db/pool.js';
 import { schoolNameSql } from '../people/feature.js';
+import { scrubJsonObjectSql, scrubSql, scrubValues, type ScrubParams } from '../db/personal-text.js';
 import { toSource, type ActionSource, type ActionStatus, type Evaluation, type ImprovementAction, type ReminderKind, type Worked } from './model.js';
 
 const COLUMNS = `a.id, a.public_id, a.tenant_id, a.school_id, ${schoolNameSql('a.school_id')} as school_name, a.title, a.description,
@@ -195,11 +196,11 @@ export async function listOpenForPrep(q: Queryable, tenantId: string, schoolId: 
   return { actions: r.rows.map((x) => toAction(x as Raw)), open: first ? Number(first.total) : 0, overdue: first ? Number(first.overdue) : 0 };
 }
 
-/** Every tenant's open actions due by `horizon`: what the reminder job looks at. */
+/** Every tenant's open actions due by `horizon`, but not those of an erased owner (a pseudonym): what the reminder job looks at. */
 export async function listOpenDueBy(q: Queryable, horizon: string): Promise<ImprovementAction[]> {
   const r = await q.query({
     name: 'cadans.actions.due-by',
-    text: `select ${COLUMNS} from improvement_actions a where a.status = 'open' and a.due_date <= $1::date order by a.due_date, a.id`,
+    text: `select ${COLUMNS} from improvement_actions a where a.status = 'open' and a.due_date <= $1::date and a.owner_aad not like 'verwijderd-%' order by a.due_date, a.id`,
     values: [horizon],
   });
   return r.rows.map((x) => toAction(x as Raw));
@@ -210,4 +211,73 @@ export async function markReminded(q: Queryable, id: number, kind: ReminderKind,
   const column = kind === 'dueSoon' ? 'reminded_due_soon_on' : 'reminded_overdue_on';
   const r = await q.query(`update improvement_actions set ${column} = $2 where id = $1 and status = 'open' and due_date = $3::date`, [id, today, dueDate]);
   return (r.rowCount ?? 0) > 0;
+}
+
+// ---- Personal data (docs/privacy.md): a person's export and erasure, a tenant's, retention ----
+
+type JsonRow = Record<string, unknown>;
+
+/** The actions someone owns, gave, or finished (snake_case keys; the holder renames them). */
+export async function exportPersonRows(q: Queryable, tenantId: string, aad: string): Promise<JsonRow[]> {
+  const r = await q.query<{ row: JsonRow }>(
+    `select jsonb_build_object('action', a.public_id, 'title', a.title, 'description', a.description, 'owner', a.owner_aad = $2, 'owner_name', a.owner_name,
+            'given_by_them', a.created_by = $2, 'created_by_name', a.created_by_name, 'due_date', a.due_date, 'status', a.status, 'standard', a.standard,
+            'source', a.source, 'evaluation', a.evaluation, 'created_at', a.created_at, 'done_at', a.done_at, 'done_by_them', a.done_by = $2) as row
+       from improvement_actions a
+      where a.tenant_id = $1 and (a.owner_aad = $2 or a.created_by = $2 or a.done_by = $2) order by a.id`,
+    [tenantId, aad],
+  );
+  return r.rows.map((x) => x.row);
+}
+
+/**
+ * Erases one person from a tenant's actions (inside the caller's transaction): as owner, giver and
+ * finisher their id becomes the pseudonym and their name the label; their name, email and ids are
+ * replaced in titles, descriptions, the evaluation and the source. Every action touched moves to a
+ * new version. How many rows were rewritten.
+ */
+export async function erasePersonRows(q: Queryable, p: { tenantId: string; aad: string; pseudonym: string; label: string; scrub: ScrubParams }): Promise<number> {
+  // $1–$4 the scrub's, then tenant, id, pseudonym, label.
+  const s = (expr: string) => scrubSql(expr, 1);
+  const changed = (expr: string) => `${s(expr)} is distinct from ${expr}`;
+  const json = (expr: string) => scrubJsonObjectSql(expr, 1);
+  const r = await q.query(
+    `update improvement_actions a
+        set owner_aad = case when a.owner_aad = $6 then $7 else a.owner_aad end,
+            owner_name = case when a.owner_aad = $6 then $8 else ${s('a.owner_name')} end,
+            created_by = case when a.created_by = $6 then $7 else a.created_by end,
+            created_by_name = case when a.created_by = $6 then $8 else ${s('a.created_by_name')} end,
+            done_by = case when a.done_by = $6 then $7 else a.done_by end,
+            title = left(${s('a.title')}, 200),
+            description = left(${s('a.description')}, 1000),
+            evaluation = ${json('a.evaluation')},
+            source = ${json('a.source')},
+            version = a.version + 1
+      where a.tenant_id = $5
+        and (a.owner_aad = $6 or a.created_by = $6 or a.done_by = $6 or ${changed('a.owner_name')} or ${changed('a.created_by_name')}
+             or ${changed('a.title')} or ${changed('a.description')} or ${json('a.evaluation')} is distinct from a.evaluation or ${json('a.source')} is distinct from a.source)`,
+    [...scrubValues(p.scrub), p.tenantId, p.aad, p.pseudonym, p.label],
+  );
+  return r.rowCount ?? 0;
+}
+
+/** All of a tenant's actions (every column; snake_case keys). */
+export async function exportTenantRows(q: Queryable, tenantId: string): Promise<JsonRow[]> {
+  const r = await q.query<{ row: JsonRow }>('select to_jsonb(a) as row from improvement_actions a where a.tenant_id = $1 order by a.id', [tenantId]);
+  return r.rows.map((x) => x.row);
+}
+
+export async function deleteTenantRows(q: Queryable, tenantId: string): Promise<number> {
+  const r = await q.query('delete from improvement_actions where tenant_id = $1', [tenantId]);
+  return r.rowCount ?? 0;
+}
+
+/** Deletes at most `limit` actions done or cancelled before `cutoff` (a row without `done_at`: made before it). How many. */
+export async function deleteFinishedBefore(q: Queryable, cutoff: Date, limit: number): Promise<number> {
+  const r = await q.query(
+    `delete from improvement_actions where id in (
+       select id from improvement_actions where status in ('done', 'cancelled') and coalesce(done_at, created_at) < $1 order by coalesce(done_at, created_at), id limit $2 for update skip locked)`,
+    [cutoff, limit],
+  );
+  return r.rowCount ?? 0;
 }

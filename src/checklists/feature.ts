@@ -22,6 +22,7 @@ import {
 import { createChecklistService } from './service.js';
 import { getChannelCardState, getChecklistById, listSettledBy, type ChannelCardState } from './store.js';
 import { registerChecklistDownloads } from './downloads.js';
+import { createChecklistPersonalData } from './personal-data.js';
 import type { Downloads } from '../exports/feature.js';
 import { MAX_REFRESH_USERS, formatDate, renderChannelCard, renderStepCard, renderSummaryCard } from './view.js';
 
@@ -153,6 +154,8 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
      * viewer may see by role or as a step owner, newest first, with their progress (prep.ts).
      */
     forPrep: createChecklistPrep({ db: deps.db }).forPrep,
+    /** The privacy feature's port (docs/privacy.md): a person's and a tenant's checklist data, and retention of finished checklists. */
+    personalData: createChecklistPersonalData({ db: deps.db, outbox: deps.outbox }),
   };
 }
 

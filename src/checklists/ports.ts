@@ -25,8 +25,8 @@ export interface ChecklistOutbox {
     guard: string,
   ): { sql: string; values: unknown[] };
   written(row: { id: number | string; lane: string; created: boolean }): Promise<void>;
-  /** Where a message with this idempotency key stands (the channel card's post). */
-  statusByKey(idempotencyKey: string): Promise<{ status: string } | null>;
+  /** Where a message with this idempotency key stands (the channel card's post), and the id Teams gave it once sent. */
+  statusByKey(idempotencyKey: string): Promise<{ status: string; sentActivityId?: string | null } | null>;
   /** How many of a tenant's messages failed for good. */
   failedCount(tenantId: string): Promise<number>;
 }

@@ -2,6 +2,7 @@ import type { Language } from '../config.js';
 import type { Queryable } from '../db/pool.js';
 import type { AppliedChange, Checklist, ChecklistEvent, ChecklistRef, ChecklistScope, RunningChecklist, StepChange, StepItem, StepStatus } from './model.js';
 import { roleAssignmentsJsonSql, schoolNameSql, teamsUserJoinSql } from '../people/feature.js';
+import { scrubJsonArraySql, scrubSql, scrubValues, type ScrubParams } from '../db/personal-text.js';
 
 export interface NewChecklist {
   tenantId: string;
@@ -419,12 +420,12 @@ export interface OwnedStepDue {
   status: StepStatus;
 }
 
-/** Steps of running checklists with an owner, not settled, due on or before `horizon` (yyyy-mm-dd). */
+/** Steps of running checklists with an owner (not an erased person's pseudonym), not settled, due on or before `horizon` (yyyy-mm-dd). */
 export async function listOwnedStepsDueBy(db: Queryable, horizon: string): Promise<OwnedStepDue[]> {
   const r = await db.query<{ id: string; tenant_id: string; service_url: string; conversation_id: string; position: number; owner_aad: string; due: string; status: StepStatus }>(
     `select c.id, c.tenant_id, c.service_url, c.conversation_id, s.position, s.owner_aad, to_char(s.due_date, 'YYYY-MM-DD') as due, s.status
        from checklist_steps s join checklists c on c.id = s.checklist_id
-      where c.completed_at is null and s.owner_aad is not null and s.status in ('open', 'bezig')
+      where c.completed_at is null and s.owner_aad is not null and s.owner_aad not like 'verwijderd-%' and s.status in ('open', 'bezig')
         and s.due_date is not null and s.due_date <= $1::date
       order by c.id, s.position`,
     [horizon],
@@ -499,4 +500,170 @@ export async function listRunningForPrep(
     values: [tenantId, schoolId, today, who.all, who.schoolIds, who.aad, limit],
   });
   return r.rows.map((x) => ({ title: x.title, done: x.done, notApplicable: x.not_applicable, total: x.total, overdue: x.overdue }));
+}
+
+// ---- Personal data (docs/privacy.md): a person's export and erasure, a tenant's, retention ----
+
+type JsonRow = Record<string, unknown>;
+
+/** Everything about one person in the checklist tables, as rows (snake_case keys; the holder renames them). */
+export async function exportPersonRows(
+  q: Queryable,
+  tenantId: string,
+  aad: string,
+): Promise<{ started: JsonRow[]; steps: JsonRow[]; changes: JsonRow[]; templates: JsonRow[] }> {
+  const [started, steps, changes, templates] = await Promise.all([
+    q.query<{ row: JsonRow }>(
+      `select jsonb_build_object('checklist', c.public_id, 'title', c.title, 'template_key', c.template_key, 'target_date', c.target_date,
+              'created_at', c.created_at, 'completed_at', c.completed_at) as row
+         from checklists c where c.tenant_id = $1 and c.created_by = $2 order by c.id`,
+      [tenantId, aad],
+    ),
+    q.query<{ row: JsonRow }>(
+      `select jsonb_build_object('checklist', c.public_id, 'checklist_title', c.title, 'position', s.position, 'title', s.title_nl, 'status', s.status,
+              'owner', s.owner_aad = $2, 'owner_name', s.owner_name, 'due_date', s.due_date, 'note', s.note, 'evidence_url', s.evidence_url,
+              'items', s.items, 'last_changed_by_them', s.updated_by = $2, 'updated_at', s.updated_at) as row
+         from checklist_steps s join checklists c on c.id = s.checklist_id
+        where c.tenant_id = $1 and (s.owner_aad = $2 or s.updated_by = $2) order by c.id, s.position`,
+      [tenantId, aad],
+    ),
+    q.query<{ row: JsonRow }>(
+      `select jsonb_build_object('checklist', c.public_id, 'checklist_title', c.title, 'position', e.position, 'actor_name', e.actor_name, 'field', e.field,
+              'old_value', e.old_value, 'new_value', e.new_value, 'at', e.at) as row
+         from checklist_events e join checklists c on c.id = e.checklist_id
+        where c.tenant_id = $1 and e.actor_aad = $2 order by e.id`,
+      [tenantId, aad],
+    ),
+    q.query<{ row: JsonRow }>(
+      `select jsonb_build_object('id', t.id, 'definition', t.definition, 'source', t.source, 'created_at', t.created_at, 'archived_at', t.archived_at) as row
+         from checklist_templates t where t.tenant_id = $1 and t.created_by = $2 order by t.id`,
+      [tenantId, aad],
+    ),
+  ]);
+  return { started: started.rows.map((r) => r.row), steps: steps.rows.map((r) => r.row), changes: changes.rows.map((r) => r.row), templates: templates.rows.map((r) => r.row) };
+}
+
+export interface ErasedCard {
+  checklistId: number;
+  tenantId: string;
+  serviceUrl: string;
+  conversationId: string;
+  cardActivityId: string | null;
+  cardPostKey: string;
+  completed: boolean;
+}
+
+/**
+ * Erases one person from a tenant's checklists (inside the caller's transaction): their id becomes
+ * the pseudonym and their name the label as step owner, last changer, actor of the log, starter and
+ * template author; their name, email and ids are replaced in notes, evidence links, items, the log's
+ * old → new values and titles. Every checklist touched moves to a new version (the rule every write
+ * to steps keeps: instances that remember its steps read them again). Rows rewritten per table, and
+ * the checklists whose cards may have shown them.
+ */
+export async function erasePersonRows(
+  q: Queryable,
+  p: { tenantId: string; aad: string; pseudonym: string; label: string; scrub: ScrubParams },
+): Promise<{ counts: Record<string, number>; cards: ErasedCard[] }> {
+  // $1–$4 the scrub's, then tenant, id, pseudonym (and label where a name column is set).
+  const withLabel = [...scrubValues(p.scrub), p.tenantId, p.aad, p.pseudonym, p.label];
+  const withoutLabel = withLabel.slice(0, 7);
+  const s = (expr: string) => scrubSql(expr, 1);
+  const changed = (expr: string) => `${s(expr)} is distinct from ${expr}`;
+  const steps = await q.query<{ checklist_id: string }>(
+    `update checklist_steps st
+        set owner_aad = case when st.owner_aad = $6 then $7 else st.owner_aad end,
+            owner_name = case when st.owner_aad = $6 then $8 else ${s('st.owner_name')} end,
+            updated_by = case when st.updated_by = $6 then $7 else st.updated_by end,
+            note = ${s('st.note')},
+            evidence_url = ${s('st.evidence_url')},
+            items = ${scrubJsonArraySql('st.items', 1)}
+       from checklists c
+      where c.id = st.checklist_id and c.tenant_id = $5
+        and (st.owner_aad = $6 or st.updated_by = $6 or ${changed('st.owner_name')} or ${changed('st.note')} or ${changed('st.evidence_url')}
+             or ${scrubJsonArraySql('st.items', 1)} is distinct from st.items)
+  returning st.checklist_id`,
+    withLabel,
+  );
+  const events = await q.query<{ checklist_id: string }>(
+    `update checklist_events e
+        set actor_aad = case when e.actor_aad = $6 then $7 else e.actor_aad end,
+            actor_name = case when e.actor_aad = $6 then $8 else ${s('e.actor_name')} end,
+            old_value = ${s('e.old_value')},
+            new_value = ${s('e.new_value')}
+       from checklists c
+      where c.id = e.checklist_id and c.tenant_id = $5
+        and (e.actor_aad = $6 or ${changed('e.actor_name')} or ${changed('e.old_value')} or ${changed('e.new_value')})
+  returning e.checklist_id`,
+    withLabel,
+  );
+  const started = await q.query<{ id: string }>(
+    `update checklists c
+        set created_by = case when c.created_by = $6 then $7 else c.created_by end,
+            title = left(${s('c.title')}, 120)
+      where c.tenant_id = $5 and (c.created_by = $6 or ${changed('c.title')})
+  returning c.id`,
+    withoutLabel,
+  );
+  const templates = await q.query(
+    `update checklist_templates t
+        set created_by = case when t.created_by = $6 then $7 else t.created_by end,
+            source = ${s('t.source')},
+            definition = (${s('t.definition::text')})::jsonb
+      where t.tenant_id = $5 and (t.created_by = $6 or ${changed('t.source')} or ${changed('t.definition::text')})`,
+    withoutLabel,
+  );
+  const ids = [...new Set([...steps.rows, ...events.rows].map((r) => r.checklist_id).concat(started.rows.map((r) => r.id)))];
+  const touched = ids.length === 0
+    ? []
+    : (
+        await q.query<{ id: string; tenant_id: string; service_url: string; conversation_id: string; card_activity_id: string | null; card_post_key: string; completed: boolean }>(
+          `update checklists set version = version + 1 where tenant_id = $1 and id = any($2::bigint[])
+           returning id, tenant_id, service_url, conversation_id, card_activity_id, coalesce(card_post_key, 'checklist:' || id || ':card') as card_post_key, completed_at is not null as completed`,
+          [p.tenantId, ids],
+        )
+      ).rows;
+  return {
+    counts: { checklists: started.rowCount ?? 0, checklist_steps: steps.rowCount ?? 0, checklist_events: events.rowCount ?? 0, checklist_templates: templates.rowCount ?? 0 },
+    cards: touched.map((x) => ({
+      checklistId: Number(x.id),
+      tenantId: x.tenant_id,
+      serviceUrl: x.service_url,
+      conversationId: x.conversation_id,
+      cardActivityId: x.card_activity_id,
+      cardPostKey: x.card_post_key,
+      completed: x.completed,
+    })),
+  };
+}
+
+/** All of a tenant's rows in the checklist tables (every column; snake_case keys). */
+export async function exportTenantRows(q: Queryable, tenantId: string): Promise<Record<'checklists' | 'checklist_steps' | 'checklist_events' | 'checklist_templates', JsonRow[]>> {
+  const rows = async (sql: string) => (await q.query<{ row: JsonRow }>(sql, [tenantId])).rows.map((r) => r.row);
+  return {
+    checklists: await rows('select to_jsonb(c) as row from checklists c where c.tenant_id = $1 order by c.id'),
+    checklist_steps: await rows('select to_jsonb(s) as row from checklist_steps s join checklists c on c.id = s.checklist_id where c.tenant_id = $1 order by s.checklist_id, s.position'),
+    checklist_events: await rows('select to_jsonb(e) as row from checklist_events e join checklists c on c.id = e.checklist_id where c.tenant_id = $1 order by e.id'),
+    checklist_templates: await rows('select to_jsonb(t) as row from checklist_templates t where t.tenant_id = $1 order by t.id'),
+  };
+}
+
+/** Deletes all of a tenant's rows in the checklist tables, children first. Rows deleted per table. */
+export async function deleteTenantRows(q: Queryable, tenantId: string): Promise<Record<string, number>> {
+  const ofTenant = 'checklist_id in (select id from checklists where tenant_id = $1)';
+  const events = await q.query(`delete from checklist_events where ${ofTenant}`, [tenantId]);
+  const steps = await q.query(`delete from checklist_steps where ${ofTenant}`, [tenantId]);
+  const checklists = await q.query('delete from checklists where tenant_id = $1', [tenantId]);
+  const templates = await q.query('delete from checklist_templates where tenant_id = $1', [tenantId]);
+  return { checklist_events: events.rowCount ?? 0, checklist_steps: steps.rowCount ?? 0, checklists: checklists.rowCount ?? 0, checklist_templates: templates.rowCount ?? 0 };
+}
+
+/** Deletes at most `limit` checklists completed before `cutoff`, with their steps and log (on delete cascade). How many. */
+export async function deleteFinishedBefore(q: Queryable, cutoff: Date, limit: number): Promise<number> {
+  const r = await q.query(
+    `delete from checklists where id in (
+       select id from checklists where completed_at < $1 order by completed_at, id limit $2 for update skip locked)`,
+    [cutoff, limit],
+  );
+  return r.rowCount ?? 0;
 }
