@@ -273,7 +273,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
     await meetings.registerJobs(jobs.boss);
     // Privacy (docs/privacy.md): every feature's part of a person's export and erase; the people
     // feature's last (the others' rows refer to its people, schools and tenant).
-    const personalData: PersonalDataHolder[] = [peopleFeature.personalData];
+    const personalData: PersonalDataHolder[] = [checklists.personalData, actions.personalData, peopleFeature.personalData];
     const privacy = createPrivacyFeature({
       db,
       holders: () => personalData,
