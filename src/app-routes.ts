@@ -100,6 +100,7 @@ export function createRoutes(deps: {
       'checklist.repost': { access: editChecklist, handle: checklist.repost },
       'checklist.addTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: checklist.addTemplate },
       'checklist.saveTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: checklist.saveTemplate },
+      'checklist.saveTemplateForm': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: checklist.saveTemplateForm },
       'checklist.archiveTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: checklist.archiveTemplate },
       'survey.open': { access: rule.anyone(), handle: survey.verbs.open },
       'results.open': { access: rule.anyone(), handle: survey.results.open },

@@ -93,6 +93,7 @@ export const VERBS = [
   'checklist.repost',
   'checklist.addTemplate',
   'checklist.saveTemplate',
+  'checklist.saveTemplateForm',
   'checklist.archiveTemplate',
   'outbox.retryFailed',
   'survey.create',

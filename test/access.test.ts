@@ -85,6 +85,7 @@ const EXPECTED: Record<Verb, Record<Place, Persona[]>> = {
   'privacy.erase': personalOnly(BEHEERDERS),
   'checklist.addTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
   'checklist.saveTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
+  'checklist.saveTemplateForm': everywhere(['beheerder', 'kwaliteit', 'stranger']),
   'checklist.archiveTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
   // Surveys: starting one takes a role and a channel (its results go there); the survey below is
   // the kwaliteitsmedewerker's, sent to the checklist's team (the beheerder and the member).
@@ -192,6 +193,8 @@ function dataFor(verb: Verb, n: number): Record<string, unknown> {
       return { v: 1, template: 'custom-999999' };
     case 'checklist.saveTemplate':
       return { v: 1, definition: `titel: Eigen lijst ${n}\nstappen:\n  - Eerste stap` };
+    case 'checklist.saveTemplateForm':
+      return { v: 1, formTitle: `Eigen formulierlijst ${n}`, stepTitle1: 'Eerste stap' };
     case 'survey.create':
       return { v: 1, template: 'werkdruk' };
     case 'survey.archiveTemplate':

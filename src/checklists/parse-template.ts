@@ -67,6 +67,8 @@ export function parseTemplateText(text: string): ParsedTemplate {
   if (Buffer.byteLength(text) > TEMPLATE_LIMITS.bytes) {
     return { ok: false, errors: [err(null, 'Het bestand is groter dan 100 kB.', 'The file is larger than 100 kB.')] };
   }
+  // Indentation copied from a card comes with no-break spaces (how the card keeps it): spaces again.
+  text = text.replace(/^[ \u00a0]+/gm, (m) => ' '.repeat(m.length));
   // Deep nesting makes the YAML parser recurse until the process runs out of stack: refused first.
   const deep = tooDeep(text, TEMPLATE_LIMITS);
   if (deep !== null) {

@@ -10,6 +10,7 @@ import type { CommandHandler, FileHandler, RouteContext, VerbHandler } from '../
 import { checklistProblem, type StepPermissions, type StepResult } from './ports.js';
 import type { ChecklistService, StepEdit } from './service.js';
 import { MAX_STEP_ITEMS, type Checklist } from './model.js';
+import { FORM_STEPS, errorsByField, formInputId, formToDefinition, formValuesFrom, type TemplateFormValues } from './template-form.js';
 import { renderExportCard, renderMenuCard, renderNewCard, renderStepCard, renderTemplateCard } from './view.js';
 
 const position = boundedInt(1, 100);
@@ -214,23 +215,45 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     return renderNoticeCard(ctx.cards, ctx.t, { title: ctx.t('checklistTemplateArchivedTitle'), text: ctx.t('checklistTemplateArchived', { title: escapeMarkdown(archived.title[ctx.language]) }) });
   };
 
-  const templateData = z.object({ v: z.literal(1), definition: z.string().max(200_000).optional() });
+  // The form's inputs travel with both save buttons, so either save keeps what was typed in the other.
+  const formFields = {
+    [formInputId.title]: z.string().max(10_000).optional(),
+    ...Object.fromEntries(
+      Array.from({ length: FORM_STEPS }, (_, i) => [
+        [formInputId.stepTitle(i + 1), z.string().max(10_000).optional()],
+        [formInputId.stepGuidance(i + 1), z.string().max(10_000).optional()],
+        [formInputId.stepDays(i + 1), z.string().max(10_000).optional()],
+      ]).flat(),
+    ),
+  };
+  const templateData = z.object({ v: z.literal(1), definition: z.string().max(200_000).optional(), ...formFields });
 
   const addTemplate: VerbHandler = async (ctx) => {
     if (!(await checklists.canManageTemplates(ctx.actor))) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText');
     return renderTemplateCard(ctx.cards, ctx.t, { language: ctx.language });
   };
 
-  async function saveTemplateText(ctx: RouteContext, text: string) {
+  async function saveTemplateText(ctx: RouteContext, text: string, form?: TemplateFormValues) {
     const r = await checklists.addTemplate(ctx.actor, text);
     return r.ok
       ? renderTemplateCard(ctx.cards, ctx.t, { language: ctx.language, saved: r.template.title[ctx.language] })
-      : renderTemplateCard(ctx.cards, ctx.t, { language: ctx.language, text, errors: r.errors });
+      : renderTemplateCard(ctx.cards, ctx.t, { language: ctx.language, text, errors: r.errors, form });
   }
 
   const saveTemplate: VerbHandler = async (ctx, data) => {
     const d = parseActionData(templateData, data);
-    return saveTemplateText(ctx, d.definition ?? '');
+    return saveTemplateText(ctx, d.definition ?? '', formValuesFrom(d));
+  };
+
+  /** The form: made into the definition a pasted template would be, saved the same way. */
+  const saveTemplateForm: VerbHandler = async (ctx, data) => {
+    const d = parseActionData(templateData, data);
+    const form = formValuesFrom(d);
+    const { text, fieldOfLine } = formToDefinition(form);
+    const r = await checklists.addTemplate(ctx.actor, text);
+    return r.ok
+      ? renderTemplateCard(ctx.cards, ctx.t, { language: ctx.language, saved: r.template.title[ctx.language] })
+      : renderTemplateCard(ctx.cards, ctx.t, { language: ctx.language, text: d.definition, form, formErrors: errorsByField(r.errors, fieldOfLine) });
   };
 
   /** A .yaml, .yml or .json file sent in the personal chat is an own checklist template. */
@@ -241,5 +264,5 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     return saveTemplateText(ctx, text);
   };
 
-  return { open, newChecklist, start, view, step, setStatus, take, saveStep, exportChecklist, repost, archiveTemplate, addTemplate, saveTemplate, onFile };
+  return { open, newChecklist, start, view, step, setStatus, take, saveStep, exportChecklist, repost, archiveTemplate, addTemplate, saveTemplate, saveTemplateForm, onFile };
 }

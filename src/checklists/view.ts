@@ -6,6 +6,7 @@ import { MAX_PEOPLE_CHOICES, cardName, escapeMarkdown } from '../cards/text.js';
 import type { Member } from '../routes.js';
 import { LIMITS, MAX_STEP_ITEMS, shorten, toDueState, toProgress, type Checklist, type Progress, type RunningChecklist, type Step, type StepStatus } from './model.js';
 import { INVESTIGATION_TYPES, isInvestigationType, type ChecklistTemplate, type InvestigationType } from './templates.js';
+import { FORM_MAX, FORM_STEPS, formInputId, type FormField, type TemplateFormValues } from './template-form.js';
 
 const STATUS_KEYS: Record<StepStatus, StringKey> = {
   open: 'checklistStatusOpen',
@@ -182,7 +183,7 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
     heading: t('checklistStepHeading', { n: s.position, title: escapeMarkdown(s.title[lang]) }),
     message: input.message?.text ?? '',
     messageStyle: input.message?.tone === 'warning' ? 'warning' : 'good',
-    guidance: s.guidance[lang],
+    guidance: keepLineBreaks(s.guidance[lang]),
     facts,
     evidence: evidenceMarkdown(t, 'checklistEvidenceLine', s.evidenceUrl),
     statusActions,
@@ -367,28 +368,119 @@ export function renderExportCard(cards: CardRenderer, t: Translate, input: { tit
 
 export interface TemplateFormInput {
   language: Language;
+  /** The text in the YAML/JSON box; the example when none was sent. */
   text?: string;
+  /** What is wrong with that text, by line. */
   errors?: { line: number | null; message: { nl: string; en: string } }[];
   saved?: string;
+  /** The form's values as sent (kept when either save fails). */
+  form?: TemplateFormValues;
+  /** What is wrong with the form, by field; null: about the form as a whole. */
+  formErrors?: ReadonlyMap<FormField | null, readonly { message: { nl: string; en: string } }[]>;
 }
 
-/** Paste or edit an own checklist template (YAML or JSON); errors are listed per line. */
+/**
+ * Add an own checklist template: a form (a title and up to ten steps) for most, and a box for YAML or
+ * JSON with an example for who wants more. Errors are listed beside the field or line they are about.
+ */
 export function renderTemplateCard(cards: CardRenderer, t: Translate, input: TemplateFormInput): AdaptiveCard {
+  // Both halves are kept after a failed save, but a full form and a full box together can pass
+  // Teams' limit: then the half that was not saved goes first (the form empties, or the box shows
+  // the example again), and if that is not enough, the text of the box.
+  let card = drawTemplateCard(cards, t, input);
+  const fits = () => JSON.stringify(card).length <= TEMPLATE_CARD_CHAR_BUDGET;
+  if (fits()) return card;
+  const formFailed = input.formErrors !== undefined;
+  if (formFailed && input.text !== undefined) card = drawTemplateCard(cards, t, { ...input, text: undefined });
+  else if (!formFailed && input.form) card = drawTemplateCard(cards, t, { ...input, form: undefined });
+  if (fits()) return card;
+  return drawTemplateCard(cards, t, formFailed ? { ...input, text: undefined } : { ...input, form: undefined, text: '' });
+}
+
+/** As CARD_CHAR_BUDGET of the survey results: UTF-16 code units of the card's JSON, 76 KB. */
+const TEMPLATE_CARD_CHAR_BUDGET = 38_000;
+
+function drawTemplateCard(cards: CardRenderer, t: Translate, input: TemplateFormInput): AdaptiveCard {
+  const lang = input.language;
   // A file may hold 100 kB, more than one message carries and more than the text box takes: such a
   // text is not put back in the box (the errors still say what to change in the file).
-  const text = input.text ?? '';
-  const errors = (input.errors ?? []).slice(0, 15).map((e) => (e.line ? t('checklistTemplateErrorLine', { line: e.line, message: e.message[input.language] }) : e.message[input.language]));
+  const text = input.text ?? TEMPLATE_EXAMPLE[lang];
+  const errors = (input.errors ?? []).slice(0, 15).map((e) => (e.line ? t('checklistTemplateErrorLine', { line: e.line, message: e.message[lang] }) : e.message[lang]));
+  const formErrors: NonNullable<TemplateFormInput['formErrors']> = input.formErrors ?? new Map();
+  // A text too long in both languages is one message, not two.
+  const messages = (field: FormField | null) => [...new Set((formErrors.get(field) ?? []).map((e) => e.message[lang]))].map((text) => ({ text }));
+  // Values come back as sent, cut to what the inputs hold (only a forged action sends more).
+  const cut = (s: string | undefined, max: number) => (s ?? '').slice(0, max);
+  const values = input.form ?? { title: '', steps: [] };
+  const shown = Math.max(FORM_STEPS_SHOWN, Math.min(values.steps.length, FORM_STEPS));
+  const steps = Array.from({ length: FORM_STEPS }, (_, i) => {
+    const n = i + 1;
+    const v = values.steps[i];
+    return {
+      id: `formStep${n}`,
+      visible: n <= shown,
+      heading: t('checklistFormStep', { n }),
+      titleId: formInputId.stepTitle(n),
+      titleLabel: t('checklistFormStepTitle'),
+      title: cut(v?.title, FORM_MAX.title),
+      titleErrors: messages(`stepTitle${n}`),
+      guidanceId: formInputId.stepGuidance(n),
+      guidanceLabel: t('checklistFormStepGuidance'),
+      guidance: cut(v?.guidance, FORM_MAX.guidance),
+      guidanceErrors: messages(`stepGuidance${n}`),
+      daysId: formInputId.stepDays(n),
+      daysLabel: t('checklistFormStepDays'),
+      daysPlaceholder: t('checklistFormStepDaysPlaceholder'),
+      days: cut(v?.days, FORM_MAX.days),
+      daysErrors: messages(`stepDays${n}`),
+    };
+  });
+  const hidden = steps.filter((s) => !s.visible).map((s) => ({ id: s.id }));
+  const aboutFields = [...formErrors.keys()].some((k) => k !== null);
+  const formMessage = formErrors.size > 0 ? [t(aboutFields ? 'checklistFormErrors' : 'checklistFormNotSaved'), ...messages(null).map((m) => m.text)].join(' ') : '';
   return cards.render('checklist.template', {
     title: t('checklistTemplateTitle'),
-    intro: t('checklistTemplateIntro'),
-    example: TEMPLATE_EXAMPLE[input.language],
     saved: input.saved ? t('checklistTemplateSaved', { title: escapeMarkdown(input.saved) }) : '',
+    formIntro: t('checklistFormIntro', { n: FORM_STEPS }),
+    formMessage,
+    formTitleLabel: t('checklistFormTitle'),
+    formTitle: cut(values.title, FORM_MAX.title),
+    formTitleErrors: messages('title'),
+    steps,
+    hiddenSteps: hidden,
+    moreLabel: hidden.length > 0 ? t('checklistFormMoreSteps', { n: FORM_STEPS }) : '',
+    formSaveLabel: t('checklistFormSave'),
+    yamlHeading: t('checklistTemplateYamlHeading'),
+    intro: t('checklistTemplateIntro'),
+    exampleLines: exampleLines(TEMPLATE_EXAMPLE[lang]),
     errorsHeading: errors.length ? t('checklistTemplateErrors') : '',
     errors: errors.map((text) => ({ text })),
     label: t('checklistTemplateLabel'),
     value: text.length <= TEMPLATE_TEXT_MAX ? text : '',
     saveLabel: t('checklistTemplateSave'),
     backLabel: t('checklistCancel'),
+  });
+}
+
+/**
+ * Guidance typed over several lines (the form's box, a YAML block): Teams joins the lines of a
+ * TextBlock unless they are apart by an empty line; list items (- or 1.) keep their single breaks.
+ */
+export function keepLineBreaks(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(/\n+(?!\s*(?:[-*]|\d+\.)\s)/g, '\n\n');
+}
+
+/** Steps of the form shown at first; "Meer stappen" shows the rest. */
+const FORM_STEPS_SHOWN = 3;
+
+/**
+ * The example, one TextBlock per line: a line break inside a TextBlock is lost in Teams (Markdown
+ * joins the lines), and so is the indentation YAML needs, hence no-break spaces and escaped Markdown.
+ */
+function exampleLines(example: string): { text: string }[] {
+  return example.split('\n').map((line) => {
+    const indent = /^ */.exec(line)![0].length;
+    return { text: '\u00a0'.repeat(indent) + escapeMarkdown(line.slice(indent)) };
   });
 }
 

@@ -11,6 +11,7 @@ import { createCardRenderer, type AdaptiveCard } from '../../src/cards/render.js
 import type { Language } from '../../src/config.js';
 import { LIMITS, MAX_ITEM_URL, MAX_STEP_ITEMS } from '../../src/checklists/model.js';
 import { TEMPLATE_LIMITS } from '../../src/checklists/parse-template.js';
+import { FORM_MAX, FORM_STEPS, type FormField } from '../../src/checklists/template-form.js';
 import type { Checklist, RunningChecklist } from '../../src/checklists/model.js';
 import { BUILT_IN_TEMPLATES, INSPECTION, type ChecklistTemplate } from '../../src/checklists/templates.js';
 import {
@@ -43,6 +44,10 @@ function hostile(n: number, seed = ''): string {
 /** Text a member can type that grows the most when escaped: nothing but Markdown characters. */
 function adversarial(n: number): string {
   return '*_[]()#>~|`\\'.repeat(Math.ceil(n / 12)).slice(0, n);
+}
+/** Text that grows the most in the card's JSON: quotes, backslashes and line breaks (typed values, not Markdown). */
+function escapeHeavy(n: number): string {
+  return '"\\\n'.repeat(Math.ceil(n / 3)).slice(0, n);
 }
 /** Teams display names can be 256 characters; nothing in Cadans shortens them on the way in. */
 const NAME = 256;
@@ -143,6 +148,14 @@ function renderAll(language: Language): Array<[string, AdaptiveCard]> {
   }));
   const yaml = `titel: ${hostile(TEMPLATE_LIMITS.title)}\nstappen:\n${Array.from({ length: 400 }, (_, i) => `  - titel: stap ${i} ${'x'.repeat(30)}`).join('\n')}\n`;
   const errors = Array.from({ length: 40 }, (_, i) => ({ line: i + 1, message: { nl: hostile(200, 'fout '), en: hostile(200, 'error ') } }));
+  const fullForm = {
+    title: escapeHeavy(FORM_MAX.title),
+    steps: Array.from({ length: FORM_STEPS }, () => ({ title: escapeHeavy(FORM_MAX.title), guidance: escapeHeavy(FORM_MAX.guidance), days: escapeHeavy(FORM_MAX.days) })),
+  };
+  // The parser reports at most TEMPLATE_LIMITS.errorsShown errors (the last one saying how many more), each shown beside its field.
+  const fields: FormField[] = ['title', ...Array.from({ length: FORM_STEPS }, (_, i) => (['stepTitle', 'stepGuidance', 'stepDays'] as const).map((f) => `${f}${i + 1}` as FormField)).flat()];
+  const fieldError = () => [{ message: { nl: hostile(200, 'fout '), en: hostile(200, 'error ') } }];
+  const formErrors = new Map<FormField | null, ReturnType<typeof fieldError>>([[null, fieldError()], ...fields.slice(0, TEMPLATE_LIMITS.errorsShown - 1).map((f): [FormField, ReturnType<typeof fieldError>] => [f, fieldError()])]);
   return [
     ['welcome (personal)', renderWelcomeCard(cards, t, 'personal')],
     ['welcome (team)', renderWelcomeCard(cards, t, 'team')],
@@ -162,6 +175,9 @@ function renderAll(language: Language): Array<[string, AdaptiveCard]> {
     ['checklist template (saved)', renderTemplateCard(cards, t, { language, saved: hostile(TEMPLATE_LIMITS.title) })],
     ['checklist template (errors in a 100 kB file)', renderTemplateCard(cards, t, { language, text: yaml.padEnd(TEMPLATE_LIMITS.bytes, '#'), errors })],
     ['checklist template (errors in pasted text)', renderTemplateCard(cards, t, { language, text: yaml.slice(0, 20_000), errors })],
+    // The form at its limits, every field with errors, beside a full box with errors (a failed save keeps both).
+    ['checklist template (form with errors beside a full box)', renderTemplateCard(cards, t, { language, text: escapeHeavy(20_000), errors, form: fullForm, formErrors })],
+    ['checklist template (form with errors, box with the example)', renderTemplateCard(cards, t, { language, form: fullForm, formErrors })],
     ...meetingCards(language),
     ...calendarCards(language, t),
   ];

@@ -89,4 +89,9 @@ describe('templates that try to exhaust Cadans', () => {
     expect(parseTemplateText('{"title":{"nl":"A","en":"A"},"steps":[{"title":{"nl":"B","en":"B"},"guidance":"[zie] {map}"}]}').ok).toBe(true);
     expect(parseTemplateText('title: Audit\nsteps:\n    -   title: Plannen\n        guidance: |\n          - eerst dit\n          - dan dat\n').ok).toBe(true);
   });
+
+  it('reads indentation of no-break spaces, as it comes when copied from the example on the card', () => {
+    const copied = ['titel: Gekopieerd', 'stappen:', '\u00a0\u00a0- titel: Eerste', '\u00a0\u00a0\u00a0\u00a0termijn: -7', '\u00a0\u00a0- Tweede'].join('\n');
+    expect(parseTemplateText(copied)).toMatchObject({ ok: true, template: { steps: [{ title: { nl: 'Eerste' }, dueOffsetDays: -7 }, { title: { nl: 'Tweede' } }] } });
+  });
 });

@@ -16,6 +16,36 @@ let filesUrl: string;
 const text = (x: unknown) => JSON.stringify(x);
 const AUDIT = ['titel: Interne audit', 'beschrijving: Drie stappen', 'doeldatum: Datum audit', 'stappen:', '  - titel: Plan de audit', '    termijn: -14', '  - Voer de audit uit', '  - Bespreek de bevindingen'].join('\n');
 
+type Element = Record<string, unknown> & { type?: string; id?: string };
+type Card = { body: Element[] };
+
+/** Every element of a card, depth first, in the order Teams draws them. */
+function allOf(card: Card): Element[] {
+  const out: Element[] = [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) return x.forEach(walk);
+    if (!x || typeof x !== 'object') return;
+    const o = x as Element;
+    if (typeof o.type === 'string' && !o.type.startsWith('Action.')) out.push(o);
+    for (const k of ['body', 'items', 'columns']) if (k in o) walk(o[k]);
+  };
+  walk(card.body);
+  return out;
+}
+
+/** The messages right below an input: what the card says is wrong with it. */
+function after(card: Card, id: string): string[] {
+  const all = allOf(card);
+  const i = all.findIndex((e) => e.id === id);
+  expect(i).toBeGreaterThanOrEqual(0);
+  const out: string[] = [];
+  for (const e of all.slice(i + 1)) {
+    if (e.type !== 'TextBlock' || e.color !== 'Attention') break;
+    out.push(String(e.text));
+  }
+  return out;
+}
+
 async function invoke(user: TeamsUser, verb: string, data: Record<string, unknown>, where: TeamsUser | TeamsChannel = channel) {
   const res = await postActivity(cadans.url, world.actionExecute(user, where, verb, data));
   expect(res.status).toBe(200);
@@ -79,6 +109,83 @@ describe('own checklist templates', () => {
     const card = text(connector.cardOf(posted));
     for (const step of ['Plan de audit', 'Voer de audit uit', 'Bespreek de bevindingen']) expect(card).toContain(step);
     expect(card).toContain('0 van 3 klaar');
+  });
+
+  it('offers a form beside the YAML box, with the example line by line and in the box to copy', async () => {
+    const card = (await invoke(sanne, 'checklist.addTemplate', { v: 1 })) as Card;
+    const inputs = allOf(card).filter((e) => e.type === 'Input.Text').map((e) => e.id);
+    expect(inputs).toEqual(expect.arrayContaining(['formTitle', 'stepTitle1', 'stepGuidance1', 'stepDays1', 'stepTitle10', 'definition']));
+    expect(allOf(card).find((e) => e.id === 'stepGuidance1')?.isMultiline).toBe(true);
+    // Steps 4 to 10 wait behind "Meer stappen"; the example keeps its lines and their indentation.
+    expect(allOf(card).find((e) => e.id === 'formStep4')?.isVisible).toBe(false);
+    expect(text(card)).toContain('Meer stappen (tot 10)');
+    const example = allOf(card).filter((e) => e.fontType === 'Monospace').map((e) => String(e.text));
+    expect(example).toContain('stappen:');
+    expect(example).toContain('\u00a0\u00a0- titel: Kies de standaarden');
+    const box = String(allOf(card).find((e) => e.id === 'definition')?.value);
+    expect(box.split('\n')).toContain('    termijn: -28');
+    // The example as it stands in the box saves; so do its lines as copied from the card.
+    const copied = example.map((l) => l.replace(/\\(.)/g, '$1')).join('\n').replace('Zelfevaluatie team', 'Zelfevaluatie gekopieerd');
+    expect(text(await invoke(sanne, 'checklist.saveTemplate', { v: 1, definition: copied }))).toContain('De checklist \\"Zelfevaluatie gekopieerd\\" is toegevoegd');
+  });
+
+  it('saves a checklist made with the form, which starts with the guidance and the due dates from its offsets', async () => {
+    const card = await invoke(sanne, 'checklist.saveTemplateForm', {
+      v: 1,
+      formTitle: 'Schoolplan bespreken',
+      stepTitle1: 'Concept rondsturen',
+      stepGuidance1: 'Stuur het concept naar de MR.\nVraag om een reactie binnen een week.',
+      stepDays1: '-14',
+      stepTitle2: 'Bespreken in de MR',
+      stepDays2: '\u22127',
+      stepTitle3: 'Vaststellen',
+      definition: 'titel: half getypt',
+    });
+    expect(text(card)).toContain('De checklist \\"Schoolplan bespreken\\" is toegevoegd');
+    const r = await cadans.db.query<{ id: string }>("select id from checklist_templates where definition->'title'->>'nl' = 'Schoolplan bespreken'");
+    const key = `custom-${r.rows[0]!.id}`;
+    await invoke(sanne, 'checklist.start', { v: 1, template: key, title: 'Schoolplan 2027', school: 'none', targetDate: '2027-03-18' });
+    const posted = await connector.waitFor((rec) => rec.method === 'POST' && rec.status < 300 && text(rec.body).includes('Schoolplan 2027') && text(rec.body).includes('checklist.step'), { timeoutMs: 5_000 });
+    const shared = text(connector.cardOf(posted));
+    for (const step of ['Concept rondsturen', 'Bespreken in de MR', 'Vaststellen']) expect(shared).toContain(step);
+    // -14 and −7 days from Thursday 18 March 2027.
+    expect(shared).toContain('uiterlijk 4 maart 2027');
+    expect(shared).toContain('uiterlijk 11 maart 2027');
+    const publicId = (await cadans.db.query<{ public_id: string }>("select public_id from checklists where title = 'Schoolplan 2027'")).rows[0]!.public_id;
+    const step = text(await invoke(sanne, 'checklist.step', { v: 2, checklist: publicId, position: 1 }));
+    // The guidance keeps its two lines (an empty line between them, or Teams joins them).
+    expect(step).toContain('Stuur het concept naar de MR.\\n\\nVraag om een reactie binnen een week.');
+  });
+
+  it('keeps what was typed in a form that cannot be saved, says beside each field what is wrong, and saves nothing', async () => {
+    const before = (await cadans.db.query('select count(*)::int as n from checklist_templates')).rows[0].n;
+    const typed = { v: 1, formTitle: '  ', stepGuidance1: 'Alleen uitleg, nog geen titel', stepDays1: 'tien', stepTitle2: 'Tweede stap', stepDays2: '-3', definition: 'titel: mijn eigen tekst' };
+    const card = (await invoke(sanne, 'checklist.saveTemplateForm', typed)) as Card;
+    expect((await cadans.db.query('select count(*)::int as n from checklist_templates')).rows[0].n).toBe(before);
+    expect(text(card)).toContain('Nog niet opgeslagen.');
+    expect(after(card, 'formTitle')).toEqual(['De titel ontbreekt.']);
+    expect(after(card, 'stepTitle1')).toEqual(['De titel van stap 1 ontbreekt.']);
+    expect(after(card, 'stepDays1')).toEqual(['De termijn van stap 1 is een heel aantal dagen (-365 tot 365) ten opzichte van de streefdatum.']);
+    expect(after(card, 'stepTitle2')).toEqual([]);
+    const value = (id: string) => allOf(card).find((e) => e.id === id)?.value;
+    expect([value('stepGuidance1'), value('stepDays1'), value('stepTitle2'), value('stepDays2'), value('definition')]).toEqual(['Alleen uitleg, nog geen titel', 'tien', 'Tweede stap', '-3', 'titel: mijn eigen tekst']);
+
+    // A step left empty between two others: the others move up, so "stap 2" is the second one shown.
+    const gap = (await invoke(sanne, 'checklist.saveTemplateForm', { v: 1, formTitle: 'Met een gat', stepTitle1: 'Eerste', stepDays3: '5 dagen' })) as Card;
+    expect(allOf(gap).find((e) => e.id === 'stepDays2')?.value).toBe('5 dagen');
+    expect(after(gap, 'stepDays2')[0]).toContain('De termijn van stap 2');
+
+    // In the personal chat Cadans answers in the person's language.
+    const en = await postActivity(cadans.url, { ...world.actionExecute(sanne, sanne, 'checklist.saveTemplateForm', typed), locale: 'en-GB' });
+    expect(after((en.body as { value: Card }).value, 'stepTitle1')).toEqual(['The title of step 1 is missing.']);
+    expect((await cadans.db.query('select count(*)::int as n from checklist_templates')).rows[0].n).toBe(before);
+  });
+
+  it('refuses a form saved by someone who is not kwaliteitsmedewerker or beheerder', async () => {
+    const before = (await cadans.db.query('select count(*)::int as n from checklist_templates')).rows[0].n;
+    const card = await invoke(joost, 'checklist.saveTemplateForm', { v: 1, formTitle: 'Stiekem', stepTitle1: 'Een stap' });
+    expect(text(card)).toContain('Dat mag je niet doen');
+    expect((await cadans.db.query('select count(*)::int as n from checklist_templates')).rows[0].n).toBe(before);
   });
 
   it('lists the problems of a broken template by line, and saves nothing', async () => {
