@@ -184,7 +184,7 @@ describe('own checklist templates', () => {
   it('refuses a form saved by someone who is not kwaliteitsmedewerker or beheerder', async () => {
     const before = (await cadans.db.query('select count(*)::int as n from checklist_templates')).rows[0].n;
     const card = await invoke(joost, 'checklist.saveTemplateForm', { v: 1, formTitle: 'Stiekem', stepTitle1: 'Een stap' });
-    expect(text(card)).toContain('Dat mag je niet doen');
+    expect(text(card)).toContain('Daar heb je de rol niet voor');
     expect((await cadans.db.query('select count(*)::int as n from checklist_templates')).rows[0].n).toBe(before);
   });
 
