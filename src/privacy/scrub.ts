@@ -32,7 +32,7 @@ export function identifiersOf(p: Pick<ErasedPerson, 'aadObjectId' | 'teamsUserId
   return [...new Set([p.aadObjectId, p.teamsUserId].filter((x): x is string => !!x && x.length > 0))];
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const WORD = '\\p{L}\\p{N}_';
 
 function patternOf(needle: string): RegExp {
