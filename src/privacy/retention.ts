@@ -75,7 +75,7 @@ export function createDailyPrivacy(deps: DailyPrivacyDeps) {
 
   /** The pg-boss cron job (one instance runs it). A job may name its moment (`{ now: ISO }`), for tests and operators. */
   async function registerJobs(boss: PgBoss): Promise<void> {
-    await boss.createQueue(RETENTION_QUEUE);
+    await boss.createQueue(RETENTION_QUEUE, { name: RETENTION_QUEUE, expireInSeconds: 3 * 3600 }); // a large first run may take a while
     await boss.schedule(RETENTION_QUEUE, RETENTION_CRON, {}, { tz: 'Europe/Amsterdam' });
     await boss.work<{ now?: string }>(RETENTION_QUEUE, async (jobs) => {
       for (const job of jobs) {
