@@ -18,6 +18,8 @@ export interface RetentionRun {
   /** Rows removed or pseudonymised per section and kind (counts only). */
   counts: Record<string, Record<string, number>>;
   rounds: number;
+  /** Sections whose retention failed this time (logged; tried again at the next run). */
+  failed: string[];
 }
 
 /**
@@ -29,17 +31,26 @@ export async function runRetention(
   holders: readonly PersonalDataHolder[],
   now: Date,
   policy: Readonly<RetentionPolicy>,
-  options: { limit?: number; log?: Pick<Logger, 'info'> } = {},
+  options: { limit?: number; log?: Pick<Logger, 'info' | 'error'> } = {},
 ): Promise<RetentionRun> {
   const limit = options.limit ?? DEFAULT_RETENTION_LIMIT;
   const counts: RetentionRun['counts'] = {};
   let busy = [...holders];
   let rounds = 0;
+  const failed: string[] = [];
   while (busy.length > 0 && rounds < MAX_ROUNDS) {
     rounds += 1;
     const next: PersonalDataHolder[] = [];
     for (const h of busy) {
-      const r = await inTransaction(db, (tx) => h.applyRetention(tx, now, policy, limit));
+      let r: Record<string, number>;
+      try {
+        r = await inTransaction(db, (tx) => h.applyRetention(tx, now, policy, limit));
+      } catch (err) {
+        // One holder's failure does not keep the others' retention back; it is tried again tomorrow.
+        options.log?.error({ err, section: h.section }, 'retention failed for one part');
+        failed.push(h.section);
+        continue;
+      }
       const section = (counts[h.section] ??= {});
       let any = false;
       for (const [kind, n] of Object.entries(r)) {
@@ -50,8 +61,8 @@ export async function runRetention(
     }
     busy = next;
   }
-  options.log?.info({ counts, rounds }, 'retention applied');
-  return { counts, rounds };
+  options.log?.info({ counts, rounds, ...(failed.length > 0 ? { failed } : {}) }, 'retention applied');
+  return { counts, rounds, failed };
 }
 
 export interface DailyPrivacyDeps {

@@ -99,7 +99,14 @@ export function createTenantLifecycle(deps: TenantLifecycleDeps) {
       if (deps.graceDays <= 0) return 0;
       let done = 0;
       for (const tenantId of await dueDeletions(deps.db, now, 100)) {
-        const deleted = await inTransaction(deps.db, async (tx) => ((await claimDueDeletion(tx, tenantId, now)) ? deleteTenantIn(tx, deps.holders(), tenantId) : null));
+        let deleted: TenantDeletion | null;
+        try {
+          deleted = await inTransaction(deps.db, async (tx) => ((await claimDueDeletion(tx, tenantId, now)) ? deleteTenantIn(tx, deps.holders(), tenantId) : null));
+        } catch (err) {
+          // Nothing of it was deleted (one transaction); the next run tries again.
+          deps.log.error({ err, tenant: tenantId }, 'deleting a tenant whose grace period has passed failed');
+          continue;
+        }
         if (!deleted) continue;
         done += 1;
         // Counts only: which tables, how many rows.
