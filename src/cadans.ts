@@ -25,8 +25,13 @@ import { createActionFeature, type ActionFeature } from './actions/feature.js';
 import { createOutbox, type Outbox } from './outbox/service.js'; // outbox
 import { createConnectorTransport } from './teams/connector-transport.js'; // outbox
 import { createDownloads, type Downloads } from './exports/feature.js'; // exports
-import { createPrivacyFeature, type PersonalDataHolder } from './privacy/feature.js';
+import { createPrivacyFeature, type PersonalDataHolder } from './privacy/feature.js'; // privacy
 import { hasAnyRole } from './access.js';
+import { createOutboxPersonalData } from './outbox/personal-data.js'; // privacy
+import { createTeamsPersonalData, personalConversations } from './teams/personal-data.js'; // privacy
+import { createJobsPersonalData } from './jobs/personal-data.js'; // privacy
+import { createDailyPrivacy } from './privacy/retention.js'; // privacy
+import { createTenantLifecycle, type TenantLifecycle } from './privacy/tenant.js'; // privacy
 
 export interface RunningCadans {
   url: string;
@@ -43,6 +48,12 @@ export interface RunningCadans {
   meetings: MeetingFeature;
   /** Signed, expiring downloads any feature registers a kind with (docs/exports.md). */ // exports
   downloads: Downloads; // exports
+  /**
+   * Privacy (docs/privacy.md): every holder of personal data, in the order erasures, tenant
+   * deletions and retention call them (the people feature's last); the daily job's work for one
+   * moment (tests pass their own clock); a tenant's scheduled deletion.
+   */
+  privacy: { holders: readonly PersonalDataHolder[]; daily: (now: Date) => Promise<unknown>; tenants: TenantLifecycle };
   /** Drains HTTP, stops the workers, closes the database pool. */
   stop(): Promise<void>;
 }
@@ -102,7 +113,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
   const db = createPool(databaseUrl, log, 10, 'cadans');
   try {
     await migrate(db, log);
-    const jobs = await startJobs(databaseUrl, log);
+    const jobs = await startJobs(databaseUrl, log, { finishedJobsDays: config.privacy.retention.jobsDays });
     const cards = createCardRenderer(path.join(config.rootDir, 'adaptive-cards'));
     const peopleFeature = createPeopleFeature({
       db,
@@ -265,25 +276,38 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       ...(meetingGraph ? { calendar: meetingGraph.calendar, mailer: meetingGraph.mailer } : {}),
       log,
     });
+    // privacy: the holders of personal data, each answering for its own tables. Features first, then
+    // the infrastructure (the outbox before the Teams layer: it finds a person's 1:1 chats through
+    // the references the Teams layer deletes; pg-boss's jobs after both), the people feature last.
+    const holders: PersonalDataHolder[] = [
+      checklists.personalData,
+      actions.personalData,
+      createOutboxPersonalData({ personalConversations }),
+      createTeamsPersonalData(),
+      createJobsPersonalData(),
+      peopleFeature.personalData,
+    ];
+    const tenants = createTenantLifecycle({ db, holders: () => holders, graceDays: config.privacy.tenantDeletionGraceDays, now: () => new Date(), log });
+    const dailyPrivacy = createDailyPrivacy({ db, holders: () => holders, policy: config.privacy.retention, deleteDueTenants: (now) => tenants.deleteDue(now), log });
+    // privacy end
     for (const r of [...checklists.renderers, ...surveys.renderers, ...actions.renderers, ...meetings.renderers]) outbox.registerRenderer(r);
     await outbox.start();
     await checklists.registerJobs(jobs.boss);
     await surveys.registerJobs(jobs.boss);
     await actions.registerJobs(jobs.boss);
     await meetings.registerJobs(jobs.boss);
-    // Privacy (docs/privacy.md): every feature's part of a person's export and erase; the people
-    // feature's last (the others' rows refer to its people, schools and tenant).
-    const personalData: PersonalDataHolder[] = [checklists.personalData, actions.personalData, peopleFeature.personalData];
+    await dailyPrivacy.registerJobs(jobs.boss); // privacy
+    // A person's export and erase (privacy.* verbs) over the same holders.
     const privacy = createPrivacyFeature({
       db,
-      holders: () => personalData,
+      holders: () => holders,
       people: peopleFeature.personalData,
       downloads, // exports
       isBeheerder: async (ctx) => hasAnyRole(await people.grantsOf(ctx.actor.tenantId, ctx.actor.aadObjectId), ['beheerder'], true),
       now: () => new Date(),
       log,
     });
-    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, outbox, routes: createRoutes({ people: peopleFeature, checklists, surveys, actions, meetings, outbox, privacy }) });
+    const teams = createTeamsApp({ config, adapter, db, log, cards, people, graph, outbox, tenants, routes: createRoutes({ people: peopleFeature, checklists, surveys, actions, meetings, outbox, privacy }) });
     const http = createHttpServer({
       log,
       maxBodyBytes: config.maxBodyBytes,
@@ -310,6 +334,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       actions,
       meetings,
       downloads, // exports
+      privacy: { holders, daily: dailyPrivacy.run, tenants }, // privacy
       async stop() {
         await http.drain(config.shutdownGraceMs);
         await outbox.stop(); // outbox

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { DEFAULT_RETENTION, type RetentionPolicy } from './privacy/ports.js';
 
 export type Mode = 'local' | 'production';
 export type AppType = 'SingleTenant' | 'UserAssignedMsi';
@@ -56,7 +57,22 @@ export interface Config {
   /** Signed download links (docs/exports.md). */
   exports: ExportsConfig;
   surveys: SurveysConfig;
+  privacy: PrivacyConfig;
 }
+
+export interface PrivacyConfig {
+  /** RETENTION_<KIND>_DAYS (docs/privacy.md); 0 keeps forever. */
+  retention: Readonly<RetentionPolicy>;
+  /** TENANT_DELETION_GRACE_DAYS: a tenant's data goes this long after its last installation was removed; 0: never by itself. */
+  tenantDeletionGraceDays: number;
+}
+
+/** The environment variable of a retention kind: outboxSentDays → RETENTION_OUTBOX_SENT_DAYS. */
+export function retentionVariable(kind: keyof RetentionPolicy): string {
+  return `RETENTION_${kind.replace(/Days$/, '').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}_DAYS`;
+}
+const RETENTION_KINDS = Object.keys(DEFAULT_RETENTION) as (keyof RetentionPolicy)[];
+const days = z.coerce.number({ message: 'must be a number of days' }).int('must be a whole number of days').min(0, 'must be 0 (keep forever) or more days').max(36_500, 'must be at most 36500 days');
 
 export interface SurveysConfig {
   /** SURVEY_SEAL_SECRET: the key that seals anonymous answers until a survey closes (docs/surveys.md); local mode: a key file in the data directory. */
@@ -139,6 +155,9 @@ const raw = z.object({
     .string()
     .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be an http(s) address without query, like https://cadans.example.org')
     .optional(),
+  // privacy (docs/privacy.md)
+  ...Object.fromEntries(RETENTION_KINDS.map((k) => [retentionVariable(k), days.default(DEFAULT_RETENTION[k])])),
+  TENANT_DELETION_GRACE_DAYS: days.default(30),
 });
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -276,6 +295,10 @@ export function loadConfig(
       signingSecret: e.EXPORT_SIGNING_SECRET ?? randomBytes(32).toString('base64url'),
       signingSecretIsEphemeral: !e.EXPORT_SIGNING_SECRET,
       publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    },
+    privacy: {
+      retention: Object.freeze(Object.fromEntries(RETENTION_KINDS.map((k) => [k, (e as unknown as Record<string, number>)[retentionVariable(k)]])) as unknown as RetentionPolicy),
+      tenantDeletionGraceDays: e.TENANT_DELETION_GRACE_DAYS,
     },
   };
   return Object.freeze(config);

@@ -124,6 +124,7 @@ describe('architecture', () => {
     meetings: 'meetings/store.ts',
     meeting_attendance: 'meetings/store.ts',
     meeting_agenda_items: 'meetings/store.ts',
+    tenant_deletions: 'privacy/tenant-store.ts',
   };
 
   it('gives every table created by a migration exactly one owning store', () => {

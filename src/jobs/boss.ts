@@ -43,7 +43,21 @@ export function isJobSettlement(text: string): boolean {
   return SETTLEMENTS.has(text);
 }
 
-export async function startJobs(connectionString: string, log: Logger): Promise<Jobs> {
+export interface JobsOptions {
+  /**
+   * Finished jobs are kept this many days (RETENTION_JOBS_DAYS, docs/privacy.md; 0: kept): pg-boss
+   * moves them to its archive after 12 hours and deletes them from there after this, and the daily
+   * retention job (src/privacy/retention.ts, src/jobs/personal-data.ts) removes what is older.
+   */
+  finishedJobsDays?: number;
+}
+
+/** pg-boss's archive and deletion options for a retention in days (0: keep; pg-boss wants at least a day, so a century). */
+export function archiveOptions(finishedJobsDays: number): { archiveCompletedAfterSeconds: number; deleteAfterDays: number } {
+  return { archiveCompletedAfterSeconds: 12 * 3600, deleteAfterDays: finishedJobsDays > 0 ? Math.max(1, Math.ceil(finishedJobsDays)) : 36_500 };
+}
+
+export async function startJobs(connectionString: string, log: Logger, options: JobsOptions = {}): Promise<Jobs> {
   const db = createPool(connectionString, log, 5, JOBS_APPLICATION_NAME);
   const health = databaseHealth(db);
   let running = false;
@@ -102,6 +116,7 @@ export async function startJobs(connectionString: string, log: Logger): Promise<
     // Maintenance (archiving, expiring) runs in whichever instance gets there first.
     supervise: true,
     schedule: true,
+    ...archiveOptions(options.finishedJobsDays ?? 7),
   });
   boss.on('error', (err) => {
     // While the database is gone every interval (maintenance, cron, clock) reports it: the pool has

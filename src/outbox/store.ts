@@ -679,3 +679,149 @@ export async function failedByKeyPrefix(q: Queryable, tenantId: string, prefix: 
   );
   return r.rows.map((x) => ({ key: x.idempotency_key, reason: x.failure_reason, status: x.last_status }));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Privacy (docs/privacy.md): a person's messages exported and erased, a tenant's deleted, retention
+// ---------------------------------------------------------------------------------------------
+
+/** What a person's or tenant's export shows of a message. */
+export interface ExportedMessage {
+  id: number;
+  op: OutboxOp;
+  status: OutboxStatusName;
+  conversationId: string | null;
+  userId: string | null;
+  idempotencyKey: string | null;
+  payload: OutboxPayload;
+  failureReason: FailureReason | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+const EXPORT_COLUMNS = `id, op, status, conversation_id, user_id, idempotency_key, payload, failure_reason, created_at, sent_at`;
+function toExported(r: Pick<DbRow, 'id' | 'op' | 'status' | 'conversation_id' | 'user_id' | 'idempotency_key' | 'payload' | 'failure_reason' | 'created_at' | 'sent_at'>): ExportedMessage {
+  return {
+    id: Number(r.id),
+    op: r.op,
+    status: r.status,
+    conversationId: r.conversation_id,
+    userId: r.user_id,
+    idempotencyKey: r.idempotency_key,
+    payload: r.payload,
+    failureReason: r.failure_reason,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+  };
+}
+
+/** A person's own lanes: their 1:1 messages made from nothing (`user:<tenant>:<id>`). */
+export function personalLanes(tenantId: string, ids: readonly string[]): string[] {
+  return ids.map((id) => `user:${tenantId}:${id}`);
+}
+
+/**
+ * The messages addressed to a person (their user id, their lanes, their 1:1 conversations) and the
+ * conversations Teams created for them (filled in on sent 1:1 messages).
+ */
+export async function messagesAddressedTo(
+  q: Queryable,
+  tenantId: string,
+  ids: readonly string[],
+  conversationIds: readonly string[],
+  limit: number,
+): Promise<{ messages: ExportedMessage[]; conversationIds: string[] }> {
+  const lanes = personalLanes(tenantId, ids);
+  const r = await q.query<DbRow>(
+    `select ${EXPORT_COLUMNS}, lane from outbox_messages
+     where tenant_id = $1 and (user_id = any($2::text[]) or lane = any($3::text[]) or lane = any($4::text[]) or conversation_id = any($4::text[]))
+     order by id limit $5`,
+    [tenantId, ids, lanes, conversationIds, limit],
+  );
+  const conversations = new Set(conversationIds);
+  for (const x of r.rows) if (x.conversation_id && (x.user_id !== null || x.lane.startsWith('user:'))) conversations.add(toBaseConversationId(x.conversation_id));
+  return { messages: r.rows.map(toExported), conversationIds: [...conversations] };
+}
+
+/** Messages of a tenant whose payload, keys or last error may hold one of the patterns (lower-case LIKE patterns). */
+export async function messagesMatching(q: Queryable, tenantId: string, patterns: readonly string[], limit: number, afterId = 0): Promise<Array<ExportedMessage & { coalesceKey: string | null; lastError: string | null }>> {
+  if (patterns.length === 0) return [];
+  const r = await q.query<DbRow>(
+    `select ${EXPORT_COLUMNS}, coalesce_key, last_error from outbox_messages
+     where tenant_id = $1 and (lower(payload::text) like any($2::text[]) or lower(coalesce(idempotency_key, '')) like any($2::text[])
+        or lower(coalesce(coalesce_key, '')) like any($2::text[]) or lower(coalesce(last_error, '')) like any($2::text[]))
+       and id > $4
+     order by id limit $3`,
+    [tenantId, patterns, limit, afterId],
+  );
+  return r.rows.map((x) => ({ ...toExported(x), coalesceKey: x.coalesce_key, lastError: x.last_error }));
+}
+
+/** Deletes messages of a person (addressed to them) with their places in the tenant's queue and their lanes' send log. */
+export async function deleteAddressedTo(q: Queryable, tenantId: string, ids: readonly string[], conversationIds: readonly string[]): Promise<{ messages: number; sendLog: number }> {
+  const lanes = personalLanes(tenantId, ids);
+  const r = await q.query<{ lane: string; reservation_ids: string[] | null }>(
+    `delete from outbox_messages
+     where tenant_id = $1 and (user_id = any($2::text[]) or lane = any($3::text[]) or lane = any($4::text[]) or conversation_id = any($4::text[]))
+     returning lane, reservation_ids`,
+    [tenantId, ids, lanes, conversationIds],
+  );
+  const keys = [...new Set([...lanes, ...conversationIds, ...r.rows.map((x) => x.lane)])].map(laneKey);
+  const reservations = r.rows.flatMap((x) => x.reservation_ids ?? []);
+  const s = await q.query('delete from outbox_send_log where key = any($1::text[]) or id = any($2::bigint[])', [keys, reservations]);
+  return { messages: r.rowCount ?? 0, sendLog: s.rowCount ?? 0 };
+}
+
+/** Deletes messages by id (finished ones that mentioned an erased person), with their queue places. */
+export async function deleteMessagesById(q: Queryable, tenantId: string, ids: readonly number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const r = await q.query<{ reservation_ids: string[] | null }>('delete from outbox_messages where tenant_id = $1 and id = any($2::bigint[]) returning reservation_ids', [tenantId, ids]);
+  const reservations = r.rows.flatMap((x) => x.reservation_ids ?? []);
+  if (reservations.length > 0) await q.query('delete from outbox_send_log where id = any($1::bigint[])', [reservations]);
+  return r.rowCount ?? 0;
+}
+
+/** Rewrites a message that stays queued (an erased person's name and ids replaced): it still sends. */
+export async function rewriteMessage(
+  q: Queryable,
+  tenantId: string,
+  id: number,
+  m: { payload: OutboxPayload; idempotencyKey: string | null; coalesceKey: string | null; lastError: string | null },
+): Promise<number> {
+  const r = await q.query(
+    'update outbox_messages set payload = $3::jsonb, idempotency_key = $4, coalesce_key = $5, last_error = $6 where tenant_id = $1 and id = $2',
+    [tenantId, id, JSON.stringify(m.payload), m.idempotencyKey, m.coalesceKey, m.lastError],
+  );
+  return r.rowCount ?? 0;
+}
+
+/** All of a tenant's messages (for the operator's export), in id order. */
+export async function tenantMessages(q: Queryable, tenantId: string): Promise<ExportedMessage[]> {
+  const r = await q.query<DbRow>(`select ${EXPORT_COLUMNS} from outbox_messages where tenant_id = $1 order by id`, [tenantId]);
+  return r.rows.map(toExported);
+}
+
+/** Deletes all of a tenant's messages and send-log entries (its lanes, its tenant key). */
+export async function deleteTenantMessages(q: Queryable, tenantId: string): Promise<{ messages: number; sendLog: number }> {
+  const r = await q.query<{ lane: string }>('delete from outbox_messages where tenant_id = $1 returning lane', [tenantId]);
+  const keys = [...new Set(r.rows.map((x) => laneKey(x.lane)))];
+  keys.push(tenantKey(tenantId));
+  const s = await q.query(
+    `delete from outbox_send_log where key = any($1::text[]) or starts_with(key, $2)`,
+    [keys, laneKey(`user:${tenantId}:`)],
+  );
+  return { messages: r.rowCount ?? 0, sendLog: s.rowCount ?? 0 };
+}
+
+/**
+ * Retention: finished messages older than their cut-off go, at most `limit` per call: sent ones by
+ * the moment they were sent, failed ones by their last attempt.
+ */
+export async function deleteFinishedBefore(q: Queryable, status: 'sent' | 'failed', before: Date, limit: number): Promise<number> {
+  // updated_at is when it was sent or failed for good (outbox_messages_finished indexes it).
+  const r = await q.query(
+    `delete from outbox_messages where id in (
+       select id from outbox_messages where status = $1 and updated_at < $2 limit $3)`,
+    [status, before, limit],
+  );
+  return r.rowCount ?? 0;
+}

@@ -25,7 +25,7 @@ import { TtlCache } from '../cache.js';
 import { toIncomingFile } from './files.js';
 import { toActor, toConversationKind, toTenantId } from './actor.js';
 import { toReferenceFingerprint, toReferenceRows } from './references.js';
-import { registerInstallEvents } from './install.js';
+import { registerInstallEvents, type TeamsTenants } from './install.js';
 import { saveReferences } from './store.js';
 
 export interface TeamsAppDeps {
@@ -43,6 +43,8 @@ export interface TeamsAppDeps {
   outbox: {
     enqueue(request: { op: 'send'; tenantId: string; serviceUrl: string; conversationId: string; idempotencyKey: string; activity: Partial<Activity> & { type: 'message' } }): Promise<unknown>;
   };
+  /** Told when the last installation of a tenant goes and when the tenant is back (scheduled deletion). */
+  tenants?: TeamsTenants;
 }
 
 /** What the Teams layer asks of the people feature on every turn. */
@@ -106,6 +108,7 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
 
   const PERSON_LANGUAGE = Symbol('cadans.personLanguage');
   const savedReferences = new TtlCache<true>({ ttlMs: SAVED_REFERENCE_TTL_MS, max: 20_000 });
+  const tenantsHeard = new TtlCache<true>({ ttlMs: SAVED_REFERENCE_TTL_MS, max: 1_000 });
   const rosters = createRosterCache();
   const memberships = createMembershipCache();
 
@@ -169,17 +172,28 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
     // Messages and card actions skip references this instance wrote a moment ago, unchanged.
     // Install and uninstall events always write (and an uninstall forgets what was remembered).
     const everyday = a.type === ActivityTypes.Message || a.type === ActivityTypes.Invoke;
-    if (!everyday) savedReferences.clear();
+    if (!everyday) {
+      savedReferences.clear();
+      tenantsHeard.clear();
+    }
     const rows = toReferenceRows(a).filter((r) => !everyday || !savedReferences.get(toReferenceFingerprint(r)));
     if (rows.length > 0) {
       if (!actor && tenantId) await people.ensureTenant(tenantId);
       await saveReferences(db, rows);
       for (const r of rows) savedReferences.set(toReferenceFingerprint(r), true);
+      // Heard from the tenant: a scheduled deletion of its data is off. Install events always say so;
+      // everyday turns at most every five minutes per tenant and instance, and only when a reference
+      // was written, so a returning person's turn costs nothing here.
+      // (Not remembered after an install event: it may be an uninstall, which schedules the deletion after this.)
+      if (tenantId && deps.tenants && (!everyday || !tenantsHeard.get(tenantId))) {
+        await deps.tenants.installed(tenantId);
+        if (everyday) tenantsHeard.set(tenantId, true);
+      }
     }
     return true;
   });
 
-  registerInstallEvents(app, { db, cards, outbox: deps.outbox, languageFor, turnLogger });
+  registerInstallEvents(app, { db, cards, outbox: deps.outbox, languageFor, turnLogger, ...(deps.tenants ? { tenants: deps.tenants } : {}) });
 
   app.activity(ActivityTypes.Message, async (context) => {
     const a = context.activity;

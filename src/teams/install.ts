@@ -9,7 +9,15 @@ import { renderWelcomeCard } from '../cards/app-views.js';
 import type { CardRenderer } from '../cards/render.js';
 import type { Actor } from '../routes.js';
 import { toActor, toConversationKind, toTeamInfo, toTenantId } from './actor.js';
-import { claimWelcome, deactivateReferences, releaseWelcome } from './store.js';
+import { claimWelcome, deactivateReferences, hasActiveInstallation, releaseWelcome } from './store.js';
+
+/** What the Teams layer tells about a tenant's installations (the privacy feature's scheduled deletion, docs/privacy.md). */
+export interface TeamsTenants {
+  /** No installation of Cadans is left in the tenant (after an uninstall). */
+  lastInstallationRemoved(tenantId: string): Promise<void>;
+  /** Cadans was installed again, or heard from, in the tenant. */
+  installed(tenantId: string): Promise<void>;
+}
 
 export interface InstallDeps {
   db: Db;
@@ -20,6 +28,7 @@ export interface InstallDeps {
   };
   languageFor(context: TurnContext, actor: Actor | null): Promise<Language>;
   turnLogger(context: TurnContext): Logger;
+  tenants?: TeamsTenants;
 }
 
 export function registerInstallEvents(app: Application<TurnState>, deps: InstallDeps): void {
@@ -74,6 +83,7 @@ export function registerInstallEvents(app: Application<TurnState>, deps: Install
     else if (kind === 'personal' && a.from?.aadObjectId) await deactivateReferences(db, tenantId, 'personal', a.from.aadObjectId);
     else await deactivateReferences(db, tenantId, 'groupChat', a.conversation.id);
     deps.turnLogger(context).info({ kind }, 'uninstalled');
+    if (deps.tenants && !(await hasActiveInstallation(db, tenantId))) await deps.tenants.lastInstallationRemoved(tenantId);
   }
 
   app.activity(ActivityTypes.ConversationUpdate, async (context) => {

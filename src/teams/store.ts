@@ -161,3 +161,99 @@ export async function listActiveTenants(db: Queryable, afterId: string | null, l
   );
   return r.rows.map((x) => x.tenant_id);
 }
+
+/** Whether Cadans is still installed anywhere in a tenant (a team, a group chat, someone's personal scope). */
+export async function hasActiveInstallation(db: Queryable, tenantId: string): Promise<boolean> {
+  const r = await db.query('select 1 from conversation_refs where tenant_id = $1 and active limit 1', [tenantId]);
+  return (r.rowCount ?? 0) > 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Privacy (docs/privacy.md): a person's references exported and erased, a tenant's deleted, retention
+// ---------------------------------------------------------------------------------------------
+
+export interface ExportedReference {
+  scope: ReferenceScope;
+  key: string;
+  conversationId: string;
+  teamId: string | null;
+  name: string | null;
+  reference: Partial<ConversationReference>;
+  active: boolean;
+  welcomedAt: Date | null;
+  updatedAt: Date;
+}
+
+interface RefRow {
+  scope: ReferenceScope;
+  key: string;
+  conversation_id: string;
+  team_id: string | null;
+  name: string | null;
+  reference: Partial<ConversationReference>;
+  active: boolean;
+  welcomed_at: Date | null;
+  updated_at: Date;
+}
+const REF_COLUMNS = 'scope, key, conversation_id, team_id, name, reference, active, welcomed_at, updated_at';
+const toExportedReference = (r: RefRow): ExportedReference => ({
+  scope: r.scope,
+  key: r.key,
+  conversationId: r.conversation_id,
+  teamId: r.team_id,
+  name: r.name,
+  reference: r.reference,
+  active: r.active,
+  welcomedAt: r.welcomed_at,
+  updatedAt: r.updated_at,
+});
+const PERSONAL_OF = `scope = 'personal' and (key = $2 or reference -> 'user' ->> 'aadObjectId' = $2)`;
+
+/** A person's personal references (their 1:1 chat with Cadans): how the outbox finds messages to them. */
+export async function personalReferencesOf(q: Queryable, tenantId: string, aadObjectId: string): Promise<ExportedReference[]> {
+  const r = await q.query<RefRow>(`select ${REF_COLUMNS} from conversation_refs where tenant_id = $1 and ${PERSONAL_OF} order by key`, [tenantId, aadObjectId]);
+  return r.rows.map(toExportedReference);
+}
+
+/** References (other than personal ones) whose name or stored reference may hold one of the lower-case LIKE patterns. */
+export async function referencesMatching(q: Queryable, tenantId: string, patterns: readonly string[]): Promise<ExportedReference[]> {
+  if (patterns.length === 0) return [];
+  const r = await q.query<RefRow>(
+    `select ${REF_COLUMNS} from conversation_refs
+     where tenant_id = $1 and (lower(reference::text) like any($2::text[]) or lower(coalesce(name, '')) like any($2::text[]))
+     order by scope, key`,
+    [tenantId, patterns],
+  );
+  return r.rows.map(toExportedReference);
+}
+
+export async function deletePersonalReferences(q: Queryable, tenantId: string, aadObjectId: string): Promise<number> {
+  const r = await q.query(`delete from conversation_refs where tenant_id = $1 and ${PERSONAL_OF}`, [tenantId, aadObjectId]);
+  return r.rowCount ?? 0;
+}
+
+/** Writes a reference's name and stored reference back (an erased person's name and ids replaced). */
+export async function rewriteReference(q: Queryable, tenantId: string, scope: ReferenceScope, key: string, name: string | null, reference: Partial<ConversationReference>): Promise<number> {
+  const r = await q.query('update conversation_refs set name = $4, reference = $5::jsonb where tenant_id = $1 and scope = $2 and key = $3', [tenantId, scope, key, name, JSON.stringify(reference)]);
+  return r.rowCount ?? 0;
+}
+
+export async function tenantReferences(q: Queryable, tenantId: string): Promise<ExportedReference[]> {
+  const r = await q.query<RefRow>(`select ${REF_COLUMNS} from conversation_refs where tenant_id = $1 order by scope, key`, [tenantId]);
+  return r.rows.map(toExportedReference);
+}
+
+export async function deleteTenantReferences(q: Queryable, tenantId: string): Promise<number> {
+  const r = await q.query('delete from conversation_refs where tenant_id = $1', [tenantId]);
+  return r.rowCount ?? 0;
+}
+
+/** Retention: references of uninstalled places (inactive since before `before`), at most `limit`. */
+export async function deleteInactiveReferencesBefore(q: Queryable, before: Date, limit: number): Promise<number> {
+  const r = await q.query(
+    `delete from conversation_refs where ctid in (
+       select ctid from conversation_refs where not active and updated_at < $1 limit $2)`,
+    [before, limit],
+  );
+  return r.rowCount ?? 0;
+}
