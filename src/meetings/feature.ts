@@ -11,6 +11,7 @@ import type { Downloads } from '../exports/feature.js';
 import { registerMeetingDownloads } from './downloads.js';
 import type { PgBoss } from '../jobs/boss.js';
 import { defineRenderer, toCardActivity } from '../outbox/service.js';
+import { createMeetingPersonalData } from './personal-data.js';
 import type { RouteContext } from '../routes.js';
 import { mayRunTable, maySeeTable, sitsAt, canManageTables } from './access.js';
 import {
@@ -242,6 +243,8 @@ export function createMeetingFeature(deps: MeetingFeatureDeps) {
     guard,
     registerJobs,
     renderers: [prepRenderer, followUpRenderer, warningRenderer, cannotComeRenderer, externalRenderer],
+    /** Its part of a person's export and erase, a tenant's deletion and retention (docs/privacy.md). */
+    personalData: createMeetingPersonalData({ refreshPrepCards: (meetingId) => service.refreshPrepCards(meetingId) }),
     /** Outlook: linking, the sync (tests and the operator run `syncDue` with their own clock; the cron every 15 minutes). */
     outlook,
     /** For tests and the operator: run the tick now (the cron runs it every minute). */

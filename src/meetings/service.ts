@@ -65,6 +65,8 @@ export interface MeetingServiceDeps {
 /** How many due meetings one transaction of the tick handles. */
 const TICK_BATCH = 100;
 const MAX_MEMBERS = 500;
+/** The pseudonym an erased person's id became (docs/privacy.md): kept on the table, never sent to. */
+const isErased = (aad: string) => aad.startsWith('verwijderd-');
 const OVERVIEW_LIMIT = 40;
 
 export interface ResolvedMembers {
@@ -322,18 +324,20 @@ export function createMeetingService(deps: MeetingServiceDeps) {
     const t = await store.findTable(tx, { id: due.tableId });
     if (!m || !t || t.table.paused) return 0;
     const members = await resolveMembers(t.table);
-    await store.addAttendees(tx, m.id, m.tenantId, members.people);
+    // An erased chair (docs/privacy.md) stays on the table as a pseudonym until replaced: nobody to send to.
+    const reachable = members.people.filter((p) => !isErased(p.aadObjectId));
+    await store.addAttendees(tx, m.id, m.tenantId, reachable);
     let sent = 0;
-    for (const p of members.people) {
+    for (const p of reachable) {
       if (await toPerson(tx, m.tenantId, p.aadObjectId, meetingKeys.prep(m.id, p.aadObjectId, m.startsAt), renderWith(PREP_RENDERER, { meetingId: m.id, aad: p.aadObjectId, reminder: false }))) sent++;
     }
     if (members.externals.length > 0) {
-      const chair = members.chairs[0];
+      const chair = members.chairs.find((c) => !isErased(c.aadObjectId));
       if (deps.mailer && (deps.mailer.covers?.(m.tenantId) ?? true) && chair) {
         // Mailed after commit (see tick): recorded here so a crash before commit mails nobody.
         pendingMail.push({ meetingId: m.id, tenantId: m.tenantId, fromAad: chair.aadObjectId });
       } else {
-        for (const c of members.chairs) await toPerson(tx, m.tenantId, c.aadObjectId, meetingKeys.external(m.id, c.aadObjectId, m.startsAt), renderWith(EXTERNAL_RENDERER, { meetingId: m.id, chairAad: c.aadObjectId }));
+        for (const c of members.chairs.filter((x) => !isErased(x.aadObjectId))) await toPerson(tx, m.tenantId, c.aadObjectId, meetingKeys.external(m.id, c.aadObjectId, m.startsAt), renderWith(EXTERNAL_RENDERER, { meetingId: m.id, chairAad: c.aadObjectId }));
       }
     }
     return sent;
@@ -697,6 +701,7 @@ export function createMeetingService(deps: MeetingServiceDeps) {
     // ---- renderers' inputs
 
     prepInput,
+    refreshPrepCards,
     followUpInput: async (meetingId: number, aad: string, language: Language) => {
       const m = await store.findMeeting(db, { id: meetingId });
       const t = m ? await store.findTable(db, { id: m.tableId }) : null;
@@ -801,6 +806,14 @@ export function createMeetingService(deps: MeetingServiceDeps) {
       return n;
     },
   };
+
+  /** After an erase (docs/privacy.md): the prep cards of a planned meeting that named the person show the label. */
+  async function refreshPrepCards(meetingId: number): Promise<void> {
+    await inTransaction(db, async (tx) => {
+      const m = await store.findMeeting(tx, { id: meetingId });
+      if (m && m.status === 'planned') await updateCards(tx, m, null);
+    });
+  }
 
   /** The chair's own prep card shows who is prepared and who cannot come. */
   async function notifyChairCards(tx: Queryable, m: store.MeetingRow, except: string) {

@@ -529,3 +529,188 @@ export async function replanPassedProposals(q: Queryable, tenantId: string, now:
   );
   for (const x of r.rows) await replan(Number(x.table_id));
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Privacy (docs/privacy.md, docs/meetings.md "Privacy"): one person's rows exported and erased, a
+// tenant's exported and deleted, retention.
+
+const count = (r: { rowCount: number | null }) => r.rowCount ?? 0;
+const PERSON_IN = `exists (select 1 from jsonb_array_elements(case when jsonb_typeof(t.members) = 'array' then t.members else '[]'::jsonb end) e
+                            where e->>'kind' = 'person' and e->>'aadObjectId' = $2)`;
+
+/** Everything the meeting tables hold about one person (readable keys). */
+export async function exportPersonMeetingRows(q: Queryable, tenantId: string, aad: string): Promise<Record<string, unknown>> {
+  const tables = await q.query(
+    `select t.public_id as "tableId", t.kind, t.name, t.school_id as "schoolId", ${PERSON_IN} as "member",
+            (t.chair->>'kind' = 'person' and t.chair->>'aadObjectId' = $2) as "chair", (t.created_by = $2) as "madeByThem",
+            (t.outlook->>'organizerAad' = $2) as "outlookOrganizer", t.removed_at as "removedAt"
+       from meeting_tables t
+      where t.tenant_id = $1 and (${PERSON_IN} or (t.chair->>'kind' = 'person' and t.chair->>'aadObjectId' = $2) or t.created_by = $2 or t.outlook->>'organizerAad' = $2)
+      order by t.id`,
+    [tenantId, aad],
+  );
+  const recorded = await q.query(
+    `select m.public_id as "meetingId", m.starts_at as "startsAt", m.status, m.record, m.recorded_at as "recordedAt"
+       from meetings m where m.tenant_id = $1 and m.recorded_by = $2 order by m.starts_at`,
+    [tenantId, aad],
+  );
+  const attendance = await q.query(
+    `select m.public_id as "meetingId", m.starts_at as "startsAt", a.name, a.prepared_at as "preparedAt", a.cannot_come_at as "cannotComeAt",
+            a.cannot_come_reason as "cannotComeReason", a.remind_at as "remindAt", a.reminded_at as "remindedAt"
+       from meeting_attendance a join meetings m on m.id = a.meeting_id
+      where a.tenant_id = $1 and a.aad_object_id = $2 order by m.starts_at`,
+    [tenantId, aad],
+  );
+  const agenda = await q.query(
+    `select m.public_id as "meetingId", m.starts_at as "startsAt", i.author_name as "authorName", i.text, i.created_at as "createdAt"
+       from meeting_agenda_items i join meetings m on m.id = i.meeting_id
+      where i.tenant_id = $1 and i.author_aad = $2 order by i.id`,
+    [tenantId, aad],
+  );
+  return { tables: tables.rows, meetingsTheyRecorded: recorded.rows, attendance: attendance.rows, agendaItemsTheyAdded: agenda.rows };
+}
+
+/**
+ * Erases one person from the meeting tables, in the caller's transaction: their attendance rows (their
+ * prep-card state) go; a by-name member entry of theirs leaves the table; a table they chair by name
+ * keeps a chair with the pseudonym and label (to be replaced); an Outlook link through their calendar
+ * is dropped (dates stay in Cadans); who made a table, recorded a meeting or added an agenda item
+ * becomes the pseudonym and label; texts (names, topics, records, agenda items, reasons) have their
+ * name, email and ids replaced. Returns counts per table and the planned meetings whose cards named them.
+ */
+export async function erasePersonMeetingRows(
+  q: Queryable,
+  p: { tenantId: string; aadObjectId: string; email: string | null; pseudonym: string; label: string },
+  scrub: { needles: string[]; replacements: string[] },
+): Promise<{ counts: Record<string, number>; planned: number[] }> {
+  const { tenantId, aadObjectId: aad } = p;
+  const email = (p.email ?? '').trim().toLowerCase();
+  // Planned meetings whose cards show them (member, chair, agenda author, attendee), found before the rewrite.
+  const planned = await q.query<{ id: string }>(
+    `select m.id from meetings m join meeting_tables t on t.id = m.table_id
+      where m.tenant_id = $1 and m.status = 'planned'
+        and (${PERSON_IN} or (t.chair->>'kind' = 'person' and t.chair->>'aadObjectId' = $2)
+             or exists (select 1 from meeting_agenda_items i where i.meeting_id = m.id and i.author_aad = $2)
+             or exists (select 1 from meeting_attendance a where a.meeting_id = m.id and a.aad_object_id = $2))
+      order by m.id`,
+    [tenantId, aad],
+  );
+  const attendance = count(await q.query('delete from meeting_attendance where tenant_id = $1 and aad_object_id = $2', [tenantId, aad]));
+  const reasons = count(
+    await q.query(
+      `update meeting_attendance set cannot_come_reason = cadans_scrub(cannot_come_reason, $2, $3)
+        where tenant_id = $1 and cannot_come_reason is not null and cannot_come_reason <> cadans_scrub(cannot_come_reason, $2, $3)`,
+      [tenantId, scrub.needles, scrub.replacements],
+    ),
+  );
+  const tables = count(
+    await q.query(
+      `update meeting_tables t set
+              members = case when jsonb_typeof(t.members) = 'array' then
+                  coalesce((select jsonb_agg(e order by n) from jsonb_array_elements(t.members) with ordinality as x(e, n)
+                             where not (e->>'kind' = 'person' and e->>'aadObjectId' = $2)
+                               and not (e->>'kind' = 'external' and $4 <> '' and lower(e->>'email') = $4)), '[]'::jsonb)
+                else t.members end,
+              chair = case when t.chair->>'kind' = 'person' and t.chair->>'aadObjectId' = $2
+                then jsonb_build_object('kind', 'person', 'aadObjectId', $3::text, 'name', $5::text) else t.chair end,
+              outlook = case when t.outlook->>'organizerAad' = $2 then null else t.outlook end,
+              created_by = case when t.created_by = $2 then $3 else t.created_by end,
+              updated_at = now(), version = t.version + 1
+        where t.tenant_id = $1
+          and (${PERSON_IN} or (t.chair->>'kind' = 'person' and t.chair->>'aadObjectId' = $2) or t.outlook->>'organizerAad' = $2 or t.created_by = $2
+               or ($4 <> '' and exists (select 1 from jsonb_array_elements(case when jsonb_typeof(t.members) = 'array' then t.members else '[]'::jsonb end) e
+                                         where e->>'kind' = 'external' and lower(e->>'email') = $4)))`,
+      [tenantId, aad, p.pseudonym, email, p.label],
+    ),
+  );
+  const tableTexts = count(
+    await q.query(
+      `update meeting_tables set name = cadans_scrub(name, $2, $3), topics = cadans_scrub(topics::text, $2, $3)::jsonb,
+              members = cadans_scrub(members::text, $2, $3)::jsonb, chair = cadans_scrub(chair::text, $2, $3)::jsonb, updated_at = now(), version = version + 1
+        where tenant_id = $1
+          and (name is distinct from cadans_scrub(name, $2, $3) or topics::text is distinct from cadans_scrub(topics::text, $2, $3)
+               or members::text <> cadans_scrub(members::text, $2, $3) or chair::text <> cadans_scrub(chair::text, $2, $3))`,
+      [tenantId, scrub.needles, scrub.replacements],
+    ),
+  );
+  const meetings = count(
+    await q.query(
+      `update meetings set recorded_by = case when recorded_by = $2 then $3 else recorded_by end,
+              record = cadans_scrub(record::text, $4, $5)::jsonb, updated_at = now(), version = version + 1
+        where tenant_id = $1 and (recorded_by = $2 or record::text is distinct from cadans_scrub(record::text, $4, $5))`,
+      [tenantId, aad, p.pseudonym, scrub.needles, scrub.replacements],
+    ),
+  );
+  const agenda = count(
+    await q.query(
+      `update meeting_agenda_items set author_aad = case when author_aad = $2 then $3 else author_aad end,
+              author_name = case when author_aad = $2 then $4 else cadans_scrub(author_name, $5, $6) end,
+              text = cadans_scrub(text, $5, $6)
+        where tenant_id = $1 and (author_aad = $2 or text <> cadans_scrub(text, $5, $6) or author_name <> cadans_scrub(author_name, $5, $6))`,
+      [tenantId, aad, p.pseudonym, p.label, scrub.needles, scrub.replacements],
+    ),
+  );
+  return {
+    counts: { meeting_tables: tables + tableTexts, meetings, meeting_attendance: attendance + reasons, meeting_agenda_items: agenda },
+    planned: planned.rows.map((x) => Number(x.id)),
+  };
+}
+
+/** All of a tenant's rows in the meeting tables, for the operator's export. */
+export async function exportTenantMeetingRows(q: Queryable, tenantId: string): Promise<Record<string, unknown>> {
+  const all = async (sql: string) => (await q.query(sql, [tenantId])).rows;
+  return {
+    tables: await all(
+      `select id, public_id as "publicId", school_id as "schoolId", kind, name, topics, rule, meeting_time as "time", duration_minutes as "durationMinutes",
+              prep_days as "prepDays", members, chair, paused, removed_at as "removedAt", outlook, created_by as "createdBy", created_at as "createdAt"
+         from meeting_tables where tenant_id = $1 order by id`,
+    ),
+    meetings: await all(
+      `select id, public_id as "publicId", table_id as "tableId", starts_at as "startsAt", confirmed, status, record, recorded_by as "recordedBy",
+              recorded_at as "recordedAt", created_at as "createdAt"
+         from meetings where tenant_id = $1 order by id`,
+    ),
+    attendance: await all(
+      `select meeting_id as "meetingId", aad_object_id as "entraObjectId", name, prepared_at as "preparedAt", cannot_come_at as "cannotComeAt",
+              cannot_come_reason as "cannotComeReason", remind_at as "remindAt", reminded_at as "remindedAt"
+         from meeting_attendance where tenant_id = $1 order by meeting_id, aad_object_id`,
+    ),
+    agendaItems: await all(
+      `select meeting_id as "meetingId", author_aad as "authorEntraObjectId", author_name as "authorName", text, created_at as "createdAt"
+         from meeting_agenda_items where tenant_id = $1 order by id`,
+    ),
+  };
+}
+
+/** Deletes all of a tenant's rows in the meeting tables, children first. */
+export async function deleteTenantMeetingRows(q: Queryable, tenantId: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const [table, sql] of [
+    ['meeting_agenda_items', 'delete from meeting_agenda_items where tenant_id = $1 or meeting_id in (select id from meetings where tenant_id = $1)'],
+    ['meeting_attendance', 'delete from meeting_attendance where tenant_id = $1 or meeting_id in (select id from meetings where tenant_id = $1)'],
+    ['meetings', 'delete from meetings where tenant_id = $1 or table_id in (select id from meeting_tables where tenant_id = $1)'],
+    ['meeting_tables', 'delete from meeting_tables where tenant_id = $1'],
+  ] as const) {
+    counts[table] = count(await q.query(sql, [tenantId]));
+  }
+  return counts;
+}
+
+/** Retention of attendance (who prepared, who could not come and why): of meetings no longer planned that started before `before`, at most `limit` rows. */
+export async function deleteOldAttendance(q: Queryable, before: Date, limit: number): Promise<number> {
+  return count(
+    await q.query(
+      `delete from meeting_attendance where ctid = any(array(
+         select a.ctid from meetings m join meeting_attendance a on a.meeting_id = m.id
+          where m.status <> 'planned' and m.starts_at < $1 limit $2))`,
+      [before, limit],
+    ),
+  );
+}
+
+/** Retention of meetings held, not held or cancelled that started before `before`, with their record and agenda (cascade): at most `limit`. */
+export async function deleteOldMeetings(q: Queryable, before: Date, limit: number): Promise<number> {
+  return count(
+    await q.query(`delete from meetings where id in (select id from meetings where status <> 'planned' and starts_at < $1 order by starts_at limit $2)`, [before, limit]),
+  );
+}

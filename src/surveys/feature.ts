@@ -23,6 +23,11 @@ import { markDeliverySent, setAuthorCard, setResultsCard, type SurveyRow } from 
 import { SURVEY_TEMPLATES } from './templates.js';
 import { createResultCards } from './results-card.js';
 import { createSurveyPrep } from './prep.js';
+import { createSurveyPersonalData } from './personal-data.js';
+
+/** What an erased person's name became (docs/privacy.md), in the reader's language. */
+const ERASED_LABEL: Record<Language, string> = { nl: 'verwijderde gebruiker', en: 'deleted user' };
+const isPseudonym = (aad: string) => aad.startsWith('verwijderd-');
 
 export type { PrepViewer, SurveyForPrep } from './prep.js';
 
@@ -129,10 +134,12 @@ export function createSurveyFeature(deps: SurveyFeatureDeps) {
     log: deps.log,
   });
 
-  async function cardSurvey(s: SurveyRow) {
+  async function cardSurvey(s: SurveyRow, language: Language) {
     const [author] = await deps.people.contactsOf(s.tenantId, [s.createdBy]);
     const channel = s.resultsConversationId ? await deps.conversations.channelName(s.tenantId, s.resultsConversationId) : null;
-    return { publicId: s.publicId, title: s.title, anonymous: s.anonymous, deadline: s.deadline ?? now(), authorName: author?.name || '', resultsChannelName: channel, questions: s.questions, closedAt: s.closedAt };
+    // An erased author (docs/privacy.md): their pseudonym is not shown, the label is.
+    const authorName = author?.name || (isPseudonym(s.createdBy) ? ERASED_LABEL[language] : '');
+    return { publicId: s.publicId, title: s.title, anonymous: s.anonymous, deadline: s.deadline ?? now(), authorName, resultsChannelName: channel, questions: s.questions, closedAt: s.closedAt };
   }
 
   const stateKind = (state: RecipientState): StateKind => (state === 'notYetOpen' ? 'notForYou' : state);
@@ -140,14 +147,14 @@ export function createSurveyFeature(deps: SurveyFeatureDeps) {
   const recipientCards: RecipientCards = {
     async question(language, s, o) {
       const given = o.given ?? (o.answers ? givenFromAnswers(s.questions, o.answers) : undefined);
-      return questionCard(deps.cards, await cardSurvey(s), { language, ...(given ? { given } : {}), ...(o.errors ? { errors: o.errors } : {}), reminder: o.reminder ?? false, changing: o.answers !== undefined });
+      return questionCard(deps.cards, await cardSurvey(s, language), { language, ...(given ? { given } : {}), ...(o.errors ? { errors: o.errors } : {}), reminder: o.reminder ?? false, changing: o.answers !== undefined });
     },
     async thanks(language, s) {
-      return thanksCard(deps.cards, await cardSurvey(s), { language, now: now() });
+      return thanksCard(deps.cards, await cardSurvey(s, language), { language, now: now() });
     },
     async state(language, s, state) {
       if (!s) return stateCard(deps.cards, 'notForYou', { publicId: '', title: '', anonymous: true, deadline: now(), authorName: '' }, { language, now: now() });
-      return stateCard(deps.cards, stateKind(state), await cardSurvey(s), { language, now: now() });
+      return stateCard(deps.cards, stateKind(state), await cardSurvey(s, language), { language, now: now() });
     },
   };
 
@@ -269,6 +276,13 @@ export function createSurveyFeature(deps: SurveyFeatureDeps) {
      * as far as the result card's thresholds allow (prep.ts).
      */
     forPrep: createSurveyPrep({ db: deps.db, service }).forPrep,
+    /** Its part of a person's export and erase, a tenant's deletion and retention (docs/privacy.md). */
+    personalData: createSurveyPersonalData({
+      // The fan-out's card update (as at closing), one job per survey: the recipients' cards show the label.
+      async refreshRecipientCards(surveyId) {
+        await deps.boss.send(FANOUT_QUEUE, { surveyId, kind: 'closeCards', moment: 1 } satisfies FanOutJob, { singletonKey: `${surveyId}:closeCards:erase`, ...FANOUT_JOB_RETRY });
+      },
+    }),
   };
 }
 

@@ -1,5 +1,5 @@
 // All of the survey feature's SQL (tables: surveys, survey_deliveries, survey_sealed,
-// survey_responses, survey_answers; migration 006). Columns are named in every statement.
+// survey_responses, survey_answers; migration 006; survey_templates, migration 008). Columns are named in every statement.
 import type { Queryable } from '../db/pool.js';
 import type { Answers, Question, Repeat, SurveyKind, SurveyStatus, SurveyTemplate } from './model.js';
 
@@ -603,4 +603,205 @@ export async function listClosedSince(q: Queryable, tenantId: string, schoolId: 
     values: [tenantId, schoolId, since, offset, limit],
   });
   return r.rows.map((x) => toSurvey(x as Raw));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Privacy (docs/privacy.md, docs/surveys.md "Privacy"): one person's rows exported and erased, a
+// tenant's exported and deleted, retention. Anonymous answers are linked to nobody and stay; the
+// deliveries (who was asked, who answered) are what names a person.
+
+/** A fresh random pseudonym per row, in SQL (`verwijderd-` + 16 hex, never derived from the id). */
+const ROW_PSEUDONYM = `'verwijderd-' || substr(md5(gen_random_uuid()::text || clock_timestamp()::text), 1, 16)`;
+
+const rows = (r: { rowCount: number | null }) => r.rowCount ?? 0;
+
+/** Everything the survey tables hold about one person (readable keys). */
+export async function exportPersonSurveyRows(q: Queryable, tenantId: string, aad: string): Promise<Record<string, unknown>> {
+  const made = await q.query(
+    `select s.public_id as "surveyId", s.title, s.kind, s.status, s.anonymous, s.audience, s.questions, s.created_at as "createdAt",
+            s.sent_at as "sentAt", s.closed_at as "closedAt"
+       from surveys s where s.tenant_id = $1 and s.created_by = $2 order by s.created_at, s.id`,
+    [tenantId, aad],
+  );
+  // Anonymous surveys: only that they were asked and answered (the answer is linked to nobody, not even them).
+  const asked = await q.query(
+    `select s.public_id as "surveyId", s.title, s.anonymous, d.status as "delivery", d.answered_at as "answeredAt",
+            d.reminders_sent as "remindersSent", d.school_id as "schoolId", d.perspective, case when s.anonymous then null else d.answers end as "answers"
+       from survey_deliveries d join surveys s on s.id = d.survey_id
+      where d.tenant_id = $1 and d.aad_object_id = $2 order by d.id`,
+    [tenantId, aad],
+  );
+  const templates = await q.query(
+    `select id, definition, source, created_at as "createdAt", archived_at as "archivedAt"
+       from survey_templates where tenant_id = $1 and created_by = $2 order by id`,
+    [tenantId, aad],
+  );
+  return { surveysTheyMade: made.rows, surveysSentToThem: asked.rows, templatesTheyAdded: templates.rows };
+}
+
+/**
+ * Erases one person from the survey tables, in the caller's transaction: their deliveries get a fresh
+ * random pseudonym each, lose their chat and card ids, fail reasons and (named surveys) answers; the
+ * surveys and templates they made name the erase's pseudonym; their address leaves pasted audiences;
+ * texts (titles, questions, open answers, templates) have their name, email and ids replaced.
+ * Rewriting a delivery also gives it a new transaction id (xmin), so no sealed answer shares one with it.
+ * Returns counts per table and the surveys still running that they made (their recipients' cards name them).
+ */
+export async function erasePersonSurveyRows(
+  q: Queryable,
+  p: { tenantId: string; aadObjectId: string; email: string | null; pseudonym: string },
+  scrub: { needles: string[]; replacements: string[] },
+): Promise<{ counts: Record<string, number>; running: number[] }> {
+  const deliveries = rows(
+    await q.query(
+      `update survey_deliveries set aad_object_id = ${ROW_PSEUDONYM}, conversation_id = null, card_activity_id = null, fail_reason = null, answers = null
+        where tenant_id = $1 and aad_object_id = $2`,
+      [p.tenantId, p.aadObjectId],
+    ),
+  );
+  const email = (p.email ?? '').trim().toLowerCase();
+  const listed = email
+    ? rows(
+        await q.query(
+          `update surveys set audience = jsonb_set(audience, '{emails}',
+                  coalesce((select jsonb_agg(e order by n) from jsonb_array_elements(audience->'emails') with ordinality as x(e, n) where lower(e #>> '{}') <> $2), '[]'::jsonb)),
+                  version = version + 1
+            where tenant_id = $1 and jsonb_typeof(audience->'emails') = 'array'
+              and exists (select 1 from jsonb_array_elements_text(audience->'emails') as y(e) where lower(y.e) = $2)`,
+          [p.tenantId, email],
+        ),
+      )
+    : 0;
+  const running = await q.query<{ id: string }>(`select id from surveys where tenant_id = $1 and created_by = $2 and status in ('scheduled', 'open') order by id`, [p.tenantId, p.aadObjectId]);
+  const surveys = rows(
+    await q.query(
+      `update surveys set created_by = case when created_by = $2 then $3 else created_by end,
+              author_conversation_id = case when created_by = $2 then null else author_conversation_id end,
+              author_card_activity_id = case when created_by = $2 then null else author_card_activity_id end,
+              title = cadans_scrub(title, $4, $5), questions = cadans_scrub(questions::text, $4, $5)::jsonb,
+              audience = cadans_scrub(audience::text, $4, $5)::jsonb, version = version + 1
+        where tenant_id = $1
+          and (created_by = $2 or title <> cadans_scrub(title, $4, $5) or questions::text <> cadans_scrub(questions::text, $4, $5)
+               or audience::text <> cadans_scrub(audience::text, $4, $5))`,
+      [p.tenantId, p.aadObjectId, p.pseudonym, scrub.needles, scrub.replacements],
+    ),
+  );
+  const answers = rows(
+    await q.query(
+      `update survey_answers a set text = cadans_scrub(a.text, $2, $3)
+         from surveys s where s.id = a.survey_id and s.tenant_id = $1 and a.text is not null and a.text <> cadans_scrub(a.text, $2, $3)`,
+      [p.tenantId, scrub.needles, scrub.replacements],
+    ),
+  );
+  const templates = rows(
+    await q.query(
+      `update survey_templates set created_by = case when created_by = $2 then $3 else created_by end,
+              source = cadans_scrub(source, $4, $5), definition = cadans_scrub(definition::text, $4, $5)::jsonb
+        where tenant_id = $1 and (created_by = $2 or source <> cadans_scrub(source, $4, $5) or definition::text <> cadans_scrub(definition::text, $4, $5))`,
+      [p.tenantId, p.aadObjectId, p.pseudonym, scrub.needles, scrub.replacements],
+    ),
+  );
+  return {
+    counts: { surveys: surveys + listed, survey_deliveries: deliveries, survey_answers: answers, survey_templates: templates },
+    running: running.rows.map((x) => Number(x.id)),
+  };
+}
+
+/** All of a tenant's rows in the survey tables, for the operator's export (anonymous answers as they are: linked to nobody). */
+export async function exportTenantSurveyRows(q: Queryable, tenantId: string): Promise<Record<string, unknown>> {
+  const all = async (sql: string) => (await q.query(sql, [tenantId])).rows;
+  return {
+    surveys: await all(
+      `select id, public_id as "publicId", kind, template_key as "templateKey", title, language, questions, anonymous, min_group_size as "minGroupSize",
+              by_perspective as "byPerspective", audience, school_id as "schoolId", status, opens_at as "opensAt", deadline, reminder_days as "reminderDays",
+              repeat, series_id as "seriesId", round, created_by as "createdBy", created_at as "createdAt", sent_at as "sentAt", closed_at as "closedAt"
+         from surveys where tenant_id = $1 order by id`,
+    ),
+    deliveries: await all(
+      `select survey_id as "surveyId", aad_object_id as "entraObjectId", school_id as "schoolId", perspective, status, answered_at as "answeredAt",
+              reminders_sent as "remindersSent", answers
+         from survey_deliveries where tenant_id = $1 order by survey_id, id`,
+    ),
+    responses: await all(
+      `select r.survey_id as "surveyId", r.answered_on as "answeredOn", r.school_id as "schoolId", r.perspective
+         from survey_responses r join surveys s on s.id = r.survey_id where s.tenant_id = $1 order by r.survey_id, r.id`,
+    ),
+    answers: await all(
+      `select a.survey_id as "surveyId", a.question_id as "questionId", a.value, a.text, a.school_id as "schoolId", a.perspective
+         from survey_answers a join surveys s on s.id = a.survey_id where s.tenant_id = $1 order by a.survey_id, a.question_id, a.id`,
+    ),
+    sealedAnswers: (await all('select count(*)::int as n from survey_sealed x join surveys s on s.id = x.survey_id where s.tenant_id = $1'))[0]?.n ?? 0,
+    templates: await all(
+      `select id, definition, source, created_by as "createdBy", created_at as "createdAt", archived_at as "archivedAt"
+         from survey_templates where tenant_id = $1 order by id`,
+    ),
+  };
+}
+
+/** Deletes all of a tenant's rows in the survey tables, children first. */
+export async function deleteTenantSurveyRows(q: Queryable, tenantId: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const [table, sql] of [
+    ['survey_answers', 'delete from survey_answers where survey_id in (select id from surveys where tenant_id = $1)'],
+    ['survey_responses', 'delete from survey_responses where survey_id in (select id from surveys where tenant_id = $1)'],
+    ['survey_sealed', 'delete from survey_sealed where survey_id in (select id from surveys where tenant_id = $1)'],
+    ['survey_deliveries', 'delete from survey_deliveries where tenant_id = $1 or survey_id in (select id from surveys where tenant_id = $1)'],
+    ['surveys', 'delete from surveys where tenant_id = $1'],
+    ['survey_templates', 'delete from survey_templates where tenant_id = $1'],
+  ] as const) {
+    counts[table] = rows(await q.query(sql, [tenantId]));
+  }
+  return counts;
+}
+
+/**
+ * Retention of deliveries: of surveys closed (or cancelled) before `before`, at most `limit` rows not
+ * yet pseudonymised get a fresh random pseudonym each and lose their chat, card ids and fail reasons.
+ * Counts and (named surveys) answers stay, so the results still render; nobody is named any more.
+ */
+export async function pseudonymiseOldDeliveries(q: Queryable, before: Date, limit: number): Promise<number> {
+  return rows(
+    await q.query(
+      `update survey_deliveries set aad_object_id = ${ROW_PSEUDONYM}, conversation_id = null, card_activity_id = null, fail_reason = null
+        where id in (select d.id from surveys s join survey_deliveries d on d.survey_id = s.id
+                      where s.status in ('closed', 'cancelled') and s.closed_at < $1 and d.aad_object_id not like 'verwijderd-%'
+                      limit $2)`,
+      [before, limit],
+    ),
+  );
+}
+
+/** Retention of surveys: at most `limit` surveys closed (or cancelled) before `before`, with everything of them (cascade). */
+export async function deleteOldSurveys(q: Queryable, before: Date, limit: number): Promise<number> {
+  return rows(
+    await q.query(
+      `delete from surveys where id in (select id from surveys where status in ('closed', 'cancelled') and closed_at < $1 order by closed_at limit $2)`,
+      [before, limit],
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One open answer removed by a beheerder (open text can name people; docs/surveys.md).
+
+/** The open answers of an anonymous survey, alphabetically (as the result card shows them), a page at a time. */
+export async function listOpenAnswers(q: Queryable, surveyId: number, offset: number, limit: number): Promise<{ total: number; rows: { id: string; questionId: string; text: string }[] }> {
+  const r = await q.query<{ id: string; question_id: string; text: string; total: string }>(
+    `select id, question_id, text, count(*) over () as total from survey_answers where survey_id = $1 and text is not null
+      order by question_id, text, id offset $2 limit $3`,
+    [surveyId, offset, limit],
+  );
+  const total = r.rows[0] ? Number(r.rows[0].total) : offset > 0 ? (await listOpenAnswers(q, surveyId, 0, 1)).total : 0;
+  return { total, rows: r.rows.map((x) => ({ id: x.id, questionId: x.question_id, text: x.text })) };
+}
+
+export async function getOpenAnswer(q: Queryable, surveyId: number, answerId: string): Promise<{ id: string; questionId: string; text: string } | null> {
+  const r = await q.query<{ id: string; question_id: string; text: string }>('select id, question_id, text from survey_answers where survey_id = $1 and id = $2 and text is not null', [surveyId, answerId]);
+  const x = r.rows[0];
+  return x ? { id: x.id, questionId: x.question_id, text: x.text } : null;
+}
+
+/** Deletes one open answer of a survey; false when it was not there (already removed). */
+export async function deleteOpenAnswer(q: Queryable, surveyId: number, answerId: string): Promise<boolean> {
+  return rows(await q.query('delete from survey_answers where survey_id = $1 and id = $2 and text is not null', [surveyId, answerId])) > 0;
 }
