@@ -278,6 +278,7 @@ export function createSurveyFeature(deps: SurveyFeatureDeps) {
     forPrep: createSurveyPrep({ db: deps.db, service }).forPrep,
     /** Its part of a person's export and erase, a tenant's deletion and retention (docs/privacy.md). */
     personalData: createSurveyPersonalData({
+      sealKey: deps.sealKey,
       // The fan-out's card update (as at closing), one job per survey: the recipients' cards show the label.
       async refreshRecipientCards(surveyId) {
         await deps.boss.send(FANOUT_QUEUE, { surveyId, kind: 'closeCards', moment: 1 } satisfies FanOutJob, { singletonKey: `${surveyId}:closeCards:erase`, ...FANOUT_JOB_RETRY });

@@ -707,6 +707,28 @@ export async function erasePersonSurveyRows(
   };
 }
 
+/** A page of the sealed answers of a tenant's surveys (id order), for re-sealing them at an erase. */
+export async function sealedOfTenant(q: Queryable, tenantId: string, afterId: string | null, limit: number): Promise<{ id: string; surveyId: number; sealed: Buffer }[]> {
+  const r = await q.query<{ id: string; survey_id: string; sealed: Buffer }>(
+    `select x.id, x.survey_id, x.sealed from survey_sealed x join surveys s on s.id = x.survey_id
+      where s.tenant_id = $1 and ($2::uuid is null or x.id > $2::uuid) order by x.id limit $3 for update of x`,
+    [tenantId, afterId, limit],
+  );
+  return r.rows.map((x) => ({ id: x.id, surveyId: Number(x.survey_id), sealed: x.sealed }));
+}
+
+export async function rewriteSealed(q: Queryable, rows: readonly { id: string; sealed: Buffer }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await q.query('update survey_sealed x set sealed = y.sealed from unnest($1::uuid[], $2::bytea[]) as y(id, sealed) where x.id = y.id', [rows.map((r) => r.id), rows.map((r) => r.sealed)]);
+}
+
+/** Texts with an erased person's name, email and ids replaced (cadans_scrub, migration 018), in order. */
+export async function scrubTexts(q: Queryable, texts: readonly string[], scrub: { needles: string[]; replacements: string[] }): Promise<string[]> {
+  if (texts.length === 0) return [];
+  const r = await q.query<{ t: string }>('select cadans_scrub(x.t, $2, $3) as t from unnest($1::text[]) with ordinality as x(t, n) order by x.n', [texts, scrub.needles, scrub.replacements]);
+  return r.rows.map((x) => x.t);
+}
+
 /** All of a tenant's rows in the survey tables, for the operator's export (anonymous answers as they are: linked to nobody). */
 export async function exportTenantSurveyRows(q: Queryable, tenantId: string): Promise<Record<string, unknown>> {
   const all = async (sql: string) => (await q.query(sql, [tenantId])).rows;
