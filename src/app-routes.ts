@@ -13,7 +13,7 @@ import type { Routes } from './routes.js';
 import type { MeetingFeature } from './meetings/feature.js';
 import type { SurveyFeature } from './surveys/feature.js';
 import type { PrivacyFeature } from './privacy/feature.js';
-import { SURVEY_STARTERS, looksLikeSurveyTemplate } from './surveys/feature.js';
+import { ANSWER_KEEPERS, SURVEY_STARTERS, looksLikeSurveyTemplate } from './surveys/feature.js';
 
 type ChecklistFeature = Pick<ReturnType<typeof createChecklistFeature>, 'routes' | 'guard'>;
 
@@ -121,6 +121,9 @@ export function createRoutes(deps: {
       'survey.close': { access: manageSurvey, handle: survey.verbs.close },
       'survey.cancel': { access: manageSurvey, handle: survey.verbs.cancel },
       'survey.repost': { access: rule.resource('survey', 'see'), handle: survey.verbs.repost },
+      // A closed anonymous survey's open answers, and removing one (open text can name people): tenant-wide beheerders only.
+      'survey.openAnswers': { access: rule.roles(ANSWER_KEEPERS, { tenantWide: true }), handle: survey.results.openAnswers },
+      'survey.removeAnswer': { access: rule.roles(ANSWER_KEEPERS, { tenantWide: true }), handle: survey.results.removeAnswer },
       'survey.addTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: survey.templates.add },
       'survey.saveTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: survey.templates.save },
       'survey.archiveTemplate': { access: rule.roles(TEMPLATE_KEEPERS, { tenantWide: true }), handle: survey.templates.archive },

@@ -111,6 +111,8 @@ export const VERBS = [
   'survey.export',
   'survey.schoolResults',
   'survey.exportSchool',
+  'survey.openAnswers',
+  'survey.removeAnswer',
   'survey.addTemplate',
   'survey.saveTemplate',
   'survey.archiveTemplate',

@@ -106,6 +106,10 @@ const EXPECTED: Record<Verb, Record<Place, Persona[]>> = {
   // Directeurs (their school's part of a board survey; the service decides what there is to see).
   'survey.schoolResults': everywhere(['dirOwn', 'dirOther']),
   'survey.exportSchool': everywhere(['dirOwn', 'dirOther']),
+  // A closed anonymous survey's open answers, and removing one: tenant-wide beheerders (the stranger in
+  // their own tenant: the service finds no such survey there).
+  'survey.openAnswers': everywhere(BEHEERDERS),
+  'survey.removeAnswer': everywhere(BEHEERDERS),
   // Only those it was sent to, in their personal chat.
   'survey.addTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
   'survey.saveTemplate': everywhere(['beheerder', 'kwaliteit', 'stranger']),
@@ -220,6 +224,10 @@ function dataFor(verb: Verb, n: number): Record<string, unknown> {
       return { v: 1, survey: surveyId };
     case 'survey.improve':
       return { v: 1, survey: surveyId, question: 'q1' };
+    case 'survey.openAnswers':
+      return { v: 1, survey: surveyId, page: '0' };
+    case 'survey.removeAnswer':
+      return { v: 1, survey: surveyId, answer: '0b7e2f55-1d2c-4c8f-9a61-6d1f0f7a2b11', confirm: true };
     case 'action.open':
     case 'action.cancel':
       return { v: 1, action: actionId };

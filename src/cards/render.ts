@@ -32,6 +32,8 @@ export const TEMPLATE_NAMES = [
   'surveys.closed',
   'surveys.export',
   'surveys.questions',
+  'surveys.open-answers',
+  'surveys.remove-answer',
   'actions.form',
   'actions.card',
   'actions.list',

@@ -39,6 +39,8 @@ export const en: Record<StringKey, string> = {
   surveyUnknownTemplate: 'This template does not exist (any more). Pick another one.',
   surveyNoDraftForList: 'A list of email addresses becomes the audience of your draft survey. Start a survey in a channel first (@Cadans survey), then send the list here.',
   surveyGroupUnreadable: 'The group could not be read through Microsoft Graph. Is the group id right, and does Cadans have the GroupMember.Read.All permission?',
+  surveyAnswerGone: 'This answer is not there (any more): someone may have removed it already.',
+  surveyAnswersNotRemovable: 'An open answer can be removed from an anonymous survey that has closed: until then the answers are sealed, and in a survey with names an answer belongs to whoever gave it.',
   commandRoles: 'roles',
   commandRolesText: 'manage schools and roles',
   buttonChecklist: 'Checklists',

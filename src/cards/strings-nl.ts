@@ -40,6 +40,8 @@ export const nl = {
   surveyUnknownTemplate: 'Dit sjabloon bestaat niet (meer). Kies een ander.',
   surveyNoDraftForList: 'Een lijst met e-mailadressen wordt de doelgroep van je concept-peiling. Begin eerst een peiling in een kanaal (@Cadans peiling) en stuur de lijst daarna hier.',
   surveyGroupUnreadable: 'De groep kon niet worden gelezen via Microsoft Graph. Klopt de groeps-ID, en heeft Cadans de toestemming GroupMember.Read.All?',
+  surveyAnswerGone: 'Dit antwoord staat er niet (meer): misschien heeft iemand anders het al verwijderd.',
+  surveyAnswersNotRemovable: 'Een open antwoord verwijderen kan bij een anonieme peiling die gesloten is: daarvoor zijn de antwoorden verzegeld, en bij een peiling met namen hoort een antwoord bij wie het gaf.',
   commandRoles: 'rollen',
   commandRolesText: 'scholen en rollen beheren',
   buttonChecklist: 'Checklists',

@@ -1,7 +1,7 @@
 // People and roles: who is known, and how the first beheerder comes to be.
 import type { Language, Mode } from '../config.js';
 import { TtlCache } from '../cache.js';
-import { inTransaction, type Db } from '../db/pool.js';
+import { inTransaction, type Db, type Queryable } from '../db/pool.js';
 import type { Actor } from '../routes.js';
 import { DomainError, invalidInput, notAllowed } from '../errors.js';
 import type { Logger } from 'pino';
@@ -157,6 +157,8 @@ export interface PeopleService {
    * role, in every tenant, with an audit event. Roles a beheerder granted by hand stay.
    */
   reconcileConfiguredBeheerders(log?: Pick<Logger, 'info'>): Promise<number>;
+  /** An audit event of another feature (ids and counts only, never texts people wrote), in the caller's transaction. */
+  audit(q: Queryable, e: { tenantId: string; actor: string | null; action: string; subject?: string; detail?: object }): Promise<void>;
 }
 
 export const rolesProblem = (textKey: 'rolesSetByConfiguration' | 'rolesSchoolExists' | 'rolesSchoolNameInvalid' | 'rolesLastBeheerder' | 'rolesPersonUnknown' | 'rolesRoleInvalid' | 'rolesSchoolUnknown' | 'rolesAssignmentGone', params: Record<string, string> = {}) =>
@@ -211,6 +213,7 @@ export function createPeopleService(o: PeopleServiceOptions): PeopleService {
 
   return {
     ensureTenant: (tenantId) => ensureTenant(o.db, tenantId, o.defaultLanguage),
+    audit: (q, e) => recordAudit(q, e),
     knownPeople: (tenantId, limit) => listKnownPeople(o.db, tenantId, limit),
     contactOf: (tenantId, aad) => getContact(o.db, tenantId, aad),
     schools: (tenantId) => listSchools(o.db, tenantId),

@@ -32,7 +32,7 @@ const isPseudonym = (aad: string) => aad.startsWith('verwijderd-');
 export type { PrepViewer, SurveyForPrep } from './prep.js';
 
 export { loadSealKey } from './seal.js';
-export { SURVEY_STARTERS } from './service.js';
+export { ANSWER_KEEPERS, SURVEY_STARTERS } from './service.js';
 
 export const FANOUT_QUEUE = 'surveys.fanout';
 export const TICK_QUEUE = 'surveys.tick';

@@ -6,7 +6,7 @@ import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
 import { escapeMarkdown } from '../cards/text.js';
 import type { FailureReason } from '../outbox/service.js';
 import { REPEAT_WEEKS, SURVEY_LIMITS, warnsLength, type LocalText, type Question, type Repeat, type SurveyTemplate } from './model.js';
-import type { DeliveryStatus, Review } from './service.js';
+import { OPEN_ANSWERS_PAGE, type DeliveryStatus, type Review } from './service.js';
 import type { SurveyRow } from './store.js';
 
 const ZONE = 'Europe/Amsterdam';
@@ -323,7 +323,7 @@ export function renderTemplateCard(
 export function renderClosed(
   cards: CardRenderer,
   language: Language,
-  o: { closed: { survey: SurveyRow; answered: number; recipients: number }[]; schoolParts: { survey: SurveyRow; schoolId: number; schoolName: string }[]; actions: { total: number; overdue: number } | null },
+  o: { closed: { survey: SurveyRow; answered: number; recipients: number; openAnswers?: boolean }[]; schoolParts: { survey: SurveyRow; schoolId: number; schoolName: string }[]; actions: { total: number; overdue: number } | null },
 ): AdaptiveCard {
   const nl = language === 'nl';
   const a = o.actions;
@@ -342,12 +342,13 @@ export function renderClosed(
     actionsButton: nl ? 'Verbeteracties bekijken' : 'See improvement actions',
     closedHeading: nl ? 'Gesloten peilingen' : 'Closed surveys',
     noneClosed: nl ? 'Nog geen gesloten peilingen die jij mag zien.' : 'No closed surveys you may see yet.',
-    closed: o.closed.map(({ survey: s, answered, recipients }) => {
+    closed: o.closed.map(({ survey: s, answered, recipients, openAnswers }) => {
       const pct = recipients > 0 ? Math.round((answered / recipients) * 100) : 0;
       const when = s.closedAt ? formatWhen(s.closedAt, language) : '';
-      return { id: s.publicId, title: escapeMarkdown(s.title), line: nl ? `${answered} van ${recipients} gereageerd (${pct}%) · gesloten ${when}` : `${answered} of ${recipients} responded (${pct}%) · closed ${when}` };
+      return { id: s.publicId, title: escapeMarkdown(s.title), line: nl ? `${answered} van ${recipients} gereageerd (${pct}%) · gesloten ${when}` : `${answered} of ${recipients} responded (${pct}%) · closed ${when}`, openAnswers: openAnswers ?? false };
     }),
     repostLabel: nl ? 'Opnieuw in het kanaal plaatsen' : 'Post in the channel again',
+    openAnswersLabel: nl ? 'Open antwoorden beheren' : 'Manage open answers',
     exportLabel: nl ? 'Exporteren' : 'Export',
     schoolPartsHeading: nl ? 'Peilingen van het bestuur: het deel van jouw school' : "The board's surveys: your school's part",
     schoolParts: o.schoolParts.map(({ survey: s, schoolId, schoolName }) => ({
@@ -415,5 +416,68 @@ export function renderQuestions(
     optionsPlaceholder: nl ? 'optie 1; optie 2; optie 3' : 'option 1; option 2; option 3',
     saveLabel: nl ? 'Vragen opslaan' : 'Save questions',
     backLabel: nl ? 'Terug naar het concept' : 'Back to the draft',
+  });
+}
+
+/** Characters of one open answer on the list card (the confirmation card shows it whole). */
+export const OPEN_ANSWER_PREVIEW = 400;
+
+function questionLabel(s: SurveyRow, questionId: string, language: Language): string {
+  const i = s.questions.findIndex((q) => q.id === questionId);
+  const q = s.questions[i];
+  const nl = language === 'nl';
+  return q ? `${nl ? 'Vraag' : 'Question'} ${i + 1}: ${escapeMarkdown(q.text)}` : nl ? 'Een vraag die er niet meer is' : 'A question no longer there';
+}
+
+const preview = (t: string): string => {
+  const folded = t.replace(/\s+/g, ' ').trim();
+  return escapeMarkdown(folded.length > OPEN_ANSWER_PREVIEW ? `${folded.slice(0, OPEN_ANSWER_PREVIEW - 1)}…` : folded);
+};
+
+/** A beheerder's list of a closed anonymous survey's open answers, each with a remove button (docs/surveys.md). */
+export function renderOpenAnswers(
+  cards: CardRenderer,
+  language: Language,
+  o: { survey: SurveyRow; total: number; page: number; pages: number; rows: { id: string; questionId: string; text: string }[]; notice?: { text: string; tone: 'good' | 'warning' } },
+): AdaptiveCard {
+  const nl = language === 'nl';
+  const from = o.rows.length ? o.page * OPEN_ANSWERS_PAGE + 1 : 0;
+  const to = from + o.rows.length - 1;
+  return cards.render('surveys.open-answers', {
+    title: nl ? `Open antwoorden: ${escapeMarkdown(o.survey.title)}` : `Open answers: ${escapeMarkdown(o.survey.title)}`,
+    notice: o.notice?.text ?? '',
+    noticeStyle: o.notice?.tone === 'warning' ? 'warning' : 'good',
+    intro: nl
+      ? 'Open antwoorden kunnen mensen noemen of herkenbaar zijn. Als beheerder kun je een antwoord verwijderen; de andere antwoorden en alle cijfers blijven. Dat wordt vastgelegd (zonder de tekst).'
+      : 'Open answers can name people or be recognisable. As an administrator you can remove an answer; the other answers and all figures stay. This is logged (without the text).',
+    none: nl ? 'Deze peiling heeft geen open antwoorden (meer).' : 'This survey has no open answers (any more).',
+    survey: o.survey.publicId,
+    answers: o.rows.map((r) => ({ id: r.id, question: questionLabel(o.survey, r.questionId, language), text: preview(r.text) })),
+    removeLabel: nl ? 'Verwijderen…' : 'Remove…',
+    pageLine: o.pages > 1 ? (nl ? `Antwoorden ${from}–${to} van ${o.total}` : `Answers ${from}–${to} of ${o.total}`) : '',
+    hasPrevious: o.page > 0,
+    hasNext: o.page + 1 < o.pages,
+    previousLabel: nl ? 'Vorige' : 'Previous',
+    nextLabel: nl ? 'Volgende' : 'Next',
+    previousPage: String(Math.max(0, o.page - 1)),
+    nextPage: String(o.page + 1),
+  });
+}
+
+/** Are you sure? The whole answer, and what removing it does. */
+export function renderRemoveAnswer(cards: CardRenderer, language: Language, survey: SurveyRow, answer: { id: string; questionId: string; text: string }, page: number): AdaptiveCard {
+  const nl = language === 'nl';
+  return cards.render('surveys.remove-answer', {
+    title: nl ? 'Dit open antwoord verwijderen?' : 'Remove this open answer?',
+    question: `${escapeMarkdown(survey.title)} · ${questionLabel(survey, answer.questionId, language)}`,
+    text: escapeMarkdown(answer.text),
+    warning: nl
+      ? 'Het antwoord verdwijnt voorgoed uit de resultaten, de export en de kaart in het kanaal. Dit kan niet ongedaan worden gemaakt. De cijfers en de andere antwoorden blijven.'
+      : 'The answer disappears for good from the results, the export and the card in the channel. This cannot be undone. The figures and the other answers stay.',
+    confirmLabel: nl ? 'Verwijderen' : 'Remove',
+    backLabel: nl ? 'Terug' : 'Back',
+    survey: survey.publicId,
+    answer: answer.id,
+    page: String(page),
   });
 }

@@ -15,6 +15,8 @@ export interface SurveyPeople {
   byEmails(tenantId: string, emails: readonly string[]): Promise<{ aadObjectId: string; email: string }[]>;
   tenantLanguage(tenantId: string): Promise<Language>;
   schools(tenantId: string): Promise<School[]>;
+  /** An audit event (ids and counts only), in the caller's transaction: a removed open answer. */
+  audit?(q: Queryable, e: { tenantId: string; actor: string | null; action: string; subject?: string; detail?: object }): Promise<void>;
 }
 
 export interface SurveyConversations {
@@ -73,6 +75,8 @@ export type SurveyProblem =
   | 'surveyNotOpen'
   | 'surveyUnknownTemplate'
   | 'surveyGroupUnreadable'
-  | 'surveyNoDraftForList';
+  | 'surveyNoDraftForList'
+  | 'surveyAnswerGone'
+  | 'surveyAnswersNotRemovable';
 
 export const surveyProblem = (textKey: SurveyProblem) => new DomainError(textKey === 'surveyNotFound' ? 'notFound' : 'conflict', 'surveyProblemTitle', textKey);

@@ -6,7 +6,7 @@ import type { Language } from '../config.js';
 import type { AdaptiveCard } from '../cards/render.js';
 import type { CommandHandler, FileHandler, Member, RouteContext, VerbHandler } from '../routes.js';
 import { notAllowed } from '../errors.js';
-import { renderClosed, renderDelivery, renderDraft, renderExport, renderHome, renderQuestions, renderReview, renderTemplateCard } from './manage-view.js';
+import { renderClosed, renderDelivery, renderDraft, renderExport, renderHome, renderOpenAnswers, renderQuestions, renderRemoveAnswer, renderReview, renderTemplateCard } from './manage-view.js';
 import { SURVEY_TEMPLATE_EXAMPLE } from './parse-template.js';
 import { renderSchoolResults } from './results-card.js';
 import { parseEmailList, type Answers, type FieldError, type SurveyTemplate } from './model.js';
@@ -19,6 +19,11 @@ const surveyRef = z.object({ v: z.literal(1), survey: z.string().uuid() });
 const schoolPartData = surveyRef.extend({ school: z.union([z.string().regex(/^\d{1,15}$/), z.number().int().positive()]).optional() });
 export const SURVEY_REF_VERSIONS = [1] as const;
 const createData = z.object({ v: z.literal(1), template: z.string().min(1).max(80) });
+const pageField = z.union([z.string().regex(/^\d{1,6}$/), z.number().int().min(0).max(999_999)]).optional();
+/** The open answers of a survey (a beheerder), a page of them. */
+const openAnswersData = surveyRef.extend({ page: pageField });
+/** One open answer to remove: asked first, removed with `confirm`. */
+const removeAnswerData = surveyRef.extend({ answer: z.string().uuid(), confirm: z.literal(true).optional(), page: pageField });
 const templateText = z.object({ v: z.literal(1), definition: z.string().max(200_000).optional() });
 const text = (max: number) => z.string().max(max).optional();
 const draftData = surveyRef.extend({
@@ -354,8 +359,8 @@ export function createSurveyRoutes(deps: SurveyRouteDeps) {
   };
 
   async function closedList(ctx: RouteContext): Promise<AdaptiveCard> {
-    const [o, actions] = await Promise.all([surveys.overview(ctx.actor), deps.openActions(ctx.actor)]);
-    const closed = await Promise.all(o.closed.map(async (s) => ({ survey: s, ...(await surveys.counts(s.id)) })));
+    const [o, actions, canRemoveAnswers] = await Promise.all([surveys.overview(ctx.actor), deps.openActions(ctx.actor), surveys.canRemoveAnswers(ctx.actor)]);
+    const closed = await Promise.all(o.closed.map(async (s) => ({ survey: s, ...(await surveys.counts(s.id)), openAnswers: canRemoveAnswers && s.anonymous && s.questions.some((q) => q.kind === 'open') })));
     const names = o.schoolParts.length ? new Map((await deps.schools(ctx.actor.tenantId)).map((x) => [x.id, x.name])) : new Map<number, string>();
     const schoolParts = o.schoolParts.map((p) => ({ ...p, schoolName: names.get(p.schoolId) ?? '' }));
     return renderClosed(ctx.cards, ctx.language, { closed, schoolParts, actions });
@@ -380,6 +385,26 @@ export function createSurveyRoutes(deps: SurveyRouteDeps) {
       const school = (await deps.schools(ctx.actor.tenantId)).find((x) => x.id === part.schoolId);
       const title = `${s.title} · ${school?.name ?? ''}`;
       return renderExport(ctx.cards, ctx.language, title, deps.schoolLinkFor(s.tenantId, s.id, part.schoolId, 'xlsx'), deps.schoolLinkFor(s.tenantId, s.id, part.schoolId, 'csv'));
+    }) satisfies VerbHandler,
+    /** A closed anonymous survey's open answers, each with a remove button (tenant-wide beheerders; the service checks again). */
+    openAnswers: (async (ctx, data) => {
+      const d = parseActionData(openAnswersData, data, SURVEY_REF_VERSIONS);
+      return renderOpenAnswers(ctx.cards, ctx.language, await surveys.openAnswers(ctx.actor, d.survey, Number(d.page ?? 0)));
+    }) satisfies VerbHandler,
+    /** Removes one open answer: first the whole answer and "are you sure?", then (confirm) removed; the list again. */
+    removeAnswer: (async (ctx, data) => {
+      const d = parseActionData(removeAnswerData, data, SURVEY_REF_VERSIONS);
+      const page = Number(d.page ?? 0);
+      if (!d.confirm) {
+        const one = await surveys.openAnswer(ctx.actor, d.survey, d.answer.toLowerCase());
+        return renderRemoveAnswer(ctx.cards, ctx.language, one.survey, one.answer, page);
+      }
+      const removed = await surveys.removeAnswer(ctx.actor, d.survey, d.answer.toLowerCase());
+      const nl = ctx.language === 'nl';
+      const notice = removed
+        ? { text: nl ? 'Het antwoord is verwijderd. Het staat niet meer in de resultaten en de export; de kaart in het kanaal wordt bijgewerkt.' : 'The answer was removed. It is no longer in the results or the export; the card in the channel is being updated.', tone: 'good' as const }
+        : { text: nl ? 'Dit antwoord stond er al niet meer: niets veranderd.' : 'This answer was already gone: nothing changed.', tone: 'warning' as const };
+      return renderOpenAnswers(ctx.cards, ctx.language, { ...(await surveys.openAnswers(ctx.actor, d.survey, page)), notice });
     }) satisfies VerbHandler,
     exportResults: (async (ctx, data) => {
       const s = await surveys.get(ctx.actor, toSurveyRef(data), 'see');

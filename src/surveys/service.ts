@@ -54,6 +54,11 @@ export const BLANK: SurveyTemplate = {
 export const OWN_TEMPLATES_CAP = 50;
 /** Who adds and archives the tenant's own templates (for the whole tenant). */
 const TEMPLATE_KEEPERS: readonly Role[] = ['kwaliteitsmedewerker', 'beheerder'];
+/** Who removes an open answer of an anonymous survey (open text can name people): tenant-wide beheerders. */
+export const ANSWER_KEEPERS: readonly Role[] = ['beheerder'];
+const isAnswerKeeper = (g: readonly RoleGrant[]) => g.some((x) => ANSWER_KEEPERS.includes(x.role) && x.schoolId === null);
+/** Open answers per page of the card that lists them. */
+export const OPEN_ANSWERS_PAGE = 10;
 /** The most people one survey goes to. */
 export const MAX_RECIPIENTS = 25_000;
 const PAGE = 500;
@@ -770,7 +775,69 @@ export function createSurveyService(deps: SurveyServiceDeps) {
 
     /** One round's result inputs, without the previous round's (the meeting prep pack; see prep.ts). */
     roundInputs: inputsOf,
+
+    /** Whether the actor may remove open answers (a tenant-wide beheerder): the results list offers it. */
+    async canRemoveAnswers(actor: Actor): Promise<boolean> {
+      return isAnswerKeeper(await grants(actor));
+    },
+
+    /**
+     * The open answers of a closed anonymous survey, a page at a time, for a beheerder who may remove
+     * one (docs/surveys.md, "Removing an open answer"). Refused alike for anyone else.
+     */
+    async openAnswers(actor: Actor, publicId: string, page: number): Promise<{ survey: SurveyRow; total: number; page: number; pages: number; rows: { id: string; questionId: string; text: string }[] }> {
+      const s = await answersSurvey(actor, publicId);
+      let p = Math.max(0, Math.floor(page));
+      let r = await store.listOpenAnswers(db, s.id, p * OPEN_ANSWERS_PAGE, OPEN_ANSWERS_PAGE);
+      const pages = Math.max(1, Math.ceil(r.total / OPEN_ANSWERS_PAGE));
+      if (p >= pages && r.total > 0) {
+        p = pages - 1;
+        r = await store.listOpenAnswers(db, s.id, p * OPEN_ANSWERS_PAGE, OPEN_ANSWERS_PAGE);
+      }
+      return { survey: s, total: r.total, page: p, pages, rows: r.rows };
+    },
+
+    /** One open answer, for the confirmation card. */
+    async openAnswer(actor: Actor, publicId: string, answerId: string): Promise<{ survey: SurveyRow; answer: { id: string; questionId: string; text: string } }> {
+      const s = await answersSurvey(actor, publicId);
+      const answer = await store.getOpenAnswer(db, s.id, answerId);
+      if (!answer) throw surveyProblem('surveyAnswerGone');
+      return { survey: s, answer };
+    },
+
+    /**
+     * Removes one open answer of a closed anonymous survey: from survey_answers (the only place it is
+     * once the survey closed: the sealed rows were deleted then), with an audit event (ids only, never
+     * the text); the result card in the channel is updated. Results and exports read the table, so the
+     * answer is gone from them at once. False: it was already gone.
+     */
+    async removeAnswer(actor: Actor, publicId: string, answerId: string): Promise<boolean> {
+      const s = await answersSurvey(actor, publicId);
+      const removed = await inTransaction(db, async (tx) => {
+        const answer = await store.getOpenAnswer(tx, s.id, answerId);
+        if (!answer || !(await store.deleteOpenAnswer(tx, s.id, answerId))) return false;
+        await deps.people.audit?.(tx, { tenantId: s.tenantId, actor: actor.aadObjectId, action: 'survey.answer.remove', subject: `survey:${s.publicId}`, detail: { question: answer.questionId, removed: 1 } });
+        if (s.resultsActivityId && s.resultsConversationId && s.resultsServiceUrl) {
+          await deps.outbox.enqueue(
+            { op: 'update', tenantId: s.tenantId, serviceUrl: s.resultsServiceUrl, conversationId: s.resultsConversationId, activityId: s.resultsActivityId, render: renderWith(RESULTS_RENDERER, { surveyId: s.id }) },
+            { client: tx },
+          );
+        }
+        return true;
+      });
+      if (removed) deps.log?.info({ survey: s.id }, 'open answer removed by a beheerder');
+      return removed;
+    },
   };
+
+  /** The survey whose open answers a tenant-wide beheerder manages: closed, anonymous, of their tenant. */
+  async function answersSurvey(actor: Actor, publicId: string): Promise<SurveyRow> {
+    if (!isAnswerKeeper(await grants(actor))) throw notAllowed('remove an open survey answer');
+    const s = await store.getSurveyByPublicId(db, actor.tenantId, publicId);
+    if (!s) throw surveyProblem('surveyNotFound');
+    if (s.status !== 'closed' || !s.anonymous) throw surveyProblem('surveyAnswersNotRemovable');
+    return s;
+  }
 
   /**
    * Who reads the results channel (docs/surveys.md, "Who sees what"), from its team's members as read

@@ -25,6 +25,10 @@ import {
   MAX_EVIDENCE_URL_IN_SUMMARY,
 } from '../../src/checklists/view.js';
 import { TABLE_LIMITS } from '../../src/meetings/model.js';
+import { renderOpenAnswers, renderRemoveAnswer } from '../../src/surveys/manage-view.js';
+import { SURVEY_LIMITS } from '../../src/surveys/model.js';
+import { OPEN_ANSWERS_PAGE } from '../../src/surveys/service.js';
+import type { SurveyRow } from '../../src/surveys/store.js';
 import { PDCA_QUESTIONS } from '../../src/meetings/texts.js';
 import type { TableRow } from '../../src/meetings/view-model.js';
 import { renderCannotCome, renderFollowUp, renderOverview, renderPrep, renderRhythmWarning, renderTable, renderTableForm } from '../../src/meetings/view.js';
@@ -180,6 +184,18 @@ function renderAll(language: Language): Array<[string, AdaptiveCard]> {
     ['checklist template (form with errors, box with the example)', renderTemplateCard(cards, t, { language, form: fullForm, formErrors })],
     ...meetingCards(language),
     ...calendarCards(language, t),
+    ...surveyAnswerCards(language),
+  ];
+}
+
+/** A beheerder's open answers of a survey (a page at its fullest, every answer at its limit) and the confirmation card. */
+function surveyAnswerCards(language: Language): [string, AdaptiveCard][] {
+  const questions = Array.from({ length: SURVEY_LIMITS.selfEvaluationQuestions }, (_, i) => ({ id: `q${i + 1}`, kind: 'open' as const, text: adversarial(SURVEY_LIMITS.questionLength), required: false }));
+  const survey = { publicId: '6f1c2a4e-0000-4000-8000-000000000001', title: adversarial(SURVEY_LIMITS.titleLength), questions } as unknown as SurveyRow;
+  const rows = Array.from({ length: OPEN_ANSWERS_PAGE }, (_, i) => ({ id: `0b7e2f55-1d2c-4c8f-9a61-${String(i).padStart(12, '0')}`, questionId: `q${(i % questions.length) + 1}`, text: adversarial(SURVEY_LIMITS.openAnswerLength) }));
+  return [
+    ['survey open answers (a full page, a notice)', renderOpenAnswers(cards, language, { survey, total: 12_345, page: 3, pages: 1_235, rows, notice: { text: 'x'.repeat(200), tone: 'good' } })],
+    ['survey remove answer (confirm)', renderRemoveAnswer(cards, language, survey, rows[0]!, 3)],
   ];
 }
 
