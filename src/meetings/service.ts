@@ -73,6 +73,8 @@ export interface ResolvedMembers {
   people: { aadObjectId: string; name: string }[];
   externals: { name: string; email: string }[];
   chairs: { aadObjectId: string; name: string }[];
+  /** Who gets the chair's cards: the chairs, or when the chair was erased (docs/privacy.md) the tenant-wide quality officers. */
+  chairCards: { aadObjectId: string; name: string }[];
 }
 
 export type SaveTableInput = {
@@ -120,7 +122,10 @@ export function createMeetingService(deps: MeetingServiceDeps) {
     }
     for (const c of chairs) people.set(c.aadObjectId, c.name);
     const externals = table.members.flatMap((m) => (m.kind === 'external' ? [{ name: m.name, email: m.email }] : []));
-    return { people: [...people].map(([aadObjectId, name]) => ({ aadObjectId, name })).sort((a, b) => a.name.localeCompare(b.name, 'nl')), externals, chairs };
+    // An erased chair stays on the table (as "verwijderde gebruiker") until replaced; meanwhile the quality officers take its cards.
+    const reachable = chairs.filter((c) => !isErased(c.aadObjectId));
+    const chairCards = reachable.length > 0 ? reachable : holders.filter((h) => h.roles.some((g) => g.role === 'kwaliteitsmedewerker' && g.schoolId === null)).map((h) => ({ aadObjectId: h.aadObjectId, name: h.name }));
+    return { people: [...people].map(([aadObjectId, name]) => ({ aadObjectId, name })).sort((a, b) => a.name.localeCompare(b.name, 'nl')), externals, chairs, chairCards };
   }
 
   /** Sets the table's upcoming meeting: a date someone gave (confirmed), or the rule's next one. */
@@ -301,6 +306,7 @@ export function createMeetingService(deps: MeetingServiceDeps) {
 
   /** A 1:1 card to a person: in their chat with Cadans, or a chat created for it. */
   async function toPerson(tx: Queryable, tenantId: string, aad: string, idempotencyKey: string, render: ReturnType<typeof renderWith>): Promise<boolean> {
+    if (isErased(aad)) return false; // an erased chair's pseudonym: nobody to send to
     const conv = (await deps.conversations.personalConversations(tenantId, [aad])).get(aad);
     if (conv) {
       await deps.outbox.enqueue({ op: 'send', tenantId, serviceUrl: conv.serviceUrl, conversationId: conv.conversationId, idempotencyKey, render }, { client: tx });
@@ -332,12 +338,12 @@ export function createMeetingService(deps: MeetingServiceDeps) {
       if (await toPerson(tx, m.tenantId, p.aadObjectId, meetingKeys.prep(m.id, p.aadObjectId, m.startsAt), renderWith(PREP_RENDERER, { meetingId: m.id, aad: p.aadObjectId, reminder: false }))) sent++;
     }
     if (members.externals.length > 0) {
-      const chair = members.chairs.find((c) => !isErased(c.aadObjectId));
+      const chair = members.chairCards[0];
       if (deps.mailer && (deps.mailer.covers?.(m.tenantId) ?? true) && chair) {
         // Mailed after commit (see tick): recorded here so a crash before commit mails nobody.
         pendingMail.push({ meetingId: m.id, tenantId: m.tenantId, fromAad: chair.aadObjectId });
       } else {
-        for (const c of members.chairs.filter((x) => !isErased(x.aadObjectId))) await toPerson(tx, m.tenantId, c.aadObjectId, meetingKeys.external(m.id, c.aadObjectId, m.startsAt), renderWith(EXTERNAL_RENDERER, { meetingId: m.id, chairAad: c.aadObjectId }));
+        for (const c of members.chairCards) await toPerson(tx, m.tenantId, c.aadObjectId, meetingKeys.external(m.id, c.aadObjectId, m.startsAt), renderWith(EXTERNAL_RENDERER, { meetingId: m.id, chairAad: c.aadObjectId }));
       }
     }
     return sent;
@@ -395,9 +401,9 @@ export function createMeetingService(deps: MeetingServiceDeps) {
   async function sendFollowUps(tx: Queryable, due: store.DueMeeting): Promise<number> {
     const t = await store.findTable(tx, { id: due.tableId });
     if (!t) return 0;
-    const { chairs } = await resolveMembers(t.table);
+    const { chairCards } = await resolveMembers(t.table);
     let sent = 0;
-    for (const c of chairs) if (await toPerson(tx, due.tenantId, c.aadObjectId, meetingKeys.followUp(due.id, c.aadObjectId), renderWith(FOLLOWUP_RENDERER, { meetingId: due.id, aad: c.aadObjectId }))) sent++;
+    for (const c of chairCards) if (await toPerson(tx, due.tenantId, c.aadObjectId, meetingKeys.followUp(due.id, c.aadObjectId), renderWith(FOLLOWUP_RENDERER, { meetingId: due.id, aad: c.aadObjectId }))) sent++;
     return sent;
   }
 
@@ -612,11 +618,11 @@ export function createMeetingService(deps: MeetingServiceDeps) {
     async cannotCome(actor: Actor, publicId: string, reason: string | null): Promise<void> {
       const { m, t } = await attendee(actor, publicId);
       if (m.status !== 'planned') throw meetingProblem('meetingNotPlanned');
-      const { chairs } = await resolveMembers(t.table);
+      const { chairCards } = await resolveMembers(t.table);
       await inTransaction(db, async (tx) => {
         await ensureAttendee(tx, m, actor);
         await store.setAttendance(tx, m.id, actor.aadObjectId, { prepared: false, cannotCome: { reason }, remindAt: null });
-        for (const c of chairs) {
+        for (const c of chairCards) {
           if (c.aadObjectId === actor.aadObjectId) continue;
           await toPerson(tx, m.tenantId, c.aadObjectId, meetingKeys.cannotCome(m.id, actor.aadObjectId, c.aadObjectId), renderWith(CANNOT_COME_RENDERER, { meetingId: m.id, aad: actor.aadObjectId, chairAad: c.aadObjectId }));
         }

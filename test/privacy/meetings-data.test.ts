@@ -169,13 +169,18 @@ describe("a person's meeting data", () => {
     expect(text(update.body)).not.toContain('Erik');
   });
 
-  it('keeps working for everyone else: the table card shows a chair to replace, Mila prepares, Karin names a new chair', async () => {
+  it('keeps working for everyone else: the table shows a chair to replace, the quality officer gets the chair’s cards, Karin names a new chair', async () => {
     const tableCard = text(card(await act(karin, 'meeting.table', { v: 1, table: table.publicId })));
     expect(tableCard).toContain('verwijderde gebruiker');
     expect(tableCard).not.toContain('Erik');
     const prep = text(card(await act(mila, 'meeting.prepared', { v: 1, meeting: second.publicId })));
     expect(prep).toContain('(van verwijderde gebruiker)'); // the agenda item's author
     expect(prep).not.toContain('Erik');
+    // Until a new chair is picked, the quality officer gets the chair's cards (the pseudonym gets none).
+    const mark = connector.mark();
+    await act(bert, 'meeting.cannotCome', { v: 1, meeting: second.publicId, reason: 'Op werkbezoek in Zeeland' });
+    const notice = await connector.waitFor((r) => r.seq > mark && r.status < 300 && r.conversationId === karin.personalConversationId && text(r.body).includes('Op werkbezoek in Zeeland'), { since: mark, timeoutMs: 20_000 });
+    expect(text(notice.body)).toContain('Bert Bestuur');
     const saved = await act(
       karin,
       'meeting.saveTable',
