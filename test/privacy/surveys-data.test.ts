@@ -42,7 +42,7 @@ async function newSurvey(author: TeamsUser, form: Record<string, unknown>, w: Te
   const row = await cadans.db.query<{ id: string; public_id: string }>('select id, public_id from surveys order by id desc limit 1');
   const s = { id: Number(row.rows[0]!.id), publicId: row.rows[0]!.public_id };
   const saved = await act(author, where, 'survey.save', { v: 1, survey: s.publicId, anonymous: 'true', minGroupSize: '5', deadlineDate: deadlineDate(), deadlineTime: '23:00', reminders: '', removed: '', opensDate: '', ...form }, w);
-  expect(text(card(saved))).not.toContain('Dat mag je niet doen');
+  expect(text(card(saved))).not.toContain('Daar heb je de rol niet voor');
   return s;
 }
 
