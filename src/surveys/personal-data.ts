@@ -13,7 +13,7 @@
 import type { Answers } from './model.js';
 import { scrubArrays, type PersonalDataHolder } from '../privacy/ports.js';
 import { open, seal, type SealKey } from './seal.js';
-import { deleteOldSurveys, deleteTenantSurveyRows, erasePersonSurveyRows, exportPersonSurveyRows, exportTenantSurveyRows, pseudonymiseOldDeliveries, rewriteSealed, scrubTexts, sealedOfTenant } from './store.js';
+import { deleteOldSurveys, deleteTenantSurveyRows, erasePersonSurveyRows, exportPersonSurveyRows, exportTenantSurveyRows, lockSurveysWithSealed, pseudonymiseOldDeliveries, rewriteSealed, scrubTexts, sealedOfTenant } from './store.js';
 
 const DAY_MS = 86_400_000;
 const SEALED_PAGE = 500;
@@ -35,8 +35,10 @@ export function createSurveyPersonalData(deps: SurveyPersonalDataDeps): Personal
     exportPerson: (q, tenantId, aad) => exportPersonSurveyRows(q, tenantId, aad),
     async erasePerson(q, person) {
       const scrub = scrubArrays(person);
-      const r = await erasePersonSurveyRows(q, person, scrub);
-      // The sealed answers of the tenant's running surveys: opened, texts scrubbed, sealed again.
+      // First the sealed answers of the tenant's running surveys (their surveys locked, as closing
+      // locks them): opened, texts scrubbed, sealed again. Then the rows; a survey that closed while
+      // this waited has its opened answers in survey_answers by then, and they are scrubbed there.
+      await lockSurveysWithSealed(q, person.tenantId);
       let resealed = 0;
       let after: string | null = null;
       for (;;) {
@@ -68,6 +70,7 @@ export function createSurveyPersonalData(deps: SurveyPersonalDataDeps): Personal
         after = page[page.length - 1]!.id;
         if (page.length < SEALED_PAGE) break;
       }
+      const r = await erasePersonSurveyRows(q, person, scrub);
       return {
         counts: { ...r.counts, survey_sealed: resealed },
         ...(r.running.length > 0

@@ -707,6 +707,17 @@ export async function erasePersonSurveyRows(
   };
 }
 
+/**
+ * Locks the tenant's surveys that have sealed answers (id order), before their sealed rows: the same
+ * order as closing takes (the survey, then its sealed rows), so an erase and a closing wait for each
+ * other instead of deadlocking, and a survey closing meanwhile is opened either before the erase (its
+ * answers are then scrubbed in survey_answers) or after it (from the re-sealed rows).
+ */
+export async function lockSurveysWithSealed(q: Queryable, tenantId: string): Promise<number> {
+  const r = await q.query('select s.id from surveys s where s.tenant_id = $1 and exists (select 1 from survey_sealed x where x.survey_id = s.id) order by s.id for update of s', [tenantId]);
+  return r.rowCount ?? 0;
+}
+
 /** A page of the sealed answers of a tenant's surveys (id order), for re-sealing them at an erase. */
 export async function sealedOfTenant(q: Queryable, tenantId: string, afterId: string | null, limit: number): Promise<{ id: string; surveyId: number; sealed: Buffer }[]> {
   const r = await q.query<{ id: string; survey_id: string; sealed: Buffer }>(
