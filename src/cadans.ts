@@ -282,6 +282,8 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
     const holders: PersonalDataHolder[] = [
       checklists.personalData,
       actions.personalData,
+      surveys.personalData,
+      meetings.personalData,
       createOutboxPersonalData({ personalConversations }),
       createTeamsPersonalData(),
       createJobsPersonalData(),
