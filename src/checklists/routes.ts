@@ -12,7 +12,7 @@ import type { ChecklistService, StepEdit } from './service.js';
 import { MAX_STEP_ITEMS, isStepStatus, type Checklist, type StepStatus } from './model.js';
 import { FORM_STEPS, errorsByField, formInputId, formToDefinition, formValuesFrom, type TemplateFormValues } from './template-form.js';
 import type { StringKey } from '../cards/i18n.js';
-import { renderExportCard, renderMenuCard, renderNewCard, renderStepCard, renderTemplateCard } from './view.js';
+import { formValueHash, renderExportCard, renderMenuCard, renderNewCard, renderStepCard, renderTemplateCard } from './view.js';
 
 const position = boundedInt(1, 100);
 const newData = z.object({ v: z.literal(1), template: z.string().max(80) });
@@ -41,14 +41,13 @@ const formFields = {
     ]).flat(),
   ),
 };
+/** The fingerprints of what the form showed, by input id (view.ts formValueHash): unchanged fields are not written. */
+const seen = z.record(z.string().max(16)).refine((x) => Object.keys(x).length <= 4 + 2 * MAX_STEP_ITEMS).optional();
 const exportData = withChecklistRef({});
-const stepData = withChecklistRef({ position, ...formFields });
+const stepData = withChecklistRef({ position, seen, ...formFields });
 /** `from: 'card'`: a row's menu on the shared card (answered with the card), not the step's form. */
-const statusData = withChecklistRef({ position, status: z.string().max(20), from: z.literal('card').optional(), ...formFields });
-const saveData = withChecklistRef({
-  position,
-  ...formFields,
-});
+const statusData = withChecklistRef({ position, status: z.string().max(20), from: z.literal('card').optional(), seen, ...formFields });
+const saveData = withChecklistRef({ position, seen, ...formFields });
 
 /** The names of the form's inputs (formFields). */
 const FORM_KEYS = new Set(Object.keys(formFields));
@@ -113,16 +112,27 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     return Object.keys(out).length ? out : undefined;
   }
 
-  /** The form's fields as an edit (the owner checked against the roster); undefined when the card sent none. */
-  async function editOf(ctx: RouteContext, d: Record<string, unknown>, withOwner: boolean): Promise<StepEdit | undefined> {
-    if (!draftOf(d)) return undefined;
+  /**
+   * The form's fields the person changed, as an edit (the owner checked against the roster);
+   * undefined when the card sent none. A field still as the form showed it (its `seen` fingerprint)
+   * is left out, so it does not undo what someone else saved after the form was drawn.
+   */
+  async function editOf(ctx: RouteContext, sent: Record<string, unknown>, withOwner: boolean): Promise<StepEdit | undefined> {
+    if (!draftOf(sent)) return undefined;
+    const shown = (sent.seen ?? {}) as Record<string, string>;
+    const d: Record<string, unknown> = {};
+    for (const key of FORM_KEYS) {
+      const v = sent[key];
+      if (typeof v === 'string' && shown[key] !== undefined && formValueHash(v) === shown[key]) continue;
+      d[key] = v;
+    }
     let owner: { aad: string; name: string } | null | undefined;
-    const sent = d.owner;
-    if (withOwner && typeof sent === 'string') {
-      if (sent === '') owner = null;
+    const picked = d.owner;
+    if (withOwner && typeof picked === 'string') {
+      if (picked === '') owner = null;
       else {
         // Whatever the card offered: the owner must be in this team's roster or known to Cadans.
-        const m = await ctx.directory.findMember(sent);
+        const m = await ctx.directory.findMember(picked);
         if (!m) throw checklistProblem('checklistOwnerUnknown');
         owner = { aad: m.aadObjectId, name: m.name };
       }

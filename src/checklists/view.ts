@@ -1,4 +1,5 @@
 // View-models and cards for checklists. Display-ready strings only; names are escaped.
+import { createHash } from 'node:crypto';
 import type { Language } from '../config.js';
 import type { StringKey, Translate } from '../cards/i18n.js';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
@@ -193,6 +194,30 @@ export interface StepCardInput {
   refreshFor?: string;
 }
 
+/**
+ * A short fingerprint of a value a step's form showed. The form's buttons carry one per field
+ * (`seen`), so the server writes only the fields the person changed: a field left as it was does
+ * not overwrite what someone else saved meanwhile.
+ */
+export function formValueHash(value: string): string {
+  return createHash('sha256').update(value).digest('base64url').slice(0, 12);
+}
+
+/** The fingerprints of a step's saved values, by the form's input ids. */
+function seenValues(s: Step): Record<string, string> {
+  const out: Record<string, string> = {
+    owner: formValueHash(s.ownerAad ?? ''),
+    dueDate: formValueHash(s.dueDate ?? ''),
+    note: formValueHash(s.note),
+    evidenceUrl: formValueHash(s.evidenceUrl),
+  };
+  s.items.slice(0, MAX_STEP_ITEMS).forEach((item, i) => {
+    out[`itemDone${i + 1}`] = formValueHash(item.done ? 'true' : 'false');
+    out[`itemUrl${i + 1}`] = formValueHash(item.evidenceUrl);
+  });
+  return out;
+}
+
 const LINK_LABELS: Record<string, StringKey> = { roles: 'checklistOpenRoles', survey: 'checklistOpenSurvey', results: 'checklistOpenResults' };
 
 /** One step, for the person who opened it (an invoke response: nobody else sees it). */
@@ -229,6 +254,8 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
     n: s.position,
     refreshLabel: t('checklistOpen'),
     refreshUserId: input.refreshFor ?? '',
+    // Only an editor's form has fields to compare.
+    seen: input.canEdit ? seenValues(s) : {},
     checklistTitle: escapeMarkdown(c.title),
     heading: t('checklistStepHeading', { n: s.position, title: escapeMarkdown(s.title[lang]) }),
     message: input.message?.text ?? '',

@@ -13,6 +13,7 @@ let world: TeamsWorld;
 let sanne: TeamsUser; // first person: beheerder in local mode, so she edits
 let joost: TeamsUser; // team member without a role
 let kim: TeamsUser; // team member who only looks
+let ahmed: TeamsUser; // kwaliteitsmedewerker: edits too
 let team: TeamsTeam;
 let channel: TeamsChannel;
 
@@ -89,12 +90,15 @@ beforeAll(async () => {
   sanne = world.user({ name: 'Sanne de Vries' });
   joost = world.user({ name: 'Joost Bakker' });
   kim = world.user({ name: 'Kim Jansen' });
-  team = world.team({ name: 'Team Kwaliteit', channels: ['Kwaliteit'], members: [sanne, joost, kim] });
+  ahmed = world.user({ name: 'Ahmed El Amrani' });
+  team = world.team({ name: 'Team Kwaliteit', channels: ['Kwaliteit'], members: [sanne, joost, kim, ahmed] });
   channel = team.channel('Kwaliteit');
   connector.addTeam(team.id, team.connectorInfo);
   connector.setMembers(team.id, team.members.map((m) => m.rosterEntry));
   await postActivity(cadans.url, world.personalMessage(sanne, 'hulp')); // first person: beheerder
   await postActivity(cadans.url, world.personalMessage(joost, 'hulp'));
+  await postActivity(cadans.url, world.personalMessage(ahmed, 'hulp'));
+  await cadans.db.query(`insert into role_assignments (tenant_id, aad_object_id, role) values ($1, $2, 'kwaliteitsmedewerker')`, [world.tenantId, ahmed.aadObjectId]);
 });
 afterAll(async () => {
   await cadans?.close();
@@ -123,6 +127,21 @@ describe('what is typed in a step form is kept', () => {
     const after = await press(sanne, action(form, 'checklist.setStatus', { status: 'klaar' }), { owner: '', note: 'Besproken in het MT.' });
     expect(text(after)).toContain('Opgeslagen');
     expect(await step(checklist.id, 2)).toMatchObject({ status: 'klaar', note: 'Besproken in het MT.' });
+  });
+
+  it('writes only what she changed: a field left as her form showed it does not undo a colleague\'s save', async () => {
+    const form = await press(sanne, action(currentCard(checklist.activityId), 'checklist.step', { position: 3 }));
+    // Meanwhile Ahmed writes a note and a link on the same step, from his own form.
+    const his = await press(ahmed, action(currentCard(checklist.activityId), 'checklist.step', { position: 3 }));
+    await press(ahmed, action(his, 'checklist.saveStep'), { owner: '', note: 'Jaarverslag staat in de map.', evidenceUrl: 'https://stichting.sharepoint.com/sites/kwaliteit/jaarverslag.pdf' });
+    // Sanne's form still shows the empty note; she changes only the due date and marks it done.
+    const after = await press(sanne, action(form, 'checklist.setStatus', { status: 'klaar' }), { owner: '', note: '', evidenceUrl: '', dueDate: '2027-02-05' });
+    expect(text(after)).toContain('Opgeslagen');
+    expect(await step(checklist.id, 3)).toMatchObject({ status: 'klaar', note: 'Jaarverslag staat in de map.', evidence_url: 'https://stichting.sharepoint.com/sites/kwaliteit/jaarverslag.pdf' });
+    const due = (await cadans.db.query("select to_char(due_date, 'YYYY-MM-DD') as d from checklist_steps where checklist_id = $1 and position = 3", [checklist.id])).rows[0].d;
+    expect(due).toBe('2027-02-05');
+    // The answer shows the step as it is now: his note, her date.
+    expect(inputValue(after, 'note')).toBe('Jaarverslag staat in de map.');
   });
 
   it('keeps what was typed in the form when a save is refused, and changes nothing', async () => {
