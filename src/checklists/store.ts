@@ -358,14 +358,40 @@ export interface StepView {
   draft: Record<string, string> | null;
 }
 
-/** Remembers the step form a person has open (a draft: the inputs of a refused save; null: none waiting). */
+/**
+ * Remembers the step form a person has open (a draft: the inputs of a refused save; null: none
+ * waiting). Views of the same checklist that have lapsed are removed on the way, so typed drafts
+ * are not kept longer than they are of use.
+ */
 export async function saveStepView(db: Queryable, checklistId: number, aadObjectId: string, position: number, draft: Record<string, string> | null): Promise<void> {
   await db.query({
     name: 'cadans.checklist.view-save',
-    text: `insert into checklist_views (checklist_id, aad_object_id, position, draft, updated_at) values ($1, $2, $3, $4::jsonb, now())
+    text: `with lapsed as (
+             delete from checklist_views where checklist_id = $1 and aad_object_id <> $2 and updated_at <= now() - make_interval(secs => $5::int)
+           )
+           insert into checklist_views (checklist_id, aad_object_id, position, draft, updated_at) values ($1, $2, $3, $4::jsonb, now())
            on conflict (checklist_id, aad_object_id) do update set position = excluded.position, draft = excluded.draft, updated_at = now()`,
-    values: [checklistId, aadObjectId, position, draft === null ? null : JSON.stringify(draft)],
+    values: [checklistId, aadObjectId, position, draft === null ? null : JSON.stringify(draft), VIEW_TTL_SECONDS],
   });
+}
+
+/** For a person's export (privacy): the step forms they have open, with what they typed, per checklist of the tenant. */
+export async function listStepViewsOf(db: Queryable, tenantId: string, aadObjectId: string): Promise<{ checklistId: number; position: number; draft: Record<string, string> | null; updatedAt: Date }[]> {
+  const r = await db.query<{ checklist_id: string; position: number; draft: Record<string, string> | null; updated_at: Date }>(
+    `select v.checklist_id, v.position, v.draft, v.updated_at from checklist_views v join checklists c on c.id = v.checklist_id
+      where c.tenant_id = $1 and v.aad_object_id = $2 order by v.checklist_id`,
+    [tenantId, aadObjectId],
+  );
+  return r.rows.map((x) => ({ checklistId: Number(x.checklist_id), position: x.position, draft: x.draft, updatedAt: x.updated_at }));
+}
+
+/** For a person's erasure (privacy): their open step forms and drafts are theirs only, so they go. Returns how many. */
+export async function deleteStepViewsOf(db: Queryable, tenantId: string, aadObjectId: string): Promise<number> {
+  const r = await db.query(
+    'delete from checklist_views v using checklists c where c.id = v.checklist_id and c.tenant_id = $1 and v.aad_object_id = $2',
+    [tenantId, aadObjectId],
+  );
+  return r.rowCount ?? 0;
 }
 
 /** The step form a person has open on a checklist's card, if they opened one in the last VIEW_TTL_SECONDS. */
