@@ -43,11 +43,13 @@ const formFields = {
 };
 /** The fingerprints of what the form showed, by input id (view.ts formValueHash): unchanged fields are not written. */
 const seen = z.record(z.string().max(16)).refine((x) => Object.keys(x).length <= 4 + 2 * MAX_STEP_ITEMS).optional();
+/** `kept`: the form showed a kept draft (of a refused save), to be cleared once a change from it succeeds. */
+const kept = z.boolean().optional();
 const exportData = withChecklistRef({});
-const stepData = withChecklistRef({ position, seen, ...formFields });
+const stepData = withChecklistRef({ position, seen, kept, ...formFields });
 /** `from: 'card'`: a row's menu on the shared card (answered with the card), not the step's form. */
-const statusData = withChecklistRef({ position, status: z.string().max(20), from: z.literal('card').optional(), seen, ...formFields });
-const saveData = withChecklistRef({ position, seen, ...formFields });
+const statusData = withChecklistRef({ position, status: z.string().max(20), from: z.literal('card').optional(), seen, kept, ...formFields });
+const saveData = withChecklistRef({ position, seen, kept, ...formFields });
 
 /** The names of the form's inputs (formFields). */
 const FORM_KEYS = new Set(Object.keys(formFields));
@@ -150,7 +152,9 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     const draft = draftOf(sent);
     try {
       const r = await run();
-      await checklists.rememberView(ctx.actor, checklistId, n);
+      // The open form was remembered by Details; only a kept draft it showed needs clearing (no
+      // statement otherwise: a step change stays as cheap as it was).
+      if (sent.kept === true) await checklists.rememberView(ctx.actor, checklistId, n);
       return stepCard(ctx, r.checklist, n, { text: ctx.t('checklistSaved'), tone: 'good' }, r.permissions);
     } catch (err) {
       if (!(err instanceof DomainError) || err.kind !== 'conflict') throw err;
@@ -234,9 +238,8 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
 
   const step: VerbHandler = async (ctx, data) => {
     const { d, checklistId } = await parseWithChecklist(ctx, stepData, data);
-    const c = await checklists.get(ctx.actor, checklistId);
-    if (!c.steps.some((s) => s.position === d.position)) throw checklistProblem('checklistNotFound');
-    await checklists.rememberView(ctx.actor, checklistId, d.position);
+    // Remembered as this person's open form, so that the card's refresh gives it back (see view).
+    const [c] = await Promise.all([checklists.get(ctx.actor, checklistId), checklists.rememberView(ctx.actor, checklistId, d.position)]);
     return stepCard(ctx, c, d.position);
   };
 

@@ -256,6 +256,7 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
     refreshUserId: input.refreshFor ?? '',
     // Only an editor's form has fields to compare.
     seen: input.canEdit ? seenValues(s) : {},
+    kept: input.draft ? true : false,
     checklistTitle: escapeMarkdown(c.title),
     heading: t('checklistStepHeading', { n: s.position, title: escapeMarkdown(s.title[lang]) }),
     message: input.message?.text ?? '',
