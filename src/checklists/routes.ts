@@ -254,8 +254,9 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
         const label = isStepStatus(status) ? ctx.t(STATUS_LABELS[status]).toLowerCase() : status;
         message = { text: ctx.t('checklistRowSaved', { n: d.position, status: label }), tone: 'good' };
       } catch (err) {
-        if (!(err instanceof DomainError) || err.kind !== 'conflict') throw err;
-        message = { text: ctx.t(err.textKey, err.params), tone: 'warning' };
+        // A refusal stays on the card, above the rows, so the overview is not lost for this person.
+        if (!(err instanceof DomainError) || (err.kind !== 'conflict' && err.kind !== 'notAllowed')) throw err;
+        message = { text: err.kind === 'notAllowed' ? `**${ctx.t(err.titleKey)}.** ${ctx.t(err.textKey, err.params)}` : ctx.t(err.textKey, err.params), tone: 'warning' };
       }
       return deps.renderChannel(ctx, checklistId, message);
     }
