@@ -722,11 +722,12 @@ export async function exportTenantRows(q: Queryable, tenantId: string): Promise<
 /** Deletes all of a tenant's rows in the checklist tables, children first. Rows deleted per table. */
 export async function deleteTenantRows(q: Queryable, tenantId: string): Promise<Record<string, number>> {
   const ofTenant = 'checklist_id in (select id from checklists where tenant_id = $1)';
+  const views = await q.query(`delete from checklist_views where ${ofTenant}`, [tenantId]);
   const events = await q.query(`delete from checklist_events where ${ofTenant}`, [tenantId]);
   const steps = await q.query(`delete from checklist_steps where ${ofTenant}`, [tenantId]);
   const checklists = await q.query('delete from checklists where tenant_id = $1', [tenantId]);
   const templates = await q.query('delete from checklist_templates where tenant_id = $1', [tenantId]);
-  return { checklist_events: events.rowCount ?? 0, checklist_steps: steps.rowCount ?? 0, checklists: checklists.rowCount ?? 0, checklist_templates: templates.rowCount ?? 0 };
+  return { checklist_views: views.rowCount ?? 0, checklist_events: events.rowCount ?? 0, checklist_steps: steps.rowCount ?? 0, checklists: checklists.rowCount ?? 0, checklist_templates: templates.rowCount ?? 0 };
 }
 
 /** Deletes at most `limit` checklists completed before `cutoff`, with their steps and log (on delete cascade). How many. */

@@ -232,7 +232,7 @@ describe("a row's status menu on the shared card", () => {
   it("refuses a row's status change from someone who may not change that step, changing nothing", async () => {
     const before = await step(checklist.id, 8);
     const refused = await press(joost, action(currentCard(checklist.activityId), 'checklist.setStatus', { position: 8, status: 'klaar' }));
-    expect(text(refused)).toContain('Dat mag je niet doen');
+    expect(text(refused)).toContain('Daar heb je de rol niet voor');
     expect(cardActions(refused).some((a) => a.verb === 'checklist.step')).toBe(true); // he keeps the overview
     expect(await step(checklist.id, 8)).toEqual(before);
   });
@@ -245,7 +245,7 @@ describe("a row's status menu on the shared card", () => {
     const forged = action(currentCard(checklist.activityId), 'checklist.setStatus', { position: 9, status: 'klaar' });
     const before = await step(checklist.id, 9);
     const res = await postActivity(cadans.url, other.actionExecute(stranger, strangerTeam.general, forged.verb!, forged.data!));
-    expect(text(res.body)).toContain('Dat mag je niet doen');
+    expect(text(res.body)).toContain('Daar heb je de rol niet voor');
     expect(text(res.body)).not.toContain('Inspectie De Wilg');
     expect(await step(checklist.id, 9)).toEqual(before);
   });
