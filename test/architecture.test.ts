@@ -113,6 +113,7 @@ describe('architecture', () => {
     checklist_steps: 'checklists/store.ts',
     checklist_events: 'checklists/store.ts',
     checklist_templates: 'checklists/store.ts',
+    checklist_views: 'checklists/store.ts',
     surveys: 'surveys/store.ts',
     survey_deliveries: 'surveys/store.ts',
     survey_sealed: 'surveys/store.ts',

@@ -20,6 +20,7 @@ import {
   type PersonalNoticeArgs,
 } from './ports.js';
 import { createChecklistService } from './service.js';
+import { addDays } from './model.js';
 import { getChannelCardState, getChecklistById, listSettledBy, type ChannelCardState } from './store.js';
 import { registerChecklistDownloads } from './downloads.js';
 import { createChecklistPersonalData } from './personal-data.js';
@@ -54,9 +55,10 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
   });
 
   /** The shared card, in the checklist's language, as everyone in the channel sees it. */
-  async function renderChannel(state: ChannelCardState): Promise<AdaptiveCard> {
+  async function renderChannel(state: ChannelCardState, message?: { text: string; tone: 'good' | 'warning' }): Promise<AdaptiveCard> {
     const c = state.checklist;
     return renderChannelCard(deps.cards, createTranslator(c.language), {
+      message,
       checklist: c,
       template: await service.template(c.tenantId, c.templateKey),
       refreshUserIds: state.refreshUserIds,
@@ -71,10 +73,10 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
     schools: people.schools,
     checklists: service,
     resolve: access.resolve,
-    async renderChannel(ctx, checklistId) {
+    async renderChannel(ctx, checklistId, message) {
       const state = await getChannelCardState(deps.db, checklistId, MAX_REFRESH_USERS, ctx.actor.tenantId);
       if (!state) throw checklistProblem('checklistNotFound');
-      return renderChannel(state);
+      return renderChannel(state, message);
     },
     linkFor: downloads.linkFor,
   });
@@ -107,7 +109,9 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
     const language: Language = contact?.language === 'nl' || contact?.language === 'en' ? contact.language : contact?.locale ? toLanguage(contact.locale) : c.language;
     const t = createTranslator(language);
     const date = step.dueDate ? formatDate(step.dueDate, language) : '';
-    const text = a.kind === 'assigned' ? t('checklistAssignedMessage') : a.kind === 'dueSoon' ? t('checklistDueSoonMessage', { date }) : t('checklistOverdueMessage', { date });
+    const today = deps.today();
+    const soon = step.dueDate === today ? t('checklistDueTodayMessage') : step.dueDate === addDays(today, 1) ? t('checklistDueTomorrowMessage') : t('checklistDueSoonMessage', { date });
+    const text = a.kind === 'assigned' ? t('checklistAssignedMessage') : a.kind === 'dueSoon' ? soon : t('checklistOverdueMessage', { date });
     const card = renderStepCard(deps.cards, t, {
       checklist: c,
       step,

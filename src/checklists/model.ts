@@ -316,6 +316,9 @@ export interface RunningChecklist {
   conversationId: string;
   tenantId: string;
   teamId: string | null;
+  /** So that two checklists of the same kind can be told apart in the list. */
+  schoolName: string | null;
+  targetDate: string | null;
 }
 
 export type StepField = 'status' | 'owner' | 'due' | 'note' | 'evidence' | 'item';

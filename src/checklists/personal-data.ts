@@ -6,7 +6,7 @@ import { scrubParams } from '../db/personal-text.js';
 import { renderWith } from '../outbox/service.js';
 import type { PersonalDataHolder } from '../privacy/ports.js';
 import { CHANNEL_RENDERER, SUMMARY_RENDERER, type ChecklistOutbox } from './ports.js';
-import { deleteFinishedBefore, deleteTenantRows, erasePersonRows, exportPersonRows, exportTenantRows, type ErasedCard } from './store.js';
+import { deleteFinishedBefore, deleteStepViewsOf, deleteTenantRows, erasePersonRows, exportPersonRows, exportTenantRows, listStepViewsOf, type ErasedCard } from './store.js';
 
 const DAY_MS = 86_400_000;
 
@@ -46,11 +46,14 @@ export function createChecklistPersonalData(deps: ChecklistPersonalDataDeps): Pe
 
     async exportPerson(q: Queryable, tenantId: string, aadObjectId: string) {
       const r = await exportPersonRows(q, tenantId, aadObjectId);
+      const openForms = await listStepViewsOf(q, tenantId, aadObjectId);
       return {
         checklistsStarted: r.started.map(camelRow),
         steps: r.steps.map(camelRow),
         changes: r.changes.map(camelRow),
         ownTemplates: r.templates.map(camelRow),
+        // The step forms they have open on shared cards, with what a refused save held (issue 8).
+        openForms,
       };
     },
 
@@ -62,6 +65,8 @@ export function createChecklistPersonalData(deps: ChecklistPersonalDataDeps): Pe
         label: person.label,
         scrub: scrubParams(person),
       });
+      // Their open step forms and drafts are theirs alone: gone.
+      counts.checklist_views = await deleteStepViewsOf(q, person.tenantId, person.aadObjectId);
       return cards.length === 0 ? { counts } : { counts, after: () => refreshCards(cards) };
     },
 

@@ -9,9 +9,10 @@ import type { AdaptiveCard } from '../cards/render.js';
 import type { CommandHandler, FileHandler, RouteContext, VerbHandler } from '../routes.js';
 import { checklistProblem, type StepPermissions, type StepResult } from './ports.js';
 import type { ChecklistService, StepEdit } from './service.js';
-import { MAX_STEP_ITEMS, type Checklist } from './model.js';
+import { MAX_STEP_ITEMS, isStepStatus, type Checklist, type StepStatus } from './model.js';
 import { FORM_STEPS, errorsByField, formInputId, formToDefinition, formValuesFrom, type TemplateFormValues } from './template-form.js';
-import { renderExportCard, renderMenuCard, renderNewCard, renderStepCard, renderTemplateCard } from './view.js';
+import type { StringKey } from '../cards/i18n.js';
+import { formValueHash, renderExportCard, renderMenuCard, renderNewCard, renderStepCard, renderTemplateCard } from './view.js';
 
 const position = boundedInt(1, 100);
 const newData = z.object({ v: z.literal(1), template: z.string().max(80) });
@@ -24,11 +25,10 @@ const startData = z.object({
   investigation: z.string().max(40).optional(),
   endDate: z.string().max(40).optional(),
 });
-const viewData = withChecklistRef({});
-const stepData = withChecklistRef({ position });
-const statusData = withChecklistRef({ position, status: z.string().max(20) });
-const saveData = withChecklistRef({
-  position,
+/** `refresh`: Teams asks again for the shared card (its refresh action); otherwise the person went back to it. */
+const viewData = withChecklistRef({ refresh: z.boolean().optional() });
+/** What a step's form sends with each of its buttons (editors see the form; others send none of it). */
+const formFields = {
   owner: z.string().max(200).optional(),
   dueDate: z.string().max(40).optional(),
   note: z.string().max(10_000).optional(),
@@ -40,7 +40,21 @@ const saveData = withChecklistRef({
       [`itemUrl${i + 1}`, z.string().max(10_000).optional()],
     ]).flat(),
   ),
-});
+};
+/** The fingerprints of what the form showed, by input id (view.ts formValueHash): unchanged fields are not written. */
+const seen = z.record(z.string().max(16)).refine((x) => Object.keys(x).length <= 4 + 2 * MAX_STEP_ITEMS).optional();
+/** `kept`: the form showed a kept draft (of a refused save), to be cleared once a change from it succeeds. */
+const kept = z.boolean().optional();
+const exportData = withChecklistRef({});
+const stepData = withChecklistRef({ position, seen, kept, ...formFields });
+/** `from: 'card'`: a row's menu on the shared card (answered with the card), not the step's form. */
+const statusData = withChecklistRef({ position, status: z.string().max(20), from: z.literal('card').optional(), seen, kept, ...formFields });
+const saveData = withChecklistRef({ position, seen, kept, ...formFields });
+
+/** The names of the form's inputs (formFields). */
+const FORM_KEYS = new Set(Object.keys(formFields));
+
+const STATUS_LABELS: Record<StepStatus, StringKey> = { open: 'checklistStatusOpen', bezig: 'checklistStatusBezig', klaar: 'checklistStatusKlaar', nvt: 'checklistStatusNvt' };
 
 /** The items a save sends, by place; undefined where the card had no such item. */
 function itemEdits(d: Record<string, unknown>): StepEdit['items'] {
@@ -62,8 +76,8 @@ export interface ChecklistRouteDeps {
   linkFor(tenantId: string, checklistId: number, format: 'xlsx' | 'csv'): string;
   /** The checklist an action names (the access check has let the actor see it). */
   resolve: ChecklistAccess['resolve'];
-  /** Renders a checklist's shared channel card for one viewer of its tenant (the refresh and "back" answer). */
-  renderChannel(ctx: RouteContext, checklistId: number): Promise<AdaptiveCard>;
+  /** Renders a checklist's shared channel card for one viewer of its tenant (the refresh and "back" answer), with what their click did. */
+  renderChannel(ctx: RouteContext, checklistId: number, message?: { text: string; tone: 'good' | 'warning' }): Promise<AdaptiveCard>;
 }
 
 export function createChecklistRoutes(deps: ChecklistRouteDeps) {
@@ -81,23 +95,72 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     return renderMenuCard(ctx.cards, ctx.t, { running, finished, templates, canStart, canAddTemplate, failedMessages, language: ctx.language });
   }
 
-  async function stepCard(ctx: RouteContext, c: Checklist, n: number, message?: { text: string; tone: 'good' | 'warning' }, known?: StepPermissions) {
+  type Message = { text: string; tone: 'good' | 'warning' };
+
+  async function stepCard(ctx: RouteContext, c: Checklist, n: number, message?: Message, known?: StepPermissions, draft?: Record<string, string> | null) {
     const step = c.steps.find((s) => s.position === n);
     if (!step) throw checklistProblem('checklistNotFound');
     const perms = known ?? (await checklists.permissions(ctx.actor, c, n));
     const people = perms.canEdit ? await ctx.directory.listMembers() : [];
-    return renderStepCard(ctx.cards, ctx.t, { checklist: c, step, language: ctx.language, ...perms, people, message });
+    // On the shared card in a channel the form carries the card's refresh for this person (see view).
+    const refreshFor = ctx.actor.conversation.kind === 'channel' ? ctx.actor.teamsUserId : undefined;
+    return renderStepCard(ctx.cards, ctx.t, { checklist: c, step, language: ctx.language, ...perms, people, message, draft, refreshFor });
   }
 
-  /** Expected problems with a step are shown on the step card, so the person can correct them. */
-  async function onStep(ctx: RouteContext, checklistId: number, n: number, run: () => Promise<StepResult>) {
+  /** What the step's form sent (strings only, as the card sent them): shown again when a save is refused. */
+  function draftOf(d: Record<string, unknown>): Record<string, string> | undefined {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(d)) if (typeof v === 'string' && FORM_KEYS.has(k)) out[k] = v;
+    return Object.keys(out).length ? out : undefined;
+  }
+
+  /**
+   * The form's fields the person changed, as an edit (the owner checked against the roster);
+   * undefined when the card sent none. A field still as the form showed it (its `seen` fingerprint)
+   * is left out, so it does not undo what someone else saved after the form was drawn.
+   */
+  async function editOf(ctx: RouteContext, sent: Record<string, unknown>, withOwner: boolean): Promise<StepEdit | undefined> {
+    if (!draftOf(sent)) return undefined;
+    const shown = (sent.seen ?? {}) as Record<string, string>;
+    const d: Record<string, unknown> = {};
+    for (const key of FORM_KEYS) {
+      const v = sent[key];
+      if (typeof v === 'string' && shown[key] !== undefined && formValueHash(v) === shown[key]) continue;
+      d[key] = v;
+    }
+    let owner: { aad: string; name: string } | null | undefined;
+    const picked = d.owner;
+    if (withOwner && typeof picked === 'string') {
+      if (picked === '') owner = null;
+      else {
+        // Whatever the card offered: the owner must be in this team's roster or known to Cadans.
+        const m = await ctx.directory.findMember(picked);
+        if (!m) throw checklistProblem('checklistOwnerUnknown');
+        owner = { aad: m.aadObjectId, name: m.name };
+      }
+    }
+    const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
+    return { owner, dueDate: str(d.dueDate), note: str(d.note), evidenceUrl: str(d.evidenceUrl), items: itemEdits(d) };
+  }
+
+  /**
+   * A change from a step's form. Saved: the form again, with "Opgeslagen", and remembered as what
+   * this person has open. Refused for something they can correct: the form with what they typed
+   * (kept too, so the card's refresh after someone else's change brings it back) and why.
+   */
+  async function onStep(ctx: RouteContext, checklistId: number, n: number, sent: Record<string, unknown>, run: () => Promise<StepResult>) {
+    const draft = draftOf(sent);
     try {
       const r = await run();
+      // The open form was remembered by Details; only a kept draft it showed needs clearing (no
+      // statement otherwise: a step change stays as cheap as it was).
+      if (sent.kept === true) await checklists.rememberView(ctx.actor, checklistId, n);
       return stepCard(ctx, r.checklist, n, { text: ctx.t('checklistSaved'), tone: 'good' }, r.permissions);
     } catch (err) {
       if (!(err instanceof DomainError) || err.kind !== 'conflict') throw err;
       const c = await checklists.get(ctx.actor, checklistId);
-      return stepCard(ctx, c, n, { text: ctx.t(err.textKey, err.params), tone: 'warning' });
+      await checklists.rememberView(ctx.actor, checklistId, n, draft);
+      return stepCard(ctx, c, n, { text: ctx.t(err.textKey, err.params), tone: 'warning' }, undefined, draft);
     }
   }
 
@@ -151,47 +214,75 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     return { d, checklistId: scope.id };
   }
 
+  /**
+   * The shared card for one person. Teams' refresh (after someone's change updated the message, or
+   * when the card comes into view) gives a person their step form back if they have one open;
+   * "back to the checklist" (and Open in the list) closes it.
+   */
   const view: VerbHandler = async (ctx, data) => {
-    const { checklistId } = await parseWithChecklist(ctx, viewData, data);
+    const { d, checklistId } = await parseWithChecklist(ctx, viewData, data);
+    if (d.refresh) {
+      const open = await checklists.openView(ctx.actor, checklistId);
+      if (open) {
+        const c = await checklists.get(ctx.actor, checklistId);
+        if (c.steps.some((s) => s.position === open.position)) {
+          const message = open.draft ? { text: ctx.t('checklistDraftKept'), tone: 'warning' as const } : undefined;
+          return stepCard(ctx, c, open.position, message, undefined, open.draft);
+        }
+      }
+    } else {
+      await checklists.forgetView(ctx.actor, checklistId);
+    }
     return deps.renderChannel(ctx, checklistId);
   };
 
   const step: VerbHandler = async (ctx, data) => {
     const { d, checklistId } = await parseWithChecklist(ctx, stepData, data);
-    return stepCard(ctx, await checklists.get(ctx.actor, checklistId), d.position);
+    // Remembered as this person's open form, so that the card's refresh gives it back (see view).
+    const [c] = await Promise.all([checklists.get(ctx.actor, checklistId), checklists.rememberView(ctx.actor, checklistId, d.position)]);
+    return stepCard(ctx, c, d.position);
   };
 
   const setStatus: VerbHandler = async (ctx, data) => {
     const { d, checklistId } = await parseWithChecklist(ctx, statusData, data);
-    return onStep(ctx, checklistId, d.position, () => checklists.setStatus(ctx.actor, checklistId, d.position, d.status));
+    if (d.from === 'card') {
+      // A row's menu on the shared card: one click, answered with the card (the others get it through the outbox).
+      const status = typeof d.status === 'string' ? d.status : '';
+      let message: Message;
+      try {
+        await checklists.setStatus(ctx.actor, checklistId, d.position, status);
+        const label = isStepStatus(status) ? ctx.t(STATUS_LABELS[status]).toLowerCase() : status;
+        message = { text: ctx.t('checklistRowSaved', { n: d.position, status: label }), tone: 'good' };
+      } catch (err) {
+        // A refusal stays on the card, above the rows, so the overview is not lost for this person.
+        if (!(err instanceof DomainError) || (err.kind !== 'conflict' && err.kind !== 'notAllowed')) throw err;
+        message = { text: err.kind === 'notAllowed' ? `**${ctx.t(err.titleKey)}.** ${ctx.t(err.textKey, err.params)}` : ctx.t(err.textKey, err.params), tone: 'warning' };
+      }
+      return deps.renderChannel(ctx, checklistId, message);
+    }
+    const sent = d as Record<string, unknown>;
+    return onStep(ctx, checklistId, d.position, sent, async () => checklists.setStatus(ctx.actor, checklistId, d.position, d.status, await editOf(ctx, sent, true)));
   };
 
   const take: VerbHandler = async (ctx, data) => {
     const { d, checklistId } = await parseWithChecklist(ctx, stepData, data);
-    return onStep(ctx, checklistId, d.position, () => checklists.take(ctx.actor, checklistId, d.position));
+    const sent = d as Record<string, unknown>;
+    // The owner becomes the person who takes it, whatever the form's picker said.
+    return onStep(ctx, checklistId, d.position, sent, async () => checklists.take(ctx.actor, checklistId, d.position, await editOf(ctx, sent, false)));
   };
 
   const saveStep: VerbHandler = async (ctx, data) => {
     const { d, checklistId } = await parseWithChecklist(ctx, saveData, data);
-    return onStep(ctx, checklistId, d.position, async () => {
+    const sent = d as Record<string, unknown>;
+    return onStep(ctx, checklistId, d.position, sent, async () => {
       const current = await checklists.get(ctx.actor, checklistId);
       if (!(await checklists.permissions(ctx.actor, current)).canEdit) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText');
-      let owner: { aad: string; name: string } | null | undefined;
-      if (d.owner !== undefined) {
-        if (d.owner === '') owner = null;
-        else {
-          // Whatever the card offered: the owner must be in this team's roster or known to Cadans.
-          const m = await ctx.directory.findMember(d.owner);
-          if (!m) throw checklistProblem('checklistOwnerUnknown');
-          owner = { aad: m.aadObjectId, name: m.name };
-        }
-      }
-      return checklists.editStep(ctx.actor, checklistId, d.position, { owner, dueDate: d.dueDate, note: d.note, evidenceUrl: d.evidenceUrl, items: itemEdits(d as Record<string, unknown>) });
+      return checklists.editStep(ctx.actor, checklistId, d.position, (await editOf(ctx, sent, true)) ?? {});
     });
   };
 
   const exportChecklist: VerbHandler = async (ctx, data) => {
-    const { checklistId } = await parseWithChecklist(ctx, viewData, data);
+    const { checklistId } = await parseWithChecklist(ctx, exportData, data);
     const c = await checklists.get(ctx.actor, checklistId);
     return renderExportCard(ctx.cards, ctx.t, {
       title: c.title,
@@ -201,7 +292,7 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
   };
 
   const repost: VerbHandler = async (ctx, data) => {
-    const { checklistId } = await parseWithChecklist(ctx, viewData, data);
+    const { checklistId } = await parseWithChecklist(ctx, exportData, data);
     const c = await checklists.repost(ctx.actor, checklistId);
     return renderNoticeCard(ctx.cards, ctx.t, { title: ctx.t('checklistRepostedTitle'), text: ctx.t('checklistReposted', { title: escapeMarkdown(c.title) }) });
   };

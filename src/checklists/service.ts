@@ -27,7 +27,7 @@ import {
   type StepStatus,
 } from './model.js';
 import { TEMPLATE_LIMITS, TOO_MANY_TEMPLATES, parseTemplateText, type TemplateError } from './parse-template.js';
-import { getChecklist, insertChecklist, listFinished, listTemplates, findTemplate, insertTemplateWithinCap, archiveTemplate, type StoredTemplate, listRunning, logChecklistEvent, setCardActivityId, startRepost, listOwnedStepsDueBy, getCardTarget } from './store.js';
+import { getChecklist, insertChecklist, listFinished, listTemplates, findTemplate, insertTemplateWithinCap, archiveTemplate, type StoredTemplate, listRunning, logChecklistEvent, setCardActivityId, startRepost, listOwnedStepsDueBy, getCardTarget, saveStepView, findStepView, deleteStepView, type StepView } from './store.js';
 import { BUILT_IN_TEMPLATES, isInvestigationType, type ChecklistTemplate, type InvestigationType } from './templates.js';
 import { toChannelId } from './access.js';
 import { renderWith } from '../outbox/service.js';
@@ -108,9 +108,23 @@ export interface ChecklistService {
   start(actor: Actor, input: StartInput): Promise<Checklist>;
   get(actor: Actor, id: number): Promise<Checklist>;
   permissions(actor: Actor, checklist: Checklist, position?: number): Promise<StepPermissions>;
-  setStatus(actor: Actor, id: number, position: number, status: unknown): Promise<StepResult>;
-  take(actor: Actor, id: number, position: number): Promise<StepResult>;
+  /**
+   * Sets a step's status. `edit`: what the step's form held when the button was pressed (editors
+   * only), saved in the same change, so nothing typed there is lost.
+   */
+  setStatus(actor: Actor, id: number, position: number, status: unknown, edit?: StepEdit): Promise<StepResult>;
+  /** The actor takes an unowned step; `edit` as for setStatus (its owner field is the actor, whatever the form said). */
+  take(actor: Actor, id: number, position: number, edit?: StepEdit): Promise<StepResult>;
   editStep(actor: Actor, id: number, position: number, edit: StepEdit): Promise<StepResult>;
+  /**
+   * The step form the actor has open on a checklist's shared card (`draft`: what a refused save
+   * sent, to show again), so that the card's refresh after someone else's change gives it back.
+   */
+  rememberView(actor: Actor, id: number, position: number, draft?: Record<string, string>): Promise<void>;
+  /** The step form the actor has open on the shared card, if any (see rememberView). */
+  openView(actor: Actor, id: number): Promise<StepView | null>;
+  /** The actor went back to the overview. */
+  forgetView(actor: Actor, id: number): Promise<void>;
   /**
    * Due-date reminders for step owners, for `today` (yyyy-mm-dd, Europe/Amsterdam): due within two
    * working days, and overdue. Each reminder goes out once per step, kind and due date.
@@ -118,6 +132,44 @@ export interface ChecklistService {
   runReminders(today: string): Promise<{ sent: number; failed: number }>;
   /** The outbox posted the channel card: remember its id; catch up on changes made meanwhile. */
   onCardPosted(checklistId: number, activityId: string, tx: Queryable): Promise<void>;
+}
+
+/**
+ * The fields of a step's form as a change (editors only; nothing sent: no change and no check).
+ * A field that does not parse refuses the whole change, so nothing is half saved.
+ */
+function editChange(c: Checklist, grants: readonly Grant[], position: number, edit: StepEdit | undefined): StepChange {
+  const out: StepChange = {};
+  if (!edit || Object.values(edit).every((v) => v === undefined)) return out;
+  if (!canEditChecklist(grants, c.schoolId)) throw notAllowed('edit step');
+  if (edit.owner !== undefined) out.owner = edit.owner;
+  if (edit.dueDate !== undefined) {
+    const d = edit.dueDate === '' ? null : parseIsoDate(edit.dueDate);
+    if (d === null && edit.dueDate !== '') throw checklistProblem('checklistInvalidDate');
+    out.dueDate = d;
+  }
+  if (edit.note !== undefined) {
+    const n = parseNote(edit.note);
+    if (n === null) throw checklistProblem('checklistInvalidNote');
+    out.note = n;
+  }
+  if (edit.evidenceUrl !== undefined) {
+    const u = parseEvidenceUrl(edit.evidenceUrl);
+    if (u === null) throw checklistProblem('checklistInvalidUrl');
+    out.evidenceUrl = u;
+  }
+  if (edit.items !== undefined) {
+    const step = c.steps.find((s) => s.position === position)!;
+    if (edit.items.length > step.items.length) throw checklistProblem('checklistNotFound');
+    out.items = step.items.map((item, i) => {
+      const e = edit.items![i];
+      if (!e) return item;
+      const url = e.evidenceUrl === undefined ? item.evidenceUrl : parseEvidenceUrl(e.evidenceUrl);
+      if (url === null || url.length > MAX_ITEM_URL) throw checklistProblem('checklistInvalidItemUrl');
+      return { ...item, done: e.done ?? item.done, evidenceUrl: url };
+    });
+  }
+  return out;
 }
 
 export function createChecklistService(deps: ChecklistServiceDeps): ChecklistService {
@@ -311,54 +363,40 @@ export function createChecklistService(deps: ChecklistServiceDeps): ChecklistSer
     async permissions(actor, c, position) {
       return permissionsFor(actor, await deps.people.grantsOf(actor.tenantId, actor.aadObjectId), c, position);
     },
-    setStatus(actor, id, position, status) {
+    setStatus(actor, id, position, status, edit) {
       if (!isStepStatus(status)) throw checklistProblem('checklistNotFound');
       return change(actor, id, position, (c, grants) => {
         const step = c.steps.find((s) => s.position === position)!;
         if (!canSetStepStatus(grants, c.schoolId, step.ownerAad, actor.aadObjectId)) throw notAllowed('set step status');
-        return { status: status as StepStatus };
+        return { ...editChange(c, grants, position, edit), status: status as StepStatus };
       });
     },
-    take(actor, id, position) {
+    take(actor, id, position, edit) {
       return change(actor, id, position, (c, grants) => {
         const step = c.steps.find((s) => s.position === position)!;
         if (!canTakeStep(grants, c.schoolId, step.ownerAad)) throw notAllowed('take step');
-        return { owner: { aad: actor.aadObjectId, name: actor.name }, ...(step.status === 'open' ? { status: 'bezig' as const } : {}) };
+        const { owner: _ignored, ...fields } = edit ?? {};
+        return { ...editChange(c, grants, position, fields), owner: { aad: actor.aadObjectId, name: actor.name }, ...(step.status === 'open' ? { status: 'bezig' as const } : {}) };
       });
     },
     editStep(actor, id, position, edit) {
       return change(actor, id, position, (c, grants) => {
         if (!canEditChecklist(grants, c.schoolId)) throw notAllowed('edit step');
-        const out: StepChange = {};
-        if (edit.owner !== undefined) out.owner = edit.owner;
-        if (edit.dueDate !== undefined) {
-          const d = edit.dueDate === '' ? null : parseIsoDate(edit.dueDate);
-          if (d === null && edit.dueDate !== '') throw checklistProblem('checklistInvalidDate');
-          out.dueDate = d;
-        }
-        if (edit.note !== undefined) {
-          const n = parseNote(edit.note);
-          if (n === null) throw checklistProblem('checklistInvalidNote');
-          out.note = n;
-        }
-        if (edit.evidenceUrl !== undefined) {
-          const u = parseEvidenceUrl(edit.evidenceUrl);
-          if (u === null) throw checklistProblem('checklistInvalidUrl');
-          out.evidenceUrl = u;
-        }
-        if (edit.items !== undefined) {
-          const step = c.steps.find((s) => s.position === position)!;
-          if (edit.items.length > step.items.length) throw checklistProblem('checklistNotFound');
-          out.items = step.items.map((item, i) => {
-            const e = edit.items![i];
-            if (!e) return item;
-            const url = e.evidenceUrl === undefined ? item.evidenceUrl : parseEvidenceUrl(e.evidenceUrl);
-            if (url === null || url.length > MAX_ITEM_URL) throw checklistProblem('checklistInvalidItemUrl');
-            return { ...item, done: e.done ?? item.done, evidenceUrl: url };
-          });
-        }
-        return out;
+        return editChange(c, grants, position, edit);
       });
+    },
+    async rememberView(actor, id, position, draft) {
+      // Only the shared card in a channel has a refresh that brings a form back.
+      if (actor.conversation.kind !== 'channel') return;
+      await saveStepView(db, id, actor.aadObjectId, position, draft ?? null);
+    },
+    async openView(actor, id) {
+      if (actor.conversation.kind !== 'channel') return null;
+      return findStepView(db, id, actor.aadObjectId);
+    },
+    async forgetView(actor, id) {
+      if (actor.conversation.kind !== 'channel') return;
+      await deleteStepView(db, id, actor.aadObjectId);
     },
     async runReminders(today) {
       let sent = 0;

@@ -175,9 +175,9 @@ function toItems(raw: unknown): StepItem[] {
 }
 
 export async function listRunning(db: Queryable, tenantId: string, conversationId: string): Promise<RunningChecklist[]> {
-  const r = await db.query<{ id: string; public_id: string; title: string; done: string; not_applicable: string; total: string; card_activity_id: string | null; card_post_key: string; conversation_id: string; tenant_id: string; team_id: string | null }>(
+  const r = await db.query<{ id: string; public_id: string; title: string; done: string; not_applicable: string; total: string; card_activity_id: string | null; card_post_key: string; conversation_id: string; tenant_id: string; team_id: string | null; school_name: string | null; target_date: unknown }>(
     `select c.id, c.public_id, c.title, c.card_activity_id, coalesce(c.card_post_key, 'checklist:' || c.id || ':card') as card_post_key, c.conversation_id, c.tenant_id,
-            c.team_id,
+            c.team_id, ${schoolNameSql('c.school_id')} as school_name, c.target_date,
             count(*) filter (where s.status = 'klaar') as done, count(*) filter (where s.status = 'nvt') as not_applicable, count(*) as total
        from checklists c join checklist_steps s on s.checklist_id = c.id
       where c.tenant_id = $1 and c.conversation_id = $2 and c.completed_at is null
@@ -196,6 +196,8 @@ export async function listRunning(db: Queryable, tenantId: string, conversationI
     conversationId: x.conversation_id,
     tenantId: x.tenant_id,
     teamId: x.team_id,
+    schoolName: x.school_name,
+    targetDate: dateText(x.target_date),
   }));
 }
 
@@ -320,24 +322,93 @@ export async function getChannelCardState(db: Queryable, checklistId: number, re
   const r = await db.query({
     name: 'cadans.checklist.card-state',
     text: `${CHECKLIST_FROM.replace(' as steps', ` as steps,
-      (select coalesce(json_agg(w.teams_user_id order by w.last desc), '[]'::json) from (
-         select p.teams_user_id, max(x.last) as last from (
-             select actor_aad as aad, max(id) as last
+      (select coalesce(json_agg(w.teams_user_id order by w.open desc, w.last desc), '[]'::json) from (
+         select p.teams_user_id, bool_or(x.open) as open, max(x.last) as last from (
+             select actor_aad as aad, false as open, max(id) as last
                from (select actor_aad, id from checklist_events where checklist_id = c.id order by id desc limit 1000) recent
               group by actor_aad
              union all
-             select owner_aad, 0 from checklist_steps where checklist_id = c.id and owner_aad is not null
+             select owner_aad, false, 0 from checklist_steps where checklist_id = c.id and owner_aad is not null
+             union all
+             -- People with a step's form open come first: the refresh gives them their form back.
+             select v.aad_object_id, true, 0 from checklist_views v
+              where v.checklist_id = c.id and v.updated_at > now() - make_interval(secs => $4::int)
            ) x
            ${teamsUserJoinSql('p', 'c.tenant_id', 'x.aad')}
           where p.teams_user_id is not null
-          group by p.teams_user_id order by max(x.last) desc limit $2
+          group by p.teams_user_id order by bool_or(x.open) desc, max(x.last) desc limit $2
        ) w) as refresh_user_ids,
       (select e.actor_name from checklist_events e where e.checklist_id = c.id and e.actor_name <> '' order by e.id desc limit 1) as last_changed_by`)}
      where c.id = $1 and ($3::text is null or c.tenant_id = $3)`,
-    values: [checklistId, refreshLimit, tenantId],
+    values: [checklistId, refreshLimit, tenantId, VIEW_TTL_SECONDS],
   });
   const c = r.rows[0];
   return c ? { checklist: toChecklist(c, c.steps), refreshUserIds: c.refresh_user_ids, lastChangedBy: c.last_changed_by ?? null } : null;
+}
+
+/**
+ * How long a step form someone opened on the shared card counts as open: a working day. After that
+ * the refresh shows the overview again, and they leave the front of the refresh list.
+ */
+export const VIEW_TTL_SECONDS = 8 * 60 * 60;
+
+/** What a person has open on a checklist's shared card: a step's form, with what a refused save sent. */
+export interface StepView {
+  position: number;
+  draft: Record<string, string> | null;
+}
+
+/**
+ * Remembers the step form a person has open (a draft: the inputs of a refused save; null: none
+ * waiting). Views of the same checklist that have lapsed are removed on the way, so typed drafts
+ * are not kept longer than they are of use.
+ */
+export async function saveStepView(db: Queryable, checklistId: number, aadObjectId: string, position: number, draft: Record<string, string> | null): Promise<void> {
+  await db.query({
+    name: 'cadans.checklist.view-save',
+    text: `with lapsed as (
+             delete from checklist_views where checklist_id = $1 and aad_object_id <> $2 and updated_at <= now() - make_interval(secs => $5::int)
+           )
+           insert into checklist_views (checklist_id, aad_object_id, position, draft, updated_at) values ($1, $2, $3, $4::jsonb, now())
+           on conflict (checklist_id, aad_object_id) do update set position = excluded.position, draft = excluded.draft, updated_at = now()`,
+    values: [checklistId, aadObjectId, position, draft === null ? null : JSON.stringify(draft), VIEW_TTL_SECONDS],
+  });
+}
+
+/** For a person's export (privacy): the step forms they have open, with what they typed, per checklist of the tenant. */
+export async function listStepViewsOf(db: Queryable, tenantId: string, aadObjectId: string): Promise<{ checklistId: number; position: number; draft: Record<string, string> | null; updatedAt: Date }[]> {
+  const r = await db.query<{ checklist_id: string; position: number; draft: Record<string, string> | null; updated_at: Date }>(
+    `select v.checklist_id, v.position, v.draft, v.updated_at from checklist_views v join checklists c on c.id = v.checklist_id
+      where c.tenant_id = $1 and v.aad_object_id = $2 order by v.checklist_id`,
+    [tenantId, aadObjectId],
+  );
+  return r.rows.map((x) => ({ checklistId: Number(x.checklist_id), position: x.position, draft: x.draft, updatedAt: x.updated_at }));
+}
+
+/** For a person's erasure (privacy): their open step forms and drafts are theirs only, so they go. Returns how many. */
+export async function deleteStepViewsOf(db: Queryable, tenantId: string, aadObjectId: string): Promise<number> {
+  const r = await db.query(
+    'delete from checklist_views v using checklists c where c.id = v.checklist_id and c.tenant_id = $1 and v.aad_object_id = $2',
+    [tenantId, aadObjectId],
+  );
+  return r.rowCount ?? 0;
+}
+
+/** The step form a person has open on a checklist's card, if they opened one in the last VIEW_TTL_SECONDS. */
+export async function findStepView(db: Queryable, checklistId: number, aadObjectId: string): Promise<StepView | null> {
+  const r = await db.query<{ position: number; draft: Record<string, string> | null }>({
+    name: 'cadans.checklist.view-find',
+    text: `select position, draft from checklist_views
+            where checklist_id = $1 and aad_object_id = $2 and updated_at > now() - make_interval(secs => $3::int)`,
+    values: [checklistId, aadObjectId, VIEW_TTL_SECONDS],
+  });
+  const x = r.rows[0];
+  return x ? { position: x.position, draft: x.draft } : null;
+}
+
+/** The person went back to the overview: nothing of theirs is open any more. */
+export async function deleteStepView(db: Queryable, checklistId: number, aadObjectId: string): Promise<void> {
+  await db.query({ name: 'cadans.checklist.view-delete', text: 'delete from checklist_views where checklist_id = $1 and aad_object_id = $2', values: [checklistId, aadObjectId] });
 }
 
 export async function listFinished(db: Queryable, tenantId: string, conversationId: string, limit: number): Promise<{ id: number; publicId: string; title: string }[]> {
@@ -651,11 +722,12 @@ export async function exportTenantRows(q: Queryable, tenantId: string): Promise<
 /** Deletes all of a tenant's rows in the checklist tables, children first. Rows deleted per table. */
 export async function deleteTenantRows(q: Queryable, tenantId: string): Promise<Record<string, number>> {
   const ofTenant = 'checklist_id in (select id from checklists where tenant_id = $1)';
+  const views = await q.query(`delete from checklist_views where ${ofTenant}`, [tenantId]);
   const events = await q.query(`delete from checklist_events where ${ofTenant}`, [tenantId]);
   const steps = await q.query(`delete from checklist_steps where ${ofTenant}`, [tenantId]);
   const checklists = await q.query('delete from checklists where tenant_id = $1', [tenantId]);
   const templates = await q.query('delete from checklist_templates where tenant_id = $1', [tenantId]);
-  return { checklist_events: events.rowCount ?? 0, checklist_steps: steps.rowCount ?? 0, checklists: checklists.rowCount ?? 0, checklist_templates: templates.rowCount ?? 0 };
+  return { checklist_views: views.rowCount ?? 0, checklist_events: events.rowCount ?? 0, checklist_steps: steps.rowCount ?? 0, checklists: checklists.rowCount ?? 0, checklist_templates: templates.rowCount ?? 0 };
 }
 
 /** Deletes at most `limit` checklists completed before `cutoff`, with their steps and log (on delete cascade). How many. */

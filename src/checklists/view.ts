@@ -1,10 +1,11 @@
 // View-models and cards for checklists. Display-ready strings only; names are escaped.
+import { createHash } from 'node:crypto';
 import type { Language } from '../config.js';
 import type { StringKey, Translate } from '../cards/i18n.js';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
 import { MAX_PEOPLE_CHOICES, cardName, escapeMarkdown } from '../cards/text.js';
 import type { Member } from '../routes.js';
-import { LIMITS, MAX_STEP_ITEMS, shorten, toDueState, toProgress, type Checklist, type Progress, type RunningChecklist, type Step, type StepStatus } from './model.js';
+import { LIMITS, MAX_STEP_ITEMS, addDays, shorten, toDueState, toProgress, type Checklist, type Progress, type RunningChecklist, type Step, type StepStatus } from './model.js';
 import { INVESTIGATION_TYPES, isInvestigationType, type ChecklistTemplate, type InvestigationType } from './templates.js';
 import { FORM_MAX, FORM_STEPS, formInputId, type FormField, type TemplateFormValues } from './template-form.js';
 
@@ -64,8 +65,15 @@ function stepMeta(t: Translate, s: Step, language: Language, today: string): { m
   if (s.status === 'nvt') return { meta: '', overdue: false };
   const owner = s.ownerName ? escapeMarkdown(cardName(s.ownerName)) : t('checklistNoOwner');
   const state = toDueState(s.dueDate, s.status, today);
-  const due = s.dueDate ? (state === 'overdue' ? t('checklistOverdue', { date: formatDate(s.dueDate, language) }) : t('checklistDue', { date: formatDate(s.dueDate, language) })) : '';
+  const due = s.dueDate ? (state === 'overdue' ? t('checklistOverdue', { date: formatDate(s.dueDate, language) }) : dueText(t, s.dueDate, language, today)) : '';
   return { meta: [owner, due, itemsProgress(t, s)].filter(Boolean).join(' · '), overdue: state === 'overdue' };
+}
+
+/** "uiterlijk vandaag", "uiterlijk morgen", otherwise "uiterlijk 9 maart 2027" (a step not yet overdue). */
+export function dueText(t: Translate, due: string, language: Language, today: string): string {
+  if (due === today) return t('checklistDueToday');
+  if (due === addDays(today, 1)) return t('checklistDueTomorrow');
+  return t('checklistDue', { date: formatDate(due, language) });
 }
 
 /**
@@ -95,11 +103,40 @@ export interface ChannelCardInput {
   refreshUserIds: string[];
   lastChangedBy?: string | null;
   today: string;
+  /** Only in the answer to the person who clicked (never the shared message): what their click did. */
+  message?: { text: string; tone: 'good' | 'warning' };
 }
 
-/** The shared card in the channel, in the checklist's language (the tenant's when it started). */
+/** The status changes a step offers, in this order, leaving out the one it has. */
+function statusChoices(t: Translate, current: StepStatus): { status: StepStatus; title: string }[] {
+  return (['klaar', 'bezig', 'nvt', 'open'] as const)
+    .filter((x) => x !== current)
+    .map((x) => ({ status: x, title: t(x === 'klaar' ? 'checklistMarkDone' : x === 'bezig' ? 'checklistMarkBusy' : x === 'nvt' ? 'checklistMarkNvt' : 'checklistReopen') }));
+}
+
+/**
+ * What the shared card may hold, in characters of its JSON: Teams recommends at most 80 KB for a bot
+ * message, counted in UTF-16 (two bytes a character), and the activity around the card takes a little.
+ */
+export const CHANNEL_CARD_CHAR_BUDGET = 39_000;
+
+/**
+ * The shared card in the channel, in the checklist's language (the tenant's when it started). Each
+ * row has its status menu while the card stays within Teams' size budget; a card that would outgrow
+ * it (many steps with long notes) keeps the menus of the steps still to do, or only Details.
+ */
 export function renderChannelCard(cards: CardRenderer, t: Translate, input: ChannelCardInput): AdaptiveCard {
+  let card: AdaptiveCard | null = null;
+  for (const menus of ['all', 'unsettled', 'none'] as const) {
+    card = renderChannelCardWith(cards, t, input, menus);
+    if (JSON.stringify(card).length <= CHANNEL_CARD_CHAR_BUDGET) return card;
+  }
+  return card!;
+}
+
+function renderChannelCardWith(cards: CardRenderer, t: Translate, input: ChannelCardInput, menus: 'all' | 'unsettled' | 'none'): AdaptiveCard {
   const { checklist: c } = input;
+  const withMenu = (s: Step) => !c.completedAt && (menus === 'all' || (menus === 'unsettled' && (s.status === 'open' || s.status === 'bezig')));
   const lang = c.language;
   const progress = toProgress(c.steps.map((s) => s.status));
   const progressText = toProgressText(t, progress);
@@ -117,10 +154,15 @@ export function renderChannelCard(cards: CardRenderer, t: Translate, input: Chan
     settled: progress.done,
     open: progress.open,
     detailsLabel: t('checklistDetails'),
+    message: input.message?.text ?? '',
+    messageStyle: input.message?.tone === 'warning' ? 'warning' : 'good',
     steps: c.steps.map((s) => {
       const { meta, overdue } = stepMeta(t, s, lang, input.today);
       return {
         n: s.position,
+        // One click from the overview: the common status changes, folded into the row's "…" menu
+        // (mode secondary) beside Details. The server checks each one as it would on the step card.
+        actions: withMenu(s) ? statusChoices(t, s.status).map((a) => ({ ...a, n: s.position })) : [],
         title: escapeMarkdown(s.title[lang]),
         statusLabel: t(STATUS_KEYS[s.status]),
         statusColor: STATUS_COLORS[s.status],
@@ -142,6 +184,38 @@ export interface StepCardInput {
   canSetStatus: boolean;
   people: Member[];
   message?: { text: string; tone: 'good' | 'warning' };
+  /** What the person's form sent when it was refused: shown again in the form instead of the saved values. */
+  draft?: Readonly<Record<string, string>> | null;
+  /**
+   * The Teams user id of the person it is for, when it answers a click on the shared card in a
+   * channel: the card then carries the shared card's refresh for them, so Teams asks again later
+   * and gets this form back (see docs/architecture.md, Checklists).
+   */
+  refreshFor?: string;
+}
+
+/**
+ * A short fingerprint of a value a step's form showed. The form's buttons carry one per field
+ * (`seen`), so the server writes only the fields the person changed: a field left as it was does
+ * not overwrite what someone else saved meanwhile.
+ */
+export function formValueHash(value: string): string {
+  return createHash('sha256').update(value).digest('base64url').slice(0, 12);
+}
+
+/** The fingerprints of a step's saved values, by the form's input ids. */
+function seenValues(s: Step): Record<string, string> {
+  const out: Record<string, string> = {
+    owner: formValueHash(s.ownerAad ?? ''),
+    dueDate: formValueHash(s.dueDate ?? ''),
+    note: formValueHash(s.note),
+    evidenceUrl: formValueHash(s.evidenceUrl),
+  };
+  s.items.slice(0, MAX_STEP_ITEMS).forEach((item, i) => {
+    out[`itemDone${i + 1}`] = formValueHash(item.done ? 'true' : 'false');
+    out[`itemUrl${i + 1}`] = formValueHash(item.evidenceUrl);
+  });
+  return out;
 }
 
 const LINK_LABELS: Record<string, StringKey> = { roles: 'checklistOpenRoles', survey: 'checklistOpenSurvey', results: 'checklistOpenResults' };
@@ -154,11 +228,10 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
   facts.push({ label: t('checklistAssignLabel'), value: s.ownerName ? escapeMarkdown(cardName(s.ownerName)) : t('checklistNoOwner') });
   if (s.dueDate) facts.push({ label: t('checklistDueLabel'), value: formatDate(s.dueDate, lang) });
   if (s.note) facts.push({ label: t('checklistNoteLabel'), value: escapeMarkdown(shorten(s.note, 600)) });
-  const statusActions = input.canSetStatus
-    ? (['klaar', 'bezig', 'nvt', 'open'] as const)
-        .filter((x) => x !== s.status)
-        .map((x) => ({ status: x, title: t(x === 'klaar' ? 'checklistMarkDone' : x === 'bezig' ? 'checklistMarkBusy' : x === 'nvt' ? 'checklistMarkNvt' : 'checklistReopen') }))
-    : [];
+  const statusActions = input.canSetStatus ? statusChoices(t, s.status) : [];
+  const draft = input.draft ?? {};
+  // What was typed, cut to what the input takes (its maxLength in adaptive-cards/checklist.step.json).
+  const typed = (key: string, saved: string, max = 2000) => (typeof draft[key] === 'string' ? draft[key].slice(0, max) : saved);
   const people = input.people.slice(0, MAX_PEOPLE_CHOICES);
   if (s.ownerAad && !people.some((p) => p.aadObjectId === s.ownerAad)) people.unshift({ aadObjectId: s.ownerAad, name: s.ownerName ?? s.ownerAad });
   const link = s.link && LINK_LABELS[s.link] ? s.link : '';
@@ -170,8 +243,8 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
       doneId: `itemDone${i + 1}`,
       urlId: `itemUrl${i + 1}`,
       title: item.title[lang],
-      done: item.done ? 'true' : 'false',
-      url: item.evidenceUrl,
+      done: typed(`itemDone${i + 1}`, item.done ? 'true' : 'false') === 'true' ? 'true' : 'false',
+      url: typed(`itemUrl${i + 1}`, item.evidenceUrl, 400),
       urlLabel: t('checklistItemUrlLabel', { title: item.title[lang] }),
       line: `${item.done ? '✓' : '○'} ${title}${url ? ` · ${url}` : ''}`,
     };
@@ -179,6 +252,11 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
   return cards.render('checklist.step', {
     id: c.publicId,
     n: s.position,
+    refreshLabel: t('checklistOpen'),
+    refreshUserId: input.refreshFor ?? '',
+    // Only an editor's form has fields to compare.
+    seen: input.canEdit ? seenValues(s) : {},
+    kept: input.draft ? true : false,
     checklistTitle: escapeMarkdown(c.title),
     heading: t('checklistStepHeading', { n: s.position, title: escapeMarkdown(s.title[lang]) }),
     message: input.message?.text ?? '',
@@ -191,16 +269,16 @@ export function renderStepCard(cards: CardRenderer, t: Translate, input: StepCar
     takeLabel: t('checklistTake'),
     canEdit: input.canEdit,
     ownerLabel: t('checklistAssignLabel'),
-    ownerValue: s.ownerAad ?? '',
+    ownerValue: typed('owner', s.ownerAad ?? '', 200),
     // Built here, not with the template's $data: expanding a hundred choices through the template
     // engine cost more than the rest of the card.
     choices: people.map((p) => ({ title: cardName(p.name), value: p.aadObjectId })),
     dueLabel: t('checklistDueLabel'),
-    dueValue: s.dueDate ?? '',
+    dueValue: typed('dueDate', s.dueDate ?? '', 40),
     noteLabel: t('checklistNoteLabel'),
-    noteValue: s.note,
+    noteValue: typed('note', s.note),
     evidenceLabel: t('checklistEvidenceLabel'),
-    evidenceValue: s.evidenceUrl,
+    evidenceValue: typed('evidenceUrl', s.evidenceUrl),
     saveLabel: t('checklistSave'),
     hasItems: items.length > 0,
     itemsHeading: items.length ? `${t('checklistItemsHeading')} (${itemsProgress(t, s)})` : '',
@@ -236,7 +314,12 @@ export function renderMenuCard(cards: CardRenderer, t: Translate, input: MenuCar
       id: r.publicId,
       // The full title is on the checklist's own card; the list names it briefly.
       title: escapeMarkdown(cardName(r.title)),
-      progress: toProgressText(t, { done: r.done, notApplicable: r.notApplicable, total: r.total }),
+      // School and date tell two checklists of the same kind apart (two inspections).
+      progress: [
+        r.schoolName ? escapeMarkdown(cardName(r.schoolName)) : '',
+        r.targetDate ? formatDate(r.targetDate, input.language) : '',
+        toProgressText(t, { done: r.done, notApplicable: r.notApplicable, total: r.total }),
+      ].filter(Boolean).join(' · '),
       cardProblem: r.cardFailed ? t('checklistCardFailed') : '',
       url: r.cardActivityId ? toMessageLink(r.conversationId, r.cardActivityId, r.tenantId, r.groupId) : '',
     })),
@@ -309,7 +392,7 @@ export const MAX_EVIDENCE_URL_IN_SUMMARY = 500;
 function summaryIntro(t: Translate, total: number, start: string, end: string, lang: Language): string {
   if (start === end) return t('checklistSummarySameDay', { total, end: formatDate(end, lang) });
   const days = daysBetweenDates(start, end);
-  const duration = days === 1 ? t('checklistDurationOneDay') : t('checklistDurationDays', { days });
+  const duration = t('checklistDurationDays', { days });
   return t('checklistSummaryIntro', { total, start: formatDate(start, lang), end: formatDate(end, lang), duration });
 }
 

@@ -138,6 +138,8 @@ function renderAll(language: Language): Array<[string, AdaptiveCard]> {
     conversationId: c.conversationId,
     tenantId: c.tenantId,
     groupId: '6babcaad-604b-40ac-a9d7-9fd97c0b779f',
+    schoolName: hostile(120, `S${i}`),
+    targetDate: '2027-12-30',
   }));
   const settledBy = new Map(c.steps.map((s) => [s.position, { name: person(s.position).name, at: new Date('2027-02-01T10:00:00Z') }]));
   const assignments = Array.from({ length: 500 }, (_, i) => ({
@@ -167,6 +169,10 @@ function renderAll(language: Language): Array<[string, AdaptiveCard]> {
     ['notice', renderNoticeCard(cards, t, { title: t('errorTitle'), text: hostile(2_000, 'E'), tone: 'attention', reference: t('errorReference', { id: 'a'.repeat(36) }), withHelpButton: true })],
     ['roles', renderRolesCard(cards, t, { overview: { schools, assignments: assignments.slice(0, 200), totalAssignments: 500 }, people: people(400), message: { text: t('rolesRevoked', { name: person(1).name, role: t('roleBeheerder'), scope: schools[0]!.name }), tone: 'good' } })],
     ['checklist channel', renderChannelCard(cards, t, { checklist: c, template, refreshUserIds: Array.from({ length: 100 }, (_, i) => `29:${String(i).padStart(80, 'u')}`), lastChangedBy: person(7).name, today: '2027-02-01' })],
+    // A running checklist: every row has its status menu, and the clicker's confirmation on top.
+    ['checklist channel (running, with the confirmation of a click)', renderChannelCard(cards, t, { checklist: { ...c, completedAt: null }, template, refreshUserIds: Array.from({ length: 100 }, (_, i) => `29:${String(i).padStart(80, 'u')}`), lastChangedBy: person(7).name, today: '2027-01-26', message: { text: t('checklistRowSaved', { n: 20, status: hostile(40) }), tone: 'good' } })],
+    // A refused save shown again after someone else's change: every field holds the longest input the route accepts.
+    ['checklist step (editor, draft kept)', renderStepCard(cards, t, { checklist: c, step, language, canEdit: true, canTake: true, canSetStatus: true, people: people(400), message: { text: t('checklistDraftKept'), tone: 'warning' }, refreshFor: `29:${'u'.repeat(80)}`, draft: { owner: 'x'.repeat(200), dueDate: '2027-13-45', note: adversarial(10_000), evidenceUrl: `javascript:${'x'.repeat(9_989)}`, ...Object.fromEntries(Array.from({ length: MAX_STEP_ITEMS }, (_, i) => [`itemUrl${i + 1}`, 'y'.repeat(10_000)])) } })],
     ['checklist step (editor)', renderStepCard(cards, t, { checklist: c, step, language, canEdit: true, canTake: true, canSetStatus: true, people: people(400), message: { text: t('checklistUpdatedBy', { name: person(3).name }), tone: 'warning' } })],
     ['checklist step (owner not in the roster)', renderStepCard(cards, t, { checklist: c, step: { ...step, ownerAad: 'not-in-roster', ownerName: person(999).name }, language, canEdit: true, canTake: false, canSetStatus: true, people: people(400) })],
     ['checklist menu', renderMenuCard(cards, t, { running, finished: running.slice(0, 5).map((r) => ({ id: r.id, publicId: r.publicId, title: r.title })), templates: [...BUILT_IN_TEMPLATES, ...OWN_TEMPLATES], canStart: true, canAddTemplate: true, failedMessages: 1_234_567, language })],

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPool, inTransaction, type Db } from '../../src/db/pool.js';
 import { migrate } from '../../src/db/migrate.js';
-import { insertChecklist, readChecklistForChange, setCardActivityId, writeStepChange } from '../../src/checklists/store.js';
+import { VIEW_TTL_SECONDS, deleteStepViewsOf, findStepView, insertChecklist, listStepViewsOf, readChecklistForChange, saveStepView, setCardActivityId, writeStepChange } from '../../src/checklists/store.js';
 import { toAppliedChanges, type Checklist, type StepChange } from '../../src/checklists/model.js';
 import { createTestDatabase } from '../support/db.js';
 import { testLogger } from '../support/harness.js';
@@ -116,5 +116,30 @@ describe('writing a step change', () => {
     await db.query(`insert into role_assignments (tenant_id, aad_object_id, role) values ($1, $2, 'kwaliteitsmedewerker')`, [TENANT, anna.aad]);
     expect(await write(2)).not.toBeNull(); // the same roles again
     expect((await state()).statuses).toEqual(['open', 'klaar', 'open']);
+  });
+});
+
+describe("a person's open step forms", () => {
+  it('keeps one per person and checklist, with the draft of a refused save, and lets it lapse after a working day', async () => {
+    await saveStepView(db, checklistId, anna.aad, 2, { note: 'Concept' });
+    await saveStepView(db, checklistId, anna.aad, 3, null);
+    expect(await findStepView(db, checklistId, anna.aad)).toEqual({ position: 3, draft: null });
+    await saveStepView(db, checklistId, bram.aad, 1, { evidenceUrl: 'intranet/x' });
+    await db.query(`update checklist_views set updated_at = now() - make_interval(secs => $2::int + 1) where checklist_id = $1 and aad_object_id = $3`, [checklistId, VIEW_TTL_SECONDS, bram.aad]);
+    expect(await findStepView(db, checklistId, bram.aad)).toBeNull();
+    // The next save of anyone's view on the checklist removes the lapsed one, draft and all.
+    await saveStepView(db, checklistId, anna.aad, 1, null);
+    expect((await db.query('select count(*)::int as n from checklist_views where aad_object_id = $1', [bram.aad])).rows[0].n).toBe(0);
+  });
+
+  it("exports and erases a person's open forms, within their tenant only", async () => {
+    await saveStepView(db, checklistId, anna.aad, 2, { note: 'Concept van Anna' });
+    await saveStepView(db, checklistId, bram.aad, 1, null);
+    const hers = await listStepViewsOf(db, TENANT, anna.aad);
+    expect(hers.find((v) => v.checklistId === checklistId)).toMatchObject({ position: 2, draft: { note: 'Concept van Anna' } });
+    expect(await deleteStepViewsOf(db, 'another-tenant', anna.aad)).toBe(0);
+    expect(await deleteStepViewsOf(db, TENANT, anna.aad)).toBe(hers.length);
+    expect(await listStepViewsOf(db, TENANT, anna.aad)).toEqual([]);
+    expect(await findStepView(db, checklistId, bram.aad)).toEqual({ position: 1, draft: null });
   });
 });

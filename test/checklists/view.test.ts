@@ -5,7 +5,7 @@ import { createCardRenderer } from '../../src/cards/render.js';
 import type { Checklist } from '../../src/checklists/model.js';
 import { INSPECTION } from '../../src/checklists/templates.js';
 import { renderChannelCard, renderStepCard, renderSummaryCard } from '../../src/checklists/view.js';
-import { TEAMS_CARD_BUDGET_BYTES, cardMessageBytes } from '../support/card-check.js';
+import { TEAMS_CARD_BUDGET_BYTES, cardActions as cardActionsOf, cardMessageBytes } from '../support/card-check.js';
 import { ROOT_DIR } from '../support/harness.js';
 
 const cards = createCardRenderer(path.join(ROOT_DIR, 'adaptive-cards'));
@@ -170,5 +170,51 @@ describe('honest progress on the shared card', () => {
     const card = channel(['nvt']);
     expect(card).not.toContain('Joost Bakker');
     expect(card).not.toContain('uiterlijk 1 maart 2027');
+  });
+});
+
+describe('due dates as people say them', () => {
+  const row = (dueDate: string, today: string, language: 'nl' | 'en' = 'nl') => {
+    const c = bigChecklist(1);
+    const checklist = { ...c, language, completedAt: null, steps: [{ ...c.steps[0]!, status: 'bezig' as const, dueDate }] };
+    return JSON.stringify(renderChannelCard(cards, createTranslator(language), { checklist, refreshUserIds: [], today }));
+  };
+
+  it('says "vandaag" and "morgen" rather than a date or "0 dagen"', () => {
+    expect(row('2027-03-01', '2027-03-01')).toContain('uiterlijk vandaag');
+    expect(row('2027-03-02', '2027-03-01')).toContain('uiterlijk morgen');
+    expect(row('2027-03-03', '2027-03-01')).toContain('uiterlijk 3 maart 2027');
+    expect(row('2027-03-01', '2027-03-01', 'en')).toContain('due today');
+    expect(row('2027-03-02', '2027-03-01', 'en')).toContain('due tomorrow');
+    expect(row('2027-03-01', '2027-03-01')).not.toMatch(/\b0 dag/);
+  });
+
+  it('says "2 dagen" and "2 days" in the plural', () => {
+    const c = { ...bigChecklist(10), createdAt: new Date('2027-03-01T08:00:00Z'), completedAt: new Date('2027-03-03T08:00:00Z') };
+    expect(JSON.stringify(renderSummaryCard(cards, t, { checklist: c, template: INSPECTION, settledBy: new Map() }))).toContain(': 2 dagen.');
+    expect(JSON.stringify(renderSummaryCard(cards, createTranslator('en'), { checklist: { ...c, language: 'en' }, template: INSPECTION, settledBy: new Map() }))).toContain(': 2 days.');
+  });
+});
+
+describe("a row's status menu on the shared card", () => {
+  const menus = (c: Checklist) => renderChannelCard(cards, t, { checklist: c, template: INSPECTION, refreshUserIds: Array.from({ length: 60 }, (_, i) => `29:user-${i}`), today: '2027-02-01' });
+  const statusActions = (card: unknown) => JSON.stringify(card).match(/"verb":"checklist\.setStatus"/g)?.length ?? 0;
+
+  it('gives every row of an ordinary running checklist its menu (three status changes)', () => {
+    const c = bigChecklist(11);
+    const running = { ...c, completedAt: null, steps: c.steps.map((s) => ({ ...s, status: 'open' as const, note: 'Kort.' })) };
+    expect(statusActions(menus(running))).toBe(33);
+  });
+
+  it('offers no status changes on a finished checklist', () => {
+    expect(statusActions(menus(bigChecklist(11)))).toBe(0);
+  });
+
+  it('leaves out the menus of settled steps, then all, rather than outgrow the 80 KB Teams recommends', () => {
+    const c = bigChecklist(20);
+    const running = { ...c, completedAt: null, steps: c.steps.map((s, i) => ({ ...s, status: i < 10 ? ('open' as const) : ('klaar' as const) })) };
+    const card = renderChannelCard(cards, t, { checklist: running, template: INSPECTION, refreshUserIds: Array.from({ length: 60 }, (_, i) => `29:${'u'.repeat(80)}${i}`), today: '2027-02-01' });
+    expect(size(card)).toBeLessThanOrEqual(TEAMS_CARD_BUDGET_BYTES);
+    expect(cardActionsOf(card).filter((a) => a.verb === 'checklist.step')).toHaveLength(20); // Details stays on every row
   });
 });

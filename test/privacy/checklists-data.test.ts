@@ -25,7 +25,7 @@ let channel: TeamsChannel;
 let holder: PersonalDataHolder;
 
 const text = (x: unknown) => JSON.stringify(x);
-const TABLES = ['checklists', 'checklist_steps', 'checklist_events', 'checklist_templates'] as const;
+const TABLES = ['checklists', 'checklist_steps', 'checklist_events', 'checklist_templates', 'checklist_views'] as const;
 
 async function invoke(user: TeamsUser, verb: string, data: Record<string, unknown>, w: TeamsWorld = world, where: TeamsChannel = channel) {
   const res = await postActivity(cadans.url, w.actionExecute(user, where, verb, data));
@@ -56,7 +56,7 @@ async function rowsText(tenantId: string | null = null): Promise<string> {
   const parts: string[] = [];
   for (const t of TABLES) {
     const sql =
-      t === 'checklist_steps' || t === 'checklist_events'
+      t === 'checklist_steps' || t === 'checklist_events' || t === 'checklist_views'
         ? `select to_jsonb(x)::text as row from ${t} x join checklists c on c.id = x.checklist_id where $1::text is null or c.tenant_id = $1`
         : `select to_jsonb(x)::text as row from ${t} x where $1::text is null or x.tenant_id = $1`;
     parts.push(...(await cadans.db.query<{ row: string }>(sql, [tenantId])).rows.map((r) => r.row));
@@ -114,6 +114,8 @@ describe("erasing a person from the tenant's checklists", () => {
     });
     await invoke(joost, 'checklist.setStatus', { v: 1, checklistId: running.id, position: 2, status: 'klaar' });
     await waitUntil(() => currentCard(running.activityId).includes('Joost Bakker'));
+    // He has step 5's form open on the shared card (issue 8: the card's refresh gives it back to him).
+    await invoke(joost, 'checklist.step', { v: 1, checklistId: running.id, position: 5 });
 
     // A finished checklist: Joost did step 1; its summary in the channel names him.
     finished = await start('Afronden, juni 2027');
@@ -134,6 +136,7 @@ describe("erasing a person from the tenant's checklists", () => {
     expect(data.steps).toContainEqual(expect.objectContaining({ checklistTitle: 'Inspectie Het Kompas, april 2027', position: 2, owner: true, ownerName: 'Joost Bakker', status: 'klaar' }));
     expect(data.changes).toContainEqual(expect.objectContaining({ position: 2, field: 'status', oldValue: 'bezig', newValue: 'klaar', actorName: 'Joost Bakker' }));
     expect(data.ownTemplates).toHaveLength(1);
+    expect(data.openForms).toEqual([expect.objectContaining({ checklistId: running.id, position: 5 })]);
     expect(data.checklistsStarted).toEqual([]);
     // Sanne's export holds nothing of Joost's steps.
     const sanneData = (await holder.exportPerson(cadans.db, world.tenantId, sanne.aadObjectId)) as Record<string, Array<Record<string, unknown>>>;
@@ -144,7 +147,7 @@ describe("erasing a person from the tenant's checklists", () => {
   it('leaves no id, Teams id, name or email of his in any checklist row, and counts what it rewrote', async () => {
     expect(tracesOf(joost, await rowsText())).not.toEqual([]);
     const outcome = await inTransaction(cadans.db, (tx) => holder.erasePerson(tx, person));
-    expect(outcome.counts).toMatchObject({ checklists: 0, checklist_templates: 1 });
+    expect(outcome.counts).toMatchObject({ checklists: 0, checklist_templates: 1, checklist_views: 1 });
     expect(outcome.counts.checklist_steps).toBeGreaterThanOrEqual(3); // steps 2 and 3 of the first, step 1 of the second
     expect(outcome.counts.checklist_events).toBeGreaterThanOrEqual(6);
     expect(tracesOf(joost, await rowsText())).toEqual([]);
@@ -227,7 +230,7 @@ describe("a tenant's checklists", () => {
   it('deletes all of them, leaving the other tenant as it was', async () => {
     const ours = await rowsText(world.tenantId);
     const counts = await inTransaction(cadans.db, (tx) => holder.deleteTenant(tx, other.tenantId));
-    expect(counts).toEqual({ checklist_events: 2, checklist_steps: 11, checklists: 1, checklist_templates: 1 });
+    expect(counts).toEqual({ checklist_views: 0, checklist_events: 2, checklist_steps: 11, checklists: 1, checklist_templates: 1 });
     expect(await rowsText(other.tenantId)).toBe('');
     expect(await rowsText(world.tenantId)).toBe(ours);
   });
