@@ -88,6 +88,13 @@ export function createRoutes(deps: {
       'checklist.open': { access: rule.anyone(), handle: checklist.open },
       'checklist.new': { access: rule.roles(CHECKLIST_STARTERS, { where: IN_CHANNEL, whereText: 'checklistChannelOnly' }), handle: checklist.newChecklist },
       'checklist.start': { access: rule.roles(CHECKLIST_STARTERS, { where: IN_CHANNEL, whereText: 'checklistChannelOnly' }), handle: checklist.start },
+      // A summary's "Verbeterplan starten": the start form below the summary, which stays (for
+      // whoever may see the finished checklist; the form fills in its school).
+      'checklist.followUp': {
+        access: rule.resource('checklist', 'see', IN_CHANNEL),
+        handle: checklist.followUp,
+        keep: checklist.keepSummary,
+      },
       // Seeing a checklist: its team, tenant-wide beheerders, bestuurders and kwaliteitsmedewerkers,
       // the directeur of its school, the owners of its steps (checklists/access.ts). What a viewer
       // may then change is the checklist's own rules (checklists/model.ts), checked by the service.

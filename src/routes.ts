@@ -84,6 +84,7 @@ export const VERBS = [
   'roles.removeHolidays',
   'checklist.new',
   'checklist.start',
+  'checklist.followUp',
   'checklist.view',
   'checklist.step',
   'checklist.setStatus',
@@ -150,7 +151,7 @@ export interface VerbDefinition {
    * Keeps the card whose button was pressed: the handler's answer (or refusal) is posted as a new
    * message below it, and the invoke is answered with this card, so Teams shows it unchanged.
    */
-  keep?: (ctx: RouteContext) => AdaptiveCard;
+  keep?: (ctx: RouteContext, data: unknown) => AdaptiveCard | Promise<AdaptiveCard>;
 }
 
 export const COMMANDS = ['help', 'checklist', 'survey', 'meetings', 'results', 'roles', 'privacy', 'myData'] as const;

@@ -66,6 +66,8 @@ const EXPECTED: Record<Verb, Record<Place, Persona[]>> = {
   'checklist.new': inChannels(['beheerder', 'kwaliteit', 'dirOwn', 'dirOther', 'stranger']),
   // For school 1: the directeur of another school is refused by the checklist's rules.
   'checklist.start': inChannels(['beheerder', 'kwaliteit', 'dirOwn', 'stranger']),
+  // A summary's follow-up: whoever may see the finished checklist and start checklists.
+  'checklist.followUp': { own: ['beheerder', 'kwaliteit', 'dirOwn', 'dirOther'], other: ['beheerder', 'kwaliteit', 'dirOwn'], personal: [] },
   'checklist.view': ownChannelOr(SEE),
   'checklist.step': ownChannelOr(SEE),
   'checklist.export': ownChannelOr(SEE),
@@ -182,6 +184,8 @@ function dataFor(verb: Verb, n: number): Record<string, unknown> {
       return { v: 1, template: 'inspection' };
     case 'checklist.start':
       return { v: 1, template: 'onboarding', title: `Toegangstest ${n}`, school: schoolOne, targetDate: '' };
+    case 'checklist.followUp':
+      return { ...ref, template: 'improvement' };
     case 'checklist.view':
     case 'checklist.export':
     case 'checklist.repost':
@@ -300,9 +304,12 @@ async function resetAction() {
 async function attempt(verb: Verb, p: Persona, place: Place): Promise<'through' | 'refused'> {
   await resetSteps();
   await resetAction();
+  const since = connector.mark();
   const res = await postActivity(cadans.url, worldOf(p).actionExecute(people[p], target(p, place), verb, dataFor(verb, ++counter)));
   expect(res.status).toBe(200);
-  const body = JSON.stringify(res.body);
+  // A verb that keeps its card (help.command, checklist.followUp) answers in a new message below it.
+  const below = connector.records.filter((r) => r.seq > since && r.operation === 'replyToActivity').map((r) => JSON.stringify(r.body));
+  const body = [JSON.stringify(res.body), ...below].join('\n');
   return body.includes('Daar heb je de rol niet voor') || body.includes('Dat kan hier niet') ? 'refused' : 'through';
 }
 

@@ -79,6 +79,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
       return renderChannel(state, message);
     },
     linkFor: downloads.linkFor,
+    renderSummary: async (checklistId) => (await renderSummary({ checklistId })).attachments[0]!.content as AdaptiveCard,
   });
 
   /**

@@ -46,6 +46,8 @@ const seen = z.record(z.string().max(16)).refine((x) => Object.keys(x).length <=
 /** `kept`: the form showed a kept draft (of a refused save), to be cleared once a change from it succeeds. */
 const kept = z.boolean().optional();
 const exportData = withChecklistRef({});
+/** "Verbeterplan starten" on a summary: the follow-up template, for the finished checklist's school. */
+const followUpData = withChecklistRef({ template: z.string().max(80) });
 const stepData = withChecklistRef({ position, seen, kept, ...formFields });
 /** `from: 'card'`: a row's menu on the shared card (answered with the card), not the step's form. */
 const statusData = withChecklistRef({ position, status: z.string().max(20), from: z.literal('card').optional(), seen, kept, ...formFields });
@@ -78,6 +80,8 @@ export interface ChecklistRouteDeps {
   resolve: ChecklistAccess['resolve'];
   /** Renders a checklist's shared channel card for one viewer of its tenant (the refresh and "back" answer), with what their click did. */
   renderChannel(ctx: RouteContext, checklistId: number, message?: { text: string; tone: 'good' | 'warning' }): Promise<AdaptiveCard>;
+  /** A finished checklist's summary card, as posted in its channel. */
+  renderSummary(checklistId: number): Promise<AdaptiveCard>;
 }
 
 export function createChecklistRoutes(deps: ChecklistRouteDeps) {
@@ -183,6 +187,28 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     if (!(await checklists.canStartAny(ctx.actor))) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText');
     const schools = await deps.schools(ctx.actor.tenantId);
     return renderNewCard(ctx.cards, ctx.t, { template, schools, language: ctx.language });
+  };
+
+  /**
+   * A summary's follow-up ("Verbeterplan starten"): the start form of the follow-up template with the
+   * finished checklist's school filled in. Answered in a new message below the summary, which stays
+   * (keepSummary).
+   */
+  const followUp: VerbHandler = async (ctx, data) => {
+    const { d, checklistId } = await parseWithChecklist(ctx, followUpData, data);
+    const finished = await checklists.get(ctx.actor, checklistId);
+    const template = await checklists.template(ctx.actor.tenantId, d.template);
+    if (!template) throw checklistProblem('checklistNotFound');
+    if (!(await checklists.canStartAny(ctx.actor))) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText');
+    const schools = await deps.schools(ctx.actor.tenantId);
+    const school = finished.schoolId !== null && schools.some((s) => s.id === finished.schoolId) ? String(finished.schoolId) : undefined;
+    return renderNewCard(ctx.cards, ctx.t, { template, schools, language: ctx.language, values: { school } });
+  };
+  /** The summary the follow-up button was on, unchanged (a refusal for a checklist one may not see: the refusal). */
+  const keepSummary = async (ctx: RouteContext, data: unknown): Promise<AdaptiveCard> => {
+    const { checklistId } = await parseWithChecklist(ctx, followUpData, data);
+    await checklists.get(ctx.actor, checklistId);
+    return deps.renderSummary(checklistId);
   };
 
   const start: VerbHandler = async (ctx, data) => {
@@ -355,5 +381,5 @@ export function createChecklistRoutes(deps: ChecklistRouteDeps) {
     return saveTemplateText(ctx, text);
   };
 
-  return { open, newChecklist, start, view, step, setStatus, take, saveStep, exportChecklist, repost, archiveTemplate, addTemplate, saveTemplate, saveTemplateForm, onFile };
+  return { open, newChecklist, followUp, keepSummary, start, view, step, setStatus, take, saveStep, exportChecklist, repost, archiveTemplate, addTemplate, saveTemplate, saveTemplateForm, onFile };
 }

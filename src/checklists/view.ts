@@ -344,7 +344,7 @@ export interface NewCardInput {
   schools: { id: number; name: string }[];
   language: Language;
   message?: string;
-  values?: { title?: string; targetDate?: string; investigation?: string; endDate?: string };
+  values?: { title?: string; targetDate?: string; investigation?: string; endDate?: string; school?: string };
 }
 
 export function renderNewCard(cards: CardRenderer, t: Translate, input: NewCardInput): AdaptiveCard {
@@ -358,6 +358,7 @@ export function renderNewCard(cards: CardRenderer, t: Translate, input: NewCardI
     titleError: t('checklistInvalidTitle'),
     schoolLabel: t('checklistSchoolLabel'),
     schools: [{ id: 'none', name: t('checklistNoSchool') }, ...input.schools.map((s) => ({ id: String(s.id), name: cardName(s.name) }))],
+    schoolValue: input.values?.school ?? 'none',
     targetLabel: input.template.targetLabel[lang],
     defaultDate: input.values?.targetDate ?? '',
     // An inspection asks its kind and the end of the investigation too.
@@ -426,6 +427,7 @@ export function renderSummaryCard(cards: CardRenderer, t: Translate, input: Summ
     next: input.template?.next[lang] ?? '',
     followUp: input.template?.followUp ?? '',
     followUpLabel: t('checklistStartImprovement'),
+    id: c.publicId,
   });
 }
 

@@ -223,18 +223,25 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsApp {
       const t = ctx?.t ?? createTranslator(toLanguage(context.activity.locale));
       let card: AdaptiveCard;
       const { access, handle, keep } = routes.verbs[verb];
+      let authorized = false;
       try {
         if (!ctx) throw new DomainError('notAllowed', 'notAllowedTitle', 'notAllowedText', {}, 'no Entra user on the activity');
         // Who may do this, and where: checked before the handler reads anything.
         await routes.authorize(ctx, access, data);
+        authorized = true;
         card = await handle(ctx, data);
       } catch (err) {
         card = errorCard(err, { t }, turnLog);
       }
-      if (ctx && keep) {
+      // Only someone the access rule let through keeps the card: a refused one gets the refusal.
+      if (ctx && keep && authorized) {
         // The card pressed on stays as it was; the answer comes below it (in a channel: in its thread).
         await context.sendActivity(cardActivity(card));
-        card = keep(ctx);
+        try {
+          card = await keep(ctx, data);
+        } catch (err) {
+          card = errorCard(err, { t }, turnLog);
+        }
       }
       await sendInvokeCard(context, card);
       return card;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeConnector, type ConnectorRecord, type FakeConnector } from '../support/fake-connector.js';
+import { cardActions } from '../support/card-check.js';
 import { startTestCadans, type TestCadans } from '../support/harness.js';
 import { REMINDER_QUEUE } from '../../src/checklists/feature.js';
 import { createTeamsWorld, postActivity, type TeamsChannel, type TeamsTeam, type TeamsUser, type TeamsWorld } from '../support/teams-activities.js';
@@ -34,8 +35,8 @@ function currentCard(activityId: string) {
   return connector.cardOf(connector.activity(activityId)?.activity);
 }
 
-async function startInspection(title: string): Promise<{ id: number; activityId: string }> {
-  const card = await invoke(sanne, 'checklist.start', { v: 1, template: 'inspection', title, school: 'none', targetDate: '2027-03-09' });
+async function startInspection(title: string, school = 'none'): Promise<{ id: number; activityId: string }> {
+  const card = await invoke(sanne, 'checklist.start', { v: 1, template: 'inspection', title, school, targetDate: '2027-03-09' });
   expect(text(card)).toContain('staat in het kanaal');
   const r = await cadans.db.query<{ id: string }>('select id from checklists where title = $1', [title]);
   const id = Number(r.rows[0]!.id);
@@ -281,7 +282,8 @@ describe('many people at once', () => {
   });
 
   it('shows a finished checklist as completed on the card', async () => {
-    const c = await startInspection('Afronden, juni 2027');
+    const school = await cadans.db.query<{ id: string }>("insert into schools (tenant_id, name) values ($1, 'De Wilg') returning id", [world.tenantId]);
+    const c = await startInspection('Afronden, juni 2027', school.rows[0]!.id);
     for (let n = 1; n <= 11; n++) await invoke(sanne, 'checklist.setStatus', { v: 1, checklistId: c.id, position: n, status: n === 6 ? 'nvt' : 'klaar' });
     await waitForCardText(c.activityId, 'Afgerond');
     const r = await cadans.db.query('select completed_at from checklists where id = $1', [c.id]);
@@ -293,6 +295,21 @@ describe('many people at once', () => {
     expect(card).toContain('N.v.t. door Sanne de Vries');
     expect(card).toContain('Verbeterplan starten');
     expect(summary.conversationId).toBe(channel.id);
+    // "Verbeterplan starten" keeps the summary and puts the start form below it, its school filled in.
+    const follow = cardActions(connector.cardOf(summary)).find((a) => a.verb === 'checklist.followUp')!;
+    const since = connector.mark();
+    const kept = await invoke(sanne, 'checklist.followUp', follow.data!);
+    expect(text(kept)).toContain('Afgerond: Afronden, juni 2027');
+    const below = connector.records.filter((x) => x.seq > since && x.operation === 'replyToActivity' && x.status < 300);
+    expect(below).toHaveLength(1);
+    const form = connector.cardOf(below[0]!) as { body: { id?: string; value?: string }[]; actions: { verb?: string }[] };
+    expect(form.actions.map((a) => a.verb)).toContain('checklist.start');
+    expect(form.body.find((x) => x.id === 'school')?.value).toBe(school.rows[0]!.id);
+    // Someone without a role gets the refusal below, and the summary stays.
+    const since2 = connector.mark();
+    expect(text(await invoke(joost, 'checklist.followUp', follow.data!))).toContain('Afgerond: Afronden, juni 2027');
+    const refusal = connector.records.filter((x) => x.seq > since2 && x.operation === 'replyToActivity' && x.status < 300);
+    expect(text(connector.cardOf(refusal[0]!))).toContain('Daar heb je de rol niet voor');
   });
 
   it('offers finished and running checklists for export, with fresh download links that work', async () => {
@@ -300,7 +317,10 @@ describe('many people at once', () => {
     await postActivity(cadans.url, world.channelMessage(joost, channel, 'checklist', { mention: true }));
     const menu = text(connector.cardOf((await connector.waitForSent(1, { since }))[0]));
     expect(menu).toContain('Afgeronde checklists');
-    const done = await cadans.db.query<{ id: string }>("select id from checklists where title = 'Afronden, juni 2027'");
+    const done = await cadans.db.query<{ id: string; public_id: string }>("select id, public_id from checklists where title = 'Afronden, juni 2027'");
+    // A finished checklist can be opened again from the list.
+    expect(menu).toContain(`"verb":"checklist.view","data":{"v":2,"checklist":"${done.rows[0]!.public_id}"}`);
+    expect(text(await invoke(joost, 'checklist.view', { v: 2, checklist: done.rows[0]!.public_id }))).toContain('Afronden, juni 2027');
     const card = await invoke(joost, 'checklist.export', { v: 1, checklistId: done.rows[0]!.id });
     const urls = (card.actions as { type: string; url?: string }[]).filter((a) => a.type === 'Action.OpenUrl').map((a) => a.url!);
     expect(urls).toHaveLength(2);
