@@ -24,6 +24,7 @@ let piet: TeamsUser; // asks to be erased
 let tom: TeamsUser; // a colleague without a role
 let channel: TeamsChannel;
 let checklistId = '';
+let surveyId = '';
 const logLines: string[] = [];
 
 const text = (x: unknown) => JSON.stringify(x);
@@ -87,6 +88,14 @@ beforeAll(async () => {
   const action = await act(karin, channel, 'action.save', { v: 1, title: 'Leerlingbespreking vastleggen', owner: piet.aadObjectId, dueDate: '2027-03-01' });
   expect(text(action)).toContain('Piet van der Berg');
   await connector.waitFor((r) => r.conversationId === channel.id && text(r.body).includes('Piet van der Berg'), { timeoutMs: 20_000 });
+  // A survey with names (not anonymous) to the team: Piet answers, with his email in the open answer.
+  expect(text(await act(karin, channel, 'survey.create', { v: 1, template: 'werkdruk' }))).toContain('Concept: Werkdruk');
+  surveyId = (await cadans.db.query<{ public_id: string }>('select public_id from surveys order by id desc limit 1')).rows[0]!.public_id;
+  const deadline = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+  await act(karin, channel, 'survey.review', { v: 1, survey: surveyId, title: 'Werkdruk met naam', anonymous: 'false', minGroupSize: '3', deadlineDate: deadline, deadlineTime: '23:00', reminders: '', removed: '', opensDate: '', audience: 'team' });
+  expect(text(await act(karin, channel, 'survey.send', { v: 1, survey: surveyId }))).toContain('Verstuurd naar');
+  await connector.waitFor((r) => r.conversationId === piet.personalConversationId && text(r.body).includes('survey.answer'), { timeoutMs: 30_000 });
+  expect(text(await act(piet, piet, 'survey.answer', { v: 1, survey: surveyId, a_q1: '2', a_q2: '3', a_q3: '3', a_q4: 'a', a_q5: `Bel me gerust, ${piet.email}` }))).toContain('Bedankt');
 }, 120_000);
 
 afterAll(async () => {
@@ -176,6 +185,11 @@ describe('a beheerder handles a request', () => {
     expect(text(await act(tom, channel, 'checklist.take', { v: 2, checklist: checklistId, position: 2 }))).toContain('Tom Collega');
     expect(text(await act(karin, channel, 'checklist.view', { v: 2, checklist: checklistId }))).toContain('verwijderde gebruiker');
     expect(text(await act(sanne, sanne, 'roles.open', { v: 1 }))).toContain('Karin Kwaliteit');
+    // Tom still answers the survey; Piet's named answer is gone, and the survey closes with Tom's.
+    await connector.waitFor((r) => r.conversationId === tom.personalConversationId && text(r.body).includes('survey.answer'), { timeoutMs: 30_000 });
+    expect(text(await act(tom, tom, 'survey.answer', { v: 1, survey: surveyId, a_q1: '4', a_q2: '4', a_q3: '4', a_q4: 'b', a_q5: '' }))).toContain('Bedankt');
+    const answered = await cadans.db.query<{ n: string }>("select count(*) as n from survey_deliveries d join surveys s on s.id = d.survey_id where s.public_id = $1 and d.answers is not null", [surveyId]);
+    expect(Number(answered.rows[0]!.n)).toBe(1);
     // Let the outbox and the jobs finish what the erase and these clicks queued.
     await connector.waitFor((r) => r.seq > since && r.conversationId === channel.id && r.status < 300 && text(r.body).includes('Tom Collega'), { since, timeoutMs: 20_000 });
     const traces = tracesOf(piet);
