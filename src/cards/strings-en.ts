@@ -221,6 +221,7 @@ export const en: Record<StringKey, string> = {
   checklistDurationDays: '{days} {days|day|days}',
   checklistSummaryStep: '{status} by {who} on {date}',
   checklistSummaryNextHeading: 'What next',
+  checklistHasEvidence: 'evidence linked',
   checklistStartImprovement: 'Start an improvement plan',
   checklistEvidenceShort: '[evidence]({url})',
   checklistToCard: 'Go to the card',

@@ -222,6 +222,7 @@ export const nl = {
   checklistDurationDays: '{days} {days|dag|dagen}',
   checklistSummaryStep: '{status} door {who} op {date}',
   checklistSummaryNextHeading: 'Hoe verder',
+  checklistHasEvidence: 'bewijs gekoppeld',
   checklistStartImprovement: 'Verbeterplan starten',
   checklistEvidenceShort: '[bewijs]({url})',
   checklistToCard: 'Naar de kaart',

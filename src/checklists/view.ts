@@ -66,7 +66,9 @@ function stepMeta(t: Translate, s: Step, language: Language, today: string): { m
   const owner = s.ownerName ? escapeMarkdown(cardName(s.ownerName)) : t('checklistNoOwner');
   const state = toDueState(s.dueDate, s.status, today);
   const due = s.dueDate ? (state === 'overdue' ? t('checklistOverdue', { date: formatDate(s.dueDate, language) }) : dueText(t, s.dueDate, language, today)) : '';
-  return { meta: [owner, due, itemsProgress(t, s)].filter(Boolean).join(' · '), overdue: state === 'overdue' };
+  // Evidence linked to the step shows on the overview too (the link itself is on the step's form).
+  const evidence = s.evidenceUrl ? t('checklistHasEvidence') : '';
+  return { meta: [owner, due, itemsProgress(t, s), evidence].filter(Boolean).join(' · '), overdue: state === 'overdue' };
 }
 
 /** "uiterlijk vandaag", "uiterlijk morgen", otherwise "uiterlijk 9 maart 2027" (a step not yet overdue). */

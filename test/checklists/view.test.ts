@@ -166,6 +166,13 @@ describe('honest progress on the shared card', () => {
     expect(channel(['klaar', 'bezig', 'open'])).toContain('1 van 3 klaar');
   });
 
+  it('marks on the overview which steps have evidence linked', () => {
+    const c = bigChecklist(2);
+    const steps = c.steps.map((s, i) => ({ ...s, status: 'bezig' as const, evidenceUrl: i === 0 ? 'https://school.sharepoint.com/verslag.docx' : '' }));
+    const card = renderChannelCard(cards, t, { checklist: { ...c, completedAt: null, steps }, refreshUserIds: [], today: '2027-02-01' });
+    expect(JSON.stringify(card).match(/bewijs gekoppeld/g)).toHaveLength(1);
+  });
+
   it('shows no owner or due date on a step that does not apply', () => {
     const card = channel(['nvt']);
     expect(card).not.toContain('Joost Bakker');
