@@ -25,7 +25,7 @@ import { createActionFeature, type ActionFeature } from './actions/feature.js';
 import { createOutbox, type Outbox } from './outbox/service.js'; // outbox
 import { createConnectorTransport } from './teams/connector-transport.js'; // outbox
 import { createDownloads, type Downloads } from './exports/feature.js'; // exports
-import { createPrivacyFeature, type PersonalDataHolder } from './privacy/feature.js'; // privacy
+import { createPrivacyFeature, type PersonalDataHolder, type PrivacyFeature } from './privacy/feature.js'; // privacy
 import { hasAnyRole } from './access.js';
 import { createOutboxPersonalData } from './outbox/personal-data.js'; // privacy
 import { createTeamsPersonalData, personalConversations } from './teams/personal-data.js'; // privacy
@@ -53,7 +53,7 @@ export interface RunningCadans {
    * deletions and retention call them (the people feature's last); the daily job's work for one
    * moment (tests pass their own clock); a tenant's scheduled deletion.
    */
-  privacy: { holders: readonly PersonalDataHolder[]; daily: (now: Date) => Promise<unknown>; tenants: TenantLifecycle };
+  privacy: { holders: readonly PersonalDataHolder[]; daily: (now: Date) => Promise<unknown>; tenants: TenantLifecycle; person: PrivacyFeature['service'] };
   /** Drains HTTP, stops the workers, closes the database pool. */
   stop(): Promise<void>;
 }
@@ -336,7 +336,7 @@ export async function startCadans(config: Readonly<Config>, log: Logger, databas
       actions,
       meetings,
       downloads, // exports
-      privacy: { holders, daily: dailyPrivacy.run, tenants }, // privacy
+      privacy: { holders, daily: dailyPrivacy.run, tenants, person: privacy.service }, // privacy
       async stop() {
         await http.drain(config.shutdownGraceMs);
         await outbox.stop(); // outbox
