@@ -15,6 +15,12 @@ const STATUS_KEYS: Record<StepStatus, StringKey> = {
   klaar: 'checklistStatusKlaar',
   nvt: 'checklistStatusNvt',
 };
+/**
+ * The status column of the shared card, as wide for every status (a column as wide as its word
+ * moved every row's title by another amount): the longest label, small and bold, in this language
+ * ("N.v.t.", "In progress"), with a little room for Teams' font.
+ */
+const STATUS_COLUMN_WIDTH: Record<Language, string> = { nl: '48px', en: '72px' };
 const STATUS_COLORS: Record<StepStatus, string> = { open: 'Default', bezig: 'Accent', klaar: 'Good', nvt: 'Default' };
 /** Teams refreshes a card automatically for at most 60 listed users. */
 export const MAX_REFRESH_USERS = 60;
@@ -154,12 +160,16 @@ function renderChannelCardWith(cards: CardRenderer, t: Translate, input: Channel
     settled: progress.done,
     open: progress.open,
     detailsLabel: t('checklistDetails'),
+    statusWidth: STATUS_COLUMN_WIDTH[lang],
     message: input.message?.text ?? '',
     messageStyle: input.message?.tone === 'warning' ? 'warning' : 'good',
     steps: c.steps.map((s) => {
       const { meta, overdue } = stepMeta(t, s, lang, input.today);
       return {
         n: s.position,
+        // "1\\." and not "1.": Markdown would make "1. Titel" a numbered list, whose number hangs in
+        // the list's margin, right-aligned (so "10." sticks out further left than "9.") and wasting width.
+        number: `${s.position}\\.`,
         // One click from the overview: the common status changes, folded into the row's "…" menu
         // (mode secondary) beside Details. The server checks each one as it would on the step card.
         actions: withMenu(s) ? statusChoices(t, s.status).map((a) => ({ ...a, n: s.position })) : [],
