@@ -1,6 +1,10 @@
 // End to end through the Microsoft 365 Agents Playground: the real Cadans (local mode, fresh
 // database), the playground as a child process, and headless Chromium clicking through its UI.
-// Also makes the README screenshots (docs/images/playground.png, playground-checklist.png, playground-survey*.png, playground-meetings.png).
+// Also makes the README screenshots (docs/images/playground.png, playground-checklist.png, playground-survey*.png,
+// playground-meetings.png, and the cards at a phone's width: playground-checklist-narrow.png,
+// playground-step-narrow.png, playground-checklists-narrow.png). UPDATE_SCREENSHOTS=1 takes them again.
+// The help, privacy, checklist, step and running-list cards are also checked at Teams' narrow card
+// widths (320 and 500 px, see NARROW_WIDTHS).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -138,6 +142,8 @@ interface NarrowLayout {
   unreachable: string[];
   /** Every text block: its text, its left edge and width, where its first character starts, and the width of the column holding it. */
   texts: { text: string; left: number; width: number; firstLeft: number; columnWidth: number | null }[];
+  /** The size of every image (the progress bar is one). */
+  images: { width: number; height: number }[];
 }
 
 // In the page (a string: the test code is compiled without the DOM library). The card is found by
@@ -215,7 +221,8 @@ const MEASURE_NARROW = `(({ id, width, keep }) => {
       }
       texts.push({ text: t.textContent.trim(), left: r.left - box.left, width: r.width, firstLeft: firstLeft - box.left, columnWidth });
     }
-    return { width: box.width, scrollWidth: card.scrollWidth, clientWidth: card.clientWidth, outside, truncated, unreachable, texts };
+    const images = [...card.querySelectorAll('img')].filter(shown).map((i) => { const r = i.getBoundingClientRect(); return { width: r.width, height: r.height }; });
+    return { width: box.width, scrollWidth: card.scrollWidth, clientWidth: card.clientWidth, outside, truncated, unreachable, texts, images };
   } finally {
     if (!keep) undo();
     else window.cadansUndoNarrow = undo;
@@ -492,6 +499,10 @@ describe('the Agents Playground (browser)', () => {
         expect(new Set(status.map((t) => t.text)).size, 'more than one status on the card').toBeGreaterThan(1);
         const widths = status.map((t) => Math.round(t.columnWidth ?? -1));
         expect(Math.max(...widths) - Math.min(...widths), `the status column has one width at ${width} px: ${widths.join(', ')}`).toBeLessThanOrEqual(1);
+        // The progress bar is a thin bar (done, and still open), not a thick block.
+        expect(layout.images.length, 'the progress bar').toBe(1);
+        expect(layout.images[0]!.height, `the progress bar's height at ${width} px`).toBeLessThanOrEqual(12);
+        expect(layout.images[0]!.width, `the progress bar's length at ${width} px`).toBeGreaterThan(width * 0.8);
         // The step titles keep room to be read beside the status and the buttons.
         for (const t of numbers) expect(t.width, `"${t.text}" at ${width} px`).toBeGreaterThanOrEqual(width * 0.55);
       },
