@@ -1,5 +1,6 @@
 // View-models and cards for checklists. Display-ready strings only; names are escaped.
 import { createHash } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
 import type { Language } from '../config.js';
 import type { StringKey, Translate } from '../cards/i18n.js';
 import type { AdaptiveCard, CardRenderer } from '../cards/render.js';
@@ -15,6 +16,12 @@ const STATUS_KEYS: Record<StepStatus, StringKey> = {
   klaar: 'checklistStatusKlaar',
   nvt: 'checklistStatusNvt',
 };
+/**
+ * The status column of the shared card, as wide for every status (a column as wide as its word
+ * moved every row's title by another amount): the longest label, small and bold, in this language
+ * ("N.v.t.", "In progress"), with a little room for Teams' font.
+ */
+const STATUS_COLUMN_WIDTH: Record<Language, string> = { nl: '48px', en: '72px' };
 const STATUS_COLORS: Record<StepStatus, string> = { open: 'Default', bezig: 'Accent', klaar: 'Good', nvt: 'Default' };
 /** Teams refreshes a card automatically for at most 60 listed users. */
 export const MAX_REFRESH_USERS = 60;
@@ -116,6 +123,45 @@ function statusChoices(t: Translate, current: StepStatus): { status: StepStatus;
     .map((x) => ({ status: x, title: t(x === 'klaar' ? 'checklistMarkDone' : x === 'bezig' ? 'checklistMarkBusy' : x === 'nvt' ? 'checklistMarkNvt' : 'checklistReopen') }));
 }
 
+/** CRC-32 as PNG chunks need it. */
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(data: Buffer): number {
+  let c = 0xffffffff;
+  for (const b of data) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * The progress bar: a PNG of 100 × 2 pixels, green for the share done, light grey for the rest, as
+ * a data URI. Shown stretched to the card's width, it is a thin bar at any width (about 6 px high on
+ * a phone). Coloured columns would be simpler, but Teams pads a coloured column, so the bar became a
+ * thick block.
+ */
+export function progressBarImage(done: number, open: number): string {
+  const total = done + open;
+  const green = total === 0 ? 0 : Math.round((100 * done) / total);
+  const row = Buffer.alloc(1 + 100 * 3);
+  for (let x = 0; x < 100; x++) row.set(x < green ? [0x6b, 0xb7, 0x00] : [0xe1, 0xdf, 0xdd], 1 + x * 3);
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(4 + body.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 4 + body.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(100, 0);
+  header.writeUInt32BE(2, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8 bits, RGB
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat([row, row]))), chunk('IEND', Buffer.alloc(0))]);
+  return `data:image/png;base64,${png.toString('base64')}`;
+}
+
 /**
  * What the shared card may hold, in characters of its JSON: Teams recommends at most 80 KB for a bot
  * message, counted in UTF-16 (two bytes a character), and the activity around the card takes a little.
@@ -153,15 +199,18 @@ function renderChannelCardWith(cards: CardRenderer, t: Translate, input: Channel
       : progressText,
     progressColor: c.completedAt ? 'Good' : 'Default',
     // The bar shows the steps that apply: done, and still open.
-    settled: progress.done,
-    open: progress.open,
+    progressBar: progressBarImage(progress.done, progress.open),
     detailsLabel: t('checklistDetails'),
+    statusWidth: STATUS_COLUMN_WIDTH[lang],
     message: input.message?.text ?? '',
     messageStyle: input.message?.tone === 'warning' ? 'warning' : 'good',
     steps: c.steps.map((s) => {
       const { meta, overdue } = stepMeta(t, s, lang, input.today);
       return {
         n: s.position,
+        // "1\\." and not "1.": Markdown would make "1. Titel" a numbered list, whose number hangs in
+        // the list's margin, right-aligned (so "10." sticks out further left than "9.") and wasting width.
+        number: `${s.position}\\.`,
         // One click from the overview: the common status changes, folded into the row's "…" menu
         // (mode secondary) beside Details. The server checks each one as it would on the step card.
         actions: withMenu(s) ? statusChoices(t, s.status).map((a) => ({ ...a, n: s.position })) : [],

@@ -1,6 +1,10 @@
 // End to end through the Microsoft 365 Agents Playground: the real Cadans (local mode, fresh
 // database), the playground as a child process, and headless Chromium clicking through its UI.
-// Also makes the README screenshots (docs/images/playground.png, playground-checklist.png, playground-survey*.png, playground-meetings.png).
+// Also makes the README screenshots (docs/images/playground.png, playground-checklist.png, playground-survey*.png,
+// playground-meetings.png, and the cards at a phone's width: playground-checklist-narrow.png,
+// playground-step-narrow.png, playground-checklists-narrow.png). UPDATE_SCREENSHOTS=1 takes them again.
+// The help, privacy, checklist, step and running-list cards are also checked at Teams' narrow card
+// widths (320 and 500 px, see NARROW_WIDTHS).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,18 +74,210 @@ function requirePage(ctx: TestContext, failureName: string): Page {
 
 /** test-results/<name>, and docs/images/<name> when asked for (UPDATE_SCREENSHOTS=1) or still missing. */
 async function saveScreenshot(p: Page, name: string): Promise<void> {
-  // The screenshot is for people: without the developer log panel the conversation gets the room.
+  await hideLogPanel(p);
+  saveImage(name, await p.screenshot());
+}
+
+/** The screenshots are for people: without the developer log panel the conversation gets the room. */
+async function hideLogPanel(p: Page): Promise<void> {
   const hideLog = p.locator('button[title="Hide log panel"]');
   if (await hideLog.isVisible()) {
     await hideLog.click();
     await hideLog.waitFor({ state: 'hidden' });
   }
+}
+
+/**
+ * A picture of one card, whole. A screenshot only sees what is on screen, and the conversation
+ * scrolls inside the page, so a card taller than the window is cut off: the window is made tall
+ * enough for a moment. Null when the card went meanwhile (the playground replaced it).
+ */
+async function cardPicture(p: Page, card: Locator): Promise<Buffer | null> {
+  await hideLogPanel(p);
+  const box = await card.boundingBox({ timeout: 2_000 }).catch(() => null);
+  if (!box) return null;
+  await p.setViewportSize({ width: VIEWPORT.width, height: Math.max(VIEWPORT.height, Math.ceil(box.height) + 400) });
+  try {
+    return await card.screenshot({ timeout: 2_000 }).catch(() => null);
+  } finally {
+    await p.setViewportSize(VIEWPORT);
+  }
+}
+
+function saveImage(name: string, png: Buffer): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const png = await p.screenshot({ path: path.join(RESULTS_DIR, name) });
+  writeFileSync(path.join(RESULTS_DIR, name), png);
   const docs = path.join(DOCS_IMAGES, name);
   if (process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(docs)) {
     mkdirSync(DOCS_IMAGES, { recursive: true });
     writeFileSync(docs, png);
+  }
+}
+
+/**
+ * The card widths Teams gives a card on a narrow screen: about 320 px on a phone (Teams mobile) and
+ * about 500 px in the narrow chat pane beside a meeting or another app.
+ *
+ * How the width is set: the card's own container is made that wide, not the browser window. Teams
+ * hands the Adaptive Cards renderer a container of a given width and the card lays itself out in
+ * it; that is what a narrow screen changes for a card. The playground's page is not responsive
+ * (at a 320 px window its header and chat column keep their width and the card just runs off the
+ * screen), so a narrow viewport would test the playground, not the card. So the test sets the
+ * width of the card's element (widening the playground's wrappers around it where they would clip
+ * it), measures, and puts them back.
+ */
+const NARROW_WIDTHS = [320, 500] as const;
+
+/** What a user of a narrow card would notice, measured in the page (see measureNarrow). */
+interface NarrowLayout {
+  /** The card's rendered width, and whether anything scrolls sideways inside it. */
+  width: number;
+  scrollWidth: number;
+  clientWidth: number;
+  /** Text, inputs and buttons that stick out past the card's left or right edge. */
+  outside: string[];
+  /** Text or button labels cut off sideways (an ellipsis where words should be). */
+  truncated: string[];
+  /** Buttons that cannot be clicked: no size, or their middle covered or clipped away. */
+  unreachable: string[];
+  /** Every text block: its text, its left edge and width, where its first character starts, and the width of the column holding it. */
+  texts: { text: string; left: number; width: number; firstLeft: number; columnWidth: number | null }[];
+  /** The size of every image (the progress bar is one). */
+  images: { width: number; height: number }[];
+}
+
+// In the page (a string: the test code is compiled without the DOM library). The card is found by
+// the attribute markNarrow put on it; null when the playground replaced it meanwhile.
+const MEASURE_NARROW = `(({ id, width, keep }) => {
+  const card = document.querySelector('[data-cadans-narrow="' + id + '"]');
+  if (!card) return null;
+  // The card exactly this wide; the playground's wrappers around it (which clip at about 450 px)
+  // as wide as it, up to the first one that has the room anyway.
+  const changed = [[card, card.style.cssText]];
+  card.style.cssText += ';width:' + width + 'px !important;min-width:' + width + 'px !important;max-width:' + width + 'px !important;box-sizing:border-box !important;flex:none !important';
+  for (let e = card.parentElement, n = 0; e && e !== document.body && n < 8; e = e.parentElement, n++) {
+    const s = getComputedStyle(e);
+    if (e.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) >= width) break;
+    changed.push([e, e.style.cssText]);
+    e.style.cssText += ';width:max-content !important;max-width:none !important;min-width:0 !important;flex:none !important';
+  }
+  const undo = () => { for (const [e, css] of changed) e.style.cssText = css; };
+  const name = (e) => (e.getAttribute('aria-label') || e.textContent || e.tagName).trim().replace(/\\s+/g, ' ').slice(0, 60);
+  const shown = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; };
+  try {
+    const box = card.getBoundingClientRect();
+    const outside = [], truncated = [], unreachable = [], texts = [];
+    const texty = [...card.querySelectorAll('.ac-textBlock, .ac-fact-title, .ac-fact-value')].filter(shown);
+    const buttons = [...card.querySelectorAll('button, [role="button"]')].filter(shown);
+    const inputs = [...card.querySelectorAll('input, textarea, select, [role="combobox"]')].filter(shown);
+    for (const e of [...texty, ...buttons, ...inputs]) {
+      const r = e.getBoundingClientRect();
+      if (r.left < box.left - 0.5 || r.right > box.right + 0.5) outside.push(name(e) + ' (' + Math.round(r.left - box.left) + '..' + Math.round(r.right - box.left) + ' of ' + Math.round(box.width) + ')');
+    }
+    // The row menu's "…" button is an icon in a box of its own size (the playground draws it the same at any width), not words.
+    for (const e of [...texty, ...buttons.filter((b) => !b.classList.contains('fui-MenuButton'))]) {
+      const cut = [e, ...e.querySelectorAll('*')].some((x) => x.scrollWidth > x.clientWidth + 1 && getComputedStyle(x).overflowX !== 'visible');
+      if (cut) truncated.push(name(e));
+    }
+    // Without scrolling (scrollIntoView also scrolls boxes that clip, which would change the layout
+    // measured): a button is clipped when a box around it that hides its overflow does not hold it
+    // whole, and covered when its middle, on screen, hits something else of the card.
+    for (const b of buttons) {
+      const r = b.getBoundingClientRect();
+      let problem = '';
+      for (let e = b.parentElement; e && !problem; e = e.parentElement) {
+        const s = getComputedStyle(e);
+        const q = e.getBoundingClientRect();
+        const clipsX = s.overflowX !== 'visible';
+        const clipsY = s.overflowY === 'hidden' || s.overflowY === 'clip';
+        if ((clipsX && (r.left < q.left - 0.5 || r.right > q.right + 0.5)) || (clipsY && (r.top < q.top - 0.5 || r.bottom > q.bottom + 0.5))) problem = 'clipped by ' + e.tagName + '.' + String(e.className).slice(0, 40);
+        if (e === card) break;
+      }
+      const x = r.left + r.width / 2, y = r.top + r.height / 2;
+      if (!problem && x >= 0 && y >= 0 && x < innerWidth && y < innerHeight) {
+        const hit = document.elementFromPoint(x, y);
+        if (hit && card.contains(hit) && !(hit === b || b.contains(hit))) problem = 'covered by ' + name(hit);
+      }
+      if (problem) unreachable.push(name(b) + ' (' + problem + ')');
+    }
+    for (const t of texty.filter((e) => e.classList.contains('ac-textBlock'))) {
+      const r = t.getBoundingClientRect();
+      let firstLeft = r.left;
+      const walk = document.createTreeWalker(t, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        const i = n.data.search(/\\S/);
+        if (i < 0) continue;
+        const range = document.createRange();
+        range.setStart(n, i); range.setEnd(n, i + 1);
+        firstLeft = range.getBoundingClientRect().left;
+        break;
+      }
+      // The column holding it: the nearest box laid out side by side with its siblings (a ColumnSet's row).
+      let columnWidth = null;
+      for (let e = t; e && e !== card; e = e.parentElement) {
+        const parent = e.parentElement;
+        const ps = parent && getComputedStyle(parent);
+        if (ps && ps.display.includes('flex') && ps.flexDirection.startsWith('row') && parent.children.length > 1) { columnWidth = e.getBoundingClientRect().width; break; }
+      }
+      texts.push({ text: t.textContent.trim(), left: r.left - box.left, width: r.width, firstLeft: firstLeft - box.left, columnWidth });
+    }
+    const images = [...card.querySelectorAll('img')].filter(shown).map((i) => { const r = i.getBoundingClientRect(); return { width: r.width, height: r.height }; });
+    return { width: box.width, scrollWidth: card.scrollWidth, clientWidth: card.clientWidth, outside, truncated, unreachable, texts, images };
+  } finally {
+    if (!keep) undo();
+    else window.cadansUndoNarrow = undo;
+  }
+})`;
+
+/**
+ * The card at each narrow width: nothing sticks out or scrolls sideways, no text or button label is
+ * cut off, every button can be clicked; `more` checks what is particular to this card. When
+ * `screenshot` names a file, the card at 320 px is saved as a picture (test-results/, and docs/images/
+ * as saveScreenshot does). The playground may replace a card (a refresh) at any moment, so `find`
+ * is asked again until a measurement comes through whole.
+ */
+async function checkNarrow(
+  p: Page,
+  find: () => Locator,
+  more: (layout: NarrowLayout, width: number) => void = () => undefined,
+  screenshot?: string,
+): Promise<void> {
+  for (const width of NARROW_WIDTHS) {
+    let layout: NarrowLayout | null = null;
+    let id = '';
+    const keep = screenshot !== undefined && width === NARROW_WIDTHS[0];
+    await expect
+      .poll(
+        async () => {
+          id = `n${Math.random().toString(36).slice(2)}`;
+          const marked = await find()
+            .evaluate((card, mark) => card.setAttribute('data-cadans-narrow', mark), id, { timeout: 1_000 })
+            .then(() => true, () => false);
+          if (!marked) return false;
+          layout = (await p.evaluate(`${MEASURE_NARROW}(${JSON.stringify({ id, width, keep })})`)) as NarrowLayout | null;
+          return layout !== null;
+        },
+        { timeout: STEP_MS, interval: 250 },
+      )
+      .toBe(true);
+    const l = layout! as NarrowLayout;
+    const where = `at ${width} px`;
+    expect(Math.round(l.width), `the card is ${width} px wide`).toBe(width);
+    expect(l.scrollWidth, `nothing scrolls sideways ${where}`).toBeLessThanOrEqual(l.clientWidth);
+    expect(l.outside, `nothing sticks out of the card ${where}`).toEqual([]);
+    expect(l.truncated, `no text cut off ${where}`).toEqual([]);
+    expect(l.unreachable, `every button can be clicked ${where}`).toEqual([]);
+    more(l, width);
+    if (keep) {
+      try {
+        // Still the card just measured, at 320 px (unless the playground replaced it: then no picture this time).
+        const shot = await cardPicture(p, p.locator(`[data-cadans-narrow="${id}"]`));
+        if (shot) saveImage(screenshot!, shot);
+        else console.warn(`${screenshot}: the card was replaced before its picture was taken`);
+      } finally {
+        await p.evaluate('window.cadansUndoNarrow?.()');
+      }
+    }
   }
 }
 
@@ -92,6 +288,15 @@ function cardRow(p: Page, card: Locator, text: string, button: string): Locator 
     .filter({ hasText: text })
     .filter({ has: p.getByRole('button', { name: button, exact: true }) })
     .last();
+}
+
+/**
+ * Opens a step of the shared card: Details is the first entry of its row's menu ("…"), with the
+ * status changes, so that the title keeps the row's width on a narrow screen.
+ */
+async function openStep(p: Page, card: Locator, stepTitle: string, timeout = STEP_MS): Promise<void> {
+  await cardRow(p, card, stepTitle, 'More options').getByRole('button', { name: 'More options' }).click({ timeout });
+  await p.getByRole('menuitem', { name: 'Details', exact: true }).click({ timeout });
 }
 
 /**
@@ -152,11 +357,20 @@ describe('the Agents Playground (browser)', () => {
     await expect(helpCard.getByRole('button', { name: 'Peilingen', exact: true }).count()).resolves.toBe(1);
     await expect(helpCard.getByRole('button', { name: 'Overleggen', exact: true }).count()).resolves.toBe(1);
     await saveScreenshot(p, 'playground.png');
+    await checkNarrow(p, () => helpCard);
 
     await helpCard.getByRole('button', { name: 'Rollen', exact: true }).click();
     // Sanne is beheerder (local mode): the roles card, for her alone.
     const roles = p.locator('.ac-adaptiveCard').filter({ hasText: 'Scholen en rollen' }).last();
     await roles.waitFor({ state: 'visible' });
+
+    // The privacy card, with the beheerder's part (a person to look up, export or erase).
+    await compose.click();
+    await compose.pressSequentially('privacy');
+    await compose.press('Enter');
+    const privacy = p.locator('.ac-adaptiveCard').filter({ hasText: 'Privacy: jouw gegevens in Cadans' }).last();
+    await privacy.waitFor();
+    await checkNarrow(p, () => privacy);
   });
 
   it('starts the inspection checklist in the Kwaliteit channel and marks step 1 done', { timeout: 90_000 }, async (ctx) => {
@@ -209,10 +423,11 @@ describe('the Agents Playground (browser)', () => {
     expect(at.every((i) => i >= 0), `all eleven steps on the card:\n${sharedText}`).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
 
-    await cardRow(p, shared, steps[0]!, 'Details').getByRole('button', { name: 'Details' }).click();
+    await openStep(p, shared, steps[0]!);
     const stepCard = p.locator('.ac-adaptiveCard').filter({ hasText: `Stap 1: ${steps[0]}` });
     const klaar = stepCard.getByRole('button', { name: 'Klaar', exact: true });
     await klaar.waitFor();
+    await checkNarrow(p, () => stepCard.last(), undefined, 'playground-step-narrow.png');
 
     // "Opgeslagen" is the answer to "Klaar", but it may be on screen only briefly: the outbox also
     // updates the channel message (a PUT to the playground's connector), and the playground then
@@ -239,8 +454,8 @@ describe('the Agents Playground (browser)', () => {
         { timeout: STEP_MS, interval: 200 },
       )
       .toBe(true);
-    await expect(cardRow(p, done, steps[0]!, 'Details').innerText()).resolves.toMatch(/^Klaar\b/);
-    await expect(cardRow(p, done, steps[1]!, 'Details').innerText()).resolves.toMatch(/^Open\b/);
+    await expect(cardRow(p, done, steps[0]!, 'More options').innerText()).resolves.toMatch(/^Klaar\b/);
+    await expect(cardRow(p, done, steps[1]!, 'More options').innerText()).resolves.toMatch(/^Open\b/);
 
     // Step 1 again: it says Klaar, and "Terug naar de checklist" brings back the shared card. The
     // playground may still refresh the shared card on its own (its Universal Actions refresh, after
@@ -250,7 +465,7 @@ describe('the Agents Playground (browser)', () => {
       .poll(
         async () => {
           if (!(await back.isVisible())) {
-            await cardRow(p, done, steps[0]!, 'Details').getByRole('button', { name: 'Details' }).click({ timeout: 1_000 }).catch(() => undefined);
+            await openStep(p, done, steps[0]!, 1_000).catch(() => undefined);
             return false;
           }
           stepText = await stepCard.innerText({ timeout: 500 }).catch(() => '');
@@ -267,6 +482,53 @@ describe('the Agents Playground (browser)', () => {
     // The picture: the channel with the shared card, its header at the top.
     await done.evaluate((card) => card.closest('[role="group"]')?.scrollIntoView({ block: 'start' }));
     await saveScreenshot(p, 'playground-checklist.png');
+
+    // Narrow: the rows line up. Every step number starts at the same x (the status column before it
+    // is as wide for "Open" as for "Klaar"), and the status column has one width for every status.
+    const statuses = new Set(['Open', 'Bezig', 'Klaar', 'N.v.t.']);
+    await checkNarrow(
+      p,
+      () => done.last(),
+      (layout, width) => {
+        const numbers = layout.texts.filter((t) => /^\d+\. /.test(t.text));
+        expect(numbers.map((t) => t.text.split('.')[0])).toEqual(steps.map((_, i) => String(i + 1)));
+        const lefts = numbers.map((t) => Math.round(t.firstLeft));
+        expect(Math.max(...lefts) - Math.min(...lefts), `step numbers start at one x at ${width} px: ${lefts.join(', ')}`).toBeLessThanOrEqual(1);
+        const status = layout.texts.filter((t) => statuses.has(t.text));
+        expect(status).toHaveLength(steps.length);
+        expect(new Set(status.map((t) => t.text)).size, 'more than one status on the card').toBeGreaterThan(1);
+        const widths = status.map((t) => Math.round(t.columnWidth ?? -1));
+        expect(Math.max(...widths) - Math.min(...widths), `the status column has one width at ${width} px: ${widths.join(', ')}`).toBeLessThanOrEqual(1);
+        // The progress bar is a thin bar (done, and still open), not a thick block.
+        expect(layout.images.length, 'the progress bar').toBe(1);
+        expect(layout.images[0]!.height, `the progress bar's height at ${width} px`).toBeLessThanOrEqual(12);
+        expect(layout.images[0]!.width, `the progress bar's length at ${width} px`).toBeGreaterThan(width * 0.8);
+        // The step titles keep room to be read beside the status and the buttons.
+        for (const t of numbers) expect(t.width, `"${t.text}" at ${width} px`).toBeGreaterThanOrEqual(width * 0.55);
+      },
+      'playground-checklist-narrow.png',
+    );
+
+    // The running checklists, as `checklist` in the channel lists them: the title gets the card's
+    // width, not a sliver beside the buttons.
+    const again = newPost.locator('[data-lexical-editor="true"][role="textbox"]');
+    await again.click();
+    await again.pressSequentially('@Cad');
+    await p.getByRole('menuitem', { name: 'Cadans' }).click();
+    await again.pressSequentially(' checklist');
+    await newPost.getByRole('button', { name: 'Post', exact: true }).click();
+    const list = p.locator('.ac-adaptiveCard').filter({ has: p.getByRole('heading', { name: 'Checklists' }) }).filter({ hasText: title });
+    await list.last().waitFor();
+    await checkNarrow(
+      p,
+      () => list.last(),
+      (layout, width) => {
+        const named = layout.texts.find((t) => t.text === title);
+        expect(named, `the running checklist "${title}" on the list`).toBeDefined();
+        expect(named!.width, `its title at ${width} px`).toBeGreaterThanOrEqual(width * 0.6);
+      },
+      'playground-checklists-narrow.png',
+    );
   });
 
   it('sends a pulse survey from the Kwaliteit channel, answers it in the personal chat, and shows the result card', { timeout: 120_000 }, async (ctx) => {
