@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, ConfigError } from '../src/config.js';
 import { startCadans } from '../src/cadans.js';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../src/db/embedded.js';
+import { embeddedDatabaseInUse, startEmbeddedDatabase, type EmbeddedDatabase } from '../src/db/embedded.js';
 import pino from 'pino';
 import { deleteTenant, exportTenant, totalOf } from '../src/privacy/tenant.js';
 
@@ -57,23 +57,6 @@ export function parseArgs(argv: readonly string[]): Args | string {
   return { command, tenant, out, yes, noExport };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The embedded database is in use by a running Cadans (starting it here would stop that one's server). */
-function embeddedInUse(dataDir: string): boolean {
-  const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
-  if (!existsSync(pidFile)) return false;
-  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid);
-}
-
 function writeJson(file: string, value: unknown): void {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
@@ -101,7 +84,7 @@ async function main(): Promise<number> {
   let database: EmbeddedDatabase | null = null;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    if (embeddedInUse(config.dataDir)) {
+    if (embeddedDatabaseInUse(config.dataDir)) {
       process.stderr.write(`Cadans is running on the local database in ${config.dataDir}: stop it first (Ctrl-C), then run this again.\n`);
       return 1;
     }

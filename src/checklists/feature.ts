@@ -79,7 +79,7 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
       return renderChannel(state, message);
     },
     linkFor: downloads.linkFor,
-    renderSummary: async (checklistId) => (await renderSummary({ checklistId })).attachments[0]!.content as AdaptiveCard,
+    renderSummary: summaryCard,
   });
 
   /**
@@ -129,10 +129,13 @@ export function createChecklistFeature(deps: ChecklistFeatureDeps) {
   /** The completion summary, posted in the channel. */
   const summaryRenderer = defineRenderer({ ...SUMMARY_RENDERER, render: renderSummary });
   async function renderSummary({ checklistId }: { checklistId: number }) {
+    return toActivity(await summaryCard(checklistId));
+  }
+  async function summaryCard(checklistId: number): Promise<AdaptiveCard> {
     const c = await getChecklistById(deps.db, checklistId);
     if (!c) throw new Error('checklist is gone');
     const settledBy = await listSettledBy(deps.db, c.id);
-    return toActivity(renderSummaryCard(deps.cards, createTranslator(c.language), { checklist: c, template: await service.template(c.tenantId, c.templateKey), settledBy }));
+    return renderSummaryCard(deps.cards, createTranslator(c.language), { checklist: c, template: await service.template(c.tenantId, c.templateKey), settledBy });
   }
 
   /** Due-date reminders: every working day at 08:00 in Amsterdam (a job may name the day, for tests). */

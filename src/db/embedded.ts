@@ -76,15 +76,26 @@ async function waitUntilGone(pid: number, ms: number): Promise<boolean> {
   return !isAlive(pid);
 }
 
+/** The pid of a postgres that is running on this database directory (its live postmaster.pid), or null. */
+function runningServerPid(databaseDir: string): number | null {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : null;
+}
+
+/** Whether the embedded database under this data directory is in use (by a running Cadans): starting another would stop its server. */
+export function embeddedDatabaseInUse(dataDir: string): boolean {
+  return runningServerPid(path.join(dataDir, 'postgres')) !== null;
+}
+
 /**
  * A run that was killed (SIGKILL, a closed terminal) can leave its postgres running on the data
  * directory. Stop that server (fast shutdown, then immediate) so this run can start its own.
  */
 export async function recoverStaleServer(databaseDir: string, log: Logger): Promise<void> {
-  const pidFile = path.join(databaseDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return; // postgres itself clears a dead lock file
+  const pid = runningServerPid(databaseDir);
+  if (pid === null) return; // postgres itself clears a dead lock file
   let cmd = '';
   try {
     cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');

@@ -3,6 +3,7 @@
 // for its own tables through its store (docs/architecture.md, "Feature modules"); the privacy feature
 // only orchestrates: one transaction for an erase, short batches for retention.
 import type { Queryable } from '../db/pool.js';
+import { personScrub } from './scrub.js';
 
 /** The person being erased, and what takes their place where history must stay readable. */
 export interface ErasedPerson {
@@ -102,18 +103,13 @@ export function newPseudonym(random: () => string): string {
  * Longest first, so a name that contains another needle is replaced whole.
  */
 export function scrubArrays(p: Pick<ErasedPerson, 'aadObjectId' | 'teamsUserId' | 'name' | 'email' | 'pseudonym' | 'label'>): { needles: string[]; replacements: string[] } {
+  // The same needles as the TypeScript scrub (scrub.ts personScrub), each also as escaped inside JSON text.
   const pairs: [string, string][] = [];
-  const add = (needle: string | null | undefined, replacement: string) => {
-    const n = (needle ?? '').trim();
-    if (n.length < 2) return; // a one-letter "name" would eat initials everywhere
-    pairs.push([n, replacement]);
-    const escaped = JSON.stringify(n).slice(1, -1);
-    if (escaped !== n) pairs.push([escaped, replacement]);
-  };
-  add(p.aadObjectId, p.pseudonym);
-  add(p.teamsUserId, p.pseudonym);
-  add(p.email, p.label);
-  add(p.name, p.label);
+  for (const [needle, replacement] of personScrub(p).pairs) {
+    pairs.push([needle, replacement]);
+    const escaped = JSON.stringify(needle).slice(1, -1);
+    if (escaped !== needle) pairs.push([escaped, replacement]);
+  }
   pairs.sort((a, b) => b[0].length - a[0].length);
   return { needles: pairs.map((x) => x[0]), replacements: pairs.map((x) => x[1]) };
 }
